@@ -1,0 +1,26 @@
+#include "backend.hpp"
+
+#include <fmt/format.h>
+
+#include "errors.hpp"
+
+namespace coopgrid {
+
+backend_kind parse_backend_kind(const std::string& text) {
+  if (text == "auto") return backend_kind::automatic;
+  if (text == "reference") return backend_kind::reference;
+  if (text == "cpu") return backend_kind::cpu;
+  if (text == "cuda") return backend_kind::cuda;
+  throw usage_error(fmt::format("--backend '{}': expected auto, reference, cpu or cuda", text));
+}
+
+const char* backend_kind_name(backend_kind kind) {
+  switch (kind) {
+    case backend_kind::reference: return "reference";
+    case backend_kind::cpu: return "cpu";
+    case backend_kind::cuda: return "cuda";
+    default: return "auto";
+  }
+}
+
+}  // namespace coopgrid

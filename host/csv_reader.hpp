@@ -1,0 +1,63 @@
+#pragma once
+/**
+ * @file csv_reader.hpp
+ * @brief A strict RFC 4180 reader: header row, quoted fields ("" escapes,
+ *        embedded newlines), CRLF or LF line ends, an optional UTF-8 BOM,
+ *        blank lines skipped. Every error is an input_error naming file and line.
+ */
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coopgrid {
+
+class csv_reader {
+ public:
+  /// Reads the whole file; throws input_error if it is missing, unreadable or has no header.
+  explicit csv_reader(const std::filesystem::path& file);
+
+  /// Header names, trimmed, in file order.
+  const std::vector<std::string>& header() const { return header_; }
+
+  /**
+   * @brief Reads the next non-blank record into `fields` (views valid until the
+   *        next call). Returns false at end of file. Throws input_error when the
+   *        record's field count differs from the header's.
+   */
+  bool next(std::vector<std::string_view>& fields);
+
+  /// Line on which the current record starts (1-based).
+  std::int64_t line() const { return record_line_; }
+  const std::string& path() const { return path_; }
+
+  /**
+   * @brief Positions of the named columns in the header. Unknown, missing and
+   *        duplicate columns are input errors naming the file and the column.
+   */
+  std::vector<int> require_columns(const std::vector<std::string_view>& names) const;
+
+  /// "file:line" of the current record, for messages.
+  std::string where() const;
+
+ private:
+  bool read_record(std::vector<std::string_view>& fields);
+
+  std::string path_;
+  std::string data_;
+  std::size_t pos_ = 0;
+  std::int64_t next_line_ = 1;
+  std::int64_t record_line_ = 0;
+  std::vector<std::string> header_;
+  std::deque<std::string> unescaped_;  // storage for quoted fields that held "" escapes
+};
+
+/// Parses a finite real; throws input_error (naming where, column and value) otherwise.
+double parse_real(std::string_view text, const std::string& where, std::string_view column);
+/// Parses an integer (an integral real such as 5.0 is accepted); throws on overflow or fraction.
+std::int64_t parse_integer(std::string_view text, const std::string& where,
+                           std::string_view column);
+
+}  // namespace coopgrid

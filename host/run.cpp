@@ -1,0 +1,390 @@
+#include "run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "cpu_backend.hpp"
+#include "cuda_backend.hpp"
+#include "errors.hpp"
+#include "output.hpp"
+#include "parallel.hpp"
+#include "reference.hpp"
+
+namespace coopgrid {
+namespace {
+
+std::vector<int> selected_metrics(const run_options& opt) {
+  if (!opt.metrics.empty()) return opt.metrics;
+  std::vector<int> all(num_metrics);
+  for (int m = 0; m < num_metrics; ++m) all[m] = m;
+  return all;
+}
+
+/// The scenario's identity as JSON members: its id (batch) or axis values (grid).
+std::string describe_json(const source& src, index_t k) {
+  if (k < 0) return "\"index\": null";
+  if (!src.is_grid()) {
+    return fmt::format("\"index\": {}, \"scenario\": {}", k,
+                       json_string(src.explicit_batch->ids[static_cast<std::size_t>(k)]));
+  }
+  const auto& g = *src.parameter_grid;
+  const auto p = g.decode(k);
+  std::string axes;
+  for (int f : g.axes()) {
+    axes += fmt::format("{}{}: {}", axes.empty() ? "" : ", ", json_string(grid_field_names[f]),
+                        json_number(g.value(f, p[f])));
+  }
+  return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
+}
+
+}  // namespace
+
+template <class T>
+std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, const backend_options& b) {
+  if constexpr (std::is_same_v<T, float>) check_float_range(src);
+  switch (resolve_backend(kind)) {
+    case backend_kind::reference:
+      if constexpr (std::is_same_v<T, double>) {
+        return make_reference_backend(src);
+      } else {
+        throw usage_error(
+            "the reference backend computes in long double: use --precision f64 with it (or "
+            "'coopgrid compare' to check f32 against it)");
+      }
+    case backend_kind::cuda:
+      return make_cuda_backend<T>(src, b);
+    default:
+      return make_cpu_backend<T>(src, b);
+  }
+}
+
+template std::unique_ptr<backend<float>> make_backend<float>(backend_kind, const source&, const backend_options&);
+template std::unique_ptr<backend<double>> make_backend<double>(backend_kind, const source&, const backend_options&);
+
+namespace {
+
+template <class T>
+void run_rows_as(const source& src, const run_options& opt) {
+  const index_t n = src.num_scenarios();
+  if (n > opt.max_rows) {
+    throw usage_error(fmt::format(
+        "{}: {} scenarios is more than --max-rows {} rows of CSV; use --reduce for a summary, or "
+        "raise --max-rows",
+        src.path, n, opt.max_rows));
+  }
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  const auto metrics = selected_metrics(opt);
+  std::vector<int> axes;
+  if (src.is_grid()) axes = src.parameter_grid->axes();
+
+  output_file out(opt.output);
+  fmt::memory_buffer head;
+  fmt::format_to(std::back_inserter(head), "scenario");
+  for (int f : axes) fmt::format_to(std::back_inserter(head), ",{}", grid_field_names[f]);
+  for (int m : metrics) fmt::format_to(std::back_inserter(head), ",{}", metric_names[m]);
+  head.push_back('\n');
+  out.write({head.data(), head.size()});
+
+  const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
+  const index_t chunk = std::max<index_t>(1, opt.chunk_rows);
+  std::vector<metric_row<T>> rows(static_cast<std::size_t>(std::min(n, chunk)));
+  const index_t parts = static_cast<index_t>(threads) * 4;
+  std::vector<fmt::memory_buffer> text(static_cast<std::size_t>(parts));
+  progress_meter meter(n, opt.progress);
+  for (index_t first = 0; first < n; first += chunk) {
+    const index_t count = std::min(chunk, n - first);
+    be->evaluate(first, count, rows.data());
+    // Formatting dominates writing; spread it over the threads, write in order.
+    parallel_for(parts, threads, [&](index_t part) {
+      auto& buf = text[static_cast<std::size_t>(part)];
+      buf.clear();
+      const index_t lo = count * part / parts, hi = count * (part + 1) / parts;
+      for (index_t i = lo; i < hi; ++i) {
+        const index_t k = first + i;
+        if (src.is_grid()) {
+          fmt::format_to(std::back_inserter(buf), "{}", k);
+          const auto p = src.parameter_grid->decode(k);
+          for (int f : axes) {
+            buf.push_back(',');
+            format_number(buf, src.parameter_grid->value(f, p[f]));
+          }
+        } else {
+          const auto& id = src.explicit_batch->ids[static_cast<std::size_t>(k)];
+          const auto field = csv_field(id);
+          buf.append(field.data(), field.data() + field.size());
+        }
+        for (int m : metrics) {
+          buf.push_back(',');
+          format_number(buf, rows[static_cast<std::size_t>(i)].v[m]);
+        }
+        buf.push_back('\n');
+      }
+    });
+    for (auto& buf : text) out.write({buf.data(), buf.size()});
+    meter.add(count);
+  }
+  meter.finish();
+  out.commit();
+}
+
+template <class T>
+void run_reduce_as(const source& src, const run_options& opt) {
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  const index_t n = src.num_scenarios();
+  auto spec = opt.spec;
+  const bool second_pass = spec.hist_metric >= 0 && !spec.hist_range_given;
+  reduce_state state(spec);
+  {
+    progress_meter meter(second_pass ? 2 * n : n, opt.progress);
+    state = be->reduce(spec, 0, n, [&](index_t done) { meter.add(done); });
+    if (second_pass) {
+      // The histogram's range is the metric's [min, max] over the selected scenarios.
+      const auto& s = state.metrics[spec.hist_metric];
+      if (s.count > 0 && (std::isinf(s.min) || std::isinf(s.max))) {
+        throw usage_error(fmt::format(
+            "--histogram {}: the values reach {}, so the bins need an explicit range: "
+            "--histogram {}:{}:LO:HI",
+            metric_names[spec.hist_metric], json_number(std::isinf(s.min) ? s.min : s.max),
+            metric_names[spec.hist_metric], spec.hist_bins));
+      }
+      reduce_spec hist_only = spec;
+      hist_only.top_k = 0;
+      hist_only.hist_lo = s.count > 0 ? s.min : 0.0;
+      hist_only.hist_hi = s.count > 0 ? s.max : 0.0;
+      hist_only.hist_range_given = true;
+      const auto h = be->reduce(hist_only, 0, n, [&](index_t done) { meter.add(done); });
+      state.hist = h.hist;
+      state.hist_below = h.hist_below;
+      state.hist_above = h.hist_above;
+      spec = hist_only;
+      spec.top_k = opt.spec.top_k;
+    }
+    meter.finish();
+  }
+
+  const auto metrics = selected_metrics(opt);
+  std::string js = "{\n";
+  js += fmt::format("  \"input\": {},\n  \"kind\": \"{}\",\n  \"backend\": \"{}\",\n  \"precision\": \"{}\",\n",
+                    json_string(src.path), src.is_grid() ? "grid" : "batch", be->name(),
+                    opt.prec == precision::f32 ? "f32" : "f64");
+  std::string where;
+  for (const auto& f : spec.where) where += (where.empty() ? "" : ", ") + json_string(f.text());
+  js += fmt::format("  \"where\": [{}],\n  \"scenarios\": {},\n  \"selected\": {},\n  \"metrics\": {{\n",
+                    where, state.scenarios, state.selected);
+  for (std::size_t j = 0; j < metrics.size(); ++j) {
+    const auto& s = state.metrics[metrics[j]];
+    const bool any = s.count > 0;
+    js += fmt::format(
+        "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
+        "\"mean\": {}}}{}\n",
+        json_string(metric_names[metrics[j]]), s.count, any ? json_number(s.min) : "null",
+        describe_json(src, s.argmin), any ? json_number(s.max) : "null",
+        describe_json(src, s.argmax), any ? json_number(s.mean()) : "null",
+        j + 1 < metrics.size() ? "," : "");
+  }
+  js += "  }";
+  if (spec.top_k > 0) {
+    js += fmt::format(",\n  \"top\": {{\"by\": {}, \"order\": \"{}\", \"k\": {}, \"rows\": [\n",
+                      json_string(metric_names[spec.top_by]),
+                      spec.top_ascending ? "ascending" : "descending", spec.top_k);
+    metric_row<T> row;
+    for (std::size_t i = 0; i < state.top.size(); ++i) {
+      const auto [value, k] = state.top[i];
+      be->evaluate(k, 1, &row);
+      std::string vals;
+      for (int m : metrics) {
+        vals += fmt::format("{}{}: {}", vals.empty() ? "" : ", ", json_string(metric_names[m]),
+                            json_number(static_cast<double>(row.v[m])));
+      }
+      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", describe_json(src, k),
+                        json_number(value), vals, i + 1 < state.top.size() ? "," : "");
+    }
+    js += "  ]}";
+  }
+  if (spec.hist_metric >= 0) {
+    std::string counts;
+    for (auto c : state.hist) counts += fmt::format("{}{}", counts.empty() ? "" : ", ", c);
+    js += fmt::format(
+        ",\n  \"histogram\": {{\"metric\": {}, \"bins\": {}, \"lo\": {}, \"hi\": {}, \"counts\": [{}], "
+        "\"below\": {}, \"above\": {}}}",
+        json_string(metric_names[spec.hist_metric]), spec.hist_bins, json_number(spec.hist_lo),
+        json_number(spec.hist_hi), counts, state.hist_below, state.hist_above);
+  }
+  js += "\n}\n";
+  output_file out(opt.output);
+  out.write(js);
+  out.commit();
+}
+
+/// Keeps the largest value seen; a NaN sticks.
+void track_max(double& acc, double v) {
+  if (std::isnan(acc)) return;
+  if (std::isnan(v) || v > acc) acc = v;
+}
+
+/// Windows of scenarios that compare evaluates: all of them, or `sample` spread evenly.
+std::vector<std::pair<index_t, index_t>> sample_windows(index_t n, index_t sample) {
+  if (n <= sample) return {{0, n}};
+  constexpr index_t windows = 64;
+  const index_t len = std::max<index_t>(1, sample / windows);
+  std::vector<std::pair<index_t, index_t>> out;
+  for (index_t w = 0; w < windows; ++w) {
+    // Evenly spaced, the first at 0 and the last ending at n (long double: n can be ~2^63).
+    const auto start = static_cast<index_t>(static_cast<long double>(n - len) * w / (windows - 1));
+    if (!out.empty() && start < out.back().first + out.back().second) continue;
+    out.emplace_back(start, len);
+  }
+  return out;
+}
+
+template <class T>
+compare_report compare_as(const source& src, const compare_options& opt) {
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  compare_report r;
+  r.backend = be->name();
+  r.total = src.num_scenarios();
+  r.tol = tolerance_for(opt.prec);
+  // The reference sees the inputs exactly as the backend does (rounded to float
+  // in f32), so the comparison measures arithmetic, not input rounding.
+  std::optional<batch_columns<T>> cols;
+  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
+  const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
+  std::array<double, num_metrics> worst_excess{};
+  for (auto [first, count] : sample_windows(r.total, opt.sample)) {
+    std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
+    be->evaluate(first, count, rows.data());
+    std::vector<reference::row> refs(static_cast<std::size_t>(count));
+    parallel_for(count, threads, [&](index_t i) {
+      const index_t k = first + i;
+      refs[static_cast<std::size_t>(i)] = reference::evaluate(
+          src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, std::is_same_v<T, float>)
+                        : reference::batch_scenario(*cols, k));
+    });
+    for (index_t i = 0; i < count; ++i) {
+      for (int m = 0; m < num_metrics; ++m) {
+        const double x = static_cast<double>(rows[static_cast<std::size_t>(i)].v[m]);
+        const double ref = refs[static_cast<std::size_t>(i)][m];
+        auto& a = r.metrics[m];
+        const bool ok = r.tol.agrees(x, ref);
+        const double abs_err = (x == ref) ? 0.0 : std::fabs(x - ref);  // inf == inf: 0
+        const double rel_err = ref != 0 && std::isfinite(ref) ? abs_err / std::fabs(ref) : abs_err;
+        const double excess = ok ? abs_err - (r.tol.atol + r.tol.rtol * std::fabs(ref))
+                                 : std::numeric_limits<double>::infinity();
+        if (!ok) ++a.failures;
+        track_max(a.max_abs, abs_err);
+        track_max(a.max_rel, rel_err);
+        if (a.worst < 0 || excess > worst_excess[m]) {
+          worst_excess[m] = excess;
+          a.worst = first + i;
+        }
+      }
+    }
+    r.compared += count;
+  }
+  return r;
+}
+
+}  // namespace
+
+backend_kind resolve_backend(backend_kind kind) {
+  if (kind != backend_kind::automatic) return kind;
+  return cuda_device_count() > 0 ? backend_kind::cuda : backend_kind::cpu;
+}
+
+void run_rows(const source& src, const run_options& opt) {
+  if (opt.prec == precision::f32) {
+    run_rows_as<float>(src, opt);
+  } else {
+    run_rows_as<double>(src, opt);
+  }
+}
+
+void run_reduce(const source& src, const run_options& opt) {
+  if (opt.prec == precision::f32) {
+    run_reduce_as<float>(src, opt);
+  } else {
+    run_reduce_as<double>(src, opt);
+  }
+}
+
+bool tolerance::agrees(double x, double ref) const {
+  if (std::isnan(x) || std::isnan(ref)) return false;
+  if (std::isinf(x) || std::isinf(ref)) return x == ref;
+  return std::fabs(x - ref) <= atol + rtol * std::fabs(ref);
+}
+
+tolerance tolerance_for(precision p) {
+  // f32: Neumaier sums and log-domain products keep every metric within a few
+  // ulp of float times the log of the smallest representable product (~87),
+  // so 2e-5; atol only absorbs values in float's subnormal range.
+  return p == precision::f32 ? tolerance{1e-37, 2e-5} : tolerance{1e-300, 1e-12};
+}
+
+bool compare_report::agree() const {
+  for (const auto& m : metrics) {
+    if (m.failures > 0) return false;
+  }
+  return true;
+}
+
+compare_report compare(const source& src, const compare_options& opt) {
+  return opt.prec == precision::f32 ? compare_as<float>(src, opt) : compare_as<double>(src, opt);
+}
+
+std::string format_compare(const source& src, const compare_options& opt, const compare_report& r) {
+  std::string out = fmt::format(
+      "compare: {} {} against the reference on {} of {} scenarios of {}\n"
+      "tolerance: |x - ref| <= {} + {} * |ref|\n\n",
+      r.backend, opt.prec == precision::f32 ? "f32" : "f64", r.compared, r.total, src.path,
+      r.tol.atol, r.tol.rtol);
+  out += fmt::format("{:<24}{:>14}{:>14}{:>10}  {}\n", "metric", "max_abs_err", "max_rel_err",
+                     "failures", "worst scenario");
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto& a = r.metrics[m];
+    std::string worst = "-";
+    if (a.worst >= 0) {
+      worst = src.is_grid() ? fmt::format("#{}", a.worst)
+                            : src.explicit_batch->ids[static_cast<std::size_t>(a.worst)];
+    }
+    out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10}  {}\n", metric_names[m], a.max_abs,
+                       a.max_rel, a.failures, worst);
+  }
+  int bad = 0;
+  for (const auto& a : r.metrics) bad += a.failures > 0;
+  out += bad == 0 ? fmt::format("\nall {} metrics agree\n", num_metrics)
+                  : fmt::format("\n{} of {} metrics DISAGREE\n", bad, num_metrics);
+  return out;
+}
+
+std::string describe_source(const source& src) {
+  if (!src.is_grid()) {
+    const auto& b = *src.explicit_batch;
+    const auto& c = b.columns;
+    auto block = [&](const char* name, const std::vector<index_t>& off) {
+      index_t most = 0;
+      for (std::size_t s = 0; s + 1 < off.size(); ++s) most = std::max(most, off[s + 1] - off[s]);
+      return fmt::format("  {:<10} {:>12} items, at most {} per scenario\n", name, off.back(), most);
+    };
+    return fmt::format("batch {}: {} scenarios\n", src.path, b.num_scenarios()) +
+           block("countries", c.country_offsets) + block("standards", c.standard_offsets) +
+           block("resources", c.resource_offsets) + block("ethics", c.ethics_offsets);
+  }
+  const auto& g = *src.parameter_grid;
+  std::string out = fmt::format("grid {}: {} scenarios\naxes (the last varies fastest):\n", src.path,
+                                g.num_scenarios);
+  for (int f : g.axes()) {
+    out += fmt::format("  {:<34} {:>10} points  {} .. {}\n", grid_field_names[f], g.size(f),
+                       g.value(f, 0), g.value(f, g.size(f) - 1));
+  }
+  out += "scalars:\n";
+  for (int f = 0; f < num_grid_fields; ++f) {
+    if (!g.is_axis[f]) out += fmt::format("  {:<34} = {}\n", grid_field_names[f], g.value(f, 0));
+  }
+  return out;
+}
+
+}  // namespace coopgrid

@@ -1,0 +1,173 @@
+// End-to-end: the coopgrid binary on the files in data/ and on bad input.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "test_util.hpp"
+
+namespace coopgrid {
+namespace {
+
+struct result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `coopgrid ARGS` from a bash script (ARGS is shell text); captures stdout and stderr.
+result run_cli(const std::string& args, const std::string& prefix = "") {
+  test::temp_dir d;
+  const auto out = d / "stdout", err = d / "stderr", script = d / "cmd.sh";
+  test::write_file(script, prefix + "exec '" COOPGRID_BINARY "' " + args + " >'" + out.string() +
+                               "' 2>'" + err.string() + "'\n");
+  const int status = std::system(("bash '" + script.string() + "'").c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), test::read_file(out),
+          test::read_file(err)};
+}
+
+const std::string data = COOPGRID_DATA_DIR;
+
+TEST(Cli, HelpEverywhere) {
+  for (const char* sub : {"", "run ", "compare ", "validate ", "info "}) {
+    const auto r = run_cli(std::string(sub) + "--help");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub;
+  }
+  const auto r = run_cli("run --help");
+  EXPECT_NE(r.out.find("--reduce"), std::string::npos);
+  EXPECT_NE(r.out.find("shared_expected"), std::string::npos);  // metric names are listed
+}
+
+TEST(Cli, DocumentCasesGoldenValues) {
+  const auto r = run_cli("run " + data + "/cases --backend cpu");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "scenario,datasets_total,shared_expected,shared_variance,standards_difficulty,"
+            "standards_p_any,standards_p_all,standards_expected,standards_constrained,"
+            "exchange_effect_log10,exchange_total_log10,resources_shared,ethics_difficulty,"
+            "ethics_q_any,ethics_q_all");
+  // Parse the rows back and check every golden value of MODEL.md section 3.
+  std::map<std::string, std::vector<double>> rows;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string id, v;
+    std::getline(fields, id, ',');
+    while (std::getline(fields, v, ',')) rows[id].push_back(std::stod(v));
+  }
+  ASSERT_EQ(rows.size(), 5u);
+  struct golden { const char* id; metric m; double value; };
+  const golden goldens[] = {
+      {"data_sharing", metric::shared_expected, 8000},
+      {"data_sharing", metric::shared_variance, 1600},
+      {"standards", metric::standards_difficulty, 0.3},
+      {"standards", metric::standards_p_any, 0.11453250670444388},
+      {"standards", metric::standards_p_all, 6.2738772972990977e-5},
+      {"standards", metric::standards_expected, 0.11920649762334581},
+      {"standards", metric::standards_constrained, 3},
+      {"exchange", metric::exchange_effect_log10, 5},
+      {"exchange", metric::exchange_total_log10, 15},
+      {"resources", metric::resources_shared, 2.5},
+      {"ethics", metric::ethics_difficulty, 0.4},
+      {"ethics", metric::ethics_q_any, 0.24214171674480096},
+      {"ethics", metric::ethics_q_all, 0.016757156662950763},
+  };
+  for (const auto& g : goldens) {
+    const double got = rows[g.id].at(static_cast<std::size_t>(g.m));
+    EXPECT_NEAR(got, g.value, 1e-15 * g.value) << g.id << " " << metric_names[static_cast<int>(g.m)];
+  }
+}
+
+TEST(Cli, CompareAgreesOnEveryDataInput) {
+  for (const char* input : {"cases", "varied", "grid_small.toml", "grid_edges.toml"}) {
+    for (const char* p : {"f64", "f32"}) {
+      const auto r = run_cli("compare " + data + "/" + input + " --backend cpu --precision " + p +
+                             " --sample 200000");
+      EXPECT_EQ(r.code, 0) << input << " " << p << "\n" << r.out << r.err;
+      EXPECT_NE(r.out.find("all 14 metrics agree"), std::string::npos) << r.out;
+    }
+  }
+}
+
+TEST(Cli, MetricsSubsetAndGridAxisColumns) {
+  const auto r = run_cli("run " + data + "/grid_small.toml --metrics shared_expected,exchange_total_log10");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto header = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(header.find("scenario,countries.count,"), 0u) << header;
+  EXPECT_NE(header.find(",shared_expected,exchange_total_log10"), std::string::npos) << header;
+  EXPECT_NE(r.out.find("-inf"), std::string::npos);  // T = 0 with G > 0 is in this grid
+}
+
+TEST(Cli, ReduceWritesJsonAtomically) {
+  test::temp_dir d;
+  const auto out = d / "summary.json";
+  const auto r = run_cli("run " + data + "/grid_small.toml --reduce --where 'shared_expected>=1' "
+                         "--top 3 --by shared_expected --histogram standards_p_any:4 -o " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto js = test::read_file(out);
+  for (const char* key : {"\"scenarios\":", "\"selected\":", "\"argmin\":", "\"mean\":", "\"top\":",
+                          "\"histogram\":", "\"axes\":", "\"where\": [\"shared_expected>=1\"]"}) {
+    EXPECT_NE(js.find(key), std::string::npos) << key << "\n" << js;
+  }
+}
+
+TEST(Cli, BadInputExitsTwoWithOneLine) {
+  test::temp_dir d;
+  test::write_file(d / "b/scenarios.csv", "scenario,activities,countries_per_activity\na,1,1\n");
+  test::write_file(d / "b/countries.csv", "scenario,datasets,share_prob\na,5,1.5\n");
+  const auto r = run_cli("run " + (d / "b").string() + " -o " + (d / "out.csv").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("countries.csv:2: column 'share_prob': value '1.5' is not a probability in [0, 1]"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out.csv"));
+
+  test::write_file(d / "g.toml", "[standards]\ncount = 2.5\n");
+  const auto g = run_cli("validate " + (d / "g.toml").string());
+  EXPECT_EQ(g.code, 2);
+  EXPECT_NE(g.err.find("g.toml:2:9: standards.count: value 2.5 is not an integer"), std::string::npos) << g.err;
+
+  EXPECT_EQ(run_cli("run " + data + "/cases --precision f16").code, 2);
+  EXPECT_EQ(run_cli("run " + data + "/cases --top 3").code, 2);
+  EXPECT_EQ(run_cli("run " + data + "/cases --reduce --top 3").code, 2);  // --by missing
+  EXPECT_EQ(run_cli("run " + data + "/cases --reduce --where 'foo>=1'").code, 2);
+  EXPECT_EQ(run_cli("run /nonexistent").code, 2);
+  EXPECT_EQ(run_cli("run " + data + "/grid_big.toml").code, 2);  // too many rows without --reduce
+}
+
+TEST(Cli, WriteFailureIsReportedAndLeavesNoFile) {
+  test::temp_dir d;
+  // A 4 KiB file-size limit makes the write fail (EFBIG) part-way through.
+  const auto r = run_cli("run " + data + "/grid_small.toml -o " + (d / "out.csv").string(),
+                         "trap '' XFSZ; ulimit -f 4; ");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("write failed"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out.csv"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(d.path()), {}), 0);
+}
+
+TEST(Cli, CudaWithoutDeviceIsAClearRuntimeError) {
+  const auto info = run_cli("info");
+  ASSERT_EQ(info.code, 0);
+  if (info.out.find("cuda devices:\n") != std::string::npos) GTEST_SKIP() << "a CUDA device is present";
+  const auto r = run_cli("run " + data + "/cases --backend cuda");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cuda"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ValidatePrintsCounts) {
+  const auto r = run_cli("validate " + data + "/grid_big.toml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("scenarios"), std::string::npos);
+  const auto b = run_cli("validate " + data + "/cases");
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_NE(b.out.find("5 scenarios"), std::string::npos) << b.out;
+}
+
+}  // namespace
+}  // namespace coopgrid

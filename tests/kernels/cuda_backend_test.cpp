@@ -1,0 +1,185 @@
+// The CUDA backend against the reference (GPU only: skipped cleanly without a
+// device). Sizes cover warp, block and chunk boundaries; item lists cover
+// empty and very long; grids cross 2^32; tiny chunks must not change results.
+#include "host/cpu_backend.hpp"
+#include "host/cuda_backend.hpp"
+#include "host/run.hpp"
+#include "test_util.hpp"
+
+namespace coopgrid {
+namespace {
+
+#define SKIP_WITHOUT_DEVICE()                                               \
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
+
+source batch_source(std::vector<test::scenario_spec> specs) {
+  source s;
+  s.path = "<gpu-test>";
+  s.explicit_batch = test::make_batch(specs);
+  return s;
+}
+
+template <class T>
+void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {
+  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+  std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
+  // Poison: a row the kernel fails to write shows up as NaN.
+  for (auto& r : rows) std::fill(std::begin(r.v), std::end(r.v), std::numeric_limits<T>::quiet_NaN());
+  be.evaluate(first, count, rows.data());
+  std::optional<batch_columns<T>> cols;
+  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
+  for (index_t i = 0; i < count; ++i) {
+    const index_t k = first + i;
+    const auto ref = reference::evaluate(
+        src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, std::is_same_v<T, float>)
+                      : reference::batch_scenario(*cols, k));
+    for (int m = 0; m < num_metrics; ++m) {
+      const double x = static_cast<double>(rows[static_cast<std::size_t>(i)].v[m]);
+      ASSERT_TRUE(tol.agrees(x, ref[m])) << "scenario " << k << " " << metric_names[m] << ": " << x
+                                         << " vs reference " << ref[m];
+    }
+  }
+}
+
+template <class T>
+class CudaBackend : public ::testing::Test {};
+using Precisions = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(CudaBackend, Precisions);
+
+TYPED_TEST(CudaBackend, EdgeSizes) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 255u, 256u, 257u, 4097u, 100000u}) {
+    const auto src = batch_source(test::random_specs(n, static_cast<unsigned>(n) + 1));
+    auto be = make_cuda_backend<T>(src, {});
+    expect_matches_reference(src, *be, 0, static_cast<index_t>(n));
+  }
+}
+
+TYPED_TEST(CudaBackend, EmptyAndVeryLongItemLists) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  auto specs = test::random_specs(64, 3);
+  specs[0] = test::scenario_spec();
+  specs[0].id = "empty";
+  for (int i = 0; i < 1000000; ++i) specs[1].countries.emplace_back(0.5 + (i % 7), 0.3);
+  for (int i = 0; i < 300000; ++i) specs[2].standards.push_back(0.001 * (i % 11));
+  for (int i = 0; i < 70000; ++i) specs[3].ethics.push_back(0.5);
+  const auto src = batch_source(specs);
+  auto be = make_cuda_backend<T>(src, {});
+  expect_matches_reference(src, *be, 0, 64);
+}
+
+TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const auto src = batch_source(test::random_specs(5000, 17));
+  backend_options tiny;
+  tiny.chunk = 97;  // forces many pipeline chunks, none aligned to anything
+  auto a = make_cuda_backend<T>(src, {});
+  auto b = make_cuda_backend<T>(src, tiny);
+  std::vector<metric_row<T>> ra(5000), rb(5000);
+  a->evaluate(0, 5000, ra.data());
+  b->evaluate(0, 5000, rb.data());
+  // Per-scenario arithmetic does not depend on the chunking: bit-identical.
+  EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(metric_row<T>)));
+  expect_matches_reference(src, *b, 0, 5000);
+  reduce_spec spec;
+  spec.top_k = 5;
+  spec.top_by = 1;
+  const auto sa = a->reduce(spec, 0, 5000, {});
+  const auto sb = b->reduce(spec, 0, 5000, {});
+  EXPECT_EQ(sa.top, sb.top);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_EQ(sa.metrics[m].argmax, sb.metrics[m].argmax);
+    EXPECT_EQ(sa.metrics[m].count, sb.metrics[m].count);
+  }
+}
+
+TYPED_TEST(CudaBackend, GridAcross32BitIndices) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  source src;
+  src.path = "big";
+  src.parameter_grid = parse_grid(R"(
+[countries]
+count = { range = [0, 99] }
+datasets = { logspace = [0, 6, 1000] }
+share_prob = { linspace = [0, 1, 1001] }
+[standards]
+count = { range = [0, 99] }
+difficulty = { linspace = [0, 3, 97] }
+)", "big.toml");
+  ASSERT_GT(src.num_scenarios(), index_t{1} << 32);
+  auto be = make_cuda_backend<T>(src, {});
+  for (index_t first : {index_t{0}, (index_t{1} << 32) - 100, src.num_scenarios() - 333}) {
+    expect_matches_reference(src, *be, first, 333);
+  }
+}
+
+TYPED_TEST(CudaBackend, ReduceMatchesTheCpuBackend) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  source src;
+  src.path = "g";
+  src.parameter_grid = parse_grid(R"(
+[countries]
+count = { range = [1, 100] }
+datasets = { logspace = [2, 6, 10] }
+share_prob = { linspace = [0, 1, 101] }
+[standards]
+count = { range = [1, 50] }
+difficulty = { linspace = [0, 5, 20] }
+[exchange]
+activities = { values = [0, 10] }
+countries_per_activity = 5
+)", "g.toml");
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.5")};
+  spec.top_k = 100;
+  spec.top_by = static_cast<int>(metric::shared_expected);
+  spec.hist_metric = static_cast<int>(metric::standards_p_all);
+  spec.hist_bins = 16;
+  spec.hist_lo = 0;
+  spec.hist_hi = 1;
+  spec.hist_range_given = true;
+  const index_t n = src.num_scenarios();
+  auto gpu = make_cuda_backend<T>(src, {});
+  auto cpu = make_cpu_backend<T>(src, {});
+  const auto g = gpu->reduce(spec, 0, n, {});
+  const auto c = cpu->reduce(spec, 0, n, {});
+  EXPECT_EQ(g.scenarios, n);
+  EXPECT_EQ(g.selected, c.selected);
+  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_EQ(g.metrics[m].count, c.metrics[m].count);
+    EXPECT_TRUE(tol.agrees(g.metrics[m].min, c.metrics[m].min)) << metric_names[m];
+    EXPECT_TRUE(tol.agrees(g.metrics[m].max, c.metrics[m].max)) << metric_names[m];
+    EXPECT_TRUE(tol.agrees(g.metrics[m].mean(), c.metrics[m].mean())) << metric_names[m];
+  }
+  ASSERT_EQ(g.top.size(), c.top.size());
+  for (std::size_t i = 0; i < g.top.size(); ++i) {
+    EXPECT_TRUE(tol.agrees(g.top[i].first, c.top[i].first)) << i;
+  }
+  index_t gh = 0, ch = 0;
+  for (auto x : g.hist) gh += x;
+  for (auto x : c.hist) ch += x;
+  EXPECT_EQ(gh, ch);
+}
+
+TEST(CudaDevices, InfoListsEveryDevice) {
+  SKIP_WITHOUT_DEVICE();
+  const auto devices = cuda_devices();
+  ASSERT_EQ(static_cast<int>(devices.size()), cuda_device_count());
+  EXPECT_GT(devices[0].multiprocessors, 0);
+  EXPECT_GT(devices[0].total_memory, 0u);
+}
+
+TEST(CudaDevices, NoDeviceIsARuntimeError) {
+  if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
+  const auto src = batch_source(test::random_specs(3, 1));
+  EXPECT_THROW(make_cuda_backend<double>(src, {}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace coopgrid

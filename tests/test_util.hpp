@@ -1,0 +1,149 @@
+#pragma once
+// Helpers shared by the tests: building batches in code, temporary folders, files.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "host/batch.hpp"
+#include "host/reference.hpp"
+
+namespace coopgrid::test {
+
+/// One scenario as item lists (what a row of each CSV file holds).
+struct scenario_spec {
+  std::string id;
+  double activities = 0;
+  index_t g = 0;
+  std::vector<std::pair<double, double>> countries;  // (datasets, share_prob)
+  std::vector<double> standards, resources, ethics;
+};
+
+inline batch make_batch(const std::vector<scenario_spec>& specs) {
+  batch b;
+  b.source = "<test>";
+  auto& c = b.columns;
+  for (const auto& s : specs) {
+    b.ids.push_back(s.id);
+    c.activities.push_back(s.activities);
+    c.countries_per_activity.push_back(s.g);
+    for (auto [d, p] : s.countries) {
+      c.datasets.push_back(d);
+      c.country_share_prob.push_back(p);
+    }
+    c.country_offsets.push_back(static_cast<index_t>(c.datasets.size()));
+    c.standard_difficulty.insert(c.standard_difficulty.end(), s.standards.begin(), s.standards.end());
+    c.standard_offsets.push_back(static_cast<index_t>(c.standard_difficulty.size()));
+    c.resource_share_prob.insert(c.resource_share_prob.end(), s.resources.begin(), s.resources.end());
+    c.resource_offsets.push_back(static_cast<index_t>(c.resource_share_prob.size()));
+    c.ethics_difficulty.insert(c.ethics_difficulty.end(), s.ethics.begin(), s.ethics.end());
+    c.ethics_offsets.push_back(static_cast<index_t>(c.ethics_difficulty.size()));
+  }
+  return b;
+}
+
+/**
+ * @brief Random scenarios covering the edge cases: empty blocks, single items
+ *        (M = 1), zeros (0^0), G = 0, T = 0, tiny and huge magnitudes.
+ */
+inline std::vector<scenario_spec> random_specs(std::size_t n, unsigned seed, std::size_t max_items = 40) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  auto count = [&] {
+    const double r = u(rng);
+    if (r < 0.1) return std::size_t{0};
+    if (r < 0.2) return std::size_t{1};
+    return static_cast<std::size_t>(u(rng) * static_cast<double>(max_items)) + 1;
+  };
+  auto magnitude = [&] {
+    const double r = u(rng);
+    if (r < 0.05) return 0.0;
+    if (r < 0.1) return 1.0;
+    return std::pow(10.0, -3.0 + 9.0 * u(rng)) * u(rng);
+  };
+  auto prob = [&] {
+    const double r = u(rng);
+    if (r < 0.05) return 0.0;
+    if (r < 0.1) return 1.0;
+    return u(rng);
+  };
+  auto difficulty = [&] {
+    const double r = u(rng);
+    if (r < 0.05) return 0.0;
+    if (r < 0.1) return 1.0;
+    return r < 0.5 ? u(rng) : 10.0 * u(rng);
+  };
+  std::vector<scenario_spec> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& s = out[i];
+    s.id = "r" + std::to_string(i);
+    s.activities = u(rng) < 0.05 ? 0.0 : 20.0 * u(rng);
+    s.g = u(rng) < 0.1 ? 0 : static_cast<index_t>(u(rng) * 300);
+    for (std::size_t k = count(); k > 0; --k) s.countries.emplace_back(magnitude(), prob());
+    for (std::size_t k = count(); k > 0; --k) s.standards.push_back(difficulty());
+    for (std::size_t k = count(); k > 0; --k) s.resources.push_back(prob());
+    for (std::size_t k = count(); k > 0; --k) s.ethics.push_back(difficulty());
+  }
+  return out;
+}
+
+/// A fresh, empty temporary folder removed at destruction.
+class temp_dir {
+ public:
+  temp_dir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("coopgrid_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Writes a batch directory holding `specs`.
+inline void write_batch_dir(const std::filesystem::path& dir, const std::vector<scenario_spec>& specs) {
+  std::string sc = "scenario,activities,countries_per_activity\n", co = "scenario,datasets,share_prob\n",
+              st = "scenario,difficulty\n", re = "scenario,share_prob\n", et = "scenario,difficulty\n";
+  auto num = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return std::string(buf);
+  };
+  for (const auto& s : specs) {
+    sc += s.id + "," + num(s.activities) + "," + std::to_string(s.g) + "\n";
+    for (auto [d, p] : s.countries) co += s.id + "," + num(d) + "," + num(p) + "\n";
+    for (double x : s.standards) st += s.id + "," + num(x) + "\n";
+    for (double x : s.resources) re += s.id + "," + num(x) + "\n";
+    for (double x : s.ethics) et += s.id + "," + num(x) + "\n";
+  }
+  write_file(dir / "scenarios.csv", sc);
+  write_file(dir / "countries.csv", co);
+  write_file(dir / "standards.csv", st);
+  write_file(dir / "resources.csv", re);
+  write_file(dir / "ethics.csv", et);
+}
+
+}  // namespace coopgrid::test
