@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures and builds coopgrid into build/ (Release). With nvcc present the
+# CUDA backend is compiled for CMAKE_CUDA_ARCHITECTURES (default 90, the H200).
+# Extra arguments go to the CMake configure step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/cuda/bin"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+cmake --build build

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages coopgrid's build needs, skipping those already
+# present. Nothing is downloaded at build time. CUDA is optional: with nvcc on
+# PATH (or under /usr/local/cuda) the CUDA backend builds too.
+set -euo pipefail
+packages=(cmake ninja-build g++ libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
