@@ -21,12 +21,6 @@ class usage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A failed CUDA runtime call: carries the call text, file and line.
-class cuda_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 /// A broken internal precondition (a bug, not bad input).
 class logic_error : public std::logic_error {
  public:

@@ -52,7 +52,7 @@ void metric_summary::add(double v, index_t k) {
     argmax = k;
   }
   if (std::isinf(v)) {
-    (v > 0 ? pos_inf : neg_inf) += 1;
+    (v > 0 ? has_pos_inf : has_neg_inf) = true;
   } else {
     sum.add(v);
   }
@@ -70,15 +70,15 @@ void metric_summary::merge(const metric_summary& o) {
     argmax = o.argmax;
   }
   sum.merge(o.sum);
-  pos_inf += o.pos_inf;
-  neg_inf += o.neg_inf;
+  has_pos_inf = has_pos_inf || o.has_pos_inf;
+  has_neg_inf = has_neg_inf || o.has_neg_inf;
 }
 
 double metric_summary::mean() const {
   if (count == 0) return std::nan("");
-  if (pos_inf > 0 && neg_inf > 0) return std::nan("");
-  if (pos_inf > 0) return std::numeric_limits<double>::infinity();
-  if (neg_inf > 0) return -std::numeric_limits<double>::infinity();
+  if (has_pos_inf && has_neg_inf) return std::nan("");
+  if (has_pos_inf) return std::numeric_limits<double>::infinity();
+  if (has_neg_inf) return -std::numeric_limits<double>::infinity();
   return sum.value() / static_cast<double>(count);
 }
 

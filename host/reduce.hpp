@@ -56,7 +56,7 @@ struct metric_summary {
   double max = -std::numeric_limits<double>::infinity();
   index_t argmin = -1, argmax = -1;
   compensated_sum<double> sum;  ///< finite values only
-  index_t pos_inf = 0, neg_inf = 0;
+  bool has_pos_inf = false, has_neg_inf = false;  ///< infinities decide the mean alone
 
   void add(double v, index_t k);
   void merge(const metric_summary& o);

@@ -1,0 +1,119 @@
+#pragma once
+/**
+ * @file cuda_memory.hpp
+ * @brief Move-only RAII owners for device memory, pinned host memory, streams
+ *        and events. Constructors throw cuda_error; destructors never throw.
+ */
+#include <cstddef>
+#include <utility>
+
+#include "../kernels/cuda_check.hpp"
+
+namespace coopgrid {
+
+/// Device memory for n elements of T (cudaMalloc: plain, never managed).
+template <class T>
+class device_buffer {
+ public:
+  device_buffer() = default;
+  explicit device_buffer(std::size_t n) : size_(n) {
+    if (n > 0) COOPGRID_CUDA_TRY(cudaMalloc(reinterpret_cast<void**>(&ptr_), n * sizeof(T)));
+  }
+  device_buffer(device_buffer&& o) noexcept
+      : ptr_(std::exchange(o.ptr_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  device_buffer& operator=(device_buffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
+  }
+  device_buffer(const device_buffer&) = delete;
+  device_buffer& operator=(const device_buffer&) = delete;
+  ~device_buffer() { release(); }
+
+  T* data() const { return ptr_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  void release() noexcept {
+    if (ptr_) cudaFree(ptr_);
+    ptr_ = nullptr;
+  }
+  T* ptr_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Page-locked host memory: the only kind asynchronous copies overlap with.
+template <class T>
+class pinned_buffer {
+ public:
+  pinned_buffer() = default;
+  explicit pinned_buffer(std::size_t n) : size_(n) {
+    if (n > 0) COOPGRID_CUDA_TRY(cudaMallocHost(reinterpret_cast<void**>(&ptr_), n * sizeof(T)));
+  }
+  pinned_buffer(pinned_buffer&& o) noexcept
+      : ptr_(std::exchange(o.ptr_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  pinned_buffer& operator=(pinned_buffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
+  }
+  pinned_buffer(const pinned_buffer&) = delete;
+  pinned_buffer& operator=(const pinned_buffer&) = delete;
+  ~pinned_buffer() { release(); }
+
+  T* data() const { return ptr_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  void release() noexcept {
+    if (ptr_) cudaFreeHost(ptr_);
+    ptr_ = nullptr;
+  }
+  T* ptr_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// A non-blocking stream (no implicit synchronisation with the legacy default stream).
+class cuda_stream {
+ public:
+  cuda_stream() { COOPGRID_CUDA_TRY(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking)); }
+  cuda_stream(cuda_stream&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  cuda_stream& operator=(cuda_stream&&) = delete;
+  cuda_stream(const cuda_stream&) = delete;
+  cuda_stream& operator=(const cuda_stream&) = delete;
+  ~cuda_stream() {
+    if (s_) cudaStreamDestroy(s_);
+  }
+  cudaStream_t get() const { return s_; }
+  /// Blocks until all work on the stream is done.
+  void synchronize() const { COOPGRID_CUDA_TRY(cudaStreamSynchronize(s_)); }
+
+ private:
+  cudaStream_t s_ = nullptr;
+};
+
+class cuda_event {
+ public:
+  cuda_event() { COOPGRID_CUDA_TRY(cudaEventCreateWithFlags(&e_, cudaEventDisableTiming)); }
+  cuda_event(cuda_event&& o) noexcept : e_(std::exchange(o.e_, nullptr)) {}
+  cuda_event& operator=(cuda_event&&) = delete;
+  cuda_event(const cuda_event&) = delete;
+  cuda_event& operator=(const cuda_event&) = delete;
+  ~cuda_event() {
+    if (e_) cudaEventDestroy(e_);
+  }
+  void record(cudaStream_t s) { COOPGRID_CUDA_TRY(cudaEventRecord(e_, s)); }
+  /// Blocks until the recorded work is done.
+  void synchronize() const { COOPGRID_CUDA_TRY(cudaEventSynchronize(e_)); }
+
+ private:
+  cudaEvent_t e_ = nullptr;
+};
+
+}  // namespace coopgrid

@@ -1,0 +1,125 @@
+#pragma once
+/**
+ * @file launch.hpp
+ * @brief Host-callable launchers of the CUDA kernels. No CUDA syntax here, so
+ *        host code including this stays plain C++ (compiled by g++); the
+ *        definitions and template instantiations live in the kernels' .cu files.
+ *
+ * Every launcher is asynchronous (`_async`): it enqueues work on `stream`
+ * and returns; errors in the launch configuration throw cuda_error at once,
+ * errors during execution surface at the next synchronising call.
+ */
+#include "batch_view.hpp"
+#include "grid_view.hpp"
+#include "metrics.hpp"
+
+struct CUstream_st;  // cudaStream_t is CUstream_st*
+
+namespace coopgrid::kernels {
+
+using stream_t = CUstream_st*;
+
+/// How an explicit batch is mapped onto threads.
+enum class batch_schedule { thread_per_scenario, warp_per_scenario };
+
+/// Mean items per scenario above which a warp per scenario pays off (coalesced item loads).
+inline constexpr double warp_schedule_threshold = 24.0;
+
+/// Picks the schedule from the data: the mean item-list length of the range.
+batch_schedule choose_schedule(index_t num_scenarios, index_t num_items);
+
+/**
+ * @brief rows[i] = all metrics of batch scenario first + i, i in [0, count).
+ *        Pointers of `b` and `d_rows` are device memory.
+ */
+template <class T>
+void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t count,
+                             metric_row<T>* d_rows, batch_schedule schedule, stream_t stream);
+
+/// rows[i] = all metrics of grid scenario first + i (decoded on the device).
+template <class T>
+void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
+                            metric_row<T>* d_rows, stream_t stream);
+
+// ---- Fused evaluate-and-reduce (no per-scenario rows ever reach memory) ----
+
+inline constexpr int max_device_filters = 16;
+inline constexpr int max_device_top_k = 1024;
+/// Histogram bins kept in shared memory; more go straight to global atomics.
+inline constexpr index_t max_shared_hist_bins = 2048;
+
+struct reduce_params {
+  int num_filters = 0;
+  int filter_metric[max_device_filters] = {};
+  int filter_at_least[max_device_filters] = {};
+  double filter_threshold[max_device_filters] = {};
+  int top_k = 0;
+  int top_by = 0;
+  int top_ascending = 0;
+  int hist_metric = -1;
+  index_t hist_bins = 0;
+  double hist_lo = 0, hist_hi = 0;
+};
+
+/// Extrema of one metric over a block's selected scenarios (order-independent to merge).
+struct metric_extrema {
+  double min, max;
+  index_t argmin, argmax;
+  int has_pos_inf, has_neg_inf;
+};
+
+struct block_result {
+  index_t selected;
+  metric_extrema m[num_metrics];
+};
+
+/// Sums of one reduction unit: merged on the host in unit order, so the mean
+/// does not depend on the grid size, the chunking or the device.
+struct unit_sums {
+  double sum[num_metrics];
+  double comp[num_metrics];
+};
+
+struct top_entry_dev {
+  double value;
+  index_t index;  ///< -1: empty slot
+};
+
+/// Device buffers the fused reduction writes.
+struct reduce_outputs {
+  block_result* d_blocks = nullptr;         ///< [num_blocks]
+  top_entry_dev* d_top = nullptr;           ///< [num_blocks * top_k]
+  unit_sums* d_units = nullptr;             ///< [ceil(count / reduce_unit)]
+  unsigned long long* d_hist = nullptr;     ///< [hist_bins + 2]: bins, below, above (accumulated)
+};
+
+/// Scenarios per reduction unit (the unit of summation order).
+inline constexpr index_t reduce_unit = index_t{1} << 16;
+inline constexpr int reduce_threads = 256;
+
+/// Dynamic shared memory the fused reduction needs for these parameters.
+template <class T>
+std::size_t reduce_shared_bytes(const reduce_params& p);
+
+/**
+ * @brief Evaluates grid scenarios [first, first + count) and reduces them into
+ *        `out` with `num_blocks` persistent blocks. `first` must be a
+ *        multiple of reduce_unit relative to the start of the reduction.
+ */
+template <class T>
+void launch_grid_reduce_async(const grid_view<T>& g, index_t first, index_t count,
+                              const reduce_params& p, const reduce_outputs& out, int num_blocks,
+                              stream_t stream);
+
+/// The same over batch scenarios [first, first + count) of `b`; reported
+/// indices are shifted by `index_offset` (chunks of a streamed batch).
+template <class T>
+void launch_batch_reduce_async(const batch_view<T>& b, index_t first, index_t count,
+                               index_t index_offset, const reduce_params& p,
+                               const reduce_outputs& out, int num_blocks, stream_t stream);
+
+/// Blocks of the fused reduction that fit on the device at once (a persistent grid).
+template <class T>
+int reduce_blocks_per_device(const reduce_params& p, int device);
+
+}  // namespace coopgrid::kernels
