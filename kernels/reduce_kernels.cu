@@ -159,7 +159,7 @@ __global__ void __launch_bounds__(threads) fused_reduce_kernel(Eval ev, index_t 
     ctl[0] = 0;
     ctl[1] = 0;
   }
-  metric_extrema ext[2] = {empty_extrema(), empty_extrema()};
+  metric_extrema ext[2] = {empty_extrema(), empty_extrema()};  // lane-local for the block's life
   index_t selected_total = 0;
   __syncthreads();
 
@@ -167,7 +167,7 @@ __global__ void __launch_bounds__(threads) fused_reduce_kernel(Eval ev, index_t 
   for (index_t u = blockIdx.x; u < units; u += gridDim.x) {
     const index_t unit_lo = u * reduce_unit;
     const index_t unit_hi = min(count, unit_lo + reduce_unit);
-    compensated_sum<double> usum[2];
+    compensated_sum<double> usum[2];  // lane-local for this unit
     for (index_t st = unit_lo; st < unit_hi; st += threads * run) {
       const index_t k0 = st + static_cast<index_t>(tid) * run;
       typename Eval::cursor c{};
@@ -209,43 +209,32 @@ __global__ void __launch_bounds__(threads) fused_reduce_kernel(Eval ev, index_t 
           const int slot = atomicAdd(&ctl[1], 1);
           top[ctl[0] + slot] = top_entry_dev{by_value, gidx};
         }
-        // Warp w folds metrics w and w + 8 of this tile; lane-local in thread order.
+        // Warp w folds metrics w and w + 8 of this tile into lane-local state
+        // (lane l owns threads l, l + 32, ...); lanes merge once per unit/block.
 #pragma unroll
         for (int q = 0; q < 2; ++q) {
           const int m = warp + q * warps;
           if (m < num_metrics) {
-            metric_extrema e = empty_extrema();
-            compensated_sum<double> s;
 #pragma unroll
             for (int j = 0; j < threads / 32; ++j) {
               const int t = lane + 32 * j;
               if (!sel[t]) continue;
               const double x = static_cast<double>(vals[m * threads + t]);
               const index_t idx = index_offset + first + st + static_cast<index_t>(t) * run + r;
-              if (e.argmin < 0 || x < e.min) {
+              metric_extrema& e = ext[q];
+              if (e.argmin < 0 || x < e.min || (x == e.min && idx < e.argmin)) {
                 e.min = x;
                 e.argmin = idx;
               }
-              if (e.argmax < 0 || x > e.max) {
+              if (e.argmax < 0 || x > e.max || (x == e.max && idx < e.argmax)) {
                 e.max = x;
                 e.argmax = idx;
               }
               if (isinf(x)) {
                 (x > 0 ? e.has_pos_inf : e.has_neg_inf) = 1;
               } else {
-                s.add(x);
+                usum[q].add(x);
               }
-            }
-#pragma unroll
-            for (int d = 16; d > 0; d >>= 1) {
-              const metric_extrema oe = shfl_down(e, d);
-              const compensated_sum<double> os = shfl_down(s, d);
-              merge_extrema(e, oe);
-              s.merge(os);
-            }
-            if (lane == 0) {
-              merge_extrema(ext[q], e);
-              usum[q].merge(s);
             }
           }
         }
@@ -282,14 +271,31 @@ __global__ void __launch_bounds__(threads) fused_reduce_kernel(Eval ev, index_t 
         __syncthreads();  // C: list, counters and vals free for the next step
       }
     }
-    if (lane == 0) {
+    // The unit's sums: a fixed tree over the lanes, then one store per metric.
 #pragma unroll
-      for (int q = 0; q < 2; ++q) {
-        const int m = warp + q * warps;
-        if (m < num_metrics) {
+    for (int q = 0; q < 2; ++q) {
+      const int m = warp + q * warps;
+      if (m < num_metrics) {
+#pragma unroll
+        for (int d = 16; d > 0; d >>= 1) {
+          const compensated_sum<double> os = shfl_down(usum[q], d);
+          usum[q].merge(os);
+        }
+        if (lane == 0) {
           out.d_units[u].sum[m] = usum[q].sum;
           out.d_units[u].comp[m] = usum[q].comp;
         }
+      }
+    }
+  }
+
+#pragma unroll
+  for (int q = 0; q < 2; ++q) {
+    if (warp + q * warps < num_metrics) {
+#pragma unroll
+      for (int d = 16; d > 0; d >>= 1) {
+        const metric_extrema oe = shfl_down(ext[q], d);
+        merge_extrema(ext[q], oe);
       }
     }
   }
