@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "../host/binary_batch.hpp"
 #include "../host/cuda_backend.hpp"
 #include "../host/errors.hpp"
 #include "../host/output.hpp"
@@ -189,6 +190,12 @@ int main(int argc, char** argv) {
   auto* val = app.add_subcommand("validate", "Check an input and print its counts (scenarios, items, grid axes)");
   val->add_option("INPUT", validate_input, "A batch directory or a grid file (*.toml)")->required();
 
+  std::string convert_in, convert_out;
+  auto* conv = app.add_subcommand(
+      "convert", "Write a CSV batch directory as a binary batch (.npy columns, read without parsing)");
+  conv->add_option("INPUT", convert_in, "A CSV batch directory")->required();
+  conv->add_option("OUTPUT", convert_out, "The binary batch directory to create")->required();
+
   app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)");
 
   try {
@@ -201,6 +208,13 @@ int main(int argc, char** argv) {
   install_signal_cleanup();
   try {
     if (app.got_subcommand("info")) return run_info();
+    if (app.got_subcommand("convert")) {
+      const auto src = load_source(convert_in);
+      if (src.is_grid()) throw usage_error("convert: the input is a grid; grids need no conversion");
+      write_binary_batch(*src.explicit_batch, convert_out);
+      fmt::print("wrote {} scenarios to {}\n", src.num_scenarios(), convert_out);
+      return 0;
+    }
     if (app.got_subcommand("validate")) {
       const auto src = load_source(validate_input);
       fmt::print("{}", describe_source(src));

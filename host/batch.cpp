@@ -136,13 +136,13 @@ batch read_batch_dir(const std::filesystem::path& dir) {
 void validate_columns(const batch_columns<double>& c, const std::string& what) {
   const auto n = c.num_scenarios();
   auto bad = [&](const char* field, std::size_t i, double v, const char* rule_text) {
-    throw input_error(fmt::format("{}: {}[{}]: value {} {}", what, field, i, v, rule_text));
+    throw input_error(fmt::format("{}/{}.npy[{}]: value {} {}", what, field, i, v, rule_text));
   };
   auto check_offsets = [&](const char* field, const std::vector<index_t>& o, std::size_t items) {
     if (o.size() != static_cast<std::size_t>(n) + 1 || o.front() != 0 ||
         o.back() != static_cast<index_t>(items)) {
-      throw input_error(fmt::format("{}: {}: offsets must have {} entries from 0 to {}", what,
-                                    field, n + 1, items));
+      throw input_error(fmt::format("{}/{}.npy: offsets must have {} entries from 0 to {} (the item count)",
+                                    what, field, n + 1, items));
     }
     for (std::size_t i = 1; i < o.size(); ++i) {
       if (o[i] < o[i - 1]) bad(field, i, static_cast<double>(o[i]), "is below its predecessor");
@@ -156,7 +156,7 @@ void validate_columns(const batch_columns<double>& c, const std::string& what) {
     }
   };
   if (c.countries_per_activity.size() != static_cast<std::size_t>(n)) {
-    throw input_error(fmt::format("{}: countries_per_activity: expected {} values", what, n));
+    throw input_error(fmt::format("{}/countries_per_activity.npy: expected {} values as in activities.npy", what, n));
   }
   check_reals("activities", c.activities, false);
   for (std::size_t i = 0; i < c.countries_per_activity.size(); ++i) {
@@ -167,7 +167,8 @@ void validate_columns(const batch_columns<double>& c, const std::string& what) {
   }
   check_offsets("country_offsets", c.country_offsets, c.datasets.size());
   if (c.country_share_prob.size() != c.datasets.size()) {
-    throw input_error(fmt::format("{}: country_share_prob: expected {} values", what, c.datasets.size()));
+    throw input_error(fmt::format("{}/country_share_prob.npy: expected {} values as in datasets.npy", what,
+                                  c.datasets.size()));
   }
   check_reals("datasets", c.datasets, false);
   check_reals("country_share_prob", c.country_share_prob, true);

@@ -80,7 +80,7 @@ struct batch {
  */
 batch read_batch_dir(const std::filesystem::path& dir);
 
-/// Checks every value against MODEL.md section 1; throws input_error naming `what` and the item.
+/// Checks every value against MODEL.md section 1; throws input_error naming the column file under `what` and the element.
 void validate_columns(const batch_columns<double>& c, const std::string& what);
 
 }  // namespace coopgrid

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "binary_batch.hpp"
 #include "errors.hpp"
+#include "nvtx.hpp"
 
 namespace coopgrid {
 
@@ -12,9 +14,13 @@ source load_source(const std::filesystem::path& input) {
   source s;
   s.path = input.string();
   std::error_code ec;
-  if (std::filesystem::is_directory(input, ec)) {
+  if (is_binary_batch(input)) {
+    s.explicit_batch = read_binary_batch(input);
+  } else if (std::filesystem::is_directory(input, ec)) {
+    nvtx_range range("parse");
     s.explicit_batch = read_batch_dir(input);
   } else if (input.extension() == ".toml") {
+    nvtx_range range("parse");
     s.parameter_grid = read_grid_file(input);
   } else if (!std::filesystem::exists(input, ec)) {
     throw input_error(fmt::format("{}: not found (expected a batch directory or a grid .toml file)",
