@@ -4,11 +4,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "errors.hpp"
+#include "text_file.hpp"
 
 namespace coopgrid {
 namespace {
@@ -29,22 +28,12 @@ std::string shown(std::string_view s) {
 
 }  // namespace
 
-csv_reader::csv_reader(const std::filesystem::path& file) : path_(file.string()) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    throw input_error(fmt::format("{}: file not found", path_));
-  }
-  if (std::filesystem::is_directory(file, ec)) {
-    throw input_error(fmt::format("{}: is a directory, expected a CSV file", path_));
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw input_error(fmt::format("{}: cannot be opened for reading", path_));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw input_error(fmt::format("{}: read error", path_));
-  data_ = std::move(ss).str();
-  if (data_.size() >= 3 && data_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;
+csv_reader::csv_reader(const std::filesystem::path& file)
+    : csv_reader(file.string(), read_text_file(file, "a CSV file")) {}
 
+csv_reader::csv_reader(std::string name, std::string content)
+    : path_(std::move(name)), data_(std::move(content)) {
+  if (data_.size() >= 3 && data_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;
   std::vector<std::string_view> fields;
   if (!read_record(fields)) {
     throw input_error(fmt::format("{}: empty file, expected a header row", path_));

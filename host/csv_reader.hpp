@@ -18,6 +18,8 @@ class csv_reader {
  public:
   /// Reads the whole file; throws input_error if it is missing, unreadable or has no header.
   explicit csv_reader(const std::filesystem::path& file);
+  /// Reads CSV text held in memory; `name` stands for the file in messages.
+  csv_reader(std::string name, std::string content);
 
   /// Header names, trimmed, in file order.
   const std::vector<std::string>& header() const { return header_; }

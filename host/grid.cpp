@@ -9,10 +9,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "errors.hpp"
+#include "text_file.hpp"
 
 namespace coopgrid {
 namespace {
@@ -330,16 +329,7 @@ grid parse_grid(std::string_view text, const std::string& name) {
 }
 
 grid read_grid_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) throw input_error(fmt::format("{}: file not found", file.string()));
-  if (std::filesystem::is_directory(file, ec)) {
-    throw input_error(fmt::format("{}: is a directory, expected a grid TOML file", file.string()));
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw input_error(fmt::format("{}: cannot be opened for reading", file.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_grid(ss.str(), file.string());
+  return parse_grid(read_text_file(file, "a grid TOML file"), file.string());
 }
 
 template <class T>
