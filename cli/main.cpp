@@ -172,6 +172,17 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   run->add_flag("--no-progress", no_progress, "Never show progress (shown on stderr when it is a terminal)");
+  std::string checkpoint;
+  double checkpoint_interval = 10;
+  bool resume = false;
+  run->add_option("--checkpoint", checkpoint,
+                  "With --reduce: save the reduction state to FILE as the run goes (every "
+                  "--checkpoint-interval seconds, at 2^24-scenario boundaries)");
+  run->add_option("--checkpoint-interval", checkpoint_interval, "Seconds between checkpoints (0: every segment)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  run->add_flag("--resume", resume,
+                "Continue from --checkpoint FILE; the result equals an uninterrupted run's");
 
   common_args cmp_args;
   cmp_args.backend = "auto";
@@ -234,6 +245,11 @@ int main(int argc, char** argv) {
         throw usage_error("--where, --top and --histogram need --reduce");
       }
       if (top > 0 && by.empty()) throw usage_error("--top needs --by METRIC");
+      if (!reduce && !checkpoint.empty()) throw usage_error("--checkpoint needs --reduce");
+      if (resume && checkpoint.empty()) throw usage_error("--resume needs --checkpoint FILE");
+      opt.checkpoint = checkpoint;
+      opt.checkpoint_interval = checkpoint_interval;
+      opt.resume = resume;
       if (!by.empty() && top == 0) throw usage_error("--by needs --top K");
       opt.spec.top_k = top;
       if (!by.empty()) opt.spec.top_by = metric_by_name(by);

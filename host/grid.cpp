@@ -212,7 +212,43 @@ std::array<index_t, num_grid_fields> grid::decode(index_t k) const {
   return p;
 }
 
-grid parse_grid(std::string_view text, const std::string& name) {
+/**
+ * Grid files need only ASCII keys, numbers, brackets and comments. Anything
+ * else is rejected before toml++ sees it: toml++ 3.3.0 (Debian 12) reaches
+ * __builtin_unreachable on some non-ASCII code points (upstream issue #190,
+ * found here by tests/fuzz/grid_fuzz.cpp). Non-ASCII text in comments is
+ * blanked, which keeps every line and column where it was.
+ */
+std::string checked_grid_text(std::string_view text, const std::string& name) {
+  std::string out(text);
+  std::size_t line = 1, col = 1;
+  bool comment = false;
+  for (auto& ch : out) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      ++line;
+      col = 1;
+      comment = false;
+      continue;
+    }
+    if (c == '#') comment = true;
+    if (comment) {
+      if (c >= 0x80) ch = ' ';
+    } else if (c >= 0x80) {
+      throw input_error(fmt::format("{}:{}:{}: non-ASCII byte 0x{:02X} outside a comment (grid files hold "
+                                    "ASCII keys and numbers)",
+                                    name, line, col, c));
+    } else if (c == '"' || c == '\'') {
+      throw input_error(fmt::format("{}:{}:{}: a quote: grid files use bare keys and numbers, no strings",
+                                    name, line, col));
+    }
+    ++col;
+  }
+  return out;
+}
+
+grid parse_grid(std::string_view raw_text, const std::string& name) {
+  const std::string text = checked_grid_text(raw_text, name);
   toml::table root;
   try {
     root = toml::parse(text, name);

@@ -14,13 +14,33 @@
 namespace coopgrid {
 namespace {
 
-// The temporary file a signal must remove. One output is open at a time.
-char g_temp_path[4096] = {0};
-std::atomic<bool> g_temp_set{false};
+// Temporary files a signal must remove: the output and a checkpoint can be
+// open at once. Slots are claimed and released by output_file.
+constexpr int temp_slots = 4;
+char g_temp_path[temp_slots][4096] = {};
+std::atomic<bool> g_temp_set[temp_slots] = {};
 
 extern "C" void cleanup_on_signal(int sig) {
-  if (g_temp_set.load()) ::unlink(g_temp_path);  // async-signal-safe
+  for (int i = 0; i < temp_slots; ++i) {
+    if (g_temp_set[i].load()) ::unlink(g_temp_path[i]);  // async-signal-safe
+  }
   ::_exit(128 + sig);
+}
+
+int claim_slot(const std::string& path) {
+  if (path.size() >= sizeof(g_temp_path[0])) return -1;
+  for (int i = 0; i < temp_slots; ++i) {
+    if (!g_temp_set[i].load()) {
+      std::memcpy(g_temp_path[i], path.c_str(), path.size() + 1);
+      g_temp_set[i] = true;
+      return i;
+    }
+  }
+  return -1;
+}
+
+void release_slot(int slot) {
+  if (slot >= 0) g_temp_set[slot] = false;
 }
 
 std::runtime_error io_error(const std::string& what, const std::string& path, int err) {
@@ -52,17 +72,14 @@ output_file::output_file(const std::string& path) : path_(path) {
   temp_ = (dir / fmt::format(".{}.tmp-{}", p.filename().string(), ::getpid())).string();
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) throw io_error("cannot create the output file", path, errno);
-  if (temp_.size() < sizeof(g_temp_path)) {
-    std::memcpy(g_temp_path, temp_.c_str(), temp_.size() + 1);
-    g_temp_set = true;
-  }
+  slot_ = claim_slot(temp_);
 }
 
 output_file::~output_file() {
   if (to_stdout_ || committed_) return;
   if (file_) std::fclose(file_);
   std::remove(temp_.c_str());
-  g_temp_set = false;
+  release_slot(slot_);
 }
 
 void output_file::write(std::string_view bytes) {
@@ -87,7 +104,7 @@ void output_file::commit() {
   if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
     throw io_error("cannot rename the finished output onto", path_, errno);
   }
-  g_temp_set = false;
+  release_slot(slot_);
   committed_ = true;
 }
 

@@ -39,6 +39,7 @@ class output_file {
   std::FILE* file_ = nullptr;
   bool to_stdout_ = false;
   bool committed_ = false;
+  int slot_ = -1;  ///< signal-cleanup registration of temp_
 };
 
 /// Installs SIGINT/SIGTERM handlers that remove the open temporary file and exit 130/143.

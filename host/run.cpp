@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
 
+#include "checkpoint.hpp"
 #include "cpu_backend.hpp"
 #include "cuda_backend.hpp"
 #include "errors.hpp"
@@ -137,10 +139,31 @@ void run_reduce_as(const source& src, const run_options& opt) {
   const index_t n = src.num_scenarios();
   auto spec = opt.spec;
   const bool second_pass = spec.hist_metric >= 0 && !spec.hist_range_given;
+  if (second_pass && !opt.checkpoint.empty()) {
+    throw usage_error("--checkpoint with --histogram needs an explicit range: METRIC:BINS:LO:HI");
+  }
   reduce_state state(spec);
   {
     progress_meter meter(second_pass ? 2 * n : n, opt.progress);
-    state = be->reduce(spec, 0, n, [&](index_t done) { meter.add(done); });
+    const auto fingerprint = run_fingerprint(src, be->name(), opt.prec, spec);
+    index_t next = 0;
+    if (opt.resume) {
+      next = read_checkpoint(opt.checkpoint, fingerprint, spec, state);
+      meter.add(next);
+    }
+    // Always segment by segment, so a resumed run merges exactly like an uninterrupted one.
+    auto last_write = std::chrono::steady_clock::now();
+    for (index_t lo = next; lo < n; lo += reduce_segment) {
+      const index_t count = std::min(reduce_segment, n - lo);
+      state.merge(spec, be->reduce(spec, lo, count, [&](index_t done) { meter.add(done); }));
+      const auto now = std::chrono::steady_clock::now();
+      if (!opt.checkpoint.empty() &&
+          (lo + count == n || std::chrono::duration<double>(now - last_write).count() >= opt.checkpoint_interval)) {
+        write_checkpoint(opt.checkpoint, fingerprint, lo + count, state);
+        last_write = now;
+      }
+    }
+    state.finish(spec);
     if (second_pass) {
       // The histogram's range is the metric's [min, max] over the selected scenarios.
       const auto& s = state.metrics[spec.hist_metric];

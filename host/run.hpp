@@ -25,6 +25,9 @@ struct run_options {
   index_t max_rows = 100'000'000;  ///< refuse to list more rows than this without --reduce
   index_t chunk_rows = index_t{1} << 16;
   bool progress = false;
+  std::string checkpoint;           ///< --reduce: write the state here as the run goes
+  double checkpoint_interval = 10;  ///< seconds between checkpoints (0: after every segment)
+  bool resume = false;              ///< continue from `checkpoint`
 };
 
 /// Resolves `automatic` to cuda when a device is present, else cpu.

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test with
-# CTest. GPU tests skip cleanly where no CUDA device is present.
+# CTest (GPU tests skip cleanly without a CUDA device), then the CPU suite
+# under ASan/UBSan and the fuzzers for a bounded time.
+#   scripts/test.sh           everything (what CI runs)
+#   scripts/test.sh --quick   the CTest suite only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+if [[ "${1:-}" != "--quick" ]]; then
+  scripts/sanitize.sh
+  scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+fi

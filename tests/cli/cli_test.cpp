@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "bad_inputs.hpp"
 #include "test_util.hpp"
 
 namespace coopgrid {
@@ -140,6 +141,37 @@ TEST(Cli, BadInputExitsTwoWithOneLine) {
   EXPECT_EQ(run_cli("run " + data + "/grid_big.toml").code, 2);  // too many rows without --reduce
 }
 
+// Every bad input of the parser tables, through the binary: exit 2, one line
+// on stderr naming the location and the rule, nothing on stdout.
+class CliBadBatch : public ::testing::TestWithParam<test::bad_case> {};
+TEST_P(CliBadBatch, ExitsTwoWithTheMessage) {
+  const auto& c = GetParam();
+  test::temp_dir d;
+  test::write_file(d / "b/scenarios.csv", test::good_scenarios);
+  test::write_file(d / "b" / c.file, c.text);
+  const auto r = run_cli("validate '" + (d / "b").string() + "'");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+INSTANTIATE_TEST_SUITE_P(Table, CliBadBatch, ::testing::ValuesIn(test::bad_cases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class CliBadGrid : public ::testing::TestWithParam<test::bad_grid> {};
+TEST_P(CliBadGrid, ExitsTwoWithTheMessage) {
+  const auto& c = GetParam();
+  test::temp_dir d;
+  test::write_file(d / "bad.toml", c.text);
+  const auto r = run_cli("run '" + (d / "bad.toml").string() + "' -o '" + (d / "out.csv").string() + "'");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d / "out.csv"));
+}
+INSTANTIATE_TEST_SUITE_P(Table, CliBadGrid, ::testing::ValuesIn(test::bad_grids),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 TEST(Cli, WriteFailureIsReportedAndLeavesNoFile) {
   test::temp_dir d;
   // A 4 KiB file-size limit makes the write fail (EFBIG) part-way through.
@@ -167,6 +199,72 @@ TEST(Cli, ValidatePrintsCounts) {
   const auto b = run_cli("validate " + data + "/cases");
   ASSERT_EQ(b.code, 0) << b.err;
   EXPECT_NE(b.out.find("5 scenarios"), std::string::npos) << b.out;
+}
+
+}  // namespace
+}  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+/// Starts coopgrid ARGS in the background, waits until `marker` exists, sends
+/// `signal`, and returns the exit code.
+int run_and_signal(const std::string& args, const std::filesystem::path& marker, const char* signal) {
+  test::temp_dir d;
+  const auto script = d / "kill.sh";
+  test::write_file(script, "'" COOPGRID_BINARY "' " + args + " 2>/dev/null &\npid=$!\n"
+                           "for i in $(seq 1 3000); do compgen -G '" + marker.string() + "' >/dev/null && break; sleep 0.01; done\n"
+                           "kill -" + signal + " $pid\nwait $pid\nexit $?\n");
+  const int status = std::system(("bash '" + script.string() + "'").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// The temporary file of a run writing `final_name` in `dir` (".NAME.tmp-PID").
+bool has_temp_file(const std::filesystem::path& dir) {
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(CliSignals, InterruptLeavesNoPartialOutput) {
+  for (auto [sig, code] : {std::pair<const char*, int>{"INT", 130}, {"TERM", 143}}) {
+    test::temp_dir d;
+    // 86.4 million CSV rows take minutes: the signal lands mid-write.
+    const auto out = d / "rows.csv";
+    // The temporary name carries the PID: wait for any file to appear in d.
+    const int rc = run_and_signal("run " + data + "/grid_main.toml --no-progress -o '" + out.string() + "'",
+                                  d.path() / ("." + out.filename().string() + ".tmp-*"), sig);
+    EXPECT_EQ(rc, code) << sig;
+    EXPECT_FALSE(std::filesystem::exists(out)) << sig;
+    EXPECT_FALSE(has_temp_file(d.path())) << sig;
+  }
+}
+
+TEST(CliCheckpoint, KilledRunResumesToTheUninterruptedResult) {
+  test::temp_dir d;
+  const std::string common = "run " + data + "/grid_main.toml --reduce --where 'standards_p_any>=0.3' "
+                             "--top 20 --by shared_variance --histogram ethics_q_any:8:0:1 --no-progress ";
+  const auto whole = run_cli(common + "-o '" + (d / "whole.json").string() + "'");
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const auto cp = d / "state.ckpt";
+  const int rc = run_and_signal(common + "--checkpoint '" + cp.string() + "' --checkpoint-interval 0 -o '" +
+                                    (d / "resumed.json").string() + "'",
+                                cp, "TERM");
+  ASSERT_EQ(rc, 143) << "the run finished before the signal; the grid is too small for this test";
+  ASSERT_TRUE(std::filesystem::exists(cp));
+  EXPECT_FALSE(std::filesystem::exists(d / "resumed.json"));
+  const auto resumed = run_cli(common + "--checkpoint '" + cp.string() + "' --resume -o '" +
+                               (d / "resumed.json").string() + "'");
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(test::read_file(d / "resumed.json"), test::read_file(d / "whole.json"));
+
+  // A checkpoint of another reduction is refused.
+  const auto other = run_cli("run " + data + "/grid_main.toml --reduce --checkpoint '" + cp.string() +
+                             "' --resume -o '" + (d / "x.json").string() + "'");
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("was written for another input"), std::string::npos) << other.err;
+  EXPECT_EQ(run_cli("run " + data + "/cases --reduce --resume").code, 2);
 }
 
 }  // namespace

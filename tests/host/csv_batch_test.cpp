@@ -4,6 +4,7 @@
 #include "host/batch.hpp"
 #include "host/csv_reader.hpp"
 #include "host/errors.hpp"
+#include "bad_inputs.hpp"
 #include "test_util.hpp"
 
 namespace coopgrid {
@@ -11,6 +12,9 @@ namespace {
 
 using test::temp_dir;
 using test::write_file;
+using test::bad_case;
+using test::bad_cases;
+using test::good_scenarios;
 
 TEST(BatchCsv, ReadsColumnsByNameInAnyOrderAndKeepsItemOrder) {
   temp_dir d;
@@ -43,73 +47,6 @@ TEST(BatchCsv, QuotesCrlfBomBlankLinesAndIntegralG) {
   EXPECT_EQ(b.columns.countries_per_activity[0], 5);
   EXPECT_EQ(b.columns.resource_share_prob, (std::vector<double>{0.5}));
 }
-
-struct bad_case {
-  const char* name;
-  const char* file;      // which file gets `text`
-  const char* text;
-  const char* message;   // expected substring, including file and line
-};
-
-// scenarios.csv below is valid unless the case replaces it.
-constexpr const char* good_scenarios = "scenario,activities,countries_per_activity\na,10,5\nb,1,0\n";
-
-const bad_case bad_cases[] = {
-    {"EmptyScenarios", "scenarios.csv", "", "scenarios.csv: empty file, expected a header row"},
-    {"HeaderOnly", "scenarios.csv", "scenario,activities,countries_per_activity\n",
-     "scenarios.csv: no scenarios"},
-    {"MissingColumn", "scenarios.csv", "scenario,activities\na,1\n",
-     "scenarios.csv:1: missing column 'countries_per_activity'"},
-    {"UnknownColumn", "scenarios.csv", "scenario,activities,countries_per_activity,colour\na,1,1,red\n",
-     "scenarios.csv:1: unknown column 'colour'"},
-    {"DuplicateColumn", "scenarios.csv", "scenario,activities,activities,countries_per_activity\n",
-     "scenarios.csv:1: column 'activities' appears twice"},
-    {"DuplicateId", "scenarios.csv", "scenario,activities,countries_per_activity\na,1,1\nb,1,1\na,2,2\n",
-     "scenarios.csv:4: column 'scenario': id 'a' duplicates line 2"},
-    {"EmptyId", "scenarios.csv", "scenario,activities,countries_per_activity\n,1,1\n",
-     "scenarios.csv:2: column 'scenario': empty id"},
-    {"TrailingGarbage", "scenarios.csv", "scenario,activities,countries_per_activity\na,10x,1\n",
-     "scenarios.csv:2: column 'activities': value '10x' is not a number"},
-    {"NaN", "scenarios.csv", "scenario,activities,countries_per_activity\na,nan,1\n",
-     "scenarios.csv:2: column 'activities': value 'nan' is not finite"},
-    {"Infinity", "scenarios.csv", "scenario,activities,countries_per_activity\na,inf,1\n",
-     "scenarios.csv:2: column 'activities': value 'inf' is not finite"},
-    {"NegativeActivities", "scenarios.csv", "scenario,activities,countries_per_activity\na,-1,1\n",
-     "scenarios.csv:2: column 'activities': value '-1' is negative"},
-    {"NonIntegerG", "scenarios.csv", "scenario,activities,countries_per_activity\na,1,2.5\n",
-     "scenarios.csv:2: column 'countries_per_activity': value '2.5' is not an integer"},
-    {"NegativeG", "scenarios.csv", "scenario,activities,countries_per_activity\na,1,-3\n",
-     "scenarios.csv:2: column 'countries_per_activity': value '-3' is negative"},
-    {"OverflowG", "scenarios.csv", "scenario,activities,countries_per_activity\na,1,99999999999999999999\n",
-     "scenarios.csv:2: column 'countries_per_activity': value '99999999999999999999' overflows a 64-bit integer"},
-    {"HugeReal", "scenarios.csv", "scenario,activities,countries_per_activity\na,1e999,1\n",
-     "scenarios.csv:2: column 'activities': value '1e999' is out of the range of a double"},
-    {"EmptyValue", "scenarios.csv", "scenario,activities,countries_per_activity\na,,1\n",
-     "scenarios.csv:2: column 'activities': empty value"},
-    {"TooFewFields", "scenarios.csv", "scenario,activities,countries_per_activity\na,1\n",
-     "scenarios.csv:2: expected 3 fields as in the header, found 2"},
-    {"TooManyFields", "scenarios.csv", "scenario,activities,countries_per_activity\na,1,1,1\n",
-     "scenarios.csv:2: expected 3 fields as in the header, found 4"},
-    {"UnterminatedQuote", "scenarios.csv", "scenario,activities,countries_per_activity\n\"a,1,1\n",
-     "scenarios.csv:2: unterminated quoted field"},
-    {"StrayQuote", "scenarios.csv", "scenario,activities,countries_per_activity\na\"b,1,1\n",
-     "scenarios.csv:2: a quote inside an unquoted field"},
-    {"ProbabilityAboveOne", "countries.csv", "scenario,datasets,share_prob\na,10,0.5\nb,10,1.5\n",
-     "countries.csv:3: column 'share_prob': value '1.5' is not a probability in [0, 1]"},
-    {"NegativeProbability", "resources.csv", "scenario,share_prob\na,-0.1\n",
-     "resources.csv:2: column 'share_prob': value '-0.1' is not a probability in [0, 1]"},
-    {"NegativeDatasets", "countries.csv", "scenario,datasets,share_prob\na,-5,0.5\n",
-     "countries.csv:2: column 'datasets': value '-5' is negative"},
-    {"NegativeDifficulty", "standards.csv", "scenario,difficulty\na,-0.1\n",
-     "standards.csv:2: column 'difficulty': value '-0.1' is negative"},
-    {"EthicsNaN", "ethics.csv", "scenario,difficulty\n\nb,NaN\n",
-     "ethics.csv:3: column 'difficulty': value 'NaN' is not finite"},
-    {"UnknownScenario", "ethics.csv", "scenario,difficulty\nzz,1\n",
-     "ethics.csv:2: column 'scenario': id 'zz' is not in scenarios.csv"},
-    {"EmptyItemFile", "standards.csv", "", "standards.csv: empty file, expected a header row"},
-    {"ItemMissingColumn", "countries.csv", "scenario,datasets\na,1\n",
-     "countries.csv:1: missing column 'share_prob'"},
-};
 
 class BadBatch : public ::testing::TestWithParam<bad_case> {};
 

@@ -2,6 +2,7 @@
 // with the file, line and key in its message.
 #include "host/errors.hpp"
 #include "host/grid.hpp"
+#include "bad_inputs.hpp"
 #include "test_util.hpp"
 
 namespace coopgrid {
@@ -41,63 +42,8 @@ TEST(GridToml, EmptyFileIsOneEmptyScenario) {
   EXPECT_TRUE(g.axes().empty());
 }
 
-struct bad_grid {
-  const char* name;
-  const char* text;
-  const char* message;
-};
-
-const bad_grid bad_grids[] = {
-    {"Syntax", "[countries\ncount = 1\n", "bad.toml:1:"},
-    {"UnknownTable", "[colours]\nred = 1\n", "bad.toml:1:1: colours: unknown table"},
-    {"UnknownTopLevelKey", "speed = 3\n", "bad.toml:1:9: speed: unknown top-level key"},
-    {"UnknownKey", "[countries]\ncount = 1\ndatasets = 1\nshare_prob = 1\nsize = 2\n",
-     "bad.toml:5:8: countries.size: unknown key (the table [countries] takes count, datasets, share_prob)"},
-    {"NegativeCount", "[standards]\ncount = -1\n", "bad.toml:2:9: standards.count: value -1 is negative"},
-    {"FractionalCount", "[standards]\ncount = 2.5\ndifficulty = 1\n",
-     "bad.toml:2:9: standards.count: value 2.5 is not an integer"},
-    {"FractionalG", "[exchange]\ncountries_per_activity = { linspace = [0, 1, 3] }\n",
-     "bad.toml:2:26: exchange.countries_per_activity: value 0.5 is not an integer"},
-    {"ProbabilityAboveOne", "[resources]\ncount = 1\nshare_prob = { values = [0.5, 1.2] }\n",
-     "bad.toml:3:14: resources.share_prob: value 1.2 is not a probability in [0, 1]"},
-    {"NaN", "[ethics]\ncount = 1\ndifficulty = nan\n",
-     "bad.toml:3:14: ethics.difficulty: value nan is not finite"},
-    {"Infinity", "[exchange]\nactivities = inf\n", "bad.toml:2:14: exchange.activities: value inf is not finite"},
-    {"NegativeDifficulty", "[ethics]\ncount = 1\ndifficulty = -0.5\n",
-     "bad.toml:3:14: ethics.difficulty: value -0.5 is negative"},
-    {"String", "[exchange]\nactivities = \"ten\"\n",
-     "bad.toml:2:14: exchange.activities: value is \"ten\", expected a number or an axis table"},
-    {"ZeroPointLinspace", "[exchange]\nactivities = { linspace = [0, 5, 0] }\n",
-     "exchange.activities: linspace = [0, 5, 0] has zero points"},
-    {"ZeroPointRange", "[standards]\ncount = { range = [5, 1] }\n",
-     "standards.count: range = [5, 1] has zero points"},
-    {"EmptyValues", "[exchange]\nactivities = { values = [] }\n",
-     "bad.toml:2:25: exchange.activities: values has 0 elements, expected 1 to"},
-    {"EmptyArray", "[exchange]\nactivities = []\n", "bad.toml:2:14: exchange.activities: axis has zero points"},
-    {"TwoAxisKinds", "[exchange]\nactivities = { values = [1], linspace = [0, 1, 2] }\n",
-     "exchange.activities: axis has both 'linspace' and 'values'"},
-    {"UnknownAxisKey", "[exchange]\nactivities = { points = [1] }\n",
-     "exchange.activities: unknown axis key 'points'"},
-    {"StepWithoutRange", "[exchange]\nactivities = { values = [1], step = 2 }\n",
-     "exchange.activities: 'step' is only allowed with 'range'"},
-    {"ZeroStep", "[standards]\ncount = { range = [1, 5], step = 0 }\n", "step 0 must be a positive integer"},
-    {"LinspaceArity", "[exchange]\nactivities = { linspace = [0, 1] }\n",
-     "exchange.activities: linspace has 2 elements, expected 3"},
-    {"LogspaceOverflow", "[countries]\ncount = 1\nshare_prob = 1\ndatasets = { logspace = [300, 400, 3] }\n",
-     "countries.datasets: logspace = [300, 400, 3] reaches 10^400 which overflows a double"},
-    {"MissingItems", "[standards]\ncount = { range = [0, 3] }\n",
-     "bad.toml: standards.difficulty: missing, but standards.count can be > 0"},
-    {"IntegerOverflow", "[standards]\ncount = 99999999999999999999\n", "bad.toml:2:"},
-    {"GridOverflow",
-     "[countries]\ncount = { range = [0, 99] }\ndatasets = { linspace = [0, 1, 100] }\n"
-     "share_prob = { linspace = [0, 1, 100] }\n[standards]\ncount = { range = [0, 99] }\n"
-     "difficulty = { linspace = [0, 1, 100] }\n[exchange]\nactivities = { linspace = [0, 1, 100] }\n"
-     "countries_per_activity = { range = [0, 99] }\n[resources]\ncount = { range = [0, 99] }\n"
-     "share_prob = { linspace = [0, 1, 100] }\n[ethics]\ncount = { range = [0, 99] }\ndifficulty = 1\n",
-     "bad.toml: the grid has more than 2^63 - 1 scenarios"},
-    {"AxisTooLong", "[exchange]\nactivities = { linspace = [0, 1, 100000001] }\n",
-     "has 100000001 points, more than the 100000000 allowed per axis"},
-};
+using test::bad_grid;
+using test::bad_grids;
 
 class BadGrid : public ::testing::TestWithParam<bad_grid> {};
 
@@ -120,5 +66,14 @@ TEST(GridToml, MissingFile) {
   EXPECT_THROW(read_grid_file("/nonexistent/grid.toml"), input_error);
 }
 
+}  // namespace
+}  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+TEST(GridToml, UnicodeInCommentsIsFine) {
+  const grid g = parse_grid("# Grille § with ünïcödé\n[exchange] # ☃\nactivities = 3 # x\n", "u.toml");
+  EXPECT_EQ(g.reals[exchange_activities], (std::vector<double>{3}));
+}
 }  // namespace
 }  // namespace coopgrid

@@ -1,0 +1,151 @@
+#include "checkpoint.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "errors.hpp"
+#include "output.hpp"
+
+namespace coopgrid {
+namespace {
+
+constexpr const char* magic = "coopgrid-checkpoint 1";
+
+struct fnv1a {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ c[i]) * 0x100000001b3ULL;
+  }
+  template <class V>
+  void vec(const std::vector<V>& v) {
+    const std::uint64_t n = v.size();
+    bytes(&n, sizeof n);
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(V));
+  }
+  void str(const std::string& s) {
+    const std::uint64_t n = s.size();
+    bytes(&n, sizeof n);
+    bytes(s.data(), s.size());
+  }
+};
+
+std::string hexf(double v) { return fmt::format("{:a}", v); }
+
+double parse_hexf(const std::string& t, const std::string& path) {
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end != '\0') throw input_error(fmt::format("{}: damaged checkpoint (number '{}')", path, t));
+  return v;
+}
+
+}  // namespace
+
+std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
+                              const reduce_spec& spec) {
+  fnv1a f;
+  f.str(magic);
+  f.str(backend);
+  f.str(prec == precision::f32 ? "f32" : "f64");
+  const index_t n = src.num_scenarios();
+  f.bytes(&n, sizeof n);
+  if (src.is_grid()) {
+    for (int k = 0; k < num_grid_fields; ++k) {
+      f.vec(src.parameter_grid->ints[k]);
+      f.vec(src.parameter_grid->reals[k]);
+    }
+  } else {
+    const auto& c = src.explicit_batch->columns;
+    for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
+                          &c.resource_share_prob, &c.ethics_difficulty}) {
+      f.vec(*v);
+    }
+    for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
+                          &c.resource_offsets, &c.ethics_offsets}) {
+      f.vec(*v);
+    }
+    for (const auto& id : src.explicit_batch->ids) f.str(id);
+  }
+  for (const auto& w : spec.where) f.str(w.text());
+  f.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
+                    spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
+                    spec.hist_range_given));
+  return f.h;
+}
+
+void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
+                      const reduce_state& state) {
+  std::string t = fmt::format("{}\nfingerprint {:016x}\nnext {}\nscenarios {}\nselected {}\n", magic,
+                              fingerprint, next, state.scenarios, state.selected);
+  for (const auto& m : state.metrics) {
+    t += fmt::format("m {} {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
+                     m.argmax, hexf(m.sum.sum), hexf(m.sum.comp), int(m.has_pos_inf), int(m.has_neg_inf));
+  }
+  t += fmt::format("top {}\n", state.top.size());
+  for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
+  t += fmt::format("hist {} {} {}\n", state.hist.size(), state.hist_below, state.hist_above);
+  for (auto c : state.hist) t += fmt::format("{}\n", c);
+  t += "end\n";
+  output_file out(path);
+  out.write(t);
+  out.commit();
+}
+
+index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
+                        reduce_state& state) {
+  std::ifstream in(path);
+  if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
+  auto damaged = [&](const char* what) {
+    return input_error(fmt::format("{}: damaged checkpoint ({})", path, what));
+  };
+  std::string line, word;
+  std::getline(in, line);
+  if (line != magic) throw damaged("not a coopgrid checkpoint");
+  std::string fp;
+  index_t next = 0;
+  in >> word >> fp;
+  if (word != "fingerprint") throw damaged("fingerprint");
+  if (fp != fmt::format("{:016x}", fingerprint)) {
+    throw usage_error(fmt::format(
+        "--resume: {} was written for another input, backend, precision or reduction", path));
+  }
+  state = reduce_state(spec);
+  in >> word >> next;
+  if (word != "next") throw damaged("next");
+  in >> word >> state.scenarios;
+  if (word != "scenarios") throw damaged("scenarios");
+  in >> word >> state.selected;
+  if (word != "selected") throw damaged("selected");
+  for (auto& m : state.metrics) {
+    std::string mn, mx, s, c;
+    int pinf = 0, ninf = 0;
+    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> c >> pinf >> ninf;
+    if (word != "m" || !in) throw damaged("metric");
+    m.min = parse_hexf(mn, path);
+    m.max = parse_hexf(mx, path);
+    m.sum.sum = parse_hexf(s, path);
+    m.sum.comp = parse_hexf(c, path);
+    m.has_pos_inf = pinf != 0;
+    m.has_neg_inf = ninf != 0;
+  }
+  std::size_t n = 0;
+  in >> word >> n;
+  if (word != "top" || !in) throw damaged("top");
+  state.top.resize(n);
+  for (auto& [v, k] : state.top) {
+    std::string vs;
+    in >> vs >> k;
+    v = parse_hexf(vs, path);
+  }
+  in >> word >> n >> state.hist_below >> state.hist_above;
+  if (word != "hist" || !in || n != state.hist.size()) throw damaged("histogram");
+  for (auto& c : state.hist) in >> c;
+  in >> word;
+  if (word != "end") throw damaged("truncated");
+  return next;
+}
+
+}  // namespace coopgrid
