@@ -195,6 +195,16 @@ struct reduce_slot {
         h_units(static_cast<std::size_t>(units)) {}
 };
 
+/// Runs fn; a CUDA failure inside is re-raised naming the pipeline stage.
+template <class Fn>
+auto in_stage(const char* stage, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const cuda_error& e) {
+    throw cuda_error(fmt::format("cuda backend, {} stage: {}", stage, e.what()), e.code());
+  }
+}
+
 kernels::reduce_params device_params(const reduce_spec& spec) {
   if (static_cast<int>(spec.where.size()) > kernels::max_device_filters) {
     throw usage_error(fmt::format("--where: the cuda backend takes at most {} filters, got {}",
@@ -228,6 +238,22 @@ class cuda_backend final : public backend<T> {
  public:
   /// make_cuda_backend() has checked and selected the device: the members below already use it.
   cuda_backend(const source& src, const backend_options& opt) : device_(opt.device), chunk_(opt.chunk) {
+    in_stage("upload", [&] { upload_source(src); });
+  }
+
+  std::string name() const override { return "cuda"; }
+
+  void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
+    in_stage("evaluate", [&] { evaluate_impl(first, count, rows); });
+  }
+
+  reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
+                      const progress_fn& progress) override {
+    return in_stage("reduce", [&] { return reduce_impl(spec, first, count, progress); });
+  }
+
+ private:
+  void upload_source(const source& src) {
     nvtx_range range("upload");
     if (src.is_grid()) {
       const grid_tables<T> tables(*src.parameter_grid);
@@ -266,9 +292,7 @@ class cuda_backend final : public backend<T> {
     }
   }
 
-  std::string name() const override { return "cuda"; }
-
-  void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
+  void evaluate_impl(index_t first, index_t count, metric_row<T>* rows) {
     if (count <= 0) return;
     nvtx_range range("evaluate");
     std::vector<chunk> chunks;
@@ -319,8 +343,8 @@ class cuda_backend final : public backend<T> {
     finish(static_cast<int>((chunks.size() + 1) % 2));
   }
 
-  reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
-                      const progress_fn& progress) override {
+  reduce_state reduce_impl(const reduce_spec& spec, index_t first, index_t count,
+                           const progress_fn& progress) {
     nvtx_range range("reduce");
     const auto p = device_params(spec);
     reduce_state total(spec);
@@ -411,7 +435,6 @@ class cuda_backend final : public backend<T> {
     return total;
   }
 
- private:
   using staging_pair = std::pair<device_batch<T>, batch_staging<T>>;
 
   /**

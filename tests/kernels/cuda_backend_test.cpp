@@ -6,6 +6,16 @@
 #include "host/run.hpp"
 #include "test_util.hpp"
 
+#if defined(COOPGRID_HAVE_CUDA)
+#include <cuda_runtime_api.h>
+#else
+// CPU-only builds: the fault tests skip before reaching these.
+inline int cudaMemGetInfo(std::size_t*, std::size_t*) { return 1; }
+inline int cudaMalloc(void**, std::size_t) { return 1; }
+inline int cudaFree(void*) { return 0; }
+constexpr int cudaSuccess = 0;
+#endif
+
 namespace coopgrid {
 namespace {
 
@@ -179,6 +189,76 @@ TEST(CudaDevices, NoDeviceIsARuntimeError) {
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
   const auto src = batch_source(test::random_specs(3, 1));
   EXPECT_THROW(make_cuda_backend<double>(src, {}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
+  SKIP_WITHOUT_DEVICE();
+  // Leave ~1 GiB free, then ask for 2^25-row chunks (2 slots x 1.9 GB): the
+  // pipeline must halve its chunks until they fit, and still be right.
+  std::size_t free_bytes = 0, total_bytes = 0;
+  ASSERT_EQ(cudaMemGetInfo(&free_bytes, &total_bytes), cudaSuccess);
+  void* hog = nullptr;
+  const std::size_t keep = std::size_t{1} << 30;
+  ASSERT_EQ(cudaMalloc(&hog, free_bytes > 2 * keep ? free_bytes - keep : 0), cudaSuccess);
+  source src;
+  src.path = "g";
+  src.parameter_grid = parse_grid(R"(
+[countries]
+count = { range = [0, 31] }
+datasets = { logspace = [0, 6, 1024] }
+share_prob = { linspace = [0, 1, 1024] }
+)", "g.toml");
+  const index_t n = src.num_scenarios();  // 2^25
+  backend_options opt;
+  opt.chunk = n;
+  auto be = make_cuda_backend<float>(src, opt);
+  std::vector<metric_row<float>> rows(static_cast<std::size_t>(n));
+  be->evaluate(0, n, rows.data());
+  cudaFree(hog);
+  const auto tol = tolerance_for(precision::f32);
+  for (index_t k : {index_t{0}, n / 3, n - 1}) {
+    const auto ref = reference::evaluate(reference::grid_scenario(*src.parameter_grid, k, true));
+    for (int m = 0; m < num_metrics; ++m) EXPECT_TRUE(tol.agrees(rows[k].v[m], ref[m])) << k << " " << m;
+  }
+}
+
+TEST(CudaFaults, ReduceIsBitIdenticalForAnyLaunchSize) {
+  SKIP_WITHOUT_DEVICE();
+  source src;
+  src.path = "g";
+  src.parameter_grid = parse_grid(R"(
+[countries]
+count = { range = [1, 64] }
+datasets = { logspace = [0, 6, 64] }
+share_prob = { linspace = [0, 1, 64] }
+[standards]
+count = { range = [1, 16] }
+difficulty = { linspace = [0, 2, 16] }
+)", "g.toml");
+  reduce_spec spec;
+  spec.top_k = 10;
+  spec.top_by = 0;
+  std::vector<reduce_state> states;
+  for (index_t chunk : {index_t{0}, index_t{1} << 16, index_t{3} << 16}) {
+    backend_options opt;
+    opt.chunk = chunk;
+    auto be = make_cuda_backend<double>(src, opt);
+    states.push_back(be->reduce(spec, 0, src.num_scenarios(), {}));
+  }
+  for (std::size_t i = 1; i < states.size(); ++i) {
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_EQ(states[0].metrics[m].sum.sum, states[i].metrics[m].sum.sum) << m;
+      EXPECT_EQ(states[0].metrics[m].sum.comp, states[i].metrics[m].sum.comp) << m;
+      EXPECT_EQ(states[0].metrics[m].argmin, states[i].metrics[m].argmin) << m;
+    }
+    EXPECT_EQ(states[0].top, states[i].top);
+  }
 }
 
 }  // namespace
