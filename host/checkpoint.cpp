@@ -12,7 +12,7 @@
 namespace coopgrid {
 namespace {
 
-constexpr const char* magic = "coopgrid-checkpoint 1";
+constexpr const char* magic = "coopgrid-checkpoint 2";
 
 struct fnv1a {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -81,8 +81,8 @@ void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_
   std::string t = fmt::format("{}\nfingerprint {:016x}\nnext {}\nscenarios {}\nselected {}\n", magic,
                               fingerprint, next, state.scenarios, state.selected);
   for (const auto& m : state.metrics) {
-    t += fmt::format("m {} {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
-                     m.argmax, hexf(m.sum.sum), hexf(m.sum.comp), int(m.has_pos_inf), int(m.has_neg_inf));
+    t += fmt::format("m {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
+                     m.argmax, m.sum.to_hex(), int(m.has_pos_inf), int(m.has_neg_inf));
   }
   t += fmt::format("top {}\n", state.top.size());
   for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
@@ -120,14 +120,12 @@ index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, cons
   in >> word >> state.selected;
   if (word != "selected") throw damaged("selected");
   for (auto& m : state.metrics) {
-    std::string mn, mx, s, c;
+    std::string mn, mx, s;
     int pinf = 0, ninf = 0;
-    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> c >> pinf >> ninf;
-    if (word != "m" || !in) throw damaged("metric");
+    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> pinf >> ninf;
+    if (word != "m" || !in || !m.sum.from_hex(s)) throw damaged("metric");
     m.min = parse_hexf(mn, path);
     m.max = parse_hexf(mx, path);
-    m.sum.sum = parse_hexf(s, path);
-    m.sum.comp = parse_hexf(c, path);
     m.has_pos_inf = pinf != 0;
     m.has_neg_inf = ninf != 0;
   }

@@ -107,13 +107,14 @@ class reference_backend final : public backend<double> {
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
                       const progress_fn& progress) override {
     reduce_state total(spec);
-    constexpr index_t tick = 1 << 14;
-    for (index_t i = 0; i < count; ++i) {
-      const auto r = reference::evaluate(scenario(first + i));
-      total.add(spec, r.data(), first + i);
-      if (progress && (i + 1) % tick == 0) progress(tick);
+    std::vector<metric_row<double>> rows;
+    for (index_t lo = first; lo < first + count; lo += reduce_unit) {  // one unit at a time
+      const index_t n = std::min(reduce_unit, first + count - lo);
+      rows.resize(static_cast<std::size_t>(n));
+      evaluate(lo, n, rows.data());
+      total.add_rows(spec, rows.data(), lo, n);
+      if (progress) progress(n);
     }
-    if (progress) progress(count % tick);
     total.finish(spec);
     return total;
   }

@@ -9,8 +9,8 @@
 
 namespace coopgrid {
 
-/// Scenarios per reduction chunk: fixed, so results do not depend on the thread count.
-inline constexpr index_t cpu_reduce_chunk = index_t{1} << 14;
+/// Scenarios per reduction chunk: one reduction unit, so results do not depend on the thread count.
+inline constexpr index_t cpu_reduce_chunk = reduce_unit;
 
 template <class T>
 std::unique_ptr<backend<T>> make_cpu_backend(const source& src, const backend_options& opt);

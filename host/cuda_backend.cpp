@@ -547,12 +547,10 @@ class cuda_backend final : public backend<T> {
     const index_t units = (c.count + kernels::reduce_unit - 1) / kernels::reduce_unit;
     for (int m = 0; m < num_metrics; ++m) {
       ms[m].count = part.selected;
-      ms[m].sum = compensated_sum<double>{};
-      for (index_t u = 0; u < units; ++u) {
-        compensated_sum<double> us;
-        us.sum = slot.h_units.data()[u].sum[m];
-        us.comp = slot.h_units.data()[u].comp[m];
-        ms[m].sum.merge(us);
+      ms[m].sum = exact_sum{};
+      for (index_t u = 0; u < units; ++u) {  // each unit's Neumaier pair, added exactly
+        ms[m].sum.add(slot.h_units.data()[u].sum[m]);
+        ms[m].sum.add(slot.h_units.data()[u].comp[m]);
       }
       part.metrics[m] = ms[m];
     }

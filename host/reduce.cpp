@@ -41,6 +41,11 @@ filter parse_filter(const std::string& text) {
 }
 
 void metric_summary::add(double v, index_t k) {
+  add_extrema(v, k);
+  if (std::isfinite(v)) sum.add(v);
+}
+
+void metric_summary::add_extrema(double v, index_t k) {
   ++count;
   // Strict comparisons: rows arrive in index order, so the first index wins ties.
   if (v < min) {
@@ -51,11 +56,7 @@ void metric_summary::add(double v, index_t k) {
     max = v;
     argmax = k;
   }
-  if (std::isinf(v)) {
-    (v > 0 ? has_pos_inf : has_neg_inf) = true;
-  } else {
-    sum.add(v);
-  }
+  if (std::isinf(v)) (v > 0 ? has_pos_inf : has_neg_inf) = true;
 }
 
 void metric_summary::merge(const metric_summary& o) {
@@ -93,6 +94,10 @@ void reduce_state::add(const reduce_spec& spec, const double* v, index_t k) {
   if (!spec.passes(v)) return;
   ++selected;
   for (int m = 0; m < num_metrics; ++m) metrics[m].add(v[m], k);
+  add_selected(spec, v, k);
+}
+
+void reduce_state::add_selected(const reduce_spec& spec, const double* v, index_t k) {
   if (spec.top_k > 0) {
     top.emplace_back(v[spec.top_by], k);
     // Amortised trimming keeps memory at O(K) without a heap per row.
@@ -118,10 +123,22 @@ void reduce_state::add(const reduce_spec& spec, const double* v, index_t k) {
 template <class T>
 void reduce_state::add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
                             index_t count) {
+  std::array<compensated_sum<double>, num_metrics> unit;
   double v[num_metrics];
   for (index_t i = 0; i < count; ++i) {
+    ++scenarios;
     for (int m = 0; m < num_metrics; ++m) v[m] = static_cast<double>(rows[i].v[m]);
-    add(spec, v, first + i);
+    if (!spec.passes(v)) continue;
+    ++selected;
+    for (int m = 0; m < num_metrics; ++m) {
+      metrics[m].add_extrema(v[m], first + i);
+      if (std::isfinite(v[m])) unit[m].add(v[m]);
+    }
+    add_selected(spec, v, first + i);
+  }
+  for (int m = 0; m < num_metrics; ++m) {
+    metrics[m].sum.add(unit[m].sum);
+    metrics[m].sum.add(unit[m].comp);
   }
 }
 

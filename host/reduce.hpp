@@ -14,6 +14,7 @@
 
 #include "../kernels/formulas.hpp"
 #include "../kernels/metrics.hpp"
+#include "exact_sum.hpp"
 
 namespace coopgrid {
 
@@ -55,10 +56,13 @@ struct metric_summary {
   double min = std::numeric_limits<double>::infinity();
   double max = -std::numeric_limits<double>::infinity();
   index_t argmin = -1, argmax = -1;
-  compensated_sum<double> sum;  ///< finite values only
+  exact_sum sum;  ///< finite values only, exact
   bool has_pos_inf = false, has_neg_inf = false;  ///< infinities decide the mean alone
 
+  /// Adds v (scenario k) exactly: the slow path for single rows.
   void add(double v, index_t k);
+  /// Count, extrema and infinities of v; the caller sums finite values (add_rows).
+  void add_extrema(double v, index_t k);
   void merge(const metric_summary& o);
   double mean() const;
 };
@@ -77,15 +81,23 @@ struct reduce_state {
   /// Sets up the histogram bins of `spec`.
   explicit reduce_state(const reduce_spec& spec = {});
 
-  /// Adds rows [first, first + count) (values widened to double) that pass the filters.
+  /**
+   * @brief Adds rows [first, first + count) (values widened to double) that pass
+   *        the filters. Finite values are summed in row order (Neumaier) and the
+   *        result added exactly: call it once per reduction unit.
+   */
   template <class T>
   void add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first, index_t count);
   /// Adds one row of scenario k (already widened).
   void add(const reduce_spec& spec, const double* v, index_t k);
-  /// Folds `o` in. Exact for counts, extrema and top lists; sums merge in call order.
+  /// Folds `o` in, exactly (counts, extrema, top lists, histograms and sums alike).
   void merge(const reduce_spec& spec, const reduce_state& o);
   /// Sorts and trims the top list to K.
   void finish(const reduce_spec& spec);
+
+ private:
+  /// The top-K candidate and histogram bin of a selected row.
+  void add_selected(const reduce_spec& spec, const double* v, index_t k);
 };
 
 /// True when a is a better top entry than b (ties: the lower scenario index wins).

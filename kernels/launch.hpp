@@ -93,8 +93,7 @@ struct reduce_outputs {
   unsigned long long* d_hist = nullptr;     ///< [hist_bins + 2]: bins, below, above (accumulated)
 };
 
-/// Scenarios per reduction unit (the unit of summation order).
-inline constexpr index_t reduce_unit = index_t{1} << 16;
+using coopgrid::reduce_unit;  // kernels/config.hpp
 inline constexpr int reduce_threads = 256;
 
 /// Dynamic shared memory the fused reduction needs for these parameters.
