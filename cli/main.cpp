@@ -11,7 +11,9 @@
 #include "../host/binary_batch.hpp"
 #include "../host/cuda_backend.hpp"
 #include "../host/errors.hpp"
+#include "../host/multi_backend.hpp"
 #include "../host/output.hpp"
+#include "../host/report.hpp"
 #include "../host/run.hpp"
 #include "../host/source.hpp"
 
@@ -34,6 +36,7 @@ struct common_args {
   std::string precision = "f64";
   int threads = 0;
   int device = 0;
+  std::string devices;
 };
 
 void add_common(CLI::App* app, common_args& a, const char* backend_help) {
@@ -53,12 +56,16 @@ void add_common(CLI::App* app, common_args& a, const char* backend_help) {
   app->add_option("--device", a.device, "CUDA device ordinal (see 'coopgrid info')")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app->add_option("--devices", a.devices,
+                  "Several CUDA devices: 'all' or ordinals like 0,1 (the work is split across them, "
+                  "one host thread each; results equal a single device's)");
 }
 
 backend_options options_of(const common_args& a) {
   backend_options b;
   b.threads = a.threads;
   b.device = a.device;
+  if (!a.devices.empty()) b.devices = parse_device_list(a.devices, cuda_device_count());
   return b;
 }
 
@@ -172,6 +179,10 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   run->add_flag("--no-progress", no_progress, "Never show progress (shown on stderr when it is a terminal)");
+  std::string shard;
+  run->add_option("--shard", shard,
+                  "Run the K-th of N contiguous slices (K/N, K from 0); 'coopgrid merge' combines "
+                  "the outputs into exactly the unsharded result");
   std::string checkpoint;
   double checkpoint_interval = 10;
   bool resume = false;
@@ -207,6 +218,16 @@ int main(int argc, char** argv) {
   conv->add_option("INPUT", convert_in, "A CSV batch directory")->required();
   conv->add_option("OUTPUT", convert_out, "The binary batch directory to create")->required();
 
+  std::vector<std::string> merge_files;
+  std::string merge_out, merge_input;
+  auto* mrg = app.add_subcommand(
+      "merge",
+      "Combine the outputs of 'run --shard K/N': CSVs are concatenated in the order given; --reduce "
+      "reports merge exactly into the unsharded report");
+  mrg->add_option("FILES", merge_files, "Shard outputs (CSV: in shard order)")->required();
+  mrg->add_option("-o,--output", merge_out, "Output file (default: stdout)");
+  mrg->add_option("--input", merge_input, "The input the shards read, when it moved since");
+
   app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)");
 
   try {
@@ -224,6 +245,10 @@ int main(int argc, char** argv) {
       if (src.is_grid()) throw usage_error("convert: the input is a grid; grids need no conversion");
       write_binary_batch(*src.explicit_batch, convert_out);
       fmt::print("wrote {} scenarios to {}\n", src.num_scenarios(), convert_out);
+      return 0;
+    }
+    if (app.got_subcommand("merge")) {
+      run_merge(merge_files, merge_input, merge_out);
       return 0;
     }
     if (app.got_subcommand("validate")) {
@@ -247,6 +272,7 @@ int main(int argc, char** argv) {
       if (top > 0 && by.empty()) throw usage_error("--top needs --by METRIC");
       if (!reduce && !checkpoint.empty()) throw usage_error("--checkpoint needs --reduce");
       if (resume && checkpoint.empty()) throw usage_error("--resume needs --checkpoint FILE");
+      if (!shard.empty()) opt.shard = parse_shard(shard);
       opt.checkpoint = checkpoint;
       opt.checkpoint_interval = checkpoint_interval;
       opt.resume = resume;

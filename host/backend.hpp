@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "../kernels/metrics.hpp"
 #include "reduce.hpp"
@@ -23,6 +24,7 @@ struct backend_options {
   int threads = 0;        ///< CPU threads; 0 = all hardware threads
   int device = 0;         ///< CUDA device ordinal
   index_t chunk = 0;      ///< scenarios per pipeline chunk; 0 = sized from memory
+  std::vector<int> devices;  ///< --devices: several CUDA devices (overrides `device`)
 };
 
 /**

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <istream>
 #include <sstream>
 
 #include "errors.hpp"
@@ -44,12 +45,8 @@ double parse_hexf(const std::string& t, const std::string& path) {
 
 }  // namespace
 
-std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
-                              const reduce_spec& spec) {
-  fnv1a f;
-  f.str(magic);
-  f.str(backend);
-  f.str(prec == precision::f32 ? "f32" : "f64");
+namespace {
+void hash_input(fnv1a& f, const source& src) {
   const index_t n = src.num_scenarios();
   f.bytes(&n, sizeof n);
   if (src.is_grid()) {
@@ -57,18 +54,34 @@ std::uint64_t run_fingerprint(const source& src, const std::string& backend, pre
       f.vec(src.parameter_grid->ints[k]);
       f.vec(src.parameter_grid->reals[k]);
     }
-  } else {
-    const auto& c = src.explicit_batch->columns;
-    for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
-                          &c.resource_share_prob, &c.ethics_difficulty}) {
-      f.vec(*v);
-    }
-    for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
-                          &c.resource_offsets, &c.ethics_offsets}) {
-      f.vec(*v);
-    }
-    for (const auto& id : src.explicit_batch->ids) f.str(id);
+    return;
   }
+  const auto& c = src.explicit_batch->columns;
+  for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
+                        &c.resource_share_prob, &c.ethics_difficulty}) {
+    f.vec(*v);
+  }
+  for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
+                        &c.resource_offsets, &c.ethics_offsets}) {
+    f.vec(*v);
+  }
+  for (const auto& id : src.explicit_batch->ids) f.str(id);
+}
+}  // namespace
+
+std::uint64_t input_fingerprint(const source& src) {
+  fnv1a f;
+  hash_input(f, src);
+  return f.h;
+}
+
+std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
+                              const reduce_spec& spec) {
+  fnv1a f;
+  f.str(magic);
+  f.str(backend);
+  f.str(prec == precision::f32 ? "f32" : "f64");
+  hash_input(f, src);
   for (const auto& w : spec.where) f.str(w.text());
   f.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
                     spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
@@ -76,10 +89,8 @@ std::uint64_t run_fingerprint(const source& src, const std::string& backend, pre
   return f.h;
 }
 
-void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
-                      const reduce_state& state) {
-  std::string t = fmt::format("{}\nfingerprint {:016x}\nnext {}\nscenarios {}\nselected {}\n", magic,
-                              fingerprint, next, state.scenarios, state.selected);
+std::string state_text(const reduce_state& state) {
+  std::string t = fmt::format("scenarios {}\nselected {}\n", state.scenarios, state.selected);
   for (const auto& m : state.metrics) {
     t += fmt::format("m {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
                      m.argmax, m.sum.to_hex(), int(m.has_pos_inf), int(m.has_neg_inf));
@@ -88,33 +99,15 @@ void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_
   for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
   t += fmt::format("hist {} {} {}\n", state.hist.size(), state.hist_below, state.hist_above);
   for (auto c : state.hist) t += fmt::format("{}\n", c);
-  t += "end\n";
-  output_file out(path);
-  out.write(t);
-  out.commit();
+  return t + "end\n";
 }
 
-index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
-                        reduce_state& state) {
-  std::ifstream in(path);
-  if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
-  auto damaged = [&](const char* what) {
-    return input_error(fmt::format("{}: damaged checkpoint ({})", path, what));
+void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& state, const std::string& what) {
+  auto damaged = [&](const char* part) {
+    return input_error(fmt::format("{}: damaged reduction state ({})", what, part));
   };
-  std::string line, word;
-  std::getline(in, line);
-  if (line != magic) throw damaged("not a coopgrid checkpoint");
-  std::string fp;
-  index_t next = 0;
-  in >> word >> fp;
-  if (word != "fingerprint") throw damaged("fingerprint");
-  if (fp != fmt::format("{:016x}", fingerprint)) {
-    throw usage_error(fmt::format(
-        "--resume: {} was written for another input, backend, precision or reduction", path));
-  }
+  std::string word;
   state = reduce_state(spec);
-  in >> word >> next;
-  if (word != "next") throw damaged("next");
   in >> word >> state.scenarios;
   if (word != "scenarios") throw damaged("scenarios");
   in >> word >> state.selected;
@@ -124,25 +117,52 @@ index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, cons
     int pinf = 0, ninf = 0;
     in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> pinf >> ninf;
     if (word != "m" || !in || !m.sum.from_hex(s)) throw damaged("metric");
-    m.min = parse_hexf(mn, path);
-    m.max = parse_hexf(mx, path);
+    m.min = parse_hexf(mn, what);
+    m.max = parse_hexf(mx, what);
     m.has_pos_inf = pinf != 0;
     m.has_neg_inf = ninf != 0;
   }
   std::size_t n = 0;
   in >> word >> n;
-  if (word != "top" || !in) throw damaged("top");
+  if (word != "top" || !in || n > (std::size_t{1} << 32)) throw damaged("top");
   state.top.resize(n);
   for (auto& [v, k] : state.top) {
     std::string vs;
     in >> vs >> k;
-    v = parse_hexf(vs, path);
+    v = parse_hexf(vs, what);
   }
   in >> word >> n >> state.hist_below >> state.hist_above;
-  if (word != "hist" || !in || n != state.hist.size()) throw damaged("histogram");
+  if (word != "hist" || !in || n > (std::size_t{1} << 32)) throw damaged("histogram");
+  state.hist.assign(n, 0);
   for (auto& c : state.hist) in >> c;
   in >> word;
-  if (word != "end") throw damaged("truncated");
+  if (word != "end" || !in) throw damaged("truncated");
+}
+
+void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
+                      const reduce_state& state) {
+  output_file out(path);
+  out.write(fmt::format("{}\nfingerprint {:016x}\nnext {}\n", magic, fingerprint, next) + state_text(state));
+  out.commit();
+}
+
+index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
+                        reduce_state& state) {
+  std::ifstream in(path);
+  if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
+  std::string line, word, fp;
+  std::getline(in, line);
+  if (line != magic) throw input_error(fmt::format("{}: not a coopgrid checkpoint", path));
+  in >> word >> fp;
+  if (word != "fingerprint") throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
+  if (fp != fmt::format("{:016x}", fingerprint)) {
+    throw usage_error(fmt::format(
+        "--resume: {} was written for another input, backend, precision or reduction", path));
+  }
+  index_t next = 0;
+  in >> word >> next;
+  if (word != "next") throw input_error(fmt::format("{}: damaged checkpoint (next)", path));
+  parse_state_text(in, spec, state, path);
   return next;
 }
 

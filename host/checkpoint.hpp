@@ -6,6 +6,7 @@
  *        input, backend, precision and reduction by a fingerprint.
  */
 #include <cstdint>
+#include <istream>
 #include <string>
 
 #include "reduce.hpp"
@@ -17,6 +18,14 @@ namespace coopgrid {
 /// resumed run merges exactly as an uninterrupted one (a multiple of every
 /// backend's chunk).
 inline constexpr index_t reduce_segment = index_t{1} << 24;
+
+/// The reduction state as exact text (hex floats, exact sums): checkpoints and merge_state.
+std::string state_text(const reduce_state& state);
+/// Parses state_text() output; throws input_error naming `what` when damaged.
+void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& state, const std::string& what);
+
+/// A hash of the input alone (its values, ids and size).
+std::uint64_t input_fingerprint(const source& src);
 
 /// A hash of everything the result depends on.
 std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,

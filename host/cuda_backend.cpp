@@ -244,11 +244,14 @@ class cuda_backend final : public backend<T> {
   std::string name() const override { return "cuda"; }
 
   void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
+    // Each host thread selects the device: a multi-device run calls from several.
+    COOPGRID_CUDA_TRY(cudaSetDevice(device_));
     in_stage("evaluate", [&] { evaluate_impl(first, count, rows); });
   }
 
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
                       const progress_fn& progress) override {
+    COOPGRID_CUDA_TRY(cudaSetDevice(device_));
     return in_stage("reduce", [&] { return reduce_impl(spec, first, count, progress); });
   }
 

@@ -14,6 +14,9 @@
 #include "errors.hpp"
 #include "output.hpp"
 #include "parallel.hpp"
+#include "multi_backend.hpp"
+#include "report.hpp"
+#include "text_file.hpp"
 #include "reference.hpp"
 
 namespace coopgrid {
@@ -26,28 +29,14 @@ std::vector<int> selected_metrics(const run_options& opt) {
   return all;
 }
 
-/// The scenario's identity as JSON members: its id (batch) or axis values (grid).
-std::string describe_json(const source& src, index_t k) {
-  if (k < 0) return "\"index\": null";
-  if (!src.is_grid()) {
-    return fmt::format("\"index\": {}, \"scenario\": {}", k,
-                       json_string(src.explicit_batch->ids[static_cast<std::size_t>(k)]));
-  }
-  const auto& g = *src.parameter_grid;
-  const auto p = g.decode(k);
-  std::string axes;
-  for (int f : g.axes()) {
-    axes += fmt::format("{}{}: {}", axes.empty() ? "" : ", ", json_string(grid_field_names[f]),
-                        json_number(g.value(f, p[f])));
-  }
-  return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
-}
-
 }  // namespace
 
 template <class T>
 std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, const backend_options& b) {
   if constexpr (std::is_same_v<T, float>) check_float_range(src);
+  if (!b.devices.empty() && resolve_backend(kind) != backend_kind::cuda) {
+    throw usage_error("--devices applies to the cuda backend");
+  }
   switch (resolve_backend(kind)) {
     case backend_kind::reference:
       if constexpr (std::is_same_v<T, double>) {
@@ -57,8 +46,20 @@ std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, c
             "the reference backend computes in long double: use --precision f64 with it (or "
             "'coopgrid compare' to check f32 against it)");
       }
-    case backend_kind::cuda:
-      return make_cuda_backend<T>(src, b);
+    case backend_kind::cuda: {
+      if (b.devices.size() <= 1) {
+        backend_options one = b;
+        if (!b.devices.empty()) one.device = b.devices.front();
+        return make_cuda_backend<T>(src, one);
+      }
+      std::vector<std::unique_ptr<backend<T>>> parts;  // one per device, each on its own thread
+      for (int d : b.devices) {
+        backend_options one = b;
+        one.device = d;
+        parts.push_back(make_cuda_backend<T>(src, one));
+      }
+      return make_multi_backend<T>(std::move(parts));
+    }
     default:
       return make_cpu_backend<T>(src, b);
   }
@@ -71,7 +72,8 @@ namespace {
 
 template <class T>
 void run_rows_as(const source& src, const run_options& opt) {
-  const index_t n = src.num_scenarios();
+  const auto [range_lo, range_hi] = shard_range(src.num_scenarios(), opt.shard);
+  const index_t n = range_hi - range_lo;
   if (n > opt.max_rows) {
     throw usage_error(fmt::format(
         "{}: {} scenarios is more than --max-rows {} rows of CSV; use --reduce for a summary, or "
@@ -97,8 +99,8 @@ void run_rows_as(const source& src, const run_options& opt) {
   const index_t parts = static_cast<index_t>(threads) * 4;
   std::vector<fmt::memory_buffer> text(static_cast<std::size_t>(parts));
   progress_meter meter(n, opt.progress);
-  for (index_t first = 0; first < n; first += chunk) {
-    const index_t count = std::min(chunk, n - first);
+  for (index_t first = range_lo; first < range_hi; first += chunk) {
+    const index_t count = std::min(chunk, range_hi - first);
     be->evaluate(first, count, rows.data());
     // Formatting dominates writing; spread it over the threads, write in order.
     parallel_for(parts, threads, [&](index_t part) {
@@ -136,30 +138,44 @@ void run_rows_as(const source& src, const run_options& opt) {
 template <class T>
 void run_reduce_as(const source& src, const run_options& opt) {
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
-  const index_t n = src.num_scenarios();
+  const auto [range_lo, range_hi] = shard_range(src.num_scenarios(), opt.shard);
+  const index_t n = range_hi - range_lo;
   auto spec = opt.spec;
   const bool second_pass = spec.hist_metric >= 0 && !spec.hist_range_given;
   if (second_pass && !opt.checkpoint.empty()) {
     throw usage_error("--checkpoint with --histogram needs an explicit range: METRIC:BINS:LO:HI");
   }
-  reduce_state state(spec);
+  reduce_report r;
+  r.input = src.path;
+  r.kind = src.is_grid() ? "grid" : "batch";
+  r.backend = be->name();
+  r.prec = opt.prec;
+  r.metrics = selected_metrics(opt);
+  r.shard = opt.shard;
+  r.range_lo = range_lo;
+  r.range_hi = range_hi;
+  r.fingerprint = run_fingerprint(src, be->name(), opt.prec, spec);
+  r.input_fingerprint = input_fingerprint(src);
+  auto& state = r.state;
+  state = reduce_state(spec);
   {
     progress_meter meter(second_pass ? 2 * n : n, opt.progress);
-    const auto fingerprint = run_fingerprint(src, be->name(), opt.prec, spec);
-    index_t next = 0;
+    // The checkpoint also names the shard it belongs to.
+    const auto cp_fingerprint = r.fingerprint ^ (static_cast<std::uint64_t>(range_lo) * 0x9e3779b97f4a7c15ULL) ^
+                                static_cast<std::uint64_t>(range_hi);
+    index_t next = range_lo;
     if (opt.resume) {
-      next = read_checkpoint(opt.checkpoint, fingerprint, spec, state);
-      meter.add(next);
+      next = read_checkpoint(opt.checkpoint, cp_fingerprint, spec, state);
+      meter.add(next - range_lo);
     }
-    // Always segment by segment, so a resumed run merges exactly like an uninterrupted one.
     auto last_write = std::chrono::steady_clock::now();
-    for (index_t lo = next; lo < n; lo += reduce_segment) {
-      const index_t count = std::min(reduce_segment, n - lo);
+    for (index_t lo = next; lo < range_hi; lo += reduce_segment) {
+      const index_t count = std::min(reduce_segment, range_hi - lo);
       state.merge(spec, be->reduce(spec, lo, count, [&](index_t done) { meter.add(done); }));
       const auto now = std::chrono::steady_clock::now();
-      if (!opt.checkpoint.empty() &&
-          (lo + count == n || std::chrono::duration<double>(now - last_write).count() >= opt.checkpoint_interval)) {
-        write_checkpoint(opt.checkpoint, fingerprint, lo + count, state);
+      if (!opt.checkpoint.empty() && (lo + count == range_hi ||
+                                      std::chrono::duration<double>(now - last_write).count() >= opt.checkpoint_interval)) {
+        write_checkpoint(opt.checkpoint, cp_fingerprint, lo + count, state);
         last_write = now;
       }
     }
@@ -179,7 +195,7 @@ void run_reduce_as(const source& src, const run_options& opt) {
       hist_only.hist_lo = s.count > 0 ? s.min : 0.0;
       hist_only.hist_hi = s.count > 0 ? s.max : 0.0;
       hist_only.hist_range_given = true;
-      const auto h = be->reduce(hist_only, 0, n, [&](index_t done) { meter.add(done); });
+      const auto h = be->reduce(hist_only, range_lo, n, [&](index_t done) { meter.add(done); });
       state.hist = h.hist;
       state.hist_below = h.hist_below;
       state.hist_above = h.hist_above;
@@ -188,58 +204,15 @@ void run_reduce_as(const source& src, const run_options& opt) {
     }
     meter.finish();
   }
-
-  const auto metrics = selected_metrics(opt);
-  std::string js = "{\n";
-  js += fmt::format("  \"input\": {},\n  \"kind\": \"{}\",\n  \"backend\": \"{}\",\n  \"precision\": \"{}\",\n",
-                    json_string(src.path), src.is_grid() ? "grid" : "batch", be->name(),
-                    opt.prec == precision::f32 ? "f32" : "f64");
-  std::string where;
-  for (const auto& f : spec.where) where += (where.empty() ? "" : ", ") + json_string(f.text());
-  js += fmt::format("  \"where\": [{}],\n  \"scenarios\": {},\n  \"selected\": {},\n  \"metrics\": {{\n",
-                    where, state.scenarios, state.selected);
-  for (std::size_t j = 0; j < metrics.size(); ++j) {
-    const auto& s = state.metrics[metrics[j]];
-    const bool any = s.count > 0;
-    js += fmt::format(
-        "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
-        "\"mean\": {}}}{}\n",
-        json_string(metric_names[metrics[j]]), s.count, any ? json_number(s.min) : "null",
-        describe_json(src, s.argmin), any ? json_number(s.max) : "null",
-        describe_json(src, s.argmax), any ? json_number(s.mean()) : "null",
-        j + 1 < metrics.size() ? "," : "");
+  r.spec = spec;
+  metric_row<T> row;
+  for (const auto& [value, k] : state.top) {  // every metric of the top scenarios
+    be->evaluate(k, 1, &row);
+    auto& out = r.rows[k];
+    for (int m = 0; m < num_metrics; ++m) out[m] = static_cast<double>(row.v[m]);
   }
-  js += "  }";
-  if (spec.top_k > 0) {
-    js += fmt::format(",\n  \"top\": {{\"by\": {}, \"order\": \"{}\", \"k\": {}, \"rows\": [\n",
-                      json_string(metric_names[spec.top_by]),
-                      spec.top_ascending ? "ascending" : "descending", spec.top_k);
-    metric_row<T> row;
-    for (std::size_t i = 0; i < state.top.size(); ++i) {
-      const auto [value, k] = state.top[i];
-      be->evaluate(k, 1, &row);
-      std::string vals;
-      for (int m : metrics) {
-        vals += fmt::format("{}{}: {}", vals.empty() ? "" : ", ", json_string(metric_names[m]),
-                            json_number(static_cast<double>(row.v[m])));
-      }
-      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", describe_json(src, k),
-                        json_number(value), vals, i + 1 < state.top.size() ? "," : "");
-    }
-    js += "  ]}";
-  }
-  if (spec.hist_metric >= 0) {
-    std::string counts;
-    for (auto c : state.hist) counts += fmt::format("{}{}", counts.empty() ? "" : ", ", c);
-    js += fmt::format(
-        ",\n  \"histogram\": {{\"metric\": {}, \"bins\": {}, \"lo\": {}, \"hi\": {}, \"counts\": [{}], "
-        "\"below\": {}, \"above\": {}}}",
-        json_string(metric_names[spec.hist_metric]), spec.hist_bins, json_number(spec.hist_lo),
-        json_number(spec.hist_hi), counts, state.hist_below, state.hist_above);
-  }
-  js += "\n}\n";
   output_file out(opt.output);
-  out.write(js);
+  out.write(reduce_json(src, r));
   out.commit();
 }
 
@@ -332,6 +305,43 @@ void run_reduce(const source& src, const run_options& opt) {
   } else {
     run_reduce_as<double>(src, opt);
   }
+}
+
+void run_merge(const std::vector<std::string>& files, const std::string& input, const std::string& output) {
+  if (files.empty()) throw usage_error("merge: no files given");
+  std::vector<std::string> texts;
+  for (const auto& f : files) texts.push_back(read_text_file(f, "a shard output file"));
+  const auto is_json = [](const std::string& t) {
+    const auto at = t.find_first_not_of(" \t\r\n");
+    return at != std::string::npos && t[at] == '{';
+  };
+  output_file out(output);
+  if (!is_json(texts[0])) {
+    // Per-scenario CSVs: the header once, then every body in the order given.
+    const auto header = texts[0].substr(0, texts[0].find('\n') + 1);
+    out.write(header);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      if (is_json(texts[i]) || texts[i].compare(0, header.size(), header) != 0) {
+        throw usage_error(fmt::format("merge: {} does not start with the CSV header of {}", files[i], files[0]));
+      }
+      out.write(std::string_view(texts[i]).substr(header.size()));
+    }
+    out.commit();
+    return;
+  }
+  std::vector<reduce_report> parts;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (!is_json(texts[i])) throw usage_error(fmt::format("merge: {} is not a --reduce JSON report", files[i]));
+    parts.push_back(parse_merge_state(extract_merge_state(texts[i], files[i]), files[i]));
+  }
+  const auto merged = merge_reports(parts, files);
+  const auto src = load_source(input.empty() ? merged.input : input);
+  if (input_fingerprint(src) != merged.input_fingerprint) {
+    throw usage_error(fmt::format("merge: {} is not the input the shards were computed from (give --input)",
+                                  input.empty() ? merged.input : input));
+  }
+  out.write(reduce_json(src, merged));
+  out.commit();
 }
 
 bool tolerance::agrees(double x, double ref) const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "report.hpp"
 #include "source.hpp"
 
 namespace coopgrid {
@@ -28,7 +29,16 @@ struct run_options {
   std::string checkpoint;           ///< --reduce: write the state here as the run goes
   double checkpoint_interval = 10;  ///< seconds between checkpoints (0: after every segment)
   bool resume = false;              ///< continue from `checkpoint`
+  shard_spec shard;                 ///< --shard K/N (default: the whole input)
 };
+
+/**
+ * @brief Merges shard outputs into `output`: per-scenario CSVs are
+ *        concatenated in the order given; --reduce reports are merged exactly
+ *        into the report of the unsharded run (`input` overrides the recorded
+ *        input path).
+ */
+void run_merge(const std::vector<std::string>& files, const std::string& input, const std::string& output);
 
 /// Resolves `automatic` to cuda when a device is present, else cpu.
 backend_kind resolve_backend(backend_kind kind);
