@@ -12,6 +12,9 @@
 #include "../host/cuda_backend.hpp"
 #include "../host/errors.hpp"
 #include "../host/multi_backend.hpp"
+#if defined(COOPGRID_HAVE_MPI)
+#include "../host/mpi_run.hpp"
+#endif
 #include "../host/output.hpp"
 #include "../host/report.hpp"
 #include "../host/run.hpp"
@@ -144,6 +147,19 @@ int run_info() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(COOPGRID_HAVE_MPI)
+  mpi::session mpi_session(&argc, &argv);
+  const bool under_mpi = mpi_session.size() > 1;
+#else
+  const bool under_mpi = false;
+#endif
+  // Under MPI an error on one rank must end them all, with its exit code.
+  auto fail = [&](int code) {
+#if defined(COOPGRID_HAVE_MPI)
+    if (under_mpi) mpi::abort(code);
+#endif
+    return code;
+  };
   CLI::App app{
       "coopgrid: evaluates the international-cooperation model (MODEL.md) over batches of "
       "scenarios or parameter grids, on CPUs and NVIDIA GPUs.\n"
@@ -283,7 +299,17 @@ int main(int argc, char** argv) {
       if (!histogram.empty()) parse_histogram(histogram, opt.spec);
       opt.reduce = reduce;
       const auto src = load_source(run_args.input);
-      if (reduce) {
+      if (under_mpi) {
+#if defined(COOPGRID_HAVE_MPI)
+        if (!shard.empty()) throw usage_error("--shard: under MPI every rank takes its own shard");
+        if (!checkpoint.empty()) throw usage_error("--checkpoint is not available under MPI");
+        if (reduce) {
+          mpi::run_reduce(src, opt, mpi_session);
+        } else {
+          mpi::run_rows(src, opt, mpi_session);
+        }
+#endif
+      } else if (reduce) {
         run_reduce(src, opt);
       } else {
         run_rows(src, opt);
@@ -303,13 +329,13 @@ int main(int argc, char** argv) {
     }
   } catch (const input_error& e) {
     fmt::print(stderr, "coopgrid: error: {}\n", e.what());
-    return 2;
+    return fail(2);
   } catch (const usage_error& e) {
     fmt::print(stderr, "coopgrid: error: {}\n", e.what());
-    return 2;
+    return fail(2);
   } catch (const std::exception& e) {
     fmt::print(stderr, "coopgrid: error: {}\n", e.what());
-    return 1;
+    return fail(1);
   }
   return 0;
 }

@@ -71,7 +71,7 @@ template std::unique_ptr<backend<double>> make_backend<double>(backend_kind, con
 namespace {
 
 template <class T>
-void run_rows_as(const source& src, const run_options& opt) {
+void write_rows_as(const source& src, const run_options& opt, const text_sink& sink, bool header) {
   const auto [range_lo, range_hi] = shard_range(src.num_scenarios(), opt.shard);
   const index_t n = range_hi - range_lo;
   if (n > opt.max_rows) {
@@ -85,13 +85,14 @@ void run_rows_as(const source& src, const run_options& opt) {
   std::vector<int> axes;
   if (src.is_grid()) axes = src.parameter_grid->axes();
 
-  output_file out(opt.output);
-  fmt::memory_buffer head;
-  fmt::format_to(std::back_inserter(head), "scenario");
-  for (int f : axes) fmt::format_to(std::back_inserter(head), ",{}", grid_field_names[f]);
-  for (int m : metrics) fmt::format_to(std::back_inserter(head), ",{}", metric_names[m]);
-  head.push_back('\n');
-  out.write({head.data(), head.size()});
+  if (header) {
+    fmt::memory_buffer head;
+    fmt::format_to(std::back_inserter(head), "scenario");
+    for (int f : axes) fmt::format_to(std::back_inserter(head), ",{}", grid_field_names[f]);
+    for (int m : metrics) fmt::format_to(std::back_inserter(head), ",{}", metric_names[m]);
+    head.push_back('\n');
+    sink({head.data(), head.size()});
+  }
 
   const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
   const index_t chunk = std::max<index_t>(1, opt.chunk_rows);
@@ -128,15 +129,14 @@ void run_rows_as(const source& src, const run_options& opt) {
         buf.push_back('\n');
       }
     });
-    for (auto& buf : text) out.write({buf.data(), buf.size()});
+    for (auto& buf : text) sink({buf.data(), buf.size()});
     meter.add(count);
   }
   meter.finish();
-  out.commit();
 }
 
 template <class T>
-void run_reduce_as(const source& src, const run_options& opt) {
+reduce_report compute_reduce_as(const source& src, const run_options& opt) {
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   const auto [range_lo, range_hi] = shard_range(src.num_scenarios(), opt.shard);
   const index_t n = range_hi - range_lo;
@@ -211,9 +211,7 @@ void run_reduce_as(const source& src, const run_options& opt) {
     auto& out = r.rows[k];
     for (int m = 0; m < num_metrics; ++m) out[m] = static_cast<double>(row.v[m]);
   }
-  output_file out(opt.output);
-  out.write(reduce_json(src, r));
-  out.commit();
+  return r;
 }
 
 /// Keeps the largest value seen; a NaN sticks.
@@ -291,20 +289,29 @@ backend_kind resolve_backend(backend_kind kind) {
   return cuda_device_count() > 0 ? backend_kind::cuda : backend_kind::cpu;
 }
 
-void run_rows(const source& src, const run_options& opt) {
+void write_rows(const source& src, const run_options& opt, const text_sink& sink, bool header) {
   if (opt.prec == precision::f32) {
-    run_rows_as<float>(src, opt);
+    write_rows_as<float>(src, opt, sink, header);
   } else {
-    run_rows_as<double>(src, opt);
+    write_rows_as<double>(src, opt, sink, header);
   }
 }
 
+void run_rows(const source& src, const run_options& opt) {
+  output_file out(opt.output);
+  write_rows(src, opt, [&](std::string_view text) { out.write(text); }, true);
+  out.commit();
+}
+
+reduce_report compute_reduce(const source& src, const run_options& opt) {
+  return opt.prec == precision::f32 ? compute_reduce_as<float>(src, opt) : compute_reduce_as<double>(src, opt);
+}
+
 void run_reduce(const source& src, const run_options& opt) {
-  if (opt.prec == precision::f32) {
-    run_reduce_as<float>(src, opt);
-  } else {
-    run_reduce_as<double>(src, opt);
-  }
+  const auto r = compute_reduce(src, opt);
+  output_file out(opt.output);
+  out.write(reduce_json(src, r));
+  out.commit();
 }
 
 void run_merge(const std::vector<std::string>& files, const std::string& input, const std::string& output) {

@@ -6,6 +6,8 @@
  *        synchronous and writes its output atomically.
  */
 #include <array>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -43,10 +45,17 @@ void run_merge(const std::vector<std::string>& files, const std::string& input, 
 /// Resolves `automatic` to cuda when a device is present, else cpu.
 backend_kind resolve_backend(backend_kind kind);
 
-/// Writes one CSV row per scenario (run without --reduce).
+/// Receives output text in order.
+using text_sink = std::function<void(std::string_view)>;
+
+/// Writes one CSV row per scenario (run without --reduce) to opt.output.
 void run_rows(const source& src, const run_options& opt);
-/// Writes the --reduce JSON summary.
+/// The rows of opt.shard's range as CSV text into `sink` (with the header line when `header`).
+void write_rows(const source& src, const run_options& opt, const text_sink& sink, bool header);
+/// Writes the --reduce JSON summary to opt.output.
 void run_reduce(const source& src, const run_options& opt);
+/// The --reduce report of opt.shard's range, without writing it.
+reduce_report compute_reduce(const source& src, const run_options& opt);
 
 /// |x - ref| <= atol + rtol * |ref|; the same infinity agrees; NaN never does.
 struct tolerance {

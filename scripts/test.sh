@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, runs every test with
 # CTest (GPU tests skip cleanly without a CUDA device), then the CPU suite
-# under ASan/UBSan and the fuzzers for a bounded time.
+# under ASan/UBSan, the fuzzers for a bounded time, and the MPI build against
+# a single-process run.
 #   scripts/test.sh           everything (what CI runs)
 #   scripts/test.sh --quick   the CTest suite only
 set -euo pipefail
@@ -12,4 +13,5 @@ ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [[ "${1:-}" != "--quick" ]]; then
   scripts/sanitize.sh
   scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+  scripts/mpi-test.sh
 fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The MPI build (-DCOOPGRID_MPI=ON, OpenMPI, CPU backend) against a
+# single-process run: `mpirun -np 2` (and 3, oversubscribed) must write
+# byte-identical reduce reports and CSV rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v mpirun >/dev/null || ! dpkg-query -W libopenmpi-dev >/dev/null 2>&1; then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libopenmpi-dev openmpi-bin >/dev/null
+fi
+cmake -S . -B build-mpi -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOOPGRID_MPI=ON -DCOOPGRID_ENABLE_CUDA=OFF \
+  -DCOOPGRID_BUILD_TESTS=OFF -DCOOPGRID_BUILD_BENCH=OFF >/dev/null
+cmake --build build-mpi --target coopgrid
+bin=build-mpi/coopgrid
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+mpirun_() { mpirun --allow-run-as-root --oversubscribe -np "$1" "${@:2}"; }
+passed=0 failed=0
+check() {  # name, file a, file b
+  if cmp -s "$2" "$3"; then passed=$((passed + 1)); echo "mpi: $1 identical"; else failed=$((failed + 1)); echo "mpi: $1 DIFFERS"; fi
+}
+reduce=(--reduce --backend cpu --where 'shared_expected>=1' --top 10 --by standards_p_any --histogram ethics_q_all:6:0:1)
+for input in data/grid_main.toml data/varied; do
+  name=$(basename "$input")
+  "$bin" run "$input" "${reduce[@]}" --no-progress -o "$out/$name.single.json"
+  for np in 2 3; do
+    mpirun_ "$np" "$bin" run "$input" "${reduce[@]}" --no-progress -o "$out/$name.mpi$np.json"
+    check "$name reduce, -np $np" "$out/$name.single.json" "$out/$name.mpi$np.json"
+  done
+done
+"$bin" run data/grid_edges.toml --backend cpu -o "$out/rows.single.csv"
+mpirun_ 2 "$bin" run data/grid_edges.toml --backend cpu -o "$out/rows.mpi.csv"
+check "grid_edges rows (2 units), -np 2" "$out/rows.single.csv" "$out/rows.mpi.csv"
+# An error on one rank ends the run with its exit code and no output.
+set +e
+mpirun_ 2 "$bin" run data/grid_small.toml --backend cpu --reduce --top 3 -o "$out/bad.json" 2>/dev/null
+rc=$?
+set -e
+if [[ $rc -eq 2 && ! -e "$out/bad.json" ]]; then passed=$((passed + 1)); echo "mpi: bad usage exits 2"; else failed=$((failed + 1)); echo "mpi: bad usage gave $rc"; fi
+echo "mpi: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
