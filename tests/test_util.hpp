@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,17 @@
 #include "host/reference.hpp"
 
 namespace coopgrid::test {
+
+/// The coopgrid binary and data/ folder: the build's paths, or $COOPGRID_BINARY
+/// and $COOPGRID_DATA_DIR when the tests run elsewhere (the GPU machine).
+inline std::string binary_path() {
+  const char* env = std::getenv("COOPGRID_BINARY");
+  return env ? env : COOPGRID_BINARY;
+}
+inline std::string data_dir() {
+  const char* env = std::getenv("COOPGRID_DATA_DIR");
+  return env ? env : COOPGRID_DATA_DIR;
+}
 
 /// One scenario as item lists (what a row of each CSV file holds).
 struct scenario_spec {

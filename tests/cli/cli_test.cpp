@@ -21,14 +21,14 @@ struct result {
 result run_cli(const std::string& args, const std::string& prefix = "") {
   test::temp_dir d;
   const auto out = d / "stdout", err = d / "stderr", script = d / "cmd.sh";
-  test::write_file(script, prefix + "exec '" COOPGRID_BINARY "' " + args + " >'" + out.string() +
+  test::write_file(script, prefix + "exec '" + test::binary_path() + "' " + args + " >'" + out.string() +
                                "' 2>'" + err.string() + "'\n");
   const int status = std::system(("bash '" + script.string() + "'").c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), test::read_file(out),
           test::read_file(err)};
 }
 
-const std::string data = COOPGRID_DATA_DIR;
+const std::string data = test::data_dir();
 
 TEST(Cli, HelpEverywhere) {
   for (const char* sub : {"", "run ", "compare ", "validate ", "info "}) {
@@ -212,7 +212,7 @@ namespace {
 int run_and_signal(const std::string& args, const std::filesystem::path& marker, const char* signal) {
   test::temp_dir d;
   const auto script = d / "kill.sh";
-  test::write_file(script, "'" COOPGRID_BINARY "' " + args + " 2>/dev/null &\npid=$!\n"
+  test::write_file(script, "'" + test::binary_path() + "' " + args + " 2>/dev/null &\npid=$!\n"
                            "for i in $(seq 1 3000); do compgen -G '" + marker.string() + "' >/dev/null && break; sleep 0.01; done\n"
                            "kill -" + signal + " $pid\nwait $pid\nexit $?\n");
   const int status = std::system(("bash '" + script.string() + "'").c_str());

@@ -105,7 +105,7 @@ INSTANTIATE_TEST_SUITE_P(Inputs, MergeEqualsUnsharded,
 
 TEST(Merge, RefusesIncompleteOrMixedShards) {
   test::temp_dir d;
-  const auto src = load_source(COOPGRID_DATA_DIR "/grid_small.toml");
+  const auto src = load_source(test::data_dir() + "/grid_small.toml");
   run_options opt;
   opt.backend = backend_kind::cpu;
   opt.reduce = true;
@@ -123,7 +123,7 @@ TEST(Merge, RefusesIncompleteOrMixedShards) {
   opt.prec = precision::f32;
   const auto c = shard(1, 2, "c.json");
   EXPECT_THROW(run_merge({a, c}, "", (d / "x.json").string()), usage_error);  // another precision
-  EXPECT_THROW(run_merge({a, b}, COOPGRID_DATA_DIR "/grid_edges.toml", (d / "x.json").string()), usage_error);
+  EXPECT_THROW(run_merge({a, b}, test::data_dir() + "/grid_edges.toml", (d / "x.json").string()), usage_error);
   EXPECT_FALSE(std::filesystem::exists(d / "x.json"));
 }
 

@@ -262,3 +262,52 @@ difficulty = { linspace = [0, 2, 16] }
 
 }  // namespace
 }  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+/// Small enough for compute-sanitizer (racecheck runs ~100x slower): the fused
+/// reduction with filters, top-K merges and a shared-memory histogram, on a grid
+/// and on a batch, against the CPU backend.
+TYPED_TEST(CudaBackend, SmallReduceForSanitizers) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  source g;
+  g.path = "g";
+  g.parameter_grid = parse_grid(R"(
+[countries]
+count = { range = [0, 20] }
+datasets = { logspace = [0, 4, 16] }
+share_prob = { linspace = [0, 1, 17] }
+[standards]
+count = { range = [0, 9] }
+difficulty = { values = [0, 0.5, 3] }
+)", "g.toml");
+  const auto b = batch_source(test::random_specs(70000, 23, 6));
+  reduce_spec spec;
+  spec.where = {parse_filter("shared_expected>=0.5")};
+  spec.top_k = 300;  // several bitonic merges per block
+  spec.top_by = static_cast<int>(metric::shared_variance);
+  spec.hist_metric = static_cast<int>(metric::standards_p_any);
+  spec.hist_bins = 10;
+  spec.hist_lo = 0;
+  spec.hist_hi = 1;
+  spec.hist_range_given = true;
+  for (const source* src : {&g, &b}) {
+    const index_t n = src->num_scenarios();
+    const auto gpu = make_cuda_backend<T>(*src, {})->reduce(spec, 0, n, {});
+    const auto cpu = make_cpu_backend<T>(*src, {})->reduce(spec, 0, n, {});
+    EXPECT_EQ(gpu.selected, cpu.selected);
+    EXPECT_EQ(gpu.hist, cpu.hist);
+    ASSERT_EQ(gpu.top.size(), cpu.top.size());
+    const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+    for (std::size_t i = 0; i < gpu.top.size(); ++i) EXPECT_TRUE(tol.agrees(gpu.top[i].first, cpu.top[i].first)) << i;
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_TRUE(tol.agrees(gpu.metrics[m].mean(), cpu.metrics[m].mean())) << metric_names[m];
+      EXPECT_TRUE(tol.agrees(gpu.metrics[m].max, cpu.metrics[m].max)) << metric_names[m];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid

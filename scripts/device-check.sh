@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The GPU check, for a machine with an NVIDIA GPU, in under 8 minutes:
+#   scripts/device-check.sh [DIR]
+# DIR holds coopgrid, coopgrid_tests and coopgrid_bench built elsewhere
+# (scripts/pack-device.sh); without DIR the script builds with
+# -DCMAKE_CUDA_ARCHITECTURES=90 here. Steps: GPU tests; the same under
+# compute-sanitizer (memcheck, racecheck); compare --backend cuda on data/ in
+# both precisions; the benchmark table last. Logs go to $OUT when set.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+dir="${1:-}"
+if [[ -z "$dir" ]]; then
+  scripts/build.sh -DCMAKE_CUDA_ARCHITECTURES=90 || exit 1
+  mkdir -p build/device && cp build/coopgrid build/tests/coopgrid_tests build/bench/coopgrid_bench build/device/
+  dir=build/device
+fi
+log="${OUT:-/tmp}"
+export COOPGRID_BINARY="$PWD/$dir/coopgrid" COOPGRID_DATA_DIR="$PWD/data"
+declare -a summary
+step() {  # name, command...
+  local name="$1"; shift
+  local start=$SECONDS
+  if "$@" >"$log/$name.log" 2>&1; then
+    summary+=("$(printf '%-34s ok    %4ds' "$name" $((SECONDS - start)))")
+  else
+    summary+=("$(printf '%-34s FAIL  %4ds  (see %s/%s.log)' "$name" $((SECONDS - start)) "$log" "$name")")
+    tail -n 30 "$log/$name.log"
+  fi
+}
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader || true
+"$dir/coopgrid" info
+step gpu-tests "$dir/coopgrid_tests" --gtest_filter='Cuda*:*Cuda*' --gtest_brief=1
+step all-tests "$dir/coopgrid_tests" --gtest_brief=1
+# Sanitizers on the GPU tests at small sizes (the 2^25-row fault test is too slow under them).
+san_filter='CudaBackend/*.EdgeSizes:CudaBackend/*.TinyChunks*:CudaBackend/*.GridAcross32BitIndices:CudaBackend/*.SmallReduceForSanitizers:CudaDevices*'
+step memcheck compute-sanitizer --tool memcheck --error-exitcode 9 "$dir/coopgrid_tests" --gtest_filter="$san_filter" --gtest_brief=1
+step racecheck compute-sanitizer --tool racecheck --error-exitcode 9 "$dir/coopgrid_tests" --gtest_filter='CudaBackend/*.SmallReduceForSanitizers' --gtest_brief=1
+for input in cases varied grid_small.toml grid_edges.toml grid_main.toml; do
+  for p in f64 f32; do
+    step "compare-$input-$p" "$dir/coopgrid" compare "data/$input" --backend cuda --precision "$p"
+  done
+done
+step main-job "$dir/coopgrid" run data/grid_main.toml --reduce --top 5 --by shared_expected --backend cuda -o "$log/main.json"
+step bench "$dir/coopgrid_bench" --scale "${BENCH_SCALE:-1}" --repeats 5 --json "$log/bench.json"
+echo
+echo "== device check =="
+printf '%s\n' "${summary[@]}"
+echo
+cat "$log/bench.log"
+! printf '%s\n' "${summary[@]}" | grep -q FAIL
