@@ -293,7 +293,8 @@ difficulty = { values = [0, 0.5, 3] }
   spec.hist_lo = 0;
   spec.hist_hi = 1;
   spec.hist_range_given = true;
-  for (const source* src : {&g, &b}) {
+  const source* sources[] = {&g, &b};
+  for (const source* src : sources) {
     const index_t n = src->num_scenarios();
     const auto gpu = make_cuda_backend<T>(*src, {})->reduce(spec, 0, n, {});
     const auto cpu = make_cpu_backend<T>(*src, {})->reduce(spec, 0, n, {});
