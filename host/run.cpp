@@ -15,6 +15,7 @@
 #include "output.hpp"
 #include "parallel.hpp"
 #include "multi_backend.hpp"
+#include "nvtx.hpp"
 #include "report.hpp"
 #include "text_file.hpp"
 #include "reference.hpp"
@@ -299,7 +300,10 @@ void write_rows(const source& src, const run_options& opt, const text_sink& sink
 
 void run_rows(const source& src, const run_options& opt) {
   output_file out(opt.output);
-  write_rows(src, opt, [&](std::string_view text) { out.write(text); }, true);
+  write_rows(src, opt, [&](std::string_view text) {
+    nvtx_range range("write");
+    out.write(text);
+  }, true);
   out.commit();
 }
 
@@ -309,6 +313,7 @@ reduce_report compute_reduce(const source& src, const run_options& opt) {
 
 void run_reduce(const source& src, const run_options& opt) {
   const auto r = compute_reduce(src, opt);
+  nvtx_range range("write");
   output_file out(opt.output);
   out.write(reduce_json(src, r));
   out.commit();
