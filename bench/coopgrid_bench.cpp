@@ -12,12 +12,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "host/binary_batch.hpp"
 #include "host/cpu_backend.hpp"
 #include "host/cuda_backend.hpp"
 #include "host/parallel.hpp"
@@ -75,8 +77,9 @@ struct rng64 {
   index_t between(index_t lo, index_t hi) { return lo + static_cast<index_t>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
 };
 
-/// W1's batch: countries 1..128, standards 1..32, resources and ethics 1..16 per scenario.
-batch make_w1_batch(index_t n, std::uint64_t seed) {
+/// W1's batch: countries 1..128, standards 1..32, resources and ethics 1..16 per scenario
+/// (W4's lighter one: 1..8, 1..4, 1..2, 1..2).
+batch make_w1_batch(index_t n, std::uint64_t seed, bool light = false) {
   batch b;
   b.source = "W1";
   auto& c = b.columns;
@@ -88,10 +91,10 @@ batch make_w1_batch(index_t n, std::uint64_t seed) {
     off[0] = 0;
     for (index_t s = 0; s < n; ++s) off[s + 1] = off[s] + r.between(lo, hi);
   };
-  fill(c.country_offsets, 1, 128);
-  fill(c.standard_offsets, 1, 32);
-  fill(c.resource_offsets, 1, 16);
-  fill(c.ethics_offsets, 1, 16);
+  fill(c.country_offsets, 1, light ? 8 : 128);
+  fill(c.standard_offsets, 1, light ? 4 : 32);
+  fill(c.resource_offsets, 1, light ? 2 : 16);
+  fill(c.ethics_offsets, 1, light ? 2 : 16);
   for (index_t s = 0; s < n; ++s) {
     c.activities[s] = 20 * r.uniform();
     c.countries_per_activity[s] = r.between(0, 10);
@@ -152,6 +155,44 @@ reduce_spec w3_spec() {
   return spec;
 }
 
+/// Writes a batch as a CSV directory (W4's CSV input), shortest round-trip numbers.
+void write_csv_batch(const batch& b, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const auto& c = b.columns;
+  auto write = [&](const std::string& name, const std::string& header, auto&& body) {
+    std::FILE* f = std::fopen((dir + "/" + name).c_str(), "wb");
+    if (!f) throw std::runtime_error("cannot write " + dir + "/" + name);
+    fmt::memory_buffer buf;
+    fmt::format_to(std::back_inserter(buf), "{}\n", header);
+    body(buf);
+    std::fwrite(buf.data(), 1, buf.size(), f);
+    std::fclose(f);
+  };
+  write("scenarios.csv", "scenario,activities,countries_per_activity", [&](auto& buf) {
+    for (index_t s = 0; s < c.num_scenarios(); ++s) {
+      fmt::format_to(std::back_inserter(buf), "{},{},{}\n", b.ids[s], c.activities[s], c.countries_per_activity[s]);
+    }
+  });
+  auto items = [&](const char* name, const char* header, const std::vector<index_t>& off,
+                   const std::vector<double>& a, const std::vector<double>* second) {
+    write(name, header, [&](auto& buf) {
+      for (index_t s = 0; s < c.num_scenarios(); ++s) {
+        for (index_t i = off[s]; i < off[s + 1]; ++i) {
+          if (second) {
+            fmt::format_to(std::back_inserter(buf), "{},{},{}\n", b.ids[s], a[i], (*second)[i]);
+          } else {
+            fmt::format_to(std::back_inserter(buf), "{},{}\n", b.ids[s], a[i]);
+          }
+        }
+      }
+    });
+  };
+  items("countries.csv", "scenario,datasets,share_prob", c.country_offsets, c.datasets, &c.country_share_prob);
+  items("standards.csv", "scenario,difficulty", c.standard_offsets, c.standard_difficulty, nullptr);
+  items("resources.csv", "scenario,share_prob", c.resource_offsets, c.resource_share_prob, nullptr);
+  items("ethics.csv", "scenario,difficulty", c.ethics_offsets, c.ethics_difficulty, nullptr);
+}
+
 void cpu_cases(double scale) {
   const index_t n = std::max<index_t>(200, static_cast<index_t>(2e5 * scale));
   source src;
@@ -169,11 +210,11 @@ void cpu_cases(double scale) {
     for (precision p : {precision::f64, precision::f32}) {
       double t = 0;
       if (p == precision::f64) {
-        auto be = make_cpu_backend<double>(src, {threads, 0, 0});
+        auto be = make_cpu_backend<double>(src, {threads, 0, 0, {}});
         t = time_host([&] { be->evaluate(0, n, rows.data()); });
       } else {
         std::vector<metric_row<float>> frows(static_cast<std::size_t>(n));
-        auto be = make_cpu_backend<float>(src, {threads, 0, 0});
+        auto be = make_cpu_backend<float>(src, {threads, 0, 0, {}});
         t = time_host([&] { be->evaluate(0, n, frows.data()); });
       }
       const double rate = static_cast<double>(n) / t;
@@ -190,7 +231,7 @@ void cpu_cases(double scale) {
   g.path = "W3";
   g.parameter_grid = parse_grid(w3_grid(1.0), "W3.toml");
   const index_t m = std::max<index_t>(10000, static_cast<index_t>(2e7 * scale));
-  auto be = make_cpu_backend<double>(g, {all, 0, 0});
+  auto be = make_cpu_backend<double>(g, {all, 0, 0, {}});
   const auto spec = w3_spec();
   const double t = time_host([&] { be->reduce(spec, 0, m, {}); }, std::min(repeats, 3));
   table.push_back({"W3-cpu", fmt::format("cpu f64 reduce ({} threads), first {} scenarios", all, m), static_cast<double>(m), t, 0, "", 0, ""});
@@ -371,8 +412,25 @@ int main(int argc, char** argv) {
       repeats = std::stoi(argv[++i]);
     } else if (a == "--json" && i + 1 < argc) {
       json = argv[++i];
+    } else if (a == "--write-w1" && i + 2 < argc) {
+      // The W1 batch as a binary batch, for the Python peers and W4 (bench/run.sh).
+      const std::string dir = argv[++i];
+      const auto n = static_cast<index_t>(std::stod(argv[++i]));
+      write_binary_batch(make_w1_batch(n, 7), dir);
+      return 0;
+    } else if (a == "--write-w4" && i + 2 < argc) {
+      // W4's batch in both formats: DIR/csv and DIR/bin.
+      const std::string dir = argv[++i];
+      const auto n = static_cast<index_t>(std::stod(argv[++i]));
+      const auto b = make_w1_batch(n, 11, true);
+      write_csv_batch(b, dir + "/csv");
+      write_binary_batch(b, dir + "/bin");
+      return 0;
     } else {
-      fmt::print(stderr, "usage: coopgrid_bench [--scale S] [--repeats N] [--json FILE] [--smoke]\n");
+      fmt::print(stderr,
+                 "usage: coopgrid_bench [--scale S] [--repeats N] [--json FILE] [--smoke]\n"
+                 "       coopgrid_bench --write-w1 DIR N   (W1's batch of N scenarios as .npy columns)\n"
+                 "       coopgrid_bench --write-w4 DIR N   (W4's batch: DIR/csv and DIR/bin)\n");
       return 2;
     }
   }

@@ -25,7 +25,7 @@ TYPED_TEST(CpuVsReference, RandomBatches) {
   const auto tol = tolerance_for(prec);
   for (unsigned seed : {1u, 2u, 3u}) {
     const auto src = batch_source(test::random_specs(2000, seed));
-    auto be = make_cpu_backend<T>(src, {2, 0, 0});
+    auto be = make_cpu_backend<T>(src, {2, 0, 0, {}});
     const index_t n = src.num_scenarios();
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
     be->evaluate(0, n, rows.data());
@@ -84,7 +84,7 @@ TEST(CpuBackend, BitIdenticalForAnyThreadCount) {
   std::vector<reduce_state> states;
   std::vector<std::vector<metric_row<double>>> all_rows;
   for (int threads : {1, 2, 3, 8}) {
-    auto be = make_cpu_backend<double>(src, {threads, 0, 0});
+    auto be = make_cpu_backend<double>(src, {threads, 0, 0, {}});
     states.push_back(be->reduce(spec, 0, src.num_scenarios(), {}));
     all_rows.emplace_back(static_cast<std::size_t>(src.num_scenarios()));
     be->evaluate(0, src.num_scenarios(), all_rows.back().data());
@@ -105,7 +105,7 @@ TEST(CpuBackend, BitIdenticalForAnyThreadCount) {
 
 TEST(CpuBackend, EvaluateRangesMatchTheWhole) {
   const auto src = batch_source(test::random_specs(5000, 5));
-  auto be = make_cpu_backend<float>(src, {2, 0, 0});
+  auto be = make_cpu_backend<float>(src, {2, 0, 0, {}});
   std::vector<metric_row<float>> whole(5000), part(5000);
   be->evaluate(0, 5000, whole.data());
   for (index_t first : {index_t{0}, index_t{1}, index_t{31}, index_t{4095}, index_t{4096}}) {

@@ -143,7 +143,7 @@ countries_per_activity = { values = [0, 2] }
   spec.where = {parse_filter("standards_p_any>=0.1")};
   spec.top_k = 7;
   spec.top_by = static_cast<int>(metric::shared_expected);
-  auto be = make_cpu_backend<double>(src, {2, 0, 0});
+  auto be = make_cpu_backend<double>(src, {2, 0, 0, {}});
   const auto st = be->reduce(spec, 0, n, {});
   std::vector<metric_row<double>> rows(static_cast<std::size_t>(n));
   be->evaluate(0, n, rows.data());

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""What a competent user would write instead of coopgrid: the model of
+MODEL.md in NumPy, CuPy, PyTorch or JAX, on padded arrays (W1, ragged lists)
+and broadcast grids (W3). Results are checked against coopgrid's before they
+are timed; the timing is the median of --repeats runs after a warm-up.
+
+  peers.py --framework numpy|cupy|torch|jax --workload w1 --batch DIR --reference REF.json
+  peers.py --framework ... --workload w3 --blocks B --reference REF.json
+
+Prints one JSON line: framework, workload, precision, scenarios, seconds, check.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def framework(name):
+    """(xp, to_device, sync, jit) for a framework name."""
+    if name == "numpy":
+        return np, (lambda a: a), (lambda: None), (lambda f: f)
+    if name == "cupy":
+        import cupy as cp
+        return cp, cp.asarray, (lambda: cp.cuda.Device().synchronize()), (lambda f: f)
+    if name == "torch":
+        import torch
+        dev = torch.device("cuda")
+
+        class T:  # the numpy spellings used below, on torch
+            float32, float64 = torch.float32, torch.float64
+            inf = math.inf
+            expm1, log1p, log, log10, exp, where = torch.expm1, torch.log1p, torch.log, torch.log10, torch.exp, torch.where
+
+            @staticmethod
+            def sum(a, axis=None):
+                return a.sum() if axis is None else a.sum(dim=axis)
+
+            @staticmethod
+            def prod(a, axis):
+                return a.prod(dim=axis)
+
+            @staticmethod
+            def asarray(a, dtype=None):
+                return torch.as_tensor(a, dtype=dtype, device=dev)
+
+        return T, (lambda a: torch.as_tensor(a, device=dev)), torch.cuda.synchronize, (lambda f: f)
+    if name == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+        return jnp, jax.device_put, (lambda: None), jax.jit
+    raise SystemExit(f"unknown framework {name}")
+
+
+def topk(name, values, k):
+    """The k largest values of a 1-D array (unordered), in each framework's idiom."""
+    if name == "torch":
+        import torch
+        return torch.topk(values, k).values
+    if name == "jax":
+        import jax
+        return jax.lax.top_k(values, k)[0]
+    xp = np if name == "numpy" else __import__("cupy")
+    return values[xp.argpartition(values, -k)[-k:]]
+
+
+def to_host(a):
+    if hasattr(a, "get"):
+        return a.get()  # cupy
+    if hasattr(a, "cpu"):
+        return a.cpu().numpy()  # torch
+    return np.asarray(a)
+
+
+def consensus(xp, count, x):
+    """1 - (1 - 1/M)^x with MODEL.md's edge cases (M = 0: 0; M = 1: 0^x)."""
+    m = count * 1.0
+    lq = xp.log1p(-1.0 / xp.where(m >= 2, m, 2.0))
+    general = -xp.expm1(x * lq)
+    return xp.where(m == 0, 0.0 * x, xp.where(m == 1, (x > 0) * 1.0, general))
+
+
+def w1_metrics(xp, b):
+    """All 14 metrics of padded batch arrays b (mask = item present)."""
+    d, p, cm = b["datasets"], b["share_prob"], b["cmask"]
+    total = xp.sum(d * cm, axis=1)
+    shared = xp.sum(p * d * cm, axis=1)
+    var = xp.sum(d * p * (1 - p) * cm, axis=1)
+    out = [total, shared, var]
+    for diff, mask in ((b["std"], b["smask"]), (b["eth"], b["emask"])):
+        count = xp.sum(mask, axis=1)
+        h = xp.sum(diff * mask, axis=1)
+        pm = consensus(xp, count[:, None], diff)
+        p_all = xp.prod(xp.where(mask > 0, pm, 1.0), axis=1)
+        block = [h, consensus(xp, count, h), p_all, xp.sum(pm * mask, axis=1), xp.sum((diff <= 1) * mask, axis=1)]
+        if diff is b["std"]:
+            std_block = block
+        else:
+            eth_block = block[:3]
+    g, t = b["g"], b["activities"]
+    lt = xp.log10(t)
+    effect = xp.where(g == 0, 0.0, g * lt)
+    etotal = xp.where(g == 0, 0.0, g * (g + 1) / 2 * lt)
+    res = xp.sum(b["res"] * b["rmask"], axis=1)
+    return out + std_block + [effect, etotal, res] + eth_block
+
+
+def load_w1(path, dtype):
+    """The binary batch written by coopgrid_bench --write-w1, padded (not timed)."""
+    col = lambda name: np.load(os.path.join(path, name + ".npy"))
+    n = col("activities").shape[0]
+
+    def pad(offsets, values, width):
+        counts = np.diff(offsets)
+        w = int(counts.max()) if width is None else width
+        out = np.zeros((n, w), dtype=dtype)
+        mask = np.zeros((n, w), dtype=dtype)
+        rows = np.repeat(np.arange(n), counts)
+        cols = np.arange(offsets[-1]) - np.repeat(offsets[:-1], counts)
+        out[rows, cols] = values
+        mask[rows, cols] = 1
+        return out, mask
+
+    co = col("country_offsets")
+    d, cm = pad(co, col("datasets"), None)
+    p, _ = pad(co, col("country_share_prob"), d.shape[1])
+    s, sm = pad(col("standard_offsets"), col("standard_difficulty"), None)
+    r, rm = pad(col("resource_offsets"), col("resource_share_prob"), None)
+    e, em = pad(col("ethics_offsets"), col("ethics_difficulty"), None)
+    return n, dict(datasets=d, share_prob=p, cmask=cm, std=s, smask=sm, res=r, rmask=rm, eth=e, emask=em,
+                   g=col("countries_per_activity").astype(dtype), activities=col("activities").astype(dtype))
+
+
+W3_AXES = dict(count=np.arange(1, 101), datasets=np.logspace(2, 6, 10), share_prob=np.linspace(0, 1, 101),
+               std_count=np.arange(1, 51), std_diff=np.linspace(0, 5, 100), activities=np.linspace(0, 20, 20))
+
+
+def w3_block(xp, n, d, axes):
+    """Metrics of all scenarios with countries.count = n and countries.datasets = d,
+    broadcast over share_prob x standards.count x standards.difficulty x activities
+    (1.01e7 scenarios: a block that fits any GPU's memory many times)."""
+    p = axes["share_prob"][:, None, None, None]
+    m = axes["std_count"][None, :, None, None]
+    c = axes["std_diff"][None, None, :, None]
+    t = axes["activities"][None, None, None, :]
+    one = xp.ones((p.shape[0], m.shape[1], c.shape[2], t.shape[3]), dtype=p.dtype)
+    pm = consensus(xp, m, c)
+    h = m * c
+    lt = xp.log10(t)
+    l, dl = 2.0, 0.2  # ethics: 2 items of difficulty 0.2
+    q = consensus(xp, l, dl)
+    return [n * d * one, n * p * d * one, n * d * p * (1 - p) * one, h * one, consensus(xp, m, h) * one,
+            xp.exp(m * xp.log(pm)) * one, m * pm * one, xp.where(c <= 1, m, 0.0) * one, 5 * lt * one,
+            15 * lt * one, 2.5 * one, (l * dl) * one, consensus(xp, l, l * dl) * one, (q * q) * one]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--framework", required=True)
+    ap.add_argument("--workload", choices=["w1", "w3"], required=True)
+    ap.add_argument("--precision", choices=["f64", "f32"], default="f64")
+    ap.add_argument("--batch")
+    ap.add_argument("--blocks", type=int, default=100)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--reference", required=True, help="coopgrid's --reduce JSON for the same work")
+    a = ap.parse_args()
+    xp, put, sync, jit = framework(a.framework)
+    npdt = np.float32 if a.precision == "f32" else np.float64
+    ref = json.load(open(a.reference))
+    names = list(ref["metrics"].keys())
+    rtol = 1e-3 if a.precision == "f32" else 1e-9
+
+    if a.workload == "w1":
+        n, host = load_w1(a.batch, npdt)
+        dev = {k: put(v) for k, v in host.items()}
+        fn = jit(lambda b: [xp.sum(x) for x in w1_metrics(xp, b)])
+        run = lambda: [float(s) for s in fn(dev)]
+        scenarios = n
+    else:
+        axes = {k: put(v.astype(npdt)) for k, v in W3_AXES.items()}
+        top_k = ref["top"]["k"] if "top" in ref else 100
+
+        def block_stats(n, d, ax):
+            metrics = w3_block(xp, n, d, ax)
+            sel = metrics[4] >= 0.5  # --where standards_p_any>=0.5
+            stats = [(xp.sum(xp.where(sel, x, 0.0)), xp.max(xp.where(sel, x, -xp.inf)),
+                      -xp.max(xp.where(sel, -x, -xp.inf))) for x in metrics]
+            top = topk(a.framework, xp.where(sel, metrics[1], -xp.inf).reshape(-1), top_k)
+            return stats, xp.sum(sel * 1.0), top
+
+        block = jit(block_stats)
+
+        def run():
+            sums, maxes, mins, count, tops = [0.0] * 14, [-math.inf] * 14, [math.inf] * 14, 0.0, []
+            for n in range(1, a.blocks + 1):
+                for d in W3_AXES["datasets"]:
+                    stats, c, top = block(float(n), float(d), axes)
+                    for i, (s, mx, mn) in enumerate(stats):
+                        sums[i] += float(s)
+                        maxes[i] = max(maxes[i], float(mx))
+                        mins[i] = min(mins[i], float(mn))
+                    count += float(c)
+                    tops = sorted(tops + [float(v) for v in np.asarray(to_host(top))], reverse=True)[:top_k]
+            return sums, maxes, mins, count, tops
+        scenarios = a.blocks * 10 * 101 * 50 * 100 * 20
+
+    result = run()  # warm-up (and JIT compile), then check against coopgrid's report
+    sync()
+    close = lambda x, k, field: (not math.isfinite(ref["metrics"][k][field]) or
+                                 math.isclose(x, ref["metrics"][k][field], rel_tol=rtol, abs_tol=1e-12))
+    if a.workload == "w1":
+        check = all(close(s / n, k, "mean") for s, k in zip(result, names))
+        top_ok = True
+    else:
+        sums, maxes, mins, count, tops = result
+        check = count == ref["selected"] and all(
+            close(s / count, k, "mean") and close(mx, k, "max") and close(mn, k, "min")
+            for s, mx, mn, k in zip(sums, maxes, mins, names))
+        check = check and all(math.isclose(x, r["value"], rel_tol=rtol) for x, r in zip(tops, ref["top"]["rows"]))
+    times = []
+    for _ in range(a.repeats):
+        t0 = time.perf_counter()
+        run()
+        sync()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    print(json.dumps(dict(framework=a.framework, workload=a.workload, precision=a.precision,
+                          scenarios=scenarios, seconds=times[len(times) // 2],
+                          check="agrees with coopgrid" if check else "DISAGREES with coopgrid")))
+    return 0 if check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
