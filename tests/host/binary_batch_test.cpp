@@ -72,6 +72,14 @@ TEST(BinaryBatch, BadFilesNameTheFileAndRule) {
   test::write_file(act, "not numpy at all");
   expect_error("activities.npy: not a NumPy .npy file");
   write_npy_raw(act, "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", doubles({1, 2, 3}));
+  test::write_file(d / "bin/ids.txt", "a\nb\na\n");
+  expect_error("ids.txt:3: id 'a' appears twice (first on line 1)");
+  test::write_file(d / "bin/ids.txt", "a\n\nc\n");
+  expect_error("ids.txt:2: empty id");
+  test::write_file(d / "bin/ids.txt", "a\nb\n");
+  expect_error("ids.txt: 2 ids for 3 scenarios");
+  test::write_file(d / "bin/ids.txt", "a\r\nb\r\nc\r\n");
+  EXPECT_EQ(read_binary_batch(d / "bin").ids, (std::vector<std::string>{"a", "b", "c"}));
   std::filesystem::remove(d / "bin/datasets.npy");
   expect_error("datasets.npy: file not found");
 }
