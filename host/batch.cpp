@@ -13,15 +13,16 @@ namespace {
 
 enum class rule { non_negative, probability };
 
-double checked(double v, rule r, const std::string& where, std::string_view column,
-               std::string_view text) {
+/// Parses a real at the reader's record and checks its rule; the location is worded only on error.
+double checked(const csv_reader& csv, std::string_view text, std::string_view column, rule r) {
+  const double v = parse_real(text, csv, column);
   if (r == rule::probability && !(v >= 0.0 && v <= 1.0)) {
     throw input_error(fmt::format("{}: column '{}': value '{}' is not a probability in [0, 1]",
-                                  where, column, text));
+                                  csv.where(), column, text));
   }
   if (r == rule::non_negative && !(v >= 0.0)) {
     throw input_error(
-        fmt::format("{}: column '{}': value '{}' is negative (must be >= 0)", where, column, text));
+        fmt::format("{}: column '{}': value '{}' is negative (must be >= 0)", csv.where(), column, text));
   }
   return v;
 }
@@ -33,6 +34,7 @@ struct item_column {
 };
 
 void read_items(const std::filesystem::path& file, const std::unordered_map<std::string, index_t>& ids,
+                const std::vector<std::string>& id_list,
                 std::initializer_list<item_column> columns, std::vector<index_t>& offsets,
                 std::vector<std::vector<double>*> outputs) {
   const auto num_scenarios = static_cast<index_t>(ids.size());
@@ -48,19 +50,29 @@ void read_items(const std::filesystem::path& file, const std::unordered_map<std:
   std::vector<std::vector<double>> values(columns.size());
   std::vector<std::string_view> f;
   std::string key;
+  index_t last = -1;
   while (csv.next(f)) {
-    key.assign(f[idx[0]]);
-    auto it = ids.find(key);
-    if (it == ids.end()) {
-      throw input_error(fmt::format("{}: column 'scenario': id '{}' is not in scenarios.csv",
-                                    csv.where(), key));
+    // Item rows usually come grouped by scenario, in scenarios.csv's order: try the
+    // current and the next scenario before the hash lookup.
+    if (last >= 0 && f[idx[0]] == key) {
+      // same scenario as the previous row
+    } else if (last + 1 < num_scenarios && f[idx[0]] == id_list[static_cast<std::size_t>(last + 1)]) {
+      key.assign(f[idx[0]]);
+      ++last;
+    } else {
+      key.assign(f[idx[0]]);
+      auto it = ids.find(key);
+      if (it == ids.end()) {
+        throw input_error(fmt::format("{}: column 'scenario': id '{}' is not in scenarios.csv",
+                                      csv.where(), key));
+      }
+      last = it->second;
     }
-    owner.push_back(it->second);
+    owner.push_back(last);
     std::size_t k = 0;
     for (auto& c : columns) {
       const auto text = f[idx[k + 1]];
-      values[k].push_back(checked(parse_real(text, csv.where(), c.name), c.r, csv.where(), c.name,
-                                  text));
+      values[k].push_back(checked(csv, text, c.name, c.r));
       ++k;
     }
   }
@@ -86,7 +98,7 @@ batch read_batch_dir(const std::filesystem::path& dir) {
   batch b;
   b.source = dir.string();
   std::unordered_map<std::string, index_t> ids;
-  std::unordered_map<std::string, std::int64_t> first_line;
+  std::vector<std::int64_t> lines;  // line of each scenario, for duplicate messages
   {
     csv_reader csv(dir / "scenarios.csv");
     const auto idx = csv.require_columns({"scenario", "activities", "countries_per_activity"});
@@ -100,14 +112,13 @@ batch read_batch_dir(const std::filesystem::path& dir) {
       auto [it, fresh] = ids.emplace(id, b.num_scenarios());
       if (!fresh) {
         throw input_error(fmt::format("{}: column 'scenario': id '{}' duplicates line {}",
-                                      csv.where(), id, first_line[id]));
+                                      csv.where(), id, lines[static_cast<std::size_t>(it->second)]));
       }
-      first_line[id] = csv.line();
+      lines.push_back(csv.line());
       const auto a_text = f[idx[1]];
-      b.columns.activities.push_back(checked(parse_real(a_text, csv.where(), "activities"),
-                                             rule::non_negative, csv.where(), "activities", a_text));
+      b.columns.activities.push_back(checked(csv, a_text, "activities", rule::non_negative));
       const auto g_text = f[idx[2]];
-      const auto g = parse_integer(g_text, csv.where(), "countries_per_activity");
+      const auto g = parse_integer(g_text, csv, "countries_per_activity");
       if (g < 0) {
         throw input_error(fmt::format(
             "{}: column 'countries_per_activity': value '{}' is negative (must be >= 0)",
@@ -121,14 +132,14 @@ batch read_batch_dir(const std::filesystem::path& dir) {
     }
   }
   auto& c = b.columns;
-  read_items(dir / "countries.csv", ids,
+  read_items(dir / "countries.csv", ids, b.ids,
              {{"datasets", rule::non_negative}, {"share_prob", rule::probability}},
              c.country_offsets, {&c.datasets, &c.country_share_prob});
-  read_items(dir / "standards.csv", ids, {{"difficulty", rule::non_negative}}, c.standard_offsets,
+  read_items(dir / "standards.csv", ids, b.ids, {{"difficulty", rule::non_negative}}, c.standard_offsets,
              {&c.standard_difficulty});
-  read_items(dir / "resources.csv", ids, {{"share_prob", rule::probability}}, c.resource_offsets,
+  read_items(dir / "resources.csv", ids, b.ids, {{"share_prob", rule::probability}}, c.resource_offsets,
              {&c.resource_share_prob});
-  read_items(dir / "ethics.csv", ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
+  read_items(dir / "ethics.csv", ids, b.ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
              {&c.ethics_difficulty});
   return b;
 }

@@ -207,4 +207,22 @@ std::int64_t parse_integer(std::string_view text, const std::string& where,
   return static_cast<std::int64_t>(d);
 }
 
+double parse_real(std::string_view text, const csv_reader& at, std::string_view column) {
+  std::string_view t = text;
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (!t.empty() && ec == std::errc() && end == t.data() + t.size() && std::isfinite(v)) return v;
+  return parse_real(text, at.where(), column);  // the slow path words the error
+}
+
+std::int64_t parse_integer(std::string_view text, const csv_reader& at, std::string_view column) {
+  std::string_view t = text;
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (!t.empty() && ec == std::errc() && end == t.data() + t.size()) return v;
+  return parse_integer(text, at.where(), column);
+}
+
 }  // namespace coopgrid

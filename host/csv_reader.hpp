@@ -62,4 +62,8 @@ double parse_real(std::string_view text, const std::string& where, std::string_v
 std::int64_t parse_integer(std::string_view text, const std::string& where,
                            std::string_view column);
 
+/// The same at the reader's current record: the location is formatted only for an error.
+double parse_real(std::string_view text, const csv_reader& at, std::string_view column);
+std::int64_t parse_integer(std::string_view text, const csv_reader& at, std::string_view column);
+
 }  // namespace coopgrid
