@@ -114,21 +114,21 @@ struct chunk {
   }
 };
 
-/// Batch columns for one chunk, on the device, with offsets rebased to the chunk.
-template <class T>
-struct device_batch {
-  device_buffer<T> activities;
-  device_buffer<index_t> cpa;
-  std::array<device_buffer<index_t>, num_blocks_of_items> offsets;
-  std::array<device_buffer<T>, num_item_arrays> items;
+/// The columns of one chunk in `Buffer` memory (device or pinned), offsets rebased to the chunk.
+template <class T, template <class> class Buffer>
+struct batch_arrays {
+  Buffer<T> activities;
+  Buffer<index_t> cpa;
+  std::array<Buffer<index_t>, num_blocks_of_items> offsets;
+  std::array<Buffer<T>, num_item_arrays> items;
 
-  device_batch(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps)
+  batch_arrays(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps)
       : activities(static_cast<std::size_t>(scenarios)), cpa(static_cast<std::size_t>(scenarios)) {
     for (int b = 0; b < num_blocks_of_items; ++b) {
-      offsets[b] = device_buffer<index_t>(static_cast<std::size_t>(scenarios) + 1);
+      offsets[b] = Buffer<index_t>(static_cast<std::size_t>(scenarios) + 1);
     }
     for (int a = 0; a < num_item_arrays; ++a) {
-      items[a] = device_buffer<T>(static_cast<std::size_t>(item_caps[item_block[a]]));
+      items[a] = Buffer<T>(static_cast<std::size_t>(item_caps[item_block[a]]));
     }
   }
   batch_view<T> view(index_t num_scenarios) const {
@@ -139,23 +139,17 @@ struct device_batch {
   }
 };
 
+template <class T>
+using device_batch = batch_arrays<T, device_buffer>;
+
 /// Pinned staging of one chunk's inputs (packed on the host, then one copy per column).
 template <class T>
-struct batch_staging {
-  pinned_buffer<T> activities;
-  pinned_buffer<index_t> cpa;
-  std::array<pinned_buffer<index_t>, num_blocks_of_items> offsets;
-  std::array<pinned_buffer<T>, num_item_arrays> items;
-
-  batch_staging(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps)
-      : activities(static_cast<std::size_t>(scenarios)), cpa(static_cast<std::size_t>(scenarios)) {
-    for (int b = 0; b < num_blocks_of_items; ++b) {
-      offsets[b] = pinned_buffer<index_t>(static_cast<std::size_t>(scenarios) + 1);
-    }
-    for (int a = 0; a < num_item_arrays; ++a) {
-      items[a] = pinned_buffer<T>(static_cast<std::size_t>(item_caps[item_block[a]]));
-    }
-  }
+struct batch_staging : batch_arrays<T, pinned_buffer> {
+  using batch_arrays<T, pinned_buffer>::batch_arrays;
+  using batch_arrays<T, pinned_buffer>::activities;
+  using batch_arrays<T, pinned_buffer>::cpa;
+  using batch_arrays<T, pinned_buffer>::offsets;
+  using batch_arrays<T, pinned_buffer>::items;
 
   /// Packs chunk `c` of `h` and copies it into `d` on stream s (asynchronous).
   void stage(const host_columns<T>& h, const chunk& c, device_batch<T>& d, cudaStream_t s) {

@@ -11,17 +11,27 @@
 
 namespace coopgrid {
 
-/// Device memory for n elements of T (cudaMalloc: plain, never managed).
-template <class T>
-class device_buffer {
+namespace detail {
+struct device_memory {
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMalloc(p, bytes); }
+  static void release(void* p) noexcept { cudaFree(p); }
+};
+struct pinned_memory {
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMallocHost(p, bytes); }
+  static void release(void* p) noexcept { cudaFreeHost(p); }
+};
+
+/// n elements of T in the memory `Memory` allocates; move-only, freed at destruction.
+template <class T, class Memory>
+class owned_buffer {
  public:
-  device_buffer() = default;
-  explicit device_buffer(std::size_t n) : size_(n) {
-    if (n > 0) COOPGRID_CUDA_TRY(cudaMalloc(reinterpret_cast<void**>(&ptr_), n * sizeof(T)));
+  owned_buffer() = default;
+  explicit owned_buffer(std::size_t n) : size_(n) {
+    if (n > 0) COOPGRID_CUDA_TRY(Memory::allocate(reinterpret_cast<void**>(&ptr_), n * sizeof(T)));
   }
-  device_buffer(device_buffer&& o) noexcept
+  owned_buffer(owned_buffer&& o) noexcept
       : ptr_(std::exchange(o.ptr_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  device_buffer& operator=(device_buffer&& o) noexcept {
+  owned_buffer& operator=(owned_buffer&& o) noexcept {
     if (this != &o) {
       release();
       ptr_ = std::exchange(o.ptr_, nullptr);
@@ -29,55 +39,30 @@ class device_buffer {
     }
     return *this;
   }
-  device_buffer(const device_buffer&) = delete;
-  device_buffer& operator=(const device_buffer&) = delete;
-  ~device_buffer() { release(); }
+  owned_buffer(const owned_buffer&) = delete;
+  owned_buffer& operator=(const owned_buffer&) = delete;
+  ~owned_buffer() { release(); }
 
   T* data() const { return ptr_; }
   std::size_t size() const { return size_; }
 
  private:
   void release() noexcept {
-    if (ptr_) cudaFree(ptr_);
+    if (ptr_) Memory::release(ptr_);
     ptr_ = nullptr;
   }
   T* ptr_ = nullptr;
   std::size_t size_ = 0;
 };
+}  // namespace detail
+
+/// Device memory for n elements of T (cudaMalloc: plain, never managed).
+template <class T>
+using device_buffer = detail::owned_buffer<T, detail::device_memory>;
 
 /// Page-locked host memory: the only kind asynchronous copies overlap with.
 template <class T>
-class pinned_buffer {
- public:
-  pinned_buffer() = default;
-  explicit pinned_buffer(std::size_t n) : size_(n) {
-    if (n > 0) COOPGRID_CUDA_TRY(cudaMallocHost(reinterpret_cast<void**>(&ptr_), n * sizeof(T)));
-  }
-  pinned_buffer(pinned_buffer&& o) noexcept
-      : ptr_(std::exchange(o.ptr_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  pinned_buffer& operator=(pinned_buffer&& o) noexcept {
-    if (this != &o) {
-      release();
-      ptr_ = std::exchange(o.ptr_, nullptr);
-      size_ = std::exchange(o.size_, 0);
-    }
-    return *this;
-  }
-  pinned_buffer(const pinned_buffer&) = delete;
-  pinned_buffer& operator=(const pinned_buffer&) = delete;
-  ~pinned_buffer() { release(); }
-
-  T* data() const { return ptr_; }
-  std::size_t size() const { return size_; }
-
- private:
-  void release() noexcept {
-    if (ptr_) cudaFreeHost(ptr_);
-    ptr_ = nullptr;
-  }
-  T* ptr_ = nullptr;
-  std::size_t size_ = 0;
-};
+using pinned_buffer = detail::owned_buffer<T, detail::pinned_memory>;
 
 /// A non-blocking stream (no implicit synchronisation with the legacy default stream).
 class cuda_stream {
