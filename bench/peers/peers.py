@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+np.seterr(divide="ignore", invalid="ignore")  # log10(0) = -inf is intended (T = 0)
+
 
 def framework(name):
     """(xp, to_device, sync, jit) for a framework name."""
