@@ -42,16 +42,16 @@ struct fnv1a {
   }
 };
 
+}  // namespace
+
 std::string hexf(double v) { return fmt::format("{:a}", v); }
 
-double parse_hexf(const std::string& t, const std::string& path) {
+double parse_hexf(const std::string& t, const std::string& what) {
   char* end = nullptr;
   const double v = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0') throw input_error(fmt::format("{}: damaged checkpoint (number '{}')", path, t));
+  if (t.empty() || *end != '\0') throw input_error(fmt::format("{}: damaged state (number '{}')", what, t));
   return v;
 }
-
-}  // namespace
 
 namespace {
 void hash_input(fnv1a& f, const source& src) {

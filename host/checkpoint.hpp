@@ -19,6 +19,10 @@ namespace coopgrid {
 /// backend's chunk).
 inline constexpr index_t reduce_segment = index_t{1} << 24;
 
+/// A double as exact hex-float text ("%a"), and back (throws input_error naming `what`).
+std::string hexf(double v);
+double parse_hexf(const std::string& text, const std::string& what);
+
 /// The reduction state as exact text (hex floats, exact sums): checkpoints and merge_state.
 std::string state_text(const reduce_state& state);
 /// Parses state_text() output; throws input_error naming `what` when damaged.

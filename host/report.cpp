@@ -32,15 +32,6 @@ std::string describe_json(const source& src, index_t k) {
   return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
 }
 
-std::string hexf(double v) { return fmt::format("{:a}", v); }
-
-double parse_double(const std::string& t, const std::string& what) {
-  char* end = nullptr;
-  const double v = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0') throw input_error(fmt::format("{}: damaged merge state (number '{}')", what, t));
-  return v;
-}
-
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {
   std::string s = fmt::format("spec {}", r.spec.where.size());
@@ -194,8 +185,8 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
     for (auto& m : r.metrics) s >> m;
     if (!s) throw damaged("spec");
     r.spec.top_ascending = asc != 0;
-    r.spec.hist_lo = parse_double(lo, what);
-    r.spec.hist_hi = parse_double(hi, what);
+    r.spec.hist_lo = parse_hexf(lo, what);
+    r.spec.hist_hi = parse_hexf(hi, what);
     r.spec.hist_range_given = given != 0;
   }
   parse_state_text(in, r.spec, r.state, what);
@@ -208,7 +199,7 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
     in >> k;
     for (auto& v : row) {
       in >> word;
-      v = parse_double(word, what);
+      v = parse_hexf(word, what);
     }
     if (!in) throw damaged("rows");
     r.rows[k] = row;
