@@ -173,14 +173,14 @@ void progress_meter::draw(bool final_line) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = secs > 0 ? static_cast<double>(done_) / secs : 0.0;
   const double pct = total_ > 0 ? 100.0 * static_cast<double>(done_) / static_cast<double>(total_) : 100.0;
-  std::string eta = "--";
+  std::string eta = final_line ? fmt::format("done in {:.1f} s", secs) : "--";
   if (rate > 0 && !final_line) {
     const auto left = static_cast<long long>(static_cast<double>(total_ - done_) / rate);
     eta = left >= 3600 ? fmt::format("{}h{:02}m", left / 3600, (left / 60) % 60)
                        : fmt::format("{}m{:02}s", left / 60, left % 60);
   }
-  fmt::print(stderr, "\r[coopgrid] {:5.1f}%  {:.4g} / {:.4g} scenarios  {:.3g} scenarios/s  ETA {}   ",
-             pct, static_cast<double>(done_), static_cast<double>(total_), rate, eta);
+  fmt::print(stderr, "\r[coopgrid] {:5.1f}%  {:.4g} / {:.4g} scenarios  {:.3g} scenarios/s  {}{}   ", pct,
+             static_cast<double>(done_), static_cast<double>(total_), rate, final_line ? "" : "ETA ", eta);
   std::fflush(stderr);
   drawn_ = true;
 }
