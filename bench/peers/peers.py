@@ -46,6 +46,16 @@ def framework(name):
                 return a.prod(dim=axis)
 
             @staticmethod
+            def max(a):
+                return a.max()
+
+            @staticmethod
+            def ones(shape, dtype):
+                return torch.ones(shape, dtype=dtype, device=dev)
+
+            zeros_like, full_like = torch.zeros_like, torch.full_like
+
+            @staticmethod
             def asarray(a, dtype=None):
                 return torch.as_tensor(a, dtype=dtype, device=dev)
 
@@ -81,7 +91,8 @@ def to_host(a):
 def consensus(xp, count, x):
     """1 - (1 - 1/M)^x with MODEL.md's edge cases (M = 0: 0; M = 1: 0^x)."""
     m = count * 1.0
-    lq = xp.log1p(-1.0 / xp.where(m >= 2, m, 2.0))
+    # where() gets arrays on both sides: CuPy and PyTorch are pickier than NumPy about scalars.
+    lq = xp.log1p(-1.0 / xp.where(m >= 2, m, 2.0 + 0.0 * m))
     general = -xp.expm1(x * lq)
     return xp.where(m == 0, 0.0 * x, xp.where(m == 1, (x > 0) * 1.0, general))
 
@@ -97,7 +108,7 @@ def w1_metrics(xp, b):
         count = xp.sum(mask, axis=1)
         h = xp.sum(diff * mask, axis=1)
         pm = consensus(xp, count[:, None], diff)
-        p_all = xp.prod(xp.where(mask > 0, pm, 1.0), axis=1)
+        p_all = xp.prod(xp.where(mask > 0, pm, 1.0 + 0.0 * pm), axis=1)
         block = [h, consensus(xp, count, h), p_all, xp.sum(pm * mask, axis=1), xp.sum((diff <= 1) * mask, axis=1)]
         if diff is b["std"]:
             std_block = block
@@ -105,8 +116,8 @@ def w1_metrics(xp, b):
             eth_block = block[:3]
     g, t = b["g"], b["activities"]
     lt = xp.log10(t)
-    effect = xp.where(g == 0, 0.0, g * lt)
-    etotal = xp.where(g == 0, 0.0, g * (g + 1) / 2 * lt)
+    effect = xp.where(g == 0, 0.0 * g, g * lt)
+    etotal = xp.where(g == 0, 0.0 * g, g * (g + 1) / 2 * lt)
     res = xp.sum(b["res"] * b["rmask"], axis=1)
     return out + std_block + [effect, etotal, res] + eth_block
 
@@ -153,11 +164,13 @@ def w3_block(xp, n, d, axes):
     pm = consensus(xp, m, c)
     h = m * c
     lt = xp.log10(t)
-    l, dl = 2.0, 0.2  # ethics: 2 items of difficulty 0.2
-    q = consensus(xp, l, dl)
+    # Ethics is the same for every scenario (2 items of difficulty 0.2): host constants.
+    l, dl = 2.0, 0.2
+    q = float(consensus(np, np.float64(l), np.float64(dl)))
+    q_any = float(consensus(np, np.float64(l), np.float64(l * dl)))
     return [n * d * one, n * p * d * one, n * d * p * (1 - p) * one, h * one, consensus(xp, m, h) * one,
-            xp.exp(m * xp.log(pm)) * one, m * pm * one, xp.where(c <= 1, m, 0.0) * one, 5 * lt * one,
-            15 * lt * one, 2.5 * one, (l * dl) * one, consensus(xp, l, l * dl) * one, (q * q) * one]
+            xp.exp(m * xp.log(pm)) * one, m * pm * one, xp.where(c <= 1, m, 0.0 * m) * one, 5 * lt * one,
+            15 * lt * one, 2.5 * one, (l * dl) * one, q_any * one, (q * q) * one]
 
 
 def main():
@@ -189,9 +202,10 @@ def main():
         def block_stats(n, d, ax):
             metrics = w3_block(xp, n, d, ax)
             sel = metrics[4] >= 0.5  # --where standards_p_any>=0.5
-            stats = [(xp.sum(xp.where(sel, x, 0.0)), xp.max(xp.where(sel, x, -xp.inf)),
-                      -xp.max(xp.where(sel, -x, -xp.inf))) for x in metrics]
-            top = topk(a.framework, xp.where(sel, metrics[1], -xp.inf).reshape(-1), top_k)
+            low = lambda x: xp.full_like(x, -math.inf)
+            stats = [(xp.sum(xp.where(sel, x, xp.zeros_like(x))), xp.max(xp.where(sel, x, low(x))),
+                      -xp.max(xp.where(sel, -x, low(x)))) for x in metrics]
+            top = topk(a.framework, xp.where(sel, metrics[1], low(metrics[1])).reshape(-1), top_k)
             return stats, xp.sum(sel * 1.0), top
 
         block = jit(block_stats)
