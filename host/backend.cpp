@@ -14,13 +14,4 @@ backend_kind parse_backend_kind(const std::string& text) {
   throw usage_error(fmt::format("--backend '{}': expected auto, reference, cpu or cuda", text));
 }
 
-const char* backend_kind_name(backend_kind kind) {
-  switch (kind) {
-    case backend_kind::reference: return "reference";
-    case backend_kind::cpu: return "cpu";
-    case backend_kind::cuda: return "cuda";
-    default: return "auto";
-  }
-}
-
 }  // namespace coopgrid

@@ -54,6 +54,5 @@ std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src,
 
 /// Parses auto|reference|cpu|cuda.
 backend_kind parse_backend_kind(const std::string& text);
-const char* backend_kind_name(backend_kind kind);
 
 }  // namespace coopgrid
