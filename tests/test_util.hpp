@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "host/batch.hpp"
+#include "host/grid.hpp"
+#include "host/source.hpp"
 #include "host/reference.hpp"
 
 namespace coopgrid::test {
@@ -25,6 +27,14 @@ inline std::string binary_path() {
 inline std::string data_dir() {
   const char* env = std::getenv("COOPGRID_DATA_DIR");
   return env ? env : COOPGRID_DATA_DIR;
+}
+
+/// A source holding the grid of TOML text `toml` (named "grid.toml" in messages).
+inline source grid_source(const char* toml) {
+  source s;
+  s.path = "grid.toml";
+  s.parameter_grid = parse_grid(toml, "grid.toml");
+  return s;
 }
 
 /// One scenario as item lists (what a row of each CSV file holds).

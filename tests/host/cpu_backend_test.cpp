@@ -44,9 +44,7 @@ TYPED_TEST(CpuVsReference, RandomBatches) {
 
 TYPED_TEST(CpuVsReference, CompareAgreesOnARandomGrid) {
   using T = TypeParam;
-  source src;
-  src.path = "grid";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [0, 40, 7] }
 datasets = { logspace = [-3, 6, 4] }
@@ -63,7 +61,7 @@ share_prob = 0.25
 [ethics]
 count = { range = [0, 4] }
 difficulty = { values = [0, 0.2, 1, 7] }
-)", "grid.toml");
+)");
   compare_options opt;
   opt.backend = backend_kind::cpu;
   opt.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;

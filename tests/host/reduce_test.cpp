@@ -124,9 +124,7 @@ TEST(Reduce, FilterParsing) {
 }
 
 TEST(Reduce, CpuBackendReduceMatchesRowsOnAGrid) {
-  source src;
-  src.path = "g";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [0, 30] }
 datasets = { logspace = [0, 3, 7] }
@@ -137,7 +135,7 @@ difficulty = { values = [0, 0.5, 2] }
 [exchange]
 activities = { values = [0, 3] }
 countries_per_activity = { values = [0, 2] }
-)", "g.toml");
+)");
   const index_t n = src.num_scenarios();
   reduce_spec spec;
   spec.where = {parse_filter("standards_p_any>=0.1")};

@@ -109,9 +109,7 @@ TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
 TYPED_TEST(CudaBackend, GridAcross32BitIndices) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  source src;
-  src.path = "big";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [0, 99] }
 datasets = { logspace = [0, 6, 1000] }
@@ -119,7 +117,7 @@ share_prob = { linspace = [0, 1, 1001] }
 [standards]
 count = { range = [0, 99] }
 difficulty = { linspace = [0, 3, 97] }
-)", "big.toml");
+)");
   ASSERT_GT(src.num_scenarios(), index_t{1} << 32);
   auto be = make_cuda_backend<T>(src, {});
   for (index_t first : {index_t{0}, (index_t{1} << 32) - 100, src.num_scenarios() - 333}) {
@@ -130,9 +128,7 @@ difficulty = { linspace = [0, 3, 97] }
 TYPED_TEST(CudaBackend, ReduceMatchesTheCpuBackend) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  source src;
-  src.path = "g";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [1, 100] }
 datasets = { logspace = [2, 6, 10] }
@@ -143,7 +139,7 @@ difficulty = { linspace = [0, 5, 20] }
 [exchange]
 activities = { values = [0, 10] }
 countries_per_activity = 5
-)", "g.toml");
+)");
   reduce_spec spec;
   spec.where = {parse_filter("standards_p_any>=0.5")};
   spec.top_k = 100;
@@ -206,14 +202,12 @@ TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
   void* hog = nullptr;
   const std::size_t keep = std::size_t{1} << 30;
   ASSERT_EQ(cudaMalloc(&hog, free_bytes > 2 * keep ? free_bytes - keep : 0), cudaSuccess);
-  source src;
-  src.path = "g";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [0, 31] }
 datasets = { logspace = [0, 6, 1024] }
 share_prob = { linspace = [0, 1, 1024] }
-)", "g.toml");
+)");
   const index_t n = src.num_scenarios();  // 2^25
   backend_options opt;
   opt.chunk = n;
@@ -230,9 +224,7 @@ share_prob = { linspace = [0, 1, 1024] }
 
 TEST(CudaFaults, ReduceIsBitIdenticalForAnyLaunchSize) {
   SKIP_WITHOUT_DEVICE();
-  source src;
-  src.path = "g";
-  src.parameter_grid = parse_grid(R"(
+  auto src = test::grid_source(R"(
 [countries]
 count = { range = [1, 64] }
 datasets = { logspace = [0, 6, 64] }
@@ -240,7 +232,7 @@ share_prob = { linspace = [0, 1, 64] }
 [standards]
 count = { range = [1, 16] }
 difficulty = { linspace = [0, 2, 16] }
-)", "g.toml");
+)");
   reduce_spec spec;
   spec.top_k = 10;
   spec.top_by = 0;
@@ -272,9 +264,7 @@ namespace {
 TYPED_TEST(CudaBackend, SmallReduceForSanitizers) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  source g;
-  g.path = "g";
-  g.parameter_grid = parse_grid(R"(
+  auto g = test::grid_source(R"(
 [countries]
 count = { range = [0, 20] }
 datasets = { logspace = [0, 4, 16] }
@@ -282,7 +272,7 @@ share_prob = { linspace = [0, 1, 17] }
 [standards]
 count = { range = [0, 9] }
 difficulty = { values = [0, 0.5, 3] }
-)", "g.toml");
+)");
   const auto b = batch_source(test::random_specs(70000, 23, 6));
   reduce_spec spec;
   spec.where = {parse_filter("shared_expected>=0.5")};
