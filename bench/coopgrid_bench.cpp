@@ -301,7 +301,7 @@ void w1_resident(const batch& b) {
   cuda_stream s;
   const double bytes = batch_bytes<T>(b.columns);
   const char* tname = std::is_same_v<T, float> ? "f32" : "f64";
-  for (auto sched : {kernels::batch_schedule::thread_per_scenario, kernels::batch_schedule::warp_per_scenario}) {
+  for (auto sched : kernels::all_batch_schedules) {
     // Correct first: poison, run, compare a sample with the reference.
     COOPGRID_CUDA_TRY(cudaMemset(d_rows.data(), 0xff, static_cast<std::size_t>(n) * sizeof(metric_row<T>)));
     kernels::launch_batch_rows_async(v, 0, n, d_rows.data(), sched, s.get());
@@ -316,25 +316,31 @@ void w1_resident(const batch& b) {
     const double t = time_device([&](cudaStream_t st) {
       kernels::launch_batch_rows_async(v, 0, n, d_rows.data(), sched, st);
     }, s.get());
-    const bool warp = sched == kernels::batch_schedule::warp_per_scenario;
-    table.push_back({"W1", fmt::format("{} resident, {} per scenario", tname, warp ? "warp" : "thread"),
+    const bool chosen = sched == kernels::choose_schedule(n, cols.country_offsets.back() + cols.standard_offsets.back() +
+                                                                cols.resource_offsets.back() + cols.ethics_offsets.back());
+    table.push_back({"W1", fmt::format("{} resident, {} per scenario{}", tname, kernels::schedule_name(sched),
+                                       chosen ? " (auto)" : ""),
                      static_cast<double>(n), t, bytes, "device copy", bytes / t / d2d_rate,
                      bad ? fmt::format("{} VALUES DISAGREE", bad) : "checked vs reference"});
   }
 }
 
 template <class T>
-void w2_streamed(const source& src) {
+void w2_streamed(const source& src, bool pin_host) {
   backend_options opt;
   opt.chunk = index_t{1} << 20;  // forces the streaming pipeline (never resident)
+  opt.pin_host = pin_host;       // page-locked columns (one DMA per column), or pinned staging
   auto be = make_cuda_backend<T>(src, opt);
   const index_t n = src.num_scenarios();
   std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
   const double t = time_host([&] { be->evaluate(0, n, rows.data()); }, std::min(repeats, 3));
   const double bytes = batch_bytes<T>(src.explicit_batch->columns);
-  table.push_back({"W2", fmt::format("{} streamed from host", std::is_same_v<T, float> ? "f32" : "f64"),
+  table.push_back({"W2",
+                   fmt::format("{} streamed from {} host memory", std::is_same_v<T, float> ? "f32" : "f64",
+                               pin_host ? "page-locked" : "pageable"),
                    static_cast<double>(n), t, bytes, "pinned H2D", bytes / t / h2d_rate,
-                   "host memory -> pinned staging -> device -> host rows"});
+                   pin_host ? "columns -> device (2 streams, 2^20-scenario chunks) -> pinned rows"
+                            : "columns -> pinned staging (host copy) -> device -> pinned rows"});
 }
 
 template <class T>
@@ -359,8 +365,9 @@ void gpu_cases(double scale) {
   src.explicit_batch = make_w1_batch(std::max<index_t>(1000, static_cast<index_t>(1e7 * scale)), 7);
   w1_resident<float>(*src.explicit_batch);
   w1_resident<double>(*src.explicit_batch);
-  w2_streamed<float>(src);
-  w2_streamed<double>(src);
+  w2_streamed<float>(src, true);
+  w2_streamed<double>(src, true);
+  w2_streamed<float>(src, false);
   source g;
   g.path = "W3";
   g.parameter_grid = parse_grid(w3_grid(scale), "W3.toml");

@@ -25,6 +25,10 @@ struct backend_options {
   int device = 0;         ///< CUDA device ordinal
   index_t chunk = 0;      ///< scenarios per pipeline chunk; 0 = sized from memory
   std::vector<int> devices;  ///< --devices: several CUDA devices (overrides `device`)
+  /// CUDA, streamed batches: page-lock the host columns (cudaHostRegister) so
+  /// chunks are copied straight from them; false stages every chunk through
+  /// pinned buffers (the fallback wherever pinning fails).
+  bool pin_host = true;
 };
 
 /**

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <optional>
 
+#include <unistd.h>
+
 #include "../kernels/cuda_check.hpp"
 #include "../kernels/launch.hpp"
 #include "cuda_memory.hpp"
@@ -114,7 +116,29 @@ struct chunk {
   }
 };
 
-/// The columns of one chunk in `Buffer` memory (device or pinned), offsets rebased to the chunk.
+/**
+ * @brief Which host columns of a batch are page-locked: those are copied to
+ *        the device directly, the others through pinned staging.
+ */
+struct host_pins {
+  bool activities = false, cpa = false;
+  std::array<bool, num_blocks_of_items> offsets{};
+  std::array<bool, num_item_arrays> items{};
+  /// Every column direct: resident uploads copy straight from pageable memory.
+  static host_pins all() {
+    host_pins p;
+    p.activities = p.cpa = true;
+    p.offsets.fill(true);
+    p.items.fill(true);
+    return p;
+  }
+};
+
+/**
+ * @brief The columns of one chunk in `Buffer` memory (device or pinned),
+ *        offsets rebased to the chunk. Columns marked in `skip` get no memory
+ *        (pinned staging is not needed for page-locked host columns).
+ */
 template <class T, template <class> class Buffer>
 struct batch_arrays {
   Buffer<T> activities;
@@ -122,13 +146,16 @@ struct batch_arrays {
   std::array<Buffer<index_t>, num_blocks_of_items> offsets;
   std::array<Buffer<T>, num_item_arrays> items;
 
-  batch_arrays(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps)
-      : activities(static_cast<std::size_t>(scenarios)), cpa(static_cast<std::size_t>(scenarios)) {
+  batch_arrays(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps,
+               const host_pins& skip = host_pins{}) {
+    const auto n = static_cast<std::size_t>(scenarios);
+    if (!skip.activities) activities = Buffer<T>(n);
+    if (!skip.cpa) cpa = Buffer<index_t>(n);
     for (int b = 0; b < num_blocks_of_items; ++b) {
-      offsets[b] = Buffer<index_t>(static_cast<std::size_t>(scenarios) + 1);
+      if (!skip.offsets[b]) offsets[b] = Buffer<index_t>(n + 1);
     }
     for (int a = 0; a < num_item_arrays; ++a) {
-      items[a] = Buffer<T>(static_cast<std::size_t>(item_caps[item_block[a]]));
+      if (!skip.items[a]) items[a] = Buffer<T>(static_cast<std::size_t>(item_caps[item_block[a]]));
     }
   }
   batch_view<T> view(index_t num_scenarios) const {
@@ -142,40 +169,63 @@ struct batch_arrays {
 template <class T>
 using device_batch = batch_arrays<T, device_buffer>;
 
-/// Pinned staging of one chunk's inputs (packed on the host, then one copy per column).
+/// n elements host to device on s, through `staging` (pinned) unless it is null.
+template <class V>
+void copy_to_device(V* d, const V* h, std::size_t n, V* staging, cudaStream_t s) {
+  if (n == 0) return;
+  if (staging != nullptr) {
+    parallel_memcpy(staging, h, n * sizeof(V));
+    h = staging;
+  }
+  COOPGRID_CUDA_TRY(cudaMemcpyAsync(d, h, n * sizeof(V), cudaMemcpyHostToDevice, s));
+}
+
+/// Pinned staging of one chunk's inputs, for the host columns that are not page-locked.
 template <class T>
 struct batch_staging : batch_arrays<T, pinned_buffer> {
-  using batch_arrays<T, pinned_buffer>::batch_arrays;
-  using batch_arrays<T, pinned_buffer>::activities;
-  using batch_arrays<T, pinned_buffer>::cpa;
-  using batch_arrays<T, pinned_buffer>::offsets;
-  using batch_arrays<T, pinned_buffer>::items;
+  using base = batch_arrays<T, pinned_buffer>;
+  using base::activities;
+  using base::cpa;
+  using base::offsets;
+  using base::items;
 
-  /// Packs chunk `c` of `h` and copies it into `d` on stream s (asynchronous).
+  batch_staging(index_t scenarios, const std::array<index_t, num_blocks_of_items>& item_caps,
+                const host_pins& pins)
+      : base(scenarios, item_caps, pins), pins_(pins) {}
+
+  /**
+   * @brief Copies chunk `c` of `h` into `d` on stream s (asynchronous): page-locked
+   *        columns directly, the others packed into this staging first. Offsets
+   *        end up relative to the chunk's first item either way.
+   */
   void stage(const host_columns<T>& h, const chunk& c, device_batch<T>& d, cudaStream_t s) {
     const auto n = static_cast<std::size_t>(c.count);
-    std::memcpy(activities.data(), h.c->activities.data() + c.first, n * sizeof(T));
-    std::memcpy(cpa.data(), h.c->countries_per_activity.data() + c.first, n * sizeof(index_t));
-    COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.activities.data(), activities.data(), n * sizeof(T),
-                                      cudaMemcpyHostToDevice, s));
-    COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.cpa.data(), cpa.data(), n * sizeof(index_t),
-                                      cudaMemcpyHostToDevice, s));
+    copy_to_device(d.activities.data(), h.c->activities.data() + c.first, n,
+                   pins_.activities ? nullptr : activities.data(), s);
+    copy_to_device(d.cpa.data(), h.c->countries_per_activity.data() + c.first, n,
+                   pins_.cpa ? nullptr : cpa.data(), s);
     for (int b = 0; b < num_blocks_of_items; ++b) {
-      const auto& off = h.offsets(b);
-      for (std::size_t i = 0; i <= n; ++i) offsets[b].data()[i] = off[c.first + i] - c.item_lo[b];
-      COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.offsets[b].data(), offsets[b].data(), (n + 1) * sizeof(index_t),
-                                        cudaMemcpyHostToDevice, s));
-    }
-    for (int a = 0; a < num_item_arrays; ++a) {
-      const int b = item_block[a];
-      const auto m = static_cast<std::size_t>(c.item_hi[b] - c.item_lo[b]);
-      parallel_memcpy(items[a].data(), h.items(a).data() + c.item_lo[b], m * sizeof(T));
-      if (m > 0) {
-        COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.items[a].data(), items[a].data(), m * sizeof(T),
+      const index_t* off = h.offsets(b).data() + c.first;
+      if (pins_.offsets[b]) {
+        copy_to_device(d.offsets[b].data(), off, n + 1, static_cast<index_t*>(nullptr), s);
+        kernels::launch_rebase_offsets_async(d.offsets[b].data(), static_cast<index_t>(n + 1),
+                                             c.item_lo[b], s);
+      } else {
+        for (std::size_t i = 0; i <= n; ++i) offsets[b].data()[i] = off[i] - c.item_lo[b];
+        COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.offsets[b].data(), offsets[b].data(), (n + 1) * sizeof(index_t),
                                           cudaMemcpyHostToDevice, s));
       }
     }
+    for (int a = 0; a < num_item_arrays; ++a) {
+      const int b = item_block[a];
+      copy_to_device(d.items[a].data(), h.items(a).data() + c.item_lo[b],
+                     static_cast<std::size_t>(c.item_hi[b] - c.item_lo[b]),
+                     pins_.items[a] ? nullptr : items[a].data(), s);
+    }
   }
+
+ private:
+  host_pins pins_;
 };
 
 /// Output staging of one pipeline slot: device rows and their pinned copy.
@@ -246,7 +296,8 @@ template <class T>
 class cuda_backend final : public backend<T> {
  public:
   /// make_cuda_backend() has checked and selected the device: the members below already use it.
-  cuda_backend(const source& src, const backend_options& opt) : device_(opt.device), chunk_(opt.chunk) {
+  cuda_backend(const source& src, const backend_options& opt)
+      : device_(opt.device), chunk_(opt.chunk), pin_host_(opt.pin_host) {
     in_stage("upload", [&] { upload_source(src); });
   }
 
@@ -290,18 +341,47 @@ class cuda_backend final : public backend<T> {
     if (chunk_ == 0 && bytes <= budget_ / 2) {
       try {
         resident_.emplace(scenarios, items);
-        batch_staging<T> staging(scenarios, items);
+        // One copy per column straight from pageable memory: no staging as
+        // large as the batch, and the driver pipelines pageable copies itself.
+        batch_staging<T> direct(0, {}, host_pins::all());
         chunk all;
         all.count = scenarios;
         for (int b = 0; b < num_blocks_of_items; ++b) all.item_hi[b] = items[b];
-        staging.stage(host_, all, *resident_, streams_[0].get());
+        direct.stage(host_, all, *resident_, streams_[0].get());
         streams_[0].synchronize();
+        return;
       } catch (const cuda_error& e) {
         if (!is_out_of_memory(e)) throw;
         (void)cudaGetLastError();
         resident_.reset();  // stream it through the pipeline instead
       }
     }
+    if (pin_host_) pin_host_columns(bytes);
+  }
+
+  /**
+   * @brief Streamed batches: page-locks the host columns that are worth it,
+   *        so each chunk is one DMA per column at full PCIe speed with no
+   *        host copy. Skipped when the batch would lock more than half of the
+   *        host's memory; columns that fail to pin are staged instead.
+   */
+  void pin_host_columns(std::size_t batch_bytes) {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return;
+    if (batch_bytes > static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2) return;
+    constexpr std::size_t worth_it = std::size_t{64} << 10;  // smaller columns stage as fast as they pin
+    auto pin = [&](const auto& v) {
+      const std::size_t b = v.size() * sizeof(v[0]);
+      if (b < worth_it) return false;
+      host_registration r(v.data(), b);
+      if (!r.pinned()) return false;
+      registrations_.push_back(std::move(r));
+      return true;
+    };
+    pins_.activities = pin(host_.c->activities);
+    pins_.cpa = pin(host_.c->countries_per_activity);
+    for (int b = 0; b < num_blocks_of_items; ++b) pins_.offsets[b] = pin(host_.offsets(b));
+    for (int a = 0; a < num_item_arrays; ++a) pins_.items[a] = pin(host_.items(a));
   }
 
   void evaluate_impl(index_t first, index_t count, metric_row<T>* rows) {
@@ -523,7 +603,7 @@ class cuda_backend final : public backend<T> {
     }
     for (auto& s : out) {
       s.emplace(std::piecewise_construct, std::forward_as_tuple(scen, items),
-                std::forward_as_tuple(scen, items));
+                std::forward_as_tuple(scen, items, pins_));
     }
     return out;
   }
@@ -578,6 +658,10 @@ class cuda_backend final : public backend<T> {
   std::optional<batch_columns<T>> converted_;
   host_columns<T> host_{nullptr};
   std::optional<device_batch<T>> resident_;
+  bool pin_host_;
+  host_pins pins_;
+  /// After converted_: unpinned before the columns they lock are freed.
+  std::vector<host_registration> registrations_;
 };
 
 }  // namespace

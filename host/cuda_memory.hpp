@@ -5,6 +5,8 @@
  *        and events. Constructors throw cuda_error; destructors never throw.
  */
 #include <cstddef>
+#include <map>
+#include <mutex>
 #include <utility>
 
 #include "../kernels/cuda_check.hpp"
@@ -63,6 +65,71 @@ using device_buffer = detail::owned_buffer<T, detail::device_memory>;
 /// Page-locked host memory: the only kind asynchronous copies overlap with.
 template <class T>
 using pinned_buffer = detail::owned_buffer<T, detail::pinned_memory>;
+
+/**
+ * @brief Page-locks an existing host range for the object's lifetime
+ *        (cudaHostRegister, portable to every device), so asynchronous copies
+ *        read it directly instead of through pinned staging. Registrations
+ *        are counted per range across the process: backends on several
+ *        devices may pin the same columns. A range that cannot be pinned
+ *        (limits, an overlapping registration) is left alone: pinned() is
+ *        false and the caller stages it. Move-only; never throws.
+ */
+class host_registration {
+ public:
+  host_registration() = default;
+  host_registration(const void* p, std::size_t bytes) {
+    if (p == nullptr || bytes == 0) return;
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    auto& reg = registry();
+    if (auto it = reg.find(p); it != reg.end()) {
+      ++it->second;
+      ptr_ = p;
+      return;
+    }
+    if (cudaHostRegister(const_cast<void*>(p), bytes, cudaHostRegisterPortable) != cudaSuccess) {
+      (void)cudaGetLastError();  // not sticky, but keep later checks clean
+      return;
+    }
+    reg.emplace(p, 1);
+    ptr_ = p;
+  }
+  host_registration(host_registration&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)) {}
+  host_registration& operator=(host_registration&& o) noexcept {
+    if (this != &o) {
+      release();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+    }
+    return *this;
+  }
+  host_registration(const host_registration&) = delete;
+  host_registration& operator=(const host_registration&) = delete;
+  ~host_registration() { release(); }
+
+  bool pinned() const { return ptr_ != nullptr; }
+
+ private:
+  static std::mutex& registry_mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::map<const void*, int>& registry() {
+    static std::map<const void*, int> r;
+    return r;
+  }
+  void release() noexcept {
+    if (!ptr_) return;
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    auto& reg = registry();
+    auto it = reg.find(ptr_);
+    if (it != reg.end() && --it->second == 0) {
+      cudaHostUnregister(const_cast<void*>(ptr_));
+      reg.erase(it);
+    }
+    ptr_ = nullptr;
+  }
+  const void* ptr_ = nullptr;
+};
 
 /// A non-blocking stream (no implicit synchronisation with the legacy default stream).
 class cuda_stream {

@@ -26,31 +26,49 @@ __global__ void batch_rows_thread_kernel(batch_view<T> b, index_t first, index_t
   }
 }
 
-template <class T>
-__global__ void batch_rows_warp_kernel(batch_view<T> b, index_t first, index_t count,
-                                       metric_row<T>* __restrict__ d_rows) {
+/**
+ * @brief A group of G lanes per scenario (G a power of two dividing 32): the
+ *        group's lanes stride over each item list (loads coalesced within the
+ *        group), merge in a fixed tree, and the group's first lane writes the
+ *        row. G = 32 is a warp per scenario. Small G balances ragged lists
+ *        better (a warp waits for the longest of its 32 / G scenarios) and
+ *        costs fewer shuffles per scenario (log2 G rounds shared by 32 / G
+ *        scenarios); large G suits very long lists.
+ */
+template <class T, int G>
+__global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t count,
+                                        metric_row<T>* __restrict__ d_rows) {
+  constexpr int per_warp = 32 / G;
   const int lane = threadIdx.x & 31;
-  const index_t warps = static_cast<index_t>(gridDim.x) * (blockDim.x / 32);
-  for (index_t w = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32; w < count;
-       w += warps) {
+  const int sub = lane % G;
+  const index_t warp = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
+  const index_t stride = static_cast<index_t>(gridDim.x) * (blockDim.x / 32) * per_warp;
+  // The loop bound is warp-uniform: every lane reaches the shuffles, even in
+  // groups past the end, which merge empty accumulators.
+  for (index_t base = warp * per_warp; base < count; base += stride) {
+    const index_t w = base + lane / G;
+    const bool active = w < count;
     const index_t s = first + w;
-    const auto sb = standards_base_of(b, s);
-    const auto eb = ethics_base_of(b, s);
+    consensus_base<T> sb{}, eb{};
     scenario_acc<T> acc;
-    // Lanes read consecutive items: coalesced loads for long lists.
-    accumulate_items(b, s, sb, eb, static_cast<index_t>(lane), index_t{32}, acc);
-    detail::warp_merge_to_lane0(acc);
-    metric_row<T> row;
-    if (lane == 0) row = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
-    // Lane m takes metric m: one coalesced store of the whole row.
-    T mine = T(0);
-#pragma unroll
-    for (int m = 0; m < num_metrics; ++m) {
-      const T v = __shfl_sync(detail::full_mask, row.v[m], 0);
-      if (lane == m) mine = v;
+    if (active) {
+      sb = standards_base_of(b, s);
+      eb = ethics_base_of(b, s);
+      accumulate_items(b, s, sb, eb, static_cast<index_t>(sub), static_cast<index_t>(G), acc);
     }
-    if (lane < num_metrics) d_rows[w].v[lane] = mine;
+    detail::group_merge_to_leader<G>(acc);
+    if (active && sub == 0) {
+      d_rows[w] = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
+    }
   }
+}
+
+template <class T, int G>
+void launch_group(const batch_view<T>& b, index_t first, index_t count, metric_row<T>* d_rows,
+                  stream_t stream) {
+  const index_t lanes = (count + (32 / G) - 1) / (32 / G) * 32;
+  batch_rows_group_kernel<T, G><<<grid_size_for(lanes, rows_threads), rows_threads, 0, stream>>>(
+      b, first, count, d_rows);
 }
 
 template <class T>
@@ -62,25 +80,52 @@ __global__ void grid_rows_kernel(grid_view<T> g, index_t first, index_t count,
   }
 }
 
+__global__ void rebase_offsets_kernel(index_t* __restrict__ d_offsets, index_t n, index_t base) {
+  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
+  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+    d_offsets[i] -= base;
+  }
+}
+
 }  // namespace
+
+void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_t stream) {
+  if (n <= 0 || base == 0) return;
+  rebase_offsets_kernel<<<grid_size_for(n, rows_threads), rows_threads, 0, stream>>>(d_offsets, n, base);
+  COOPGRID_CHECK_LAUNCH();
+}
+
+const char* schedule_name(batch_schedule s) {
+  switch (s) {
+    case batch_schedule::thread_per_scenario: return "thread";
+    case batch_schedule::lanes4_per_scenario: return "lanes4";
+    case batch_schedule::lanes8_per_scenario: return "lanes8";
+    case batch_schedule::warp_per_scenario: return "warp";
+  }
+  return "?";
+}
 
 batch_schedule choose_schedule(index_t num_scenarios, index_t num_items) {
   if (num_scenarios <= 0) return batch_schedule::thread_per_scenario;
   const double mean = static_cast<double>(num_items) / static_cast<double>(num_scenarios);
-  return mean >= warp_schedule_threshold ? batch_schedule::warp_per_scenario
-                                         : batch_schedule::thread_per_scenario;
+  if (mean < lanes4_schedule_threshold) return batch_schedule::thread_per_scenario;
+  if (mean < lanes8_schedule_threshold) return batch_schedule::lanes4_per_scenario;
+  if (mean < warp_schedule_threshold) return batch_schedule::lanes8_per_scenario;
+  return batch_schedule::warp_per_scenario;
 }
 
 template <class T>
 void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t count,
                              metric_row<T>* d_rows, batch_schedule schedule, stream_t stream) {
   if (count <= 0) return;
-  if (schedule == batch_schedule::warp_per_scenario) {
-    batch_rows_warp_kernel<T><<<grid_size_for(count * 32, rows_threads), rows_threads, 0, stream>>>(
-        b, first, count, d_rows);
-  } else {
-    batch_rows_thread_kernel<T><<<grid_size_for(count, rows_threads), rows_threads, 0, stream>>>(
-        b, first, count, d_rows);
+  switch (schedule) {
+    case batch_schedule::thread_per_scenario:
+      batch_rows_thread_kernel<T><<<grid_size_for(count, rows_threads), rows_threads, 0, stream>>>(
+          b, first, count, d_rows);
+      break;
+    case batch_schedule::lanes4_per_scenario: launch_group<T, 4>(b, first, count, d_rows, stream); break;
+    case batch_schedule::lanes8_per_scenario: launch_group<T, 8>(b, first, count, d_rows, stream); break;
+    case batch_schedule::warp_per_scenario: launch_group<T, 32>(b, first, count, d_rows, stream); break;
   }
   COOPGRID_CHECK_LAUNCH();
 }

@@ -19,11 +19,24 @@ namespace coopgrid::kernels {
 
 using stream_t = CUstream_st*;
 
-/// How an explicit batch is mapped onto threads.
-enum class batch_schedule { thread_per_scenario, warp_per_scenario };
+/// How an explicit batch is mapped onto threads: 1, 4, 8 or 32 lanes per scenario.
+enum class batch_schedule { thread_per_scenario, lanes4_per_scenario, lanes8_per_scenario, warp_per_scenario };
 
-/// Mean items per scenario above which a warp per scenario pays off (coalesced item loads).
-inline constexpr double warp_schedule_threshold = 24.0;
+inline constexpr batch_schedule all_batch_schedules[] = {
+    batch_schedule::thread_per_scenario, batch_schedule::lanes4_per_scenario,
+    batch_schedule::lanes8_per_scenario, batch_schedule::warp_per_scenario};
+
+/// "thread", "lanes4", "lanes8", "warp" (benchmark tables, logs).
+const char* schedule_name(batch_schedule s);
+
+// Mean items per scenario (all four lists) from which 4, 8 and 32 lanes per
+// scenario are chosen. Counted, not yet measured: a lane group pays for
+// log2(G) merge rounds of ~26 shuffles each, shared by 32 / G scenarios
+// (warp: ~144 shuffles per scenario, so it only pays for very long lists),
+// and a warp waits for the longest list among its 32 / G scenarios.
+inline constexpr double lanes4_schedule_threshold = 12.0;
+inline constexpr double lanes8_schedule_threshold = 48.0;
+inline constexpr double warp_schedule_threshold = 512.0;
 
 /// Picks the schedule from the data: the mean item-list length of the range.
 batch_schedule choose_schedule(index_t num_scenarios, index_t num_items);
@@ -40,6 +53,12 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
 template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_t stream);
+
+/**
+ * @brief d_offsets[i] -= base for i in [0, n): CSR offsets copied raw from a
+ *        batch's host columns become relative to the chunk's first item.
+ */
+void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_t stream);
 
 // ---- Fused evaluate-and-reduce (no per-scenario rows ever reach memory) ----
 

@@ -12,6 +12,7 @@
 #include "cuda_check.hpp"
 #include "grid_view.hpp"
 #include "launch.hpp"
+#include "warp_merge.cuh"
 
 namespace coopgrid::kernels {
 namespace {
@@ -93,13 +94,6 @@ __device__ inline metric_extrema shfl_down(const metric_extrema& e, int d) {
   o.argmax = __shfl_down_sync(full_mask, static_cast<long long>(e.argmax), d);
   o.has_pos_inf = __shfl_down_sync(full_mask, e.has_pos_inf, d);
   o.has_neg_inf = __shfl_down_sync(full_mask, e.has_neg_inf, d);
-  return o;
-}
-
-__device__ inline compensated_sum<double> shfl_down(const compensated_sum<double>& s, int d) {
-  compensated_sum<double> o;
-  o.sum = __shfl_down_sync(full_mask, s.sum, d);
-  o.comp = __shfl_down_sync(full_mask, s.comp, d);
   return o;
 }
 
@@ -278,7 +272,7 @@ __global__ void __launch_bounds__(threads) fused_reduce_kernel(Eval ev, index_t 
       if (m < num_metrics) {
 #pragma unroll
         for (int d = 16; d > 0; d >>= 1) {
-          const compensated_sum<double> os = shfl_down(usum[q], d);
+          const compensated_sum<double> os = detail::shfl_down(usum[q], d, 32);
           usum[q].merge(os);
         }
         if (lane == 0) {

@@ -1,9 +1,10 @@
 #pragma once
 /**
  * @file warp_merge.cuh
- * @brief Warp-level merging of the formula core's accumulators: each lane
- *        accumulates a strided share of the items, then the shares merge in a
- *        fixed tree (deterministic) into lane 0.
+ * @brief Warp-level merging of the formula core's accumulators: each lane of
+ *        a group of G lanes (G a power of two dividing 32) accumulates a
+ *        strided share of a scenario's items, then the shares merge in a fixed
+ *        tree (deterministic) into the group's first lane.
  */
 #include "formulas.hpp"
 
@@ -11,43 +12,49 @@ namespace coopgrid::kernels::detail {
 
 inline constexpr unsigned full_mask = 0xffffffffu;
 
+// `width`: the shuffle stays inside aligned segments of that many lanes.
 template <class T>
-__device__ inline compensated_sum<T> shfl_down(const compensated_sum<T>& s, int delta) {
+__device__ inline compensated_sum<T> shfl_down(const compensated_sum<T>& s, int delta, int width) {
   compensated_sum<T> o;
-  o.sum = __shfl_down_sync(full_mask, s.sum, delta);
-  o.comp = __shfl_down_sync(full_mask, s.comp, delta);
+  o.sum = __shfl_down_sync(full_mask, s.sum, delta, width);
+  o.comp = __shfl_down_sync(full_mask, s.comp, delta, width);
   return o;
 }
 
 template <class T>
-__device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delta) {
+__device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delta, int width) {
   consensus_acc<T> o;
-  o.difficulty = shfl_down(a.difficulty, delta);
-  o.log_p_all = shfl_down(a.log_p_all, delta);
-  o.expected = shfl_down(a.expected, delta);
-  o.constrained = __shfl_down_sync(full_mask, static_cast<long long>(a.constrained), delta);
-  o.any_zero = __shfl_down_sync(full_mask, static_cast<int>(a.any_zero), delta) != 0;
+  o.difficulty = shfl_down(a.difficulty, delta, width);
+  o.log_p_all = shfl_down(a.log_p_all, delta, width);
+  o.expected = shfl_down(a.expected, delta, width);
+  o.constrained = __shfl_down_sync(full_mask, static_cast<long long>(a.constrained), delta, width);
+  o.any_zero = __shfl_down_sync(full_mask, static_cast<int>(a.any_zero), delta, width) != 0;
   return o;
 }
 
 template <class T>
-__device__ inline scenario_acc<T> shfl_down(const scenario_acc<T>& a, int delta) {
+__device__ inline scenario_acc<T> shfl_down(const scenario_acc<T>& a, int delta, int width) {
   scenario_acc<T> o;
-  o.countries.total = shfl_down(a.countries.total, delta);
-  o.countries.shared = shfl_down(a.countries.shared, delta);
-  o.countries.variance = shfl_down(a.countries.variance, delta);
-  o.standards = shfl_down(a.standards, delta);
-  o.resources = shfl_down(a.resources, delta);
-  o.ethics = shfl_down(a.ethics, delta);
+  o.countries.total = shfl_down(a.countries.total, delta, width);
+  o.countries.shared = shfl_down(a.countries.shared, delta, width);
+  o.countries.variance = shfl_down(a.countries.variance, delta, width);
+  o.standards = shfl_down(a.standards, delta, width);
+  o.resources = shfl_down(a.resources, delta, width);
+  o.ethics = shfl_down(a.ethics, delta, width);
   return o;
 }
 
-/// Tree-merges the 32 lanes' accumulators; the result is valid in lane 0.
-template <class Acc>
-__device__ inline void warp_merge_to_lane0(Acc& acc) {
+/**
+ * @brief Tree-merges the accumulators of each aligned group of G lanes; the
+ *        result is valid in the group's first lane. Every lane of the warp
+ *        must call it (the shuffles use the full mask).
+ */
+template <int G, class Acc>
+__device__ inline void group_merge_to_leader(Acc& acc) {
+  static_assert(G >= 1 && G <= 32 && (G & (G - 1)) == 0, "G: a power of two dividing 32");
 #pragma unroll
-  for (int delta = 16; delta > 0; delta >>= 1) {
-    const Acc other = shfl_down(acc, delta);
+  for (int delta = G / 2; delta > 0; delta >>= 1) {
+    const Acc other = shfl_down(acc, delta, G);
     acc.merge(other);
   }
 }

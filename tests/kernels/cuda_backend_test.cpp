@@ -8,6 +8,9 @@
 
 #if defined(COOPGRID_HAVE_CUDA)
 #include <cuda_runtime_api.h>
+
+#include "host/cuda_memory.hpp"
+#include "kernels/launch.hpp"
 #else
 // CPU-only builds: the fault tests skip before reaching these.
 inline int cudaMemGetInfo(std::size_t*, std::size_t*) { return 1; }
@@ -83,26 +86,37 @@ TYPED_TEST(CudaBackend, EmptyAndVeryLongItemLists) {
 TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  const auto src = batch_source(test::random_specs(5000, 17));
+  // 20,000 scenarios: every column is large enough to be page-locked when streamed.
+  const auto src = batch_source(test::random_specs(20000, 17));
   backend_options tiny;
   tiny.chunk = 97;  // forces many pipeline chunks, none aligned to anything
+  backend_options staged = tiny;
+  staged.pin_host = false;  // every chunk through pinned staging, not page-locked columns
   auto a = make_cuda_backend<T>(src, {});
   auto b = make_cuda_backend<T>(src, tiny);
-  std::vector<metric_row<T>> ra(5000), rb(5000);
-  a->evaluate(0, 5000, ra.data());
-  b->evaluate(0, 5000, rb.data());
+  auto c = make_cuda_backend<T>(src, staged);
+  std::vector<metric_row<T>> ra(20000), rb(20000), rc(20000);
+  a->evaluate(0, 20000, ra.data());
+  b->evaluate(0, 20000, rb.data());
+  c->evaluate(0, 20000, rc.data());
   // Per-scenario arithmetic does not depend on the chunking: bit-identical.
   EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(metric_row<T>)));
-  expect_matches_reference(src, *b, 0, 5000);
+  EXPECT_EQ(0, std::memcmp(ra.data(), rc.data(), ra.size() * sizeof(metric_row<T>)));
+  expect_matches_reference(src, *b, 0, 20000);
   reduce_spec spec;
   spec.top_k = 5;
   spec.top_by = 1;
-  const auto sa = a->reduce(spec, 0, 5000, {});
-  const auto sb = b->reduce(spec, 0, 5000, {});
+  const auto sa = a->reduce(spec, 0, 20000, {});
+  const auto sb = b->reduce(spec, 0, 20000, {});
+  const auto sc = c->reduce(spec, 0, 20000, {});
   EXPECT_EQ(sa.top, sb.top);
+  EXPECT_EQ(sb.top, sc.top);
   for (int m = 0; m < num_metrics; ++m) {
     EXPECT_EQ(sa.metrics[m].argmax, sb.metrics[m].argmax);
     EXPECT_EQ(sa.metrics[m].count, sb.metrics[m].count);
+    // Same chunks, staged or page-locked: the same sums to the last bit.
+    const double mb = sb.metrics[m].mean(), mc = sc.metrics[m].mean();
+    EXPECT_TRUE(mb == mc || (std::isnan(mb) && std::isnan(mc))) << metric_names[m] << ": " << mb << " vs " << mc;
   }
 }
 
@@ -192,6 +206,76 @@ TEST(CudaDevices, NoDeviceIsARuntimeError) {
 
 namespace coopgrid {
 namespace {
+
+#if defined(COOPGRID_HAVE_CUDA)
+/// The batch's columns in device memory, viewed by the kernels directly.
+template <class T>
+struct device_columns {
+  std::vector<device_buffer<T>> reals;
+  std::vector<device_buffer<index_t>> ints;
+  batch_view<T> view;
+
+  explicit device_columns(const batch_columns<T>& c) {
+    auto up = [](auto& list, const auto& v) {
+      using V = typename std::decay_t<decltype(v)>::value_type;
+      list.emplace_back(v.size());
+      if (!v.empty()) {
+        EXPECT_EQ(cudaMemcpy(list.back().data(), v.data(), v.size() * sizeof(V), cudaMemcpyHostToDevice),
+                  cudaSuccess);
+      }
+      return list.back().data();
+    };
+    reals.reserve(6);
+    ints.reserve(5);
+    view = batch_view<T>{c.num_scenarios(),           up(reals, c.activities),
+                         up(ints, c.countries_per_activity), up(ints, c.country_offsets),
+                         up(reals, c.datasets),          up(reals, c.country_share_prob),
+                         up(ints, c.standard_offsets),   up(reals, c.standard_difficulty),
+                         up(ints, c.resource_offsets),   up(reals, c.resource_share_prob),
+                         up(ints, c.ethics_offsets),     up(reals, c.ethics_difficulty)};
+  }
+};
+
+template <class T>
+class CudaKernels : public ::testing::Test {};
+TYPED_TEST_SUITE(CudaKernels, Precisions);
+
+// Every schedule (1, 4, 8, 32 lanes per scenario), whatever choose_schedule
+// would pick, on short and long lists, at warp and block edges, from an
+// offset start (groups straddling the end must not write).
+TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+  for (std::size_t max_items : {std::size_t{3}, std::size_t{200}}) {
+    for (std::size_t n : {0u, 1u, 7u, 31u, 32u, 33u, 257u, 4097u}) {
+      const auto b = test::make_batch(test::random_specs(n, static_cast<unsigned>(n * 7 + max_items), max_items));
+      const auto cols = convert_columns<T>(b.columns);
+      const device_columns<T> dev(cols);
+      const index_t first = n > 5 ? 5 : 0, count = static_cast<index_t>(n) - first;
+      // One spare row past the end: it must stay poisoned.
+      device_buffer<metric_row<T>> d_rows(static_cast<std::size_t>(count) + 1);
+      for (auto sched : kernels::all_batch_schedules) {
+        ASSERT_EQ(cudaMemset(d_rows.data(), 0xff, (static_cast<std::size_t>(count) + 1) * sizeof(metric_row<T>)),
+                  cudaSuccess);
+        kernels::launch_batch_rows_async(dev.view, first, count, d_rows.data(), sched, nullptr);
+        std::vector<metric_row<T>> rows(static_cast<std::size_t>(count) + 1);
+        ASSERT_EQ(cudaMemcpy(rows.data(), d_rows.data(), rows.size() * sizeof(metric_row<T>), cudaMemcpyDeviceToHost),
+                  cudaSuccess);
+        for (index_t i = 0; i < count; ++i) {
+          const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
+          for (int m = 0; m < num_metrics; ++m) {
+            ASSERT_TRUE(tol.agrees(static_cast<double>(rows[i].v[m]), ref[m]))
+                << kernels::schedule_name(sched) << " n=" << n << " scenario " << first + i << " "
+                << metric_names[m] << ": " << rows[i].v[m] << " vs " << ref[m];
+          }
+        }
+        EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << kernels::schedule_name(sched);
+      }
+    }
+  }
+}
+#endif
 
 TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
   SKIP_WITHOUT_DEVICE();
