@@ -16,6 +16,7 @@
 #include "../kernels/cuda_check.hpp"
 #include "../kernels/launch.hpp"
 #include "cuda_memory.hpp"
+#include "device_merge.hpp"
 #include "errors.hpp"
 #include "nvtx.hpp"
 #include "parallel.hpp"
@@ -264,34 +265,6 @@ auto in_stage(const char* stage, Fn&& fn) {
   }
 }
 
-kernels::reduce_params device_params(const reduce_spec& spec) {
-  if (static_cast<int>(spec.where.size()) > kernels::max_device_filters) {
-    throw usage_error(fmt::format("--where: the cuda backend takes at most {} filters, got {}",
-                                  kernels::max_device_filters, spec.where.size()));
-  }
-  if (spec.top_k > kernels::max_device_top_k) {
-    throw usage_error(fmt::format(
-        "--top {}: the cuda backend keeps at most {} per block; use --backend cpu for a larger K",
-        spec.top_k, kernels::max_device_top_k));
-  }
-  kernels::reduce_params p;
-  p.num_filters = static_cast<int>(spec.where.size());
-  for (std::size_t f = 0; f < spec.where.size(); ++f) {
-    p.filter_metric[f] = spec.where[f].metric;
-    p.filter_at_least[f] = spec.where[f].at_least ? 1 : 0;
-    p.filter_threshold[f] = spec.where[f].threshold;
-  }
-  p.top_k = static_cast<int>(spec.top_k);
-  p.top_by = spec.top_by;
-  p.top_ascending = spec.top_ascending ? 1 : 0;
-  const bool hist = spec.hist_metric >= 0 && spec.hist_range_given;
-  p.hist_metric = hist ? spec.hist_metric : -1;
-  p.hist_bins = hist ? spec.hist_bins : 0;
-  p.hist_lo = spec.hist_lo;
-  p.hist_hi = spec.hist_hi;
-  return p;
-}
-
 template <class T>
 class cuda_backend final : public backend<T> {
  public:
@@ -438,7 +411,7 @@ class cuda_backend final : public backend<T> {
   reduce_state reduce_impl(const reduce_spec& spec, index_t first, index_t count,
                            const progress_fn& progress) {
     nvtx_range range("reduce");
-    const auto p = device_params(spec);
+    const auto p = device_reduce_params(spec);
     reduce_state total(spec);
     const int blocks = kernels::reduce_blocks_per_device<T>(p, device_);
     // Launch ranges are whole units, so the sums' order never depends on them.
@@ -480,7 +453,9 @@ class cuda_backend final : public backend<T> {
     auto finish = [&](int s) {
       if (!pending[s]) return;
       events_[s].synchronize();
-      merge_launch(spec, *slots[s], blocks, p.top_k, *pending[s], total);
+      const auto& slot = *slots[s];
+      merge_device_launch(spec, slot.h_blocks.data(), blocks, slot.h_top.data(), p.top_k, slot.h_units.data(),
+                          pending[s]->count, total);
       if (progress) progress(pending[s]->count);
       pending[s].reset();
     };
@@ -519,9 +494,7 @@ class cuda_backend final : public backend<T> {
     if (p.hist_metric >= 0) {
       std::vector<unsigned long long> h(static_cast<std::size_t>(hist_len));
       COOPGRID_CUDA_TRY(cudaMemcpy(h.data(), d_hist.data(), h.size() * 8, cudaMemcpyDeviceToHost));
-      total.hist.assign(h.begin(), h.end() - 2);
-      total.hist_below = static_cast<index_t>(h[h.size() - 2]);
-      total.hist_above = static_cast<index_t>(h[h.size() - 1]);
+      apply_device_histogram(h, total);
     }
     total.finish(spec);
     return total;
@@ -606,47 +579,6 @@ class cuda_backend final : public backend<T> {
                 std::forward_as_tuple(scen, items, pins_));
     }
     return out;
-  }
-
-  /// Folds one launch's block results, top lists and unit sums into `total` (in launch order).
-  void merge_launch(const reduce_spec& spec, const reduce_slot& slot, int blocks, int top_k,
-                    const chunk& c, reduce_state& total) const {
-    reduce_state part(spec);
-    part.hist.clear();
-    part.scenarios = c.count;
-    std::array<metric_summary, num_metrics> ms;
-    for (int b = 0; b < blocks; ++b) {
-      const auto& br = slot.h_blocks.data()[b];
-      part.selected += br.selected;
-      for (int m = 0; m < num_metrics; ++m) {
-        const auto& e = br.m[m];
-        if (e.argmin < 0) continue;  // the block selected nothing
-        metric_summary one;
-        one.count = 1;  // marks it non-empty for merge(); the real count is set below
-        one.min = e.min;
-        one.argmin = e.argmin;
-        one.max = e.max;
-        one.argmax = e.argmax;
-        one.has_pos_inf = e.has_pos_inf != 0;
-        one.has_neg_inf = e.has_neg_inf != 0;
-        ms[m].merge(one);
-      }
-      for (int i = 0; i < top_k; ++i) {
-        const auto& t = slot.h_top.data()[static_cast<std::size_t>(b) * static_cast<std::size_t>(top_k) + i];
-        if (t.index >= 0) part.top.emplace_back(t.value, t.index);
-      }
-    }
-    const index_t units = (c.count + kernels::reduce_unit - 1) / kernels::reduce_unit;
-    for (int m = 0; m < num_metrics; ++m) {
-      ms[m].count = part.selected;
-      ms[m].sum = exact_sum{};
-      for (index_t u = 0; u < units; ++u) {  // each unit's Neumaier pair, added exactly
-        ms[m].sum.add(slot.h_units.data()[u].sum[m]);
-        ms[m].sum.add(slot.h_units.data()[u].comp[m]);
-      }
-      part.metrics[m] = ms[m];
-    }
-    total.merge(spec, part);
   }
 
   int device_;

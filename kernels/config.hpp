@@ -7,8 +7,11 @@
 
 #ifdef __CUDACC__
 #define COOPGRID_HOST_DEVICE __host__ __device__
+#define COOPGRID_UNROLL _Pragma("unroll")
 #else
 #define COOPGRID_HOST_DEVICE
+/// Host compilers (the CPU backend, the kernel emulator in tests/) ignore it silently.
+#define COOPGRID_UNROLL
 #endif
 
 namespace coopgrid {

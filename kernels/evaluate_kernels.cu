@@ -1,13 +1,15 @@
-// Per-scenario row kernels: explicit batches (a thread or a warp per
-// scenario) and grids (a thread per scenario, decoded from its index).
-#include "batch_view.hpp"
+// Launchers of the per-scenario row kernels (kernels/rows_kernels.cuh).
 #include "cuda_check.hpp"
-#include "grid_view.hpp"
 #include "launch.hpp"
-#include "warp_merge.cuh"
+#include "rows_kernels.cuh"
 
 namespace coopgrid::kernels {
 namespace {
+
+using detail::batch_rows_group_kernel;
+using detail::batch_rows_thread_kernel;
+using detail::grid_rows_kernel;
+using detail::rebase_offsets_kernel;
 
 constexpr int rows_threads = 256;
 
@@ -17,74 +19,12 @@ int grid_size_for(index_t work_items, int threads) {
   return static_cast<int>(blocks < 65536 ? (blocks > 0 ? blocks : 1) : 65536);
 }
 
-template <class T>
-__global__ void batch_rows_thread_kernel(batch_view<T> b, index_t first, index_t count,
-                                         metric_row<T>* __restrict__ d_rows) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    d_rows[i] = evaluate_scenario(b, first + i);
-  }
-}
-
-/**
- * @brief A group of G lanes per scenario (G a power of two dividing 32): the
- *        group's lanes stride over each item list (loads coalesced within the
- *        group), merge in a fixed tree, and the group's first lane writes the
- *        row. G = 32 is a warp per scenario. Small G balances ragged lists
- *        better (a warp waits for the longest of its 32 / G scenarios) and
- *        costs fewer shuffles per scenario (log2 G rounds shared by 32 / G
- *        scenarios); large G suits very long lists.
- */
-template <class T, int G>
-__global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t count,
-                                        metric_row<T>* __restrict__ d_rows) {
-  constexpr int per_warp = 32 / G;
-  const int lane = threadIdx.x & 31;
-  const int sub = lane % G;
-  const index_t warp = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
-  const index_t stride = static_cast<index_t>(gridDim.x) * (blockDim.x / 32) * per_warp;
-  // The loop bound is warp-uniform: every lane reaches the shuffles, even in
-  // groups past the end, which merge empty accumulators.
-  for (index_t base = warp * per_warp; base < count; base += stride) {
-    const index_t w = base + lane / G;
-    const bool active = w < count;
-    const index_t s = first + w;
-    consensus_base<T> sb{}, eb{};
-    scenario_acc<T> acc;
-    if (active) {
-      sb = standards_base_of(b, s);
-      eb = ethics_base_of(b, s);
-      accumulate_items(b, s, sb, eb, static_cast<index_t>(sub), static_cast<index_t>(G), acc);
-    }
-    detail::group_merge_to_leader<G>(acc);
-    if (active && sub == 0) {
-      d_rows[w] = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
-    }
-  }
-}
-
 template <class T, int G>
 void launch_group(const batch_view<T>& b, index_t first, index_t count, metric_row<T>* d_rows,
                   stream_t stream) {
   const index_t lanes = (count + (32 / G) - 1) / (32 / G) * 32;
   batch_rows_group_kernel<T, G><<<grid_size_for(lanes, rows_threads), rows_threads, 0, stream>>>(
       b, first, count, d_rows);
-}
-
-template <class T>
-__global__ void grid_rows_kernel(grid_view<T> g, index_t first, index_t count,
-                                 metric_row<T>* __restrict__ d_rows) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    d_rows[i] = evaluate_grid_scenario(g, first + i);
-  }
-}
-
-__global__ void rebase_offsets_kernel(index_t* __restrict__ d_offsets, index_t n, index_t base) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
-    d_offsets[i] -= base;
-  }
 }
 
 }  // namespace

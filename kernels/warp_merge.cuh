@@ -52,7 +52,7 @@ __device__ inline scenario_acc<T> shfl_down(const scenario_acc<T>& a, int delta,
 template <int G, class Acc>
 __device__ inline void group_merge_to_leader(Acc& acc) {
   static_assert(G >= 1 && G <= 32 && (G & (G - 1)) == 0, "G: a power of two dividing 32");
-#pragma unroll
+COOPGRID_UNROLL
   for (int delta = G / 2; delta > 0; delta >>= 1) {
     const Acc other = shfl_down(acc, delta, G);
     acc.merge(other);

@@ -1,0 +1,258 @@
+// The CUDA kernels' bodies run on the CPU under the SIMT emulator
+// (simt_emulator.hpp), in every build: with or without a GPU, their logic is
+// checked against the reference and the CPU backend. Speed, races and the
+// device's own arithmetic (FMA contraction, libdevice) are the GPU tests'
+// business (cuda_backend_test.cpp, compute-sanitizer in device-check.sh).
+#include "simt_emulator.hpp"  // first: it defines the CUDA vocabulary
+
+#include "host/cpu_backend.hpp"
+#include "host/device_merge.hpp"
+#include "host/run.hpp"
+#include "kernels/reduce_kernel.cuh"
+#include "kernels/rows_kernels.cuh"
+#include "test_util.hpp"
+
+namespace coopgrid {
+namespace {
+
+namespace kd = kernels::detail;
+
+template <class T>
+constexpr precision precision_of() {
+  return std::is_same_v<T, float> ? precision::f32 : precision::f64;
+}
+
+template <class T>
+std::vector<metric_row<T>> poisoned_rows(std::size_t n) {
+  std::vector<metric_row<T>> rows(n);
+  for (auto& r : rows) std::fill(std::begin(r.v), std::end(r.v), std::numeric_limits<T>::quiet_NaN());
+  return rows;
+}
+
+template <class T>
+class EmulatedKernels : public ::testing::Test {};
+using Precisions = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(EmulatedKernels, Precisions);
+
+TEST(SimtEmulator, BarriersShufflesAndDeadlocks) {
+  // Lane-group tree sums, as the row kernels merge: 2 warps, groups of 8.
+  std::vector<int> out(64, -1);
+  simt::launch(1, 64, 0, [](int* o) {
+    int v = static_cast<int>(threadIdx.x);
+    for (int d = 4; d > 0; d >>= 1) v += __shfl_down_sync(0xffffffffu, v, d, 8);
+    o[threadIdx.x] = __shfl_sync(0xffffffffu, v, 0, 8);  // the leader's sum, broadcast
+  }, out.data());
+  for (int t = 0; t < 64; ++t) {
+    const int g = t / 8 * 8;
+    EXPECT_EQ(out[t], 8 * g + 28) << t;
+  }
+  int counted = 0;
+  simt::launch(2, 96, 0, [](int* c) {
+    const int n = __syncthreads_count(threadIdx.x % 3 == 0);
+    if (threadIdx.x == 0) *c += n;
+  }, &counted);
+  EXPECT_EQ(counted, 64);
+  // Threads that return early leave the others waiting: reported, not hung.
+  EXPECT_THROW(simt::launch(1, 64, 0, [] {
+    if (threadIdx.x < 32) return;
+    __syncthreads();
+  }), std::runtime_error);
+}
+
+// Every schedule of the batch row kernel, on short and long lists, with a
+// grid small enough that the grid-stride loops wrap many times and groups
+// straddle the end of the range.
+TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
+  using T = TypeParam;
+  const auto tol = tolerance_for(precision_of<T>());
+  for (std::size_t max_items : {std::size_t{3}, std::size_t{60}}) {
+    for (std::size_t n : {0u, 1u, 31u, 33u, 70u}) {
+      const auto b = test::make_batch(test::random_specs(n, static_cast<unsigned>(n * 5 + max_items), max_items));
+      const auto cols = convert_columns<T>(b.columns);
+      const auto view = cols.view();
+      const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
+      auto check = [&](const char* name, auto kernel, bool bit_identical) {
+        auto rows = poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
+        simt::launch(2, 64, 0, kernel, view, first, count, rows.data());
+        for (index_t i = 0; i < count; ++i) {
+          const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
+          const auto seq = evaluate_scenario(view, first + i);
+          for (int m = 0; m < num_metrics; ++m) {
+            const double x = static_cast<double>(rows[i].v[m]);
+            ASSERT_TRUE(tol.agrees(x, ref[m])) << name << " n=" << n << " scenario " << first + i << " "
+                                               << metric_names[m] << ": " << x << " vs " << ref[m];
+            if (bit_identical) {
+              ASSERT_EQ(std::memcmp(&rows[i].v[m], &seq.v[m], sizeof(T)), 0) << name << " " << metric_names[m];
+            }
+          }
+        }
+        EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << name << ": wrote past the range";
+      };
+      check("thread", kd::batch_rows_thread_kernel<T>, true);  // the same sequential code as the CPU
+      check("lanes4", kd::batch_rows_group_kernel<T, 4>, false);
+      check("lanes8", kd::batch_rows_group_kernel<T, 8>, false);
+      check("warp", kd::batch_rows_group_kernel<T, 32>, false);
+    }
+  }
+}
+
+TYPED_TEST(EmulatedKernels, GridRowsAreTheCpuValues) {
+  using T = TypeParam;
+  const auto src = test::grid_source(R"(
+[countries]
+count = { range = [0, 6] }
+datasets = { values = [0, 3, 250] }
+share_prob = { linspace = [0, 1, 5] }
+[standards]
+count = { range = [0, 4] }
+difficulty = { values = [0, 0.5, 1, 3] }
+[exchange]
+activities = { values = [0, 1, 7.5] }
+countries_per_activity = { range = [0, 2] }
+)");
+  const grid_tables<T> tables(*src.parameter_grid);
+  const auto g = tables.view();
+  const index_t first = 17, count = g.num_scenarios - 40;
+  auto rows = poisoned_rows<T>(static_cast<std::size_t>(count));
+  simt::launch(3, 64, 0, kd::grid_rows_kernel<T>, g, first, count, rows.data());
+  for (index_t i = 0; i < count; ++i) {
+    const auto cpu = evaluate_grid_scenario(g, first + i);
+    ASSERT_EQ(std::memcmp(&rows[i], &cpu, sizeof cpu), 0) << "scenario " << first + i;
+  }
+}
+
+TEST(EmulatedKernels, RebaseOffsets) {
+  std::vector<index_t> off = {40, 41, 41, 45, 52};
+  simt::launch(1, 32, 0, kd::rebase_offsets_kernel, off.data(), index_t{4}, index_t{40});
+  EXPECT_EQ(off, (std::vector<index_t>{0, 1, 1, 5, 52}));
+}
+
+/// Runs the fused kernel over [first, first + count) with `blocks` blocks and
+/// folds its outputs as the CUDA backend does.
+template <class T, class Eval>
+reduce_state fused_reduce(const Eval& ev, index_t first, index_t count, index_t index_offset,
+                          const reduce_spec& spec, int blocks) {
+  const auto p = device_reduce_params(spec);
+  std::vector<kernels::block_result> h_blocks(static_cast<std::size_t>(blocks));
+  std::vector<kernels::top_entry_dev> h_top(static_cast<std::size_t>(blocks) * std::max(p.top_k, 1));
+  std::vector<kernels::unit_sums> h_units(static_cast<std::size_t>((count + reduce_unit - 1) / reduce_unit));
+  std::vector<unsigned long long> h_hist(static_cast<std::size_t>(p.hist_metric >= 0 ? p.hist_bins + 2 : 1), 0);
+  // Poison what the kernel must overwrite.
+  std::memset(static_cast<void*>(h_blocks.data()), 0xab, h_blocks.size() * sizeof(h_blocks[0]));
+  std::memset(static_cast<void*>(h_units.data()), 0xab, h_units.size() * sizeof(h_units[0]));
+  const kernels::reduce_outputs out{h_blocks.data(), h_top.data(), h_units.data(), h_hist.data()};
+  simt::launch(static_cast<unsigned>(blocks), kd::block_threads, kd::layout_for<T>(p).total,
+               kd::fused_reduce_kernel<T, Eval>, ev, first, count, index_offset, p, out);
+  reduce_state total(spec);
+  merge_device_launch(spec, h_blocks.data(), blocks, h_top.data(), p.top_k, h_units.data(), count, total);
+  if (p.hist_metric >= 0) apply_device_histogram(h_hist, total);
+  total.finish(spec);
+  return total;
+}
+
+void expect_same_summary(const reduce_state& got, const reduce_state& want, index_t index_shift,
+                         const std::string& what) {
+  EXPECT_EQ(got.scenarios, want.scenarios) << what;
+  EXPECT_EQ(got.selected, want.selected) << what;
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto& g = got.metrics[m];
+    const auto& w = want.metrics[m];
+    EXPECT_EQ(g.count, w.count) << what << " " << metric_names[m];
+    if (w.count == 0) continue;
+    EXPECT_EQ(g.min, w.min) << what << " " << metric_names[m];
+    EXPECT_EQ(g.max, w.max) << what << " " << metric_names[m];
+    EXPECT_EQ(g.argmin, w.argmin + index_shift) << what << " " << metric_names[m];
+    EXPECT_EQ(g.argmax, w.argmax + index_shift) << what << " " << metric_names[m];
+    const double gm = g.mean(), wm = w.mean();
+    // Sums: the same units, a different order inside each (lanes, then a tree).
+    EXPECT_TRUE(gm == wm || std::fabs(gm - wm) <= 1e-12 * std::fabs(wm) || (std::isnan(gm) && std::isnan(wm)))
+        << what << " " << metric_names[m] << ": " << gm << " vs " << wm;
+  }
+  ASSERT_EQ(got.top.size(), want.top.size()) << what;
+  for (std::size_t i = 0; i < got.top.size(); ++i) {
+    EXPECT_EQ(got.top[i].first, want.top[i].first) << what << " top " << i;
+    EXPECT_EQ(got.top[i].second, want.top[i].second + index_shift) << what << " top " << i;
+  }
+  EXPECT_EQ(got.hist, want.hist) << what;
+  EXPECT_EQ(got.hist_below, want.hist_below) << what;
+  EXPECT_EQ(got.hist_above, want.hist_above) << what;
+}
+
+std::vector<std::pair<std::string, reduce_spec>> reduce_specs() {
+  std::vector<std::pair<std::string, reduce_spec>> out;
+  out.emplace_back("summary", reduce_spec{});
+  reduce_spec s;
+  s.where.push_back(filter{static_cast<int>(metric::standards_p_any), true, 0.3});
+  s.top_k = 7;
+  s.top_by = static_cast<int>(metric::shared_expected);
+  s.hist_metric = static_cast<int>(metric::shared_variance);
+  s.hist_bins = 9;
+  s.hist_lo = 0;
+  s.hist_hi = 50;
+  s.hist_range_given = true;
+  out.emplace_back("where + top 7 + histogram", s);
+  reduce_spec a;
+  a.top_k = 300;  // more than a block's threads: the list and the staging overlap
+  a.top_by = static_cast<int>(metric::standards_expected);
+  a.top_ascending = true;
+  out.emplace_back("top 300 ascending", a);
+  reduce_spec h;
+  h.where.push_back(filter{static_cast<int>(metric::shared_expected), false, 400.0});
+  h.hist_metric = static_cast<int>(metric::datasets_total);
+  h.hist_bins = 3000;  // past max_shared_hist_bins: straight to global atomics
+  h.hist_lo = 10;
+  h.hist_hi = 5000;
+  h.hist_range_given = true;
+  out.emplace_back("<= filter + 3000-bin histogram", h);
+  return out;
+}
+
+// The fused kernel over a grid of 1.3 units: 3 blocks, so block 0 takes unit
+// 0, block 1 the partial unit 1, and block 2 nothing.
+TYPED_TEST(EmulatedKernels, FusedGridReduceIsTheCpuBackendsReduce) {
+  using T = TypeParam;
+  const auto src = test::grid_source(R"(
+[countries]
+count = { range = [1, 9] }
+datasets = { logspace = [1, 4, 11] }
+share_prob = { linspace = [0, 1, 21] }
+[standards]
+count = { range = [0, 4] }
+difficulty = { linspace = [0, 3, 9] }
+)");
+  ASSERT_GT(src.num_scenarios(), reduce_unit);
+  ASSERT_LT(src.num_scenarios(), 2 * reduce_unit);
+  const grid_tables<T> tables(*src.parameter_grid);
+  const kd::grid_eval<T> ev{tables.view()};
+  auto cpu = make_cpu_backend<T>(src, {});
+  for (const auto& [name, spec] : reduce_specs()) {
+    const auto want = cpu->reduce(spec, 0, src.num_scenarios(), {});
+    expect_same_summary(fused_reduce<T>(ev, 0, src.num_scenarios(), 0, spec, 3), want, 0, name + ", 3 blocks");
+  }
+  // A later launch of a longer reduction starts on a unit boundary.
+  const auto specs = reduce_specs();
+  const auto& spec = specs[1].second;
+  const index_t rest = src.num_scenarios() - reduce_unit;
+  expect_same_summary(fused_reduce<T>(ev, reduce_unit, rest, 0, spec, 2), cpu->reduce(spec, reduce_unit, rest, {}), 0,
+                      "second launch");
+}
+
+// A batch chunk as the streaming pipeline launches it: the chunk's own
+// indices from 0, reported shifted by the chunk's first scenario.
+TYPED_TEST(EmulatedKernels, FusedBatchReduceShiftsChunkIndices) {
+  using T = TypeParam;
+  source src;
+  src.path = "<emulated>";
+  src.explicit_batch = test::make_batch(test::random_specs(3000, 11));
+  const auto cols = convert_columns<T>(src.explicit_batch->columns);
+  const kd::batch_eval<T> ev{cols.view()};
+  auto cpu = make_cpu_backend<T>(src, {});
+  for (const auto& [name, spec] : reduce_specs()) {
+    const auto want = cpu->reduce(spec, 0, 3000, {});
+    expect_same_summary(fused_reduce<T>(ev, 0, 3000, 0, spec, 2), want, 0, name);
+    expect_same_summary(fused_reduce<T>(ev, 0, 3000, 1000000, spec, 1), want, 1000000, name + ", shifted");
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid
