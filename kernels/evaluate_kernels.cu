@@ -11,7 +11,9 @@ using detail::batch_rows_thread_kernel;
 using detail::grid_rows_kernel;
 using detail::rebase_offsets_kernel;
 
-constexpr int rows_threads = 256;
+// 128: the f64 lane-group kernels use 118-138 registers, so a 256-thread block
+// fits once per SM (8 warps) where 128-thread blocks fit three times (12).
+constexpr int rows_threads = 128;
 
 int grid_size_for(index_t work_items, int threads) {
   // Enough blocks to fill any current GPU several times; the loops are grid-stride.
