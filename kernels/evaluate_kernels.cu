@@ -1,5 +1,6 @@
 // Launchers of the per-scenario row kernels (kernels/rows_kernels.cuh).
 #include "cuda_check.hpp"
+#include "device_launch.cuh"
 #include "launch.hpp"
 #include "rows_kernels.cuh"
 
@@ -25,7 +26,7 @@ template <class T, int G>
 void launch_group(const batch_view<T>& b, index_t first, index_t count, metric_row<T>* d_rows,
                   stream_t stream) {
   const index_t lanes = (count + (32 / G) - 1) / (32 / G) * 32;
-  batch_rows_group_kernel<T, G><<<grid_size_for(lanes, rows_threads), rows_threads, 0, stream>>>(
+  COOPGRID_LAUNCH(grid_size_for(lanes, rows_threads), rows_threads, 0, stream, batch_rows_group_kernel<T, G>)(
       b, first, count, d_rows);
 }
 
@@ -33,7 +34,7 @@ void launch_group(const batch_view<T>& b, index_t first, index_t count, metric_r
 
 void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_t stream) {
   if (n <= 0 || base == 0) return;
-  rebase_offsets_kernel<<<grid_size_for(n, rows_threads), rows_threads, 0, stream>>>(d_offsets, n, base);
+  COOPGRID_LAUNCH(grid_size_for(n, rows_threads), rows_threads, 0, stream, rebase_offsets_kernel)(d_offsets, n, base);
   COOPGRID_CHECK_LAUNCH();
 }
 
@@ -62,7 +63,7 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
   if (count <= 0) return;
   switch (schedule) {
     case batch_schedule::thread_per_scenario:
-      batch_rows_thread_kernel<T><<<grid_size_for(count, rows_threads), rows_threads, 0, stream>>>(
+      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream, batch_rows_thread_kernel<T>)(
           b, first, count, d_rows);
       break;
     case batch_schedule::lanes4_per_scenario: launch_group<T, 4>(b, first, count, d_rows, stream); break;
@@ -76,8 +77,8 @@ template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_t stream) {
   if (count <= 0) return;
-  grid_rows_kernel<T><<<grid_size_for(count, rows_threads), rows_threads, 0, stream>>>(g, first, count,
-                                                                                      d_rows);
+  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream, grid_rows_kernel<T>)(g, first, count,
+                                                                                                d_rows);
   COOPGRID_CHECK_LAUNCH();
 }
 

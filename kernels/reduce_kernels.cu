@@ -1,5 +1,6 @@
 // Launchers of the fused evaluate-and-reduce kernel (kernels/reduce_kernel.cuh).
 #include "cuda_check.hpp"
+#include "device_launch.cuh"
 #include "launch.hpp"
 #include "reduce_kernel.cuh"
 
@@ -19,7 +20,7 @@ void launch_fused(const Eval& ev, index_t first, index_t count, index_t index_of
   auto kernel = fused_reduce_kernel<T, Eval>;
   COOPGRID_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          static_cast<int>(bytes)));
-  kernel<<<num_blocks, block_threads, bytes, stream>>>(ev, first, count, index_offset, p, out);
+  COOPGRID_LAUNCH(num_blocks, block_threads, bytes, stream, kernel)(ev, first, count, index_offset, p, out);
   COOPGRID_CHECK_LAUNCH();
 }
 

@@ -30,7 +30,7 @@ inline std::string data_dir() {
 }
 
 /// A source holding the grid of TOML text `toml` (named "grid.toml" in messages).
-inline source grid_source(const char* toml) {
+inline source grid_source(const std::string& toml) {
   source s;
   s.path = "grid.toml";
   s.parameter_grid = parse_grid(toml, "grid.toml");

@@ -6,7 +6,7 @@
 #include "host/run.hpp"
 #include "test_util.hpp"
 
-#if defined(COOPGRID_HAVE_CUDA)
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
 #include <cuda_runtime_api.h>
 
 #include "host/cuda_memory.hpp"
@@ -24,6 +24,14 @@ namespace {
 
 #define SKIP_WITHOUT_DEVICE()                                               \
   if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
+
+// coopgrid_emulated_tests runs this file on an emulated device (a fiber per
+// CUDA thread, ~0.4 us per barrier or shuffle): the largest sizes shrink there.
+#if defined(COOPGRID_EMULATED_DEVICE)
+constexpr bool emulated = true;
+#else
+constexpr bool emulated = false;
+#endif
 
 source batch_source(std::vector<test::scenario_spec> specs) {
   source s;
@@ -63,6 +71,7 @@ TYPED_TEST(CudaBackend, EdgeSizes) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
   for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 255u, 256u, 257u, 4097u, 100000u}) {
+    if (emulated && n > 4097) continue;
     const auto src = batch_source(test::random_specs(n, static_cast<unsigned>(n) + 1));
     auto be = make_cuda_backend<T>(src, {});
     expect_matches_reference(src, *be, 0, static_cast<index_t>(n));
@@ -86,8 +95,10 @@ TYPED_TEST(CudaBackend, EmptyAndVeryLongItemLists) {
 TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  // 20,000 scenarios: every column is large enough to be page-locked when streamed.
-  const auto src = batch_source(test::random_specs(20000, 17));
+  // 20,000 scenarios: every column is large enough to be page-locked when
+  // streamed (emulated: 9,000 short lists, so only some are: mixed chunks).
+  const std::size_t n = emulated ? 9000 : 20000;
+  const auto src = batch_source(test::random_specs(n, 17, emulated ? 3 : 40));
   backend_options tiny;
   tiny.chunk = 97;  // forces many pipeline chunks, none aligned to anything
   backend_options staged = tiny;
@@ -95,20 +106,20 @@ TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
   auto a = make_cuda_backend<T>(src, {});
   auto b = make_cuda_backend<T>(src, tiny);
   auto c = make_cuda_backend<T>(src, staged);
-  std::vector<metric_row<T>> ra(20000), rb(20000), rc(20000);
-  a->evaluate(0, 20000, ra.data());
-  b->evaluate(0, 20000, rb.data());
-  c->evaluate(0, 20000, rc.data());
+  std::vector<metric_row<T>> ra(n), rb(n), rc(n);
+  a->evaluate(0, static_cast<index_t>(n), ra.data());
+  b->evaluate(0, static_cast<index_t>(n), rb.data());
+  c->evaluate(0, static_cast<index_t>(n), rc.data());
   // Per-scenario arithmetic does not depend on the chunking: bit-identical.
   EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(metric_row<T>)));
   EXPECT_EQ(0, std::memcmp(ra.data(), rc.data(), ra.size() * sizeof(metric_row<T>)));
-  expect_matches_reference(src, *b, 0, 20000);
+  expect_matches_reference(src, *b, 0, static_cast<index_t>(n));
   reduce_spec spec;
   spec.top_k = 5;
   spec.top_by = 1;
-  const auto sa = a->reduce(spec, 0, 20000, {});
-  const auto sb = b->reduce(spec, 0, 20000, {});
-  const auto sc = c->reduce(spec, 0, 20000, {});
+  const auto sa = a->reduce(spec, 0, static_cast<index_t>(n), {});
+  const auto sb = b->reduce(spec, 0, static_cast<index_t>(n), {});
+  const auto sc = c->reduce(spec, 0, static_cast<index_t>(n), {});
   EXPECT_EQ(sa.top, sb.top);
   EXPECT_EQ(sb.top, sc.top);
   for (int m = 0; m < num_metrics; ++m) {
@@ -142,11 +153,14 @@ difficulty = { linspace = [0, 3, 97] }
 TYPED_TEST(CudaBackend, ReduceMatchesTheCpuBackend) {
   SKIP_WITHOUT_DEVICE();
   using T = TypeParam;
-  auto src = test::grid_source(R"(
-[countries]
-count = { range = [1, 100] }
-datasets = { logspace = [2, 6, 10] }
-share_prob = { linspace = [0, 1, 101] }
+  // 20.2M scenarios (emulated: 1/60 of them, still 5 reduction units).
+  auto src = test::grid_source(std::string(emulated ? "[countries]\ncount = { range = [1, 2] }\n"
+                                                      "datasets = { logspace = [2, 6, 4] }\n"
+                                                      "share_prob = { linspace = [0, 1, 21] }\n"
+                                                    : "[countries]\ncount = { range = [1, 100] }\n"
+                                                      "datasets = { logspace = [2, 6, 10] }\n"
+                                                      "share_prob = { linspace = [0, 1, 101] }\n") +
+                               R"(
 [standards]
 count = { range = [1, 50] }
 difficulty = { linspace = [0, 5, 20] }
@@ -207,7 +221,7 @@ TEST(CudaDevices, NoDeviceIsARuntimeError) {
 namespace coopgrid {
 namespace {
 
-#if defined(COOPGRID_HAVE_CUDA)
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
 /// The batch's columns in device memory, viewed by the kernels directly.
 template <class T>
 struct device_columns {
@@ -249,6 +263,7 @@ TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
   const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
   for (std::size_t max_items : {std::size_t{3}, std::size_t{200}}) {
     for (std::size_t n : {0u, 1u, 7u, 31u, 32u, 33u, 257u, 4097u}) {
+      if (emulated && max_items > 3 && n > 257) continue;  // up to 258 shuffles per scenario
       const auto b = test::make_batch(test::random_specs(n, static_cast<unsigned>(n * 7 + max_items), max_items));
       const auto cols = convert_columns<T>(b.columns);
       const device_columns<T> dev(cols);
@@ -284,15 +299,16 @@ TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
   std::size_t free_bytes = 0, total_bytes = 0;
   ASSERT_EQ(cudaMemGetInfo(&free_bytes, &total_bytes), cudaSuccess);
   void* hog = nullptr;
-  const std::size_t keep = std::size_t{1} << 30;
+  // Emulated: 64 MiB left and 2^21 rows, the same halving at a sixteenth of the size.
+  const std::size_t keep = emulated ? std::size_t{64} << 20 : std::size_t{1} << 30;
   ASSERT_EQ(cudaMalloc(&hog, free_bytes > 2 * keep ? free_bytes - keep : 0), cudaSuccess);
-  auto src = test::grid_source(R"(
-[countries]
-count = { range = [0, 31] }
-datasets = { logspace = [0, 6, 1024] }
-share_prob = { linspace = [0, 1, 1024] }
-)");
-  const index_t n = src.num_scenarios();  // 2^25
+  auto src = test::grid_source(emulated ? "[countries]\ncount = { range = [0, 31] }\n"
+                                          "datasets = { logspace = [0, 6, 256] }\n"
+                                          "share_prob = { linspace = [0, 1, 256] }\n"
+                                        : "[countries]\ncount = { range = [0, 31] }\n"
+                                          "datasets = { logspace = [0, 6, 1024] }\n"
+                                          "share_prob = { linspace = [0, 1, 1024] }\n");
+  const index_t n = src.num_scenarios();  // 2^25 (emulated: 2^21)
   backend_options opt;
   opt.chunk = n;
   auto be = make_cuda_backend<float>(src, opt);
@@ -308,10 +324,12 @@ share_prob = { linspace = [0, 1, 1024] }
 
 TEST(CudaFaults, ReduceIsBitIdenticalForAnyLaunchSize) {
   SKIP_WITHOUT_DEVICE();
-  auto src = test::grid_source(R"(
-[countries]
-count = { range = [1, 64] }
-datasets = { logspace = [0, 6, 64] }
+  // 2^24 scenarios (emulated: 2^18, still 4 units for the launch sizes to split).
+  auto src = test::grid_source(std::string(emulated ? "[countries]\ncount = { range = [1, 1] }\n"
+                                                      "datasets = { logspace = [0, 6, 16] }\n"
+                                                    : "[countries]\ncount = { range = [1, 64] }\n"
+                                                      "datasets = { logspace = [0, 6, 64] }\n") +
+                               R"(
 share_prob = { linspace = [0, 1, 64] }
 [standards]
 count = { range = [1, 16] }

@@ -6,7 +6,7 @@
  *        grid-stride loops, lane-group merges, barriers, the top-K network,
  *        unit sums and histograms.
  *
- * One fiber (ucontext) per CUDA thread, one block after another, all on the
+ * One fiber per CUDA thread, one block after another, all on the
  * calling thread. __syncthreads, __syncthreads_count and warp shuffles block
  * their fiber until every thread of the block (warp) arrives, as on the
  * device. Fibers never preempt each other, so atomics are plain
@@ -14,14 +14,16 @@
  * racecheck covers those on a GPU. A barrier some threads never reach (they
  * returned) is reported as a deadlock instead of hanging.
  *
- * Include this first, before any kernel header, and never together with the
- * CUDA runtime headers: it defines the CUDA keywords and built-ins itself.
+ * Include this first, before any kernel header or launcher (the .cu files of kernels/
+ * compile as C++ after it), and never with the real CUDA headers: it defines
+ * the CUDA keywords and built-ins itself (tests/emulated/ has a fake runtime).
  */
 #include <ucontext.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -36,12 +38,93 @@
 
 namespace simt {
 
+// ---- Context switching: a few instructions on x86-64 (swapcontext costs a
+// system call per switch, and the emulator switches once per thread per
+// barrier or shuffle); ucontext elsewhere. ASan is told about every switch.
+#if defined(__SANITIZE_ADDRESS__)
+#define SIMT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIMT_ASAN 1
+#endif
+#endif
+}  // namespace simt
+#if defined(SIMT_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+namespace simt {
+namespace detail {
+
+inline void asan_start_switch(void** fake_stack, const void* bottom, std::size_t size) {
+#if defined(SIMT_ASAN)
+  __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+#else
+  (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+inline void asan_finish_switch(void* fake_stack, const void** bottom_old, std::size_t* size_old) {
+#if defined(SIMT_ASAN)
+  __sanitizer_finish_switch_fiber(fake_stack, bottom_old, size_old);
+#else
+  (void)fake_stack, (void)bottom_old, (void)size_old;
+#endif
+}
+
+#if defined(__x86_64__)
+extern "C" void simt_switch_stack(void** save_sp, void* load_sp);
+// Saves the callee-saved registers on the current stack, swaps stack
+// pointers, restores the other context's registers and returns into it.
+// Weak: every translation unit including this header emits the same code.
+__asm__(
+    ".text\n"
+    ".weak simt_switch_stack\n"
+    ".type simt_switch_stack,@function\n"
+    "simt_switch_stack:\n"
+    "  pushq %rbp\n  pushq %rbx\n  pushq %r12\n  pushq %r13\n  pushq %r14\n  pushq %r15\n"
+    "  movq %rsp, (%rdi)\n"
+    "  movq %rsi, %rsp\n"
+    "  popq %r15\n  popq %r14\n  popq %r13\n  popq %r12\n  popq %rbx\n  popq %rbp\n"
+    "  ret\n"
+    ".size simt_switch_stack,.-simt_switch_stack\n");
+
+struct context {
+  void* sp = nullptr;
+};
+inline void switch_context(context& from, const context& to) { simt_switch_stack(&from.sp, to.sp); }
+/// A context that starts entry() on the given stack; entry must never return.
+inline void make_context(context& c, char* stack, std::size_t size, void (*entry)()) {
+  const auto top = reinterpret_cast<std::uintptr_t>(stack + size) & ~std::uintptr_t{15};
+  void** sp = reinterpret_cast<void**>(top - 64);  // 6 registers, the entry, a dummy return address
+  for (int i = 0; i < 6; ++i) sp[i] = nullptr;
+  sp[6] = reinterpret_cast<void*>(entry);  // entered with rsp = top - 8, as after a call
+  sp[7] = nullptr;
+  c.sp = sp;
+}
+#else
+struct context {
+  ucontext_t uc{};
+};
+inline void switch_context(context& from, const context& to) { swapcontext(&from.uc, &to.uc); }
+inline void make_context(context& c, char* stack, std::size_t size, void (*entry)()) {
+  getcontext(&c.uc);
+  c.uc.uc_stack.ss_sp = stack;
+  c.uc.uc_stack.ss_size = size;
+  c.uc.uc_link = nullptr;
+  makecontext(&c.uc, entry, 0);
+}
+#endif
+
+}  // namespace detail
+
 struct index3 {
   unsigned x = 0, y = 0, z = 0;
 };
 
 struct fiber {
-  ucontext_t ctx{};
+  detail::context ctx;
+  char* stack = nullptr;
+  std::size_t stack_size = 0;
+  void* fake_stack = nullptr;  ///< ASan's bookkeeping while switched out
   index3 thread_idx;
   bool done = false;
 };
@@ -62,7 +145,9 @@ struct block_state {
   unsigned long generation = 0;
   int count_acc = 0, count_result = 0;
   unsigned long progress = 0;  ///< barrier releases and finished fibers
-  ucontext_t scheduler{};
+  detail::context scheduler;
+  const void* scheduler_stack = nullptr;  ///< for ASan
+  std::size_t scheduler_stack_size = 0;
   int current = -1;
   std::function<void()> body;
 };
@@ -78,7 +163,10 @@ inline int linear_tid() { return static_cast<int>(this_fiber().thread_idx.x); }
 /// Back to the scheduler; it resumes this fiber on its next round.
 inline void yield() {
   auto& b = this_block();
-  swapcontext(&b.fibers[static_cast<std::size_t>(b.current)].ctx, &b.scheduler);
+  fiber& f = this_fiber();
+  detail::asan_start_switch(&f.fake_stack, b.scheduler_stack, b.scheduler_stack_size);
+  detail::switch_context(f.ctx, b.scheduler);
+  detail::asan_finish_switch(f.fake_stack, nullptr, nullptr);
 }
 
 /// __syncthreads: returns how many threads passed a non-zero `contribution`.
@@ -129,28 +217,36 @@ T exchange(T v, SrcOf src_of) {
   return out;
 }
 
-inline void fiber_entry() {
-  auto& b = this_block();
+/// Every fiber starts here; it never returns (nothing to return to).
+[[noreturn]] inline void fiber_entry() {
+  block_state& b = this_block();
+  detail::asan_finish_switch(nullptr, &b.scheduler_stack, &b.scheduler_stack_size);
   b.body();
-  b.fibers[static_cast<std::size_t>(b.current)].done = true;
+  fiber& f = this_fiber();
+  f.done = true;
   ++b.progress;
-}  // returns to uc_link: the scheduler
+  detail::asan_start_switch(nullptr, b.scheduler_stack, b.scheduler_stack_size);  // this fiber ends
+  detail::switch_context(f.ctx, b.scheduler);
+  __builtin_unreachable();
+}
 
 /**
  * @brief Runs kernel(args...) over `grid` blocks of `block` threads (a
  *        multiple of 32) with `smem_bytes` of dynamic shared memory.
  *        Synchronous; throws std::runtime_error on a deadlock.
  */
-// swapcontext is declared returns_twice; the scheduler's locals are safe because
-// swapcontext itself restores every register it saved (unlike longjmp).
+// Where swapcontext is used it is declared returns_twice; the scheduler's locals are safe
+// because the switch restores every register it saved (unlike longjmp).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wclobbered"
 template <class Kernel, class... Args>
 void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel, Args... args) {
   if (block == 0 || block % 32 != 0) throw std::invalid_argument("simt::launch: block size must be a multiple of 32");
   constexpr std::size_t stack_bytes = std::size_t{256} << 10;
-  std::vector<std::unique_ptr<char[]>> stacks(block);
-  for (auto& s : stacks) s.reset(new char[stack_bytes]);
+  // Fiber stacks are kept across launches: mapping and faulting in fresh
+  // stacks would cost more than a small launch itself.
+  static thread_local std::vector<std::unique_ptr<char[]>> stacks;
+  while (stacks.size() < block) stacks.emplace_back(new char[stack_bytes]);
   for (unsigned bx = 0; bx < grid; ++bx) {
     block_state b;
     b.block_idx.x = bx;
@@ -164,11 +260,9 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
     for (unsigned t = 0; t < block; ++t) {
       fiber& f = b.fibers[t];
       f.thread_idx.x = t;
-      getcontext(&f.ctx);
-      f.ctx.uc_stack.ss_sp = stacks[t].get();
-      f.ctx.uc_stack.ss_size = stack_bytes;
-      f.ctx.uc_link = &b.scheduler;
-      makecontext(&f.ctx, fiber_entry, 0);
+      f.stack = stacks[t].get();
+      f.stack_size = stack_bytes;
+      detail::make_context(f.ctx, f.stack, f.stack_size, fiber_entry);
     }
     block_state* const saved = current_block();
     current_block() = &b;
@@ -179,7 +273,10 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
         if (b.fibers[t].done) continue;
         any = true;
         b.current = static_cast<int>(t);
-        swapcontext(&b.scheduler, &b.fibers[t].ctx);
+        void* fake_stack = nullptr;
+        detail::asan_start_switch(&fake_stack, b.fibers[t].stack, b.fibers[t].stack_size);
+        detail::switch_context(b.scheduler, b.fibers[t].ctx);
+        detail::asan_finish_switch(fake_stack, nullptr, nullptr);
       }
       if (!any) break;
       if (b.progress == before) {
@@ -192,6 +289,23 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
   }
 }
 #pragma GCC diagnostic pop
+
+/// COOPGRID_LAUNCH's target: binds the configuration, then runs the kernel on its arguments.
+template <class Kernel>
+struct launcher {
+  unsigned grid, block;
+  std::size_t smem;
+  Kernel kernel;
+  template <class... Args>
+  void operator()(Args... args) const {
+    launch(grid, block, smem, kernel, args...);
+  }
+};
+
+template <class Kernel>
+launcher<Kernel> make_launcher(long long grid, long long block, std::size_t smem, Kernel kernel) {
+  return launcher<Kernel>{static_cast<unsigned>(grid), static_cast<unsigned>(block), smem, kernel};
+}
 
 }  // namespace simt
 
@@ -207,6 +321,10 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
 #define blockDim (::simt::this_block().block_dim)
 #define gridDim (::simt::this_block().grid_dim)
 #define COOPGRID_DYNAMIC_SMEM(name) unsigned char* name = ::simt::this_block().smem.data()
+// Launches run synchronously on the calling thread; the stream only orders
+// work, and all of it is done when the launch returns.
+#define COOPGRID_LAUNCH(grid, block, smem, stream, ...) \
+  ((void)(stream), ::simt::make_launcher((grid), (block), (smem), __VA_ARGS__))
 
 inline void __syncthreads() { simt::block_barrier(0); }
 inline int __syncthreads_count(int predicate) { return simt::block_barrier(predicate != 0 ? 1 : 0); }
