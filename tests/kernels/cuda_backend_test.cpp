@@ -209,7 +209,58 @@ TEST(CudaDevices, InfoListsEveryDevice) {
   EXPECT_GT(devices[0].total_memory, 0u);
 }
 
+// --devices: each device takes a unit-aligned slice on its own host thread;
+// rows and reductions must equal one device's to the last bit. Needs two
+// GPUs; the emulated build always has two.
+TEST(CudaDevices, SeveralDevicesGiveOneDevicesResults) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  setenv("COOPGRID_EMULATED_DEVICES", "2", 1);
+  struct restore {
+    ~restore() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
+  } restore_device_count;
+#endif
+  if (cuda_device_count() < 2) GTEST_SKIP() << "fewer than two CUDA devices";
+  auto grid = test::grid_source(R"(
+[countries]
+count = { range = [1, 3] }
+datasets = { logspace = [0, 5, 9] }
+share_prob = { linspace = [0, 1, 41] }
+[standards]
+count = { range = [0, 30] }
+difficulty = { linspace = [0, 4, 21] }
+)");
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.4")};
+  spec.top_k = 20;
+  spec.top_by = static_cast<int>(metric::shared_variance);
+  backend_options two;
+  two.devices = {0, 1};
+  auto one_gpu = make_backend<double>(backend_kind::cuda, grid, {});
+  auto two_gpus = make_backend<double>(backend_kind::cuda, grid, two);
+  const auto a = one_gpu->reduce(spec, 0, grid.num_scenarios(), {});
+  const auto b = two_gpus->reduce(spec, 0, grid.num_scenarios(), {});
+  EXPECT_EQ(a.selected, b.selected);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_TRUE(a.metrics[m].sum == b.metrics[m].sum) << metric_names[m];
+    EXPECT_EQ(a.metrics[m].argmax, b.metrics[m].argmax) << metric_names[m];
+  }
+  EXPECT_EQ(a.top, b.top);
+  const auto batch = batch_source(test::random_specs(3000, 5));
+  auto one_b = make_backend<float>(backend_kind::cuda, batch, {});
+  auto two_b = make_backend<float>(backend_kind::cuda, batch, two);
+  std::vector<metric_row<float>> ra(3000), rb(3000);
+  one_b->evaluate(0, 3000, ra.data());
+  two_b->evaluate(0, 3000, rb.data());
+  EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
+}
+
 TEST(CudaDevices, NoDeviceIsARuntimeError) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  setenv("COOPGRID_EMULATED_DEVICES", "0", 1);  // a machine without a GPU
+  struct restore {
+    ~restore() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
+  } restore_device_count;
+#endif
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
   const auto src = batch_source(test::random_specs(3, 1));
   EXPECT_THROW(make_cuda_backend<double>(src, {}), std::runtime_error);
