@@ -8,9 +8,10 @@ namespace coopgrid::kernels {
 namespace {
 
 using detail::batch_rows_group_kernel;
-using detail::batch_rows_thread_kernel;
-using detail::grid_rows_kernel;
+using detail::batch_scenarios;
+using detail::grid_scenarios;
 using detail::rebase_offsets_kernel;
+using detail::thread_rows_kernel;
 
 // 128: the f64 lane-group kernels use 118-138 registers, so a 256-thread block
 // fits once per SM (8 warps) where 128-thread blocks fit three times (12).
@@ -63,8 +64,8 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
   if (count <= 0) return;
   switch (schedule) {
     case batch_schedule::thread_per_scenario:
-      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream, batch_rows_thread_kernel<T>)(
-          b, first, count, d_rows);
+      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream,
+                      thread_rows_kernel<T, batch_scenarios<T>>)(batch_scenarios<T>{b}, first, count, d_rows);
       break;
     case batch_schedule::lanes4_per_scenario: launch_group<T, 4>(b, first, count, d_rows, stream); break;
     case batch_schedule::lanes8_per_scenario: launch_group<T, 8>(b, first, count, d_rows, stream); break;
@@ -77,8 +78,8 @@ template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_t stream) {
   if (count <= 0) return;
-  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream, grid_rows_kernel<T>)(g, first, count,
-                                                                                                d_rows);
+  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream,
+                  thread_rows_kernel<T, grid_scenarios<T>>)(grid_scenarios<T>{g}, first, count, d_rows);
   COOPGRID_CHECK_LAUNCH();
 }
 

@@ -13,12 +13,27 @@
 
 namespace coopgrid::kernels::detail {
 
+/// Scenario k of an explicit batch, evaluated by one thread.
 template <class T>
-__global__ void batch_rows_thread_kernel(batch_view<T> b, index_t first, index_t count,
-                                         metric_row<T>* __restrict__ d_rows) {
+struct batch_scenarios {
+  batch_view<T> b;
+  __device__ metric_row<T> operator()(index_t k) const { return evaluate_scenario(b, k); }
+};
+
+/// Grid scenario k, decoded from its index.
+template <class T>
+struct grid_scenarios {
+  grid_view<T> g;
+  __device__ metric_row<T> operator()(index_t k) const { return evaluate_grid_scenario(g, k); }
+};
+
+/// rows[i] = all metrics of scenario first + i: a thread per scenario, grid-stride.
+template <class T, class Scenarios>
+__global__ void thread_rows_kernel(Scenarios scenario, index_t first, index_t count,
+                                   metric_row<T>* __restrict__ d_rows) {
   const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
   for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    d_rows[i] = evaluate_scenario(b, first + i);
+    d_rows[i] = scenario(first + i);
   }
 }
 
@@ -71,15 +86,6 @@ __global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t 
         if (m < num_metrics) d_rows[w].v[m] = mine[j];
       }
     }
-  }
-}
-
-template <class T>
-__global__ void grid_rows_kernel(grid_view<T> g, index_t first, index_t count,
-                                 metric_row<T>* __restrict__ d_rows) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    d_rows[i] = evaluate_grid_scenario(g, first + i);
   }
 }
 

@@ -71,9 +71,9 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
       const auto cols = convert_columns<T>(b.columns);
       const auto view = cols.view();
       const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
-      auto check = [&](const char* name, auto kernel, bool bit_identical) {
+      auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical) {
         auto rows = poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
-        simt::launch(2, 64, 0, kernel, view, first, count, rows.data());
+        simt::launch(2, 64, 0, kernel, arg, first, count, rows.data());
         for (index_t i = 0; i < count; ++i) {
           const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
           const auto seq = evaluate_scenario(view, first + i);
@@ -88,10 +88,11 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
         }
         EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << name << ": wrote past the range";
       };
-      check("thread", kd::batch_rows_thread_kernel<T>, true);  // the same sequential code as the CPU
-      check("lanes4", kd::batch_rows_group_kernel<T, 4>, false);
-      check("lanes8", kd::batch_rows_group_kernel<T, 8>, false);
-      check("warp", kd::batch_rows_group_kernel<T, 32>, false);
+      // The thread schedule runs the same sequential code as the CPU: identical bits.
+      check("thread", kd::thread_rows_kernel<T, kd::batch_scenarios<T>>, kd::batch_scenarios<T>{view}, true);
+      check("lanes4", kd::batch_rows_group_kernel<T, 4>, view, false);
+      check("lanes8", kd::batch_rows_group_kernel<T, 8>, view, false);
+      check("warp", kd::batch_rows_group_kernel<T, 32>, view, false);
     }
   }
 }
@@ -114,7 +115,8 @@ countries_per_activity = { range = [0, 2] }
   const auto g = tables.view();
   const index_t first = 17, count = g.num_scenarios - 40;
   auto rows = poisoned_rows<T>(static_cast<std::size_t>(count));
-  simt::launch(3, 64, 0, kd::grid_rows_kernel<T>, g, first, count, rows.data());
+  simt::launch(3, 64, 0, kd::thread_rows_kernel<T, kd::grid_scenarios<T>>, kd::grid_scenarios<T>{g}, first, count,
+               rows.data());
   for (index_t i = 0; i < count; ++i) {
     const auto cpu = evaluate_grid_scenario(g, first + i);
     ASSERT_EQ(std::memcmp(&rows[i], &cpu, sizeof cpu), 0) << "scenario " << first + i;
