@@ -5,6 +5,7 @@
  *        and events. Constructors throw cuda_error; destructors never throw.
  */
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -83,15 +84,21 @@ class host_registration {
     std::lock_guard<std::mutex> lock(registry_mutex());
     auto& reg = registry();
     if (auto it = reg.find(p); it != reg.end()) {
-      ++it->second;
+      ++it->second.count;
       ptr_ = p;
       return;
     }
-    if (cudaHostRegister(const_cast<void*>(p), bytes, cudaHostRegisterPortable) != cudaSuccess) {
+    // Whole pages: some drivers want page-aligned ranges, and the pages are
+    // locked as a whole either way.
+    constexpr std::uintptr_t page = 4096;
+    const auto lo = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
+    const auto hi = (reinterpret_cast<std::uintptr_t>(p) + bytes + page - 1) & ~(page - 1);
+    void* const base = reinterpret_cast<void*>(lo);
+    if (cudaHostRegister(base, hi - lo, cudaHostRegisterPortable) != cudaSuccess) {
       (void)cudaGetLastError();  // not sticky, but keep later checks clean
       return;
     }
-    reg.emplace(p, 1);
+    reg.emplace(p, entry{base, 1});
     ptr_ = p;
   }
   host_registration(host_registration&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)) {}
@@ -113,8 +120,12 @@ class host_registration {
     static std::mutex m;
     return m;
   }
-  static std::map<const void*, int>& registry() {
-    static std::map<const void*, int> r;
+  struct entry {
+    void* base;  ///< the page-aligned range actually registered
+    int count;
+  };
+  static std::map<const void*, entry>& registry() {
+    static std::map<const void*, entry> r;
     return r;
   }
   void release() noexcept {
@@ -122,8 +133,8 @@ class host_registration {
     std::lock_guard<std::mutex> lock(registry_mutex());
     auto& reg = registry();
     auto it = reg.find(ptr_);
-    if (it != reg.end() && --it->second == 0) {
-      cudaHostUnregister(const_cast<void*>(ptr_));
+    if (it != reg.end() && --it->second.count == 0) {
+      cudaHostUnregister(it->second.base);
       reg.erase(it);
     }
     ptr_ = nullptr;

@@ -93,6 +93,8 @@ namespace coopgrid_emulated {
 constexpr int max_dynamic_smem = 227 * 1024;
 /// Records err as the sticky last error and returns it.
 cudaError_t fail(cudaError_t err);
+/// Bytes of host memory page-locked by cudaHostRegister now (tests check the path is taken).
+std::size_t registered_bytes();
 }  // namespace coopgrid_emulated
 
 // The C++ API templates (cuda_runtime.h) the launchers use.

@@ -87,6 +87,12 @@ cudaError_t fail(cudaError_t err) {
   rt().last = err;
   return err;
 }
+std::size_t registered_bytes() {
+  std::lock_guard<std::mutex> lock(rt().m);
+  std::size_t n = 0;
+  for (const auto& [start, r] : rt().ranges) n += r.kind == range::registered ? r.bytes : 0;
+  return n;
+}
 }  // namespace coopgrid_emulated
 
 using coopgrid_emulated::fail;
