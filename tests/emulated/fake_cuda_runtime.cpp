@@ -1,7 +1,21 @@
 // The emulated CUDA runtime (see cuda_runtime_api.h beside this): one or more
 // fake devices whose memory is host memory, with the bounds and capacity
-// checks a test needs. Synchronous: streams and events have nothing to wait for.
+// checks a test needs, and streams that really are asynchronous: copies,
+// memsets and kernels queue on their stream and run only when the host waits
+// for it (cudaStreamSynchronize, cudaEventSynchronize on an event recorded
+// after them, or an implicitly synchronising call such as cudaFree). A host
+// that reads a pinned buffer, or refills one, before waiting sees stale data
+// here, as it could on a GPU.
 #include "cuda_runtime_api.h"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "kernels/simt_emulator.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -188,8 +202,11 @@ cudaError_t allocate(void** ptr, std::size_t bytes, range::kind_t kind) {
   return cudaSuccess;
 }
 
+void drain_this_thread();
+
 cudaError_t release(void* ptr, range::kind_t kind) {
   if (ptr == nullptr) return cudaSuccess;
+  drain_this_thread();  // cudaFree and cudaFreeHost wait for the device
   std::unique_lock<std::mutex> lock(rt().m);
   auto it = rt().ranges.find(static_cast<const char*>(ptr));
   if (it == rt().ranges.end() || it->second.kind != kind) {
@@ -225,6 +242,7 @@ cudaError_t cudaHostRegister(void* ptr, std::size_t bytes, unsigned) {
 }
 
 cudaError_t cudaHostUnregister(void* ptr) {
+  drain_this_thread();
   std::unique_lock<std::mutex> lock(rt().m);
   auto it = rt().ranges.find(static_cast<const char*>(ptr));
   if (it == rt().ranges.end() || it->second.kind != range::registered) {
@@ -235,28 +253,111 @@ cudaError_t cudaHostUnregister(void* ptr) {
   return cudaSuccess;
 }
 
-cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
+// ---- Streams: a queue each; work runs when the host waits ----
+struct CUstream_st {
+  std::deque<std::function<void()>> pending;
+  unsigned long long enqueued = 0, executed = 0;
+  std::thread::id owner = std::this_thread::get_id();
+};
+struct CUevent_st {
+  CUstream_st* stream = nullptr;
+  unsigned long long at = 0;
+};
+
+namespace {
+
+std::mutex streams_mutex;
+std::set<CUstream_st*>& all_streams() {
+  static std::set<CUstream_st*> s;
+  return s;
+}
+
+void run_until(CUstream_st* s, unsigned long long upto) {
+  while (s->executed < upto) {
+    auto work = std::move(s->pending.front());
+    s->pending.pop_front();
+    ++s->executed;
+    work();
+  }
+}
+
+void drain(CUstream_st* s) { run_until(s, s->enqueued); }
+
+/// What an implicitly synchronising call waits for: every stream this host
+/// thread created (one host thread drives one device in coopgrid).
+void drain_this_thread() {
+  std::vector<CUstream_st*> mine;
+  {
+    std::lock_guard<std::mutex> lock(streams_mutex);
+    for (auto* s : all_streams()) {
+      if (s->owner == std::this_thread::get_id()) mine.push_back(s);
+    }
+  }
+  for (auto* s : mine) drain(s);
+}
+
+/// Queues work on s; the legacy default stream (null) runs it at once.
+void enqueue(cudaStream_t s, std::function<void()> work) {
+  if (s == nullptr) {
+    work();
+    return;
+  }
+  s->pending.push_back(std::move(work));
+  ++s->enqueued;
+}
+
+/// Kernel launches go through the same queues.
+const bool hooked = [] {
+  simt::launch_hook() = [](const void* stream, std::function<void()> work) {
+    enqueue(static_cast<cudaStream_t>(const_cast<void*>(stream)), std::move(work));
+  };
+  return true;
+}();
+
+}  // namespace
+
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
   if (bytes == 0) return cudaSuccess;
-  bool ok = true;
+  bool ok = true, pageable_src = false, pageable_dst = false;
   {
     std::lock_guard<std::mutex> lock(rt().m);
     switch (kind) {
-      case cudaMemcpyHostToDevice: ok = side_ok(dst, bytes, true) && side_ok(src, bytes, false); break;
-      case cudaMemcpyDeviceToHost: ok = side_ok(dst, bytes, false) && side_ok(src, bytes, true); break;
+      case cudaMemcpyHostToDevice:
+        ok = side_ok(dst, bytes, true) && side_ok(src, bytes, false);
+        pageable_src = find(src, bytes) == nullptr;
+        break;
+      case cudaMemcpyDeviceToHost:
+        ok = side_ok(dst, bytes, false) && side_ok(src, bytes, true);
+        pageable_dst = find(dst, bytes) == nullptr;
+        break;
       case cudaMemcpyDeviceToDevice: ok = side_ok(dst, bytes, true) && side_ok(src, bytes, true); break;
       default: ok = false;  // coopgrid always names the direction
     }
   }
   if (!ok) return fail(cudaErrorInvalidDevicePointer);
-  std::memmove(dst, src, bytes);
+  if (pageable_src) {
+    // Pageable sources are staged by the driver before the call returns:
+    // the caller may reuse them at once. Snapshot, then copy in stream order.
+    auto copy = std::make_shared<std::vector<char>>(static_cast<const char*>(src),
+                                                    static_cast<const char*>(src) + bytes);
+    enqueue(stream, [dst, copy] { std::memcpy(dst, copy->data(), copy->size()); });
+  } else if (pageable_dst) {
+    // Into pageable memory the call returns only once the copy is done.
+    if (stream != nullptr) drain(stream);
+    std::memmove(dst, src, bytes);
+  } else {
+    enqueue(stream, [dst, src, bytes] { std::memmove(dst, src, bytes); });
+  }
   return cudaSuccess;
 }
 
 cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpyKind kind) {
+  // The legacy default stream: runs now, and (as with non-blocking streams on
+  // a GPU) does not wait for the other streams.
   return cudaMemcpyAsync(dst, src, bytes, kind, nullptr);
 }
 
-cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_t) {
+cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_t stream) {
   if (bytes == 0) return cudaSuccess;
   {
     std::lock_guard<std::mutex> lock(rt().m);
@@ -265,25 +366,31 @@ cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_
       return cudaErrorInvalidDevicePointer;
     }
   }
-  std::memset(ptr, value, bytes);
+  enqueue(stream, [ptr, value, bytes] { std::memset(ptr, value, bytes); });
   return cudaSuccess;
 }
 
-cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) { return cudaMemsetAsync(ptr, value, bytes); }
-
-// Streams and events: distinct non-null handles; all work is already done.
-struct CUstream_st {};
-struct CUevent_st {};
+cudaError_t cudaMemset(void* ptr, int value, std::size_t bytes) { return cudaMemsetAsync(ptr, value, bytes, nullptr); }
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned) {
   *stream = new CUstream_st;
+  std::lock_guard<std::mutex> lock(streams_mutex);
+  all_streams().insert(*stream);
   return cudaSuccess;
 }
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  drain(stream);  // queued work still completes
+  {
+    std::lock_guard<std::mutex> lock(streams_mutex);
+    all_streams().erase(stream);
+  }
   delete stream;
   return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (stream != nullptr) drain(stream);
+  return cudaSuccess;
+}
 cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned) {
   *event = new CUevent_st;
   return cudaSuccess;
@@ -292,5 +399,12 @@ cudaError_t cudaEventDestroy(cudaEvent_t event) {
   delete event;
   return cudaSuccess;
 }
-cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  event->stream = stream;
+  event->at = stream != nullptr ? stream->enqueued : 0;
+  return cudaSuccess;
+}
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  if (event->stream != nullptr) run_until(event->stream, event->at);
+  return cudaSuccess;
+}

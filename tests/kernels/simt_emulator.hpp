@@ -290,21 +290,40 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
 }
 #pragma GCC diagnostic pop
 
-/// COOPGRID_LAUNCH's target: binds the configuration, then runs the kernel on its arguments.
+/**
+ * @brief Where COOPGRID_LAUNCH sends a launch: empty, it runs at once; a fake
+ *        CUDA runtime that models streams (tests/emulated/) queues it on the
+ *        stream and runs it when the host waits for that stream.
+ */
+inline std::function<void(const void* stream, std::function<void()> work)>& launch_hook() {
+  static std::function<void(const void*, std::function<void()>)> hook;
+  return hook;
+}
+
+/// COOPGRID_LAUNCH's target: binds the configuration, then launches the kernel on its arguments.
 template <class Kernel>
 struct launcher {
   unsigned grid, block;
   std::size_t smem;
+  const void* stream;
   Kernel kernel;
   template <class... Args>
   void operator()(Args... args) const {
-    launch(grid, block, smem, kernel, args...);
+    auto work = [grid = grid, block = block, smem = smem, kernel = kernel, args...] {
+      launch(grid, block, smem, kernel, args...);
+    };
+    if (launch_hook()) {
+      launch_hook()(stream, work);
+    } else {
+      work();
+    }
   }
 };
 
 template <class Kernel>
-launcher<Kernel> make_launcher(long long grid, long long block, std::size_t smem, Kernel kernel) {
-  return launcher<Kernel>{static_cast<unsigned>(grid), static_cast<unsigned>(block), smem, kernel};
+launcher<Kernel> make_launcher(long long grid, long long block, std::size_t smem, const void* stream,
+                               Kernel kernel) {
+  return launcher<Kernel>{static_cast<unsigned>(grid), static_cast<unsigned>(block), smem, stream, kernel};
 }
 
 }  // namespace simt
@@ -321,10 +340,10 @@ launcher<Kernel> make_launcher(long long grid, long long block, std::size_t smem
 #define blockDim (::simt::this_block().block_dim)
 #define gridDim (::simt::this_block().grid_dim)
 #define COOPGRID_DYNAMIC_SMEM(name) unsigned char* name = ::simt::this_block().smem.data()
-// Launches run synchronously on the calling thread; the stream only orders
-// work, and all of it is done when the launch returns.
+// Launches run on the calling thread: at once, or when the host waits for
+// their stream (see simt::launch_hook).
 #define COOPGRID_LAUNCH(grid, block, smem, stream, ...) \
-  ((void)(stream), ::simt::make_launcher((grid), (block), (smem), __VA_ARGS__))
+  ::simt::make_launcher((grid), (block), (smem), static_cast<const void*>(stream), __VA_ARGS__)
 
 inline void __syncthreads() { simt::block_barrier(0); }
 inline int __syncthreads_count(int predicate) { return simt::block_barrier(predicate != 0 ? 1 : 0); }
