@@ -7,11 +7,14 @@
  *        builds with g++ and runs in tests on machines without a GPU. It
  *        shadows the real header for the coopgrid_emulated_tests target only.
  *
- * "Device" memory is host memory; copies, memsets and kernels (through the
- * SIMT emulator) complete before the call returns, so streams and events only
- * order what is already done. What the fake checks: every copy and memset
- * stays inside one allocation (device, pinned or registered); device memory
- * is bounded (cudaMalloc fails past the emulated capacity, as on a full GPU);
+ * "Device" memory is host memory. Copies, memsets and kernels (through the
+ * SIMT emulator) queue on their stream and run when the host waits for it
+ * (stream or event synchronisation, cudaFree, cudaHostUnregister), as
+ * asynchronous work on a GPU may; pageable copies keep CUDA's semantics
+ * (sources snapshotted at the call, copies into pageable memory complete
+ * before it returns). What the fake checks: every copy and memset stays
+ * inside one allocation (device, pinned or registered); device memory is
+ * bounded (cudaMalloc fails past the emulated capacity, as on a full GPU);
  * registering an overlapping host range fails; errors are sticky until
  * cudaGetLastError, as on a device.
  */
