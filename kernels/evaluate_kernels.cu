@@ -7,6 +7,7 @@
 namespace coopgrid::kernels {
 namespace {
 
+using detail::batch_rows_balanced_kernel;
 using detail::batch_rows_group_kernel;
 using detail::batch_scenarios;
 using detail::grid_scenarios;
@@ -45,6 +46,7 @@ const char* schedule_name(batch_schedule s) {
     case batch_schedule::lanes4_per_scenario: return "lanes4";
     case batch_schedule::lanes8_per_scenario: return "lanes8";
     case batch_schedule::warp_per_scenario: return "warp";
+    case batch_schedule::balanced: return "balanced";
   }
   return "?";
 }
@@ -70,6 +72,11 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
     case batch_schedule::lanes4_per_scenario: launch_group<T, 4>(b, first, count, d_rows, stream); break;
     case batch_schedule::lanes8_per_scenario: launch_group<T, 8>(b, first, count, d_rows, stream); break;
     case batch_schedule::warp_per_scenario: launch_group<T, 32>(b, first, count, d_rows, stream); break;
+    case batch_schedule::balanced:
+      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads,
+                      rows_threads / 32 * sizeof(detail::segment_scratch<T>), stream,
+                      batch_rows_balanced_kernel<T>)(b, first, count, d_rows);
+      break;
   }
   COOPGRID_CHECK_LAUNCH();
 }

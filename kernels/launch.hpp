@@ -19,14 +19,24 @@ namespace coopgrid::kernels {
 
 using stream_t = CUstream_st*;
 
-/// How an explicit batch is mapped onto threads: 1, 4, 8 or 32 lanes per scenario.
-enum class batch_schedule { thread_per_scenario, lanes4_per_scenario, lanes8_per_scenario, warp_per_scenario };
+/**
+ * How an explicit batch is mapped onto threads: 1, 4, 8 or 32 lanes per
+ * scenario, or `balanced`: a warp per 32 scenarios whose lanes share every
+ * list's fixed-length segments (no lane waits for the longest list).
+ */
+enum class batch_schedule {
+  thread_per_scenario,
+  lanes4_per_scenario,
+  lanes8_per_scenario,
+  warp_per_scenario,
+  balanced
+};
 
 inline constexpr batch_schedule all_batch_schedules[] = {
     batch_schedule::thread_per_scenario, batch_schedule::lanes4_per_scenario,
-    batch_schedule::lanes8_per_scenario, batch_schedule::warp_per_scenario};
+    batch_schedule::lanes8_per_scenario, batch_schedule::warp_per_scenario, batch_schedule::balanced};
 
-/// "thread", "lanes4", "lanes8", "warp" (benchmark tables, logs).
+/// "thread", "lanes4", "lanes8", "warp", "balanced" (benchmark tables, logs).
 const char* schedule_name(batch_schedule s);
 
 // Mean items per scenario (all four lists) from which 4, 8 and 32 lanes per

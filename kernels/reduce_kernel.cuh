@@ -15,14 +15,11 @@
 #include <cstddef>
 
 #include "batch_view.hpp"
+#include "device_launch.cuh"
 #include "grid_view.hpp"
 #include "launch.hpp"
 #include "warp_merge.cuh"
 
-/// The kernel's dynamically sized shared memory (an emulator supplies its own).
-#ifndef COOPGRID_DYNAMIC_SMEM
-#define COOPGRID_DYNAMIC_SMEM(name) extern __shared__ __align__(16) unsigned char name[]
-#endif
 
 namespace coopgrid::kernels::detail {
 

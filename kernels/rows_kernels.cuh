@@ -7,6 +7,7 @@
  *        tests/kernels/simt_emulator.hpp runs the same bodies on the CPU.
  */
 #include "batch_view.hpp"
+#include "device_launch.cuh"
 #include "grid_view.hpp"
 #include "metrics.hpp"
 #include "warp_merge.cuh"
@@ -88,6 +89,135 @@ __global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t 
     }
   }
 }
+
+// ---- Balanced: fixed-length segments of every list, spread over the warp ----
+
+/// Items a lane sums sequentially before its partial is merged: long enough to
+/// amortise the owner's merges (serial, one lane per scenario), short enough
+/// that each scenario's last, partial segment wastes little. Counted for W1's
+/// lists (countries 1-128, the others 1-32 or 1-16): ~70% of lanes busy,
+/// against ~52% for a thread per scenario.
+inline constexpr int countries_segment = 16;
+inline constexpr int consensus_segment = 8;
+
+/// Bytes between partials in shared memory: an odd number of 8-byte words, so
+/// the 32 lanes' accesses to one field fall in different banks.
+template <class Acc>
+inline constexpr std::size_t part_stride = ((sizeof(Acc) + 7) / 8 | 1) * 8;
+
+/// Per-warp shared scratch of the balanced kernel.
+template <class T>
+struct segment_scratch {
+  index_t off[33];  ///< item offsets of the warp's 32 scenarios (and the end)
+  int seg[33];      ///< scenario j's segments are [seg[j], seg[j + 1])
+  T log_q[32];      ///< consensus invariant of each scenario's current list
+  alignas(16) unsigned char parts[32 * part_stride<consensus_acc<T>>];  ///< one partial per lane
+};
+static_assert(part_stride<consensus_acc<double>> >= part_stride<countries_acc<double>>, "parts fit every list");
+
+/**
+ * @brief One list of the warp's n scenarios [s0, s0 + n): its items are cut
+ *        into segments of K (aligned to each scenario's first item), the
+ *        warp's lanes take 32 segments at a time whatever scenario they
+ *        belong to, and lane j merges scenario j's segment partials into
+ *        `owner` in segment order. The summation order depends only on K and
+ *        the items, so results do not depend on chunking or warp grouping.
+ */
+template <int K, class T, class Acc, class AddItem>
+__device__ inline void segmented_list(segment_scratch<T>* sc, const index_t* offsets, index_t s0, int n,
+                                      int lane, Acc& owner, AddItem add_item) {
+  if (lane < n) sc->off[lane] = offsets[s0 + lane];
+  if (lane == 0) sc->off[n] = offsets[s0 + n];
+  __syncwarp();
+  const int nseg = lane < n ? static_cast<int>((sc->off[lane + 1] - sc->off[lane] + K - 1) / K) : 0;
+  int incl = nseg;  // inclusive scan over the lanes
+  COOPGRID_UNROLL
+  for (int d = 1; d < 32; d <<= 1) {
+    const int t = __shfl_up_sync(full_mask, incl, d);
+    if (lane >= d) incl += t;
+  }
+  sc->seg[lane] = incl - nseg;
+  if (lane == 31) sc->seg[32] = incl;
+  const int total = __shfl_sync(full_mask, incl, 31);
+  __syncwarp();
+  auto part_at = [&](int slot) { return reinterpret_cast<Acc*>(sc->parts + slot * part_stride<Acc>); };
+  for (int r0 = 0; r0 < total; r0 += 32) {
+    const int g = r0 + lane;
+    Acc part;
+    if (g < total) {
+      // The scenario owning segment g: the last j with seg[j] <= g (it has a segment).
+      int lo = 0, hi = n - 1;
+      while (lo < hi) {
+        const int mid = (lo + hi + 1) / 2;
+        if (sc->seg[mid] <= g) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      const index_t start = sc->off[lo] + static_cast<index_t>(g - sc->seg[lo]) * K;
+      const index_t end = min(start + K, sc->off[lo + 1]);
+      for (index_t i = start; i < end; ++i) add_item(part, i, lo);
+    }
+    *part_at(lane) = part;
+    __syncwarp();
+    if (lane < n) {
+      const int a = max(sc->seg[lane], r0), e = min(sc->seg[lane + 1], r0 + 32);
+      for (int q = a; q < e; ++q) owner.merge(*part_at(q - r0));
+    }
+    __syncwarp();
+  }
+}
+
+/**
+ * @brief Lane-balanced rows: a warp takes 32 consecutive scenarios, and for
+ *        each list its lanes share the list's fixed-length segments evenly,
+ *        so a warp costs the mean of its scenarios' work, not the maximum
+ *        (the thread and lane-group schedules wait for the longest list).
+ *        Needs warps x sizeof(segment_scratch<T>) bytes of dynamic shared memory.
+ */
+template <class T>
+__global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index_t count,
+                                           metric_row<T>* __restrict__ d_rows) {
+  COOPGRID_DYNAMIC_SMEM(smem);
+  const int lane = threadIdx.x & 31;
+  segment_scratch<T>* sc = reinterpret_cast<segment_scratch<T>*>(smem) + threadIdx.x / 32;
+  const index_t warp = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
+  const index_t stride = static_cast<index_t>(gridDim.x) * (blockDim.x / 32) * 32;
+  for (index_t base = warp * 32; base < count; base += stride) {  // warp-uniform
+    const int n = static_cast<int>(min(static_cast<index_t>(32), count - base));
+    const index_t s0 = first + base;
+    const index_t s = s0 + lane;
+    const bool active = lane < n;
+    scenario_acc<T> acc;
+    segmented_list<countries_segment>(sc, b.country_offsets, s0, n, lane, acc.countries,
+                                      [&](countries_acc<T>& a, index_t i, int) {
+                                        a.add(b.datasets[i], b.country_share_prob[i]);
+                                      });
+    consensus_base<T> sb{}, eb{};
+    if (active) sb = standards_base_of(b, s);
+    sc->log_q[lane] = sb.log_q;
+    segmented_list<consensus_segment>(sc, b.standard_offsets, s0, n, lane, acc.standards,
+                                      [&](consensus_acc<T>& a, index_t i, int j) {
+                                        const consensus_base<T> base_j{sc->off[j + 1] - sc->off[j], sc->log_q[j]};
+                                        a.add(base_j, b.standard_difficulty[i]);
+                                      });
+    segmented_list<consensus_segment>(sc, b.resource_offsets, s0, n, lane, acc.resources,
+                                      [&](compensated_sum<T>& a, index_t i, int) {
+                                        a.add(b.resource_share_prob[i]);
+                                      });
+    if (active) eb = ethics_base_of(b, s);
+    sc->log_q[lane] = eb.log_q;
+    segmented_list<consensus_segment>(sc, b.ethics_offsets, s0, n, lane, acc.ethics,
+                                      [&](consensus_acc<T>& a, index_t i, int j) {
+                                        const consensus_base<T> base_j{sc->off[j + 1] - sc->off[j], sc->log_q[j]};
+                                        a.add(base_j, b.ethics_difficulty[i]);
+                                      });
+    if (active) d_rows[base + lane] = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
+  }
+}
+
+
 
 static __global__ void rebase_offsets_kernel(index_t* __restrict__ d_offsets, index_t n, index_t base) {
   const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;

@@ -71,9 +71,9 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
       const auto cols = convert_columns<T>(b.columns);
       const auto view = cols.view();
       const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
-      auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical) {
+      auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical, std::size_t smem = 0) {
         auto rows = poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
-        simt::launch(2, 64, 0, kernel, arg, first, count, rows.data());
+        simt::launch(2, 64, smem, kernel, arg, first, count, rows.data());
         for (index_t i = 0; i < count; ++i) {
           const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
           const auto seq = evaluate_scenario(view, first + i);
@@ -93,6 +93,7 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
       check("lanes4", kd::batch_rows_group_kernel<T, 4>, view, false);
       check("lanes8", kd::batch_rows_group_kernel<T, 8>, view, false);
       check("warp", kd::batch_rows_group_kernel<T, 32>, view, false);
+      check("balanced", kd::batch_rows_balanced_kernel<T>, view, false, 2 * sizeof(kd::segment_scratch<T>));
     }
   }
 }

@@ -354,6 +354,15 @@ T __shfl_down_sync(unsigned /*mask: every caller passes the full warp*/, T v, in
 }
 
 template <class T>
+T __shfl_up_sync(unsigned /*mask*/, T v, int delta, int width = 32) {
+  return simt::exchange(v, [&](int lane) { return (lane % width) >= delta ? lane - delta : lane; });
+}
+
+inline void __syncwarp(unsigned /*mask: the full warp*/ = 0xffffffffu) {
+  simt::warp_barrier(simt::this_block().warps[static_cast<std::size_t>(simt::linear_tid() / 32)]);
+}
+
+template <class T>
 T __shfl_sync(unsigned /*mask*/, T v, int src_lane, int width = 32) {
   return simt::exchange(v, [&](int lane) { return (lane / width) * width + (src_lane % width); });
 }
