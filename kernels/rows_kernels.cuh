@@ -195,24 +195,26 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
                                         a.add(b.datasets[i], b.country_share_prob[i]);
                                       });
     consensus_base<T> sb{}, eb{};
-    if (active) sb = standards_base_of(b, s);
-    sc->log_q[lane] = sb.log_q;
-    segmented_list<consensus_segment>(sc, b.standard_offsets, s0, n, lane, acc.standards,
-                                      [&](consensus_acc<T>& a, index_t i, int j) {
-                                        const consensus_base<T> base_j{sc->off[j + 1] - sc->off[j], sc->log_q[j]};
-                                        a.add(base_j, b.standard_difficulty[i]);
-                                      });
+    if (active) {
+      sb = standards_base_of(b, s);
+      eb = ethics_base_of(b, s);
+    }
+    // Standards and ethics: each segment's item needs its own scenario's invariant.
+    auto consensus_list = [&](consensus_base<T> own, const index_t* offsets, const T* difficulty,
+                              consensus_acc<T>& into) {
+      sc->log_q[lane] = own.log_q;
+      segmented_list<consensus_segment>(sc, offsets, s0, n, lane, into,
+                                        [&](consensus_acc<T>& a, index_t i, int j) {
+                                          a.add(consensus_base<T>{sc->off[j + 1] - sc->off[j], sc->log_q[j]},
+                                                difficulty[i]);
+                                        });
+    };
+    consensus_list(sb, b.standard_offsets, b.standard_difficulty, acc.standards);
     segmented_list<consensus_segment>(sc, b.resource_offsets, s0, n, lane, acc.resources,
                                       [&](compensated_sum<T>& a, index_t i, int) {
                                         a.add(b.resource_share_prob[i]);
                                       });
-    if (active) eb = ethics_base_of(b, s);
-    sc->log_q[lane] = eb.log_q;
-    segmented_list<consensus_segment>(sc, b.ethics_offsets, s0, n, lane, acc.ethics,
-                                      [&](consensus_acc<T>& a, index_t i, int j) {
-                                        const consensus_base<T> base_j{sc->off[j + 1] - sc->off[j], sc->log_q[j]};
-                                        a.add(base_j, b.ethics_difficulty[i]);
-                                      });
+    consensus_list(eb, b.ethics_offsets, b.ethics_difficulty, acc.ethics);
     if (active) d_rows[base + lane] = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
   }
 }
