@@ -255,6 +255,24 @@ difficulty = { linspace = [0, 4, 21] }
   one_b->evaluate(0, 3000, ra.data());
   two_b->evaluate(0, 3000, rb.data());
   EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
+  // Streamed on both devices, f64: the two backends page-lock the same source
+  // columns (registrations are shared and counted), and unlock them at the end.
+  {
+    backend_options streamed = two;
+    streamed.chunk = 500;
+    auto two_s = make_backend<double>(backend_kind::cuda, batch, streamed);
+    auto one_s = make_backend<double>(backend_kind::cuda, batch, {});
+    std::vector<metric_row<double>> rs(3000), r1(3000);
+    two_s->evaluate(0, 3000, rs.data());
+    one_s->evaluate(0, 3000, r1.data());
+    EXPECT_EQ(0, std::memcmp(rs.data(), r1.data(), rs.size() * sizeof(rs[0])));
+#if defined(COOPGRID_EMULATED_DEVICE)
+    EXPECT_GT(coopgrid_emulated::registered_bytes(), 0u);
+#endif
+  }
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_EQ(coopgrid_emulated::registered_bytes(), 0u) << "page-locked memory left behind";
+#endif
 }
 
 TEST(CudaDevices, NoDeviceIsARuntimeError) {
