@@ -2,11 +2,13 @@
 // Helpers shared by the tests: building batches in code, temporary folders, files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,6 +37,14 @@ inline source grid_source(const std::string& toml) {
   s.path = "grid.toml";
   s.parameter_grid = parse_grid(toml, "grid.toml");
   return s;
+}
+
+/// n rows of NaN: a row a backend or kernel fails to write stays NaN and fails any check.
+template <class T>
+std::vector<metric_row<T>> poisoned_rows(std::size_t n) {
+  std::vector<metric_row<T>> rows(n);
+  for (auto& r : rows) std::fill(std::begin(r.v), std::end(r.v), std::numeric_limits<T>::quiet_NaN());
+  return rows;
 }
 
 /// One scenario as item lists (what a row of each CSV file holds).

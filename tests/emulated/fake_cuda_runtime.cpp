@@ -359,13 +359,12 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpy
 
 cudaError_t cudaMemsetAsync(void* ptr, int value, std::size_t bytes, cudaStream_t stream) {
   if (bytes == 0) return cudaSuccess;
+  bool ok;
   {
     std::lock_guard<std::mutex> lock(rt().m);
-    if (!side_ok(ptr, bytes, true)) {
-      rt().last = cudaErrorInvalidDevicePointer;
-      return cudaErrorInvalidDevicePointer;
-    }
+    ok = side_ok(ptr, bytes, true);
   }
+  if (!ok) return fail(cudaErrorInvalidDevicePointer);
   enqueue(stream, [ptr, value, bytes] { std::memset(ptr, value, bytes); });
   return cudaSuccess;
 }

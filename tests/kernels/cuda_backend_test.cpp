@@ -26,9 +26,14 @@ namespace {
   if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
 
 // coopgrid_emulated_tests runs this file on an emulated device (a fiber per
-// CUDA thread, ~0.4 us per barrier or shuffle): the largest sizes shrink there.
+// CUDA thread): the largest sizes shrink there.
 #if defined(COOPGRID_EMULATED_DEVICE)
 constexpr bool emulated = true;
+/// The number of emulated devices for one test (the fake runtime reads it on every call).
+struct emulated_devices {
+  explicit emulated_devices(const char* n) { setenv("COOPGRID_EMULATED_DEVICES", n, 1); }
+  ~emulated_devices() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
+};
 #else
 constexpr bool emulated = false;
 #endif
@@ -43,9 +48,7 @@ source batch_source(std::vector<test::scenario_spec> specs) {
 template <class T>
 void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {
   const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
-  std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
-  // Poison: a row the kernel fails to write shows up as NaN.
-  for (auto& r : rows) std::fill(std::begin(r.v), std::end(r.v), std::numeric_limits<T>::quiet_NaN());
+  auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
   be.evaluate(first, count, rows.data());
   std::optional<batch_columns<T>> cols;
   if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
@@ -217,10 +220,7 @@ TEST(CudaDevices, InfoListsEveryDevice) {
 // GPUs; the emulated build always has two.
 TEST(CudaDevices, SeveralDevicesGiveOneDevicesResults) {
 #if defined(COOPGRID_EMULATED_DEVICE)
-  setenv("COOPGRID_EMULATED_DEVICES", "2", 1);
-  struct restore {
-    ~restore() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
-  } restore_device_count;
+  const emulated_devices two_devices("2");
 #endif
   if (cuda_device_count() < 2) GTEST_SKIP() << "fewer than two CUDA devices";
   auto grid = test::grid_source(R"(
@@ -277,10 +277,7 @@ difficulty = { linspace = [0, 4, 21] }
 
 TEST(CudaDevices, NoDeviceIsARuntimeError) {
 #if defined(COOPGRID_EMULATED_DEVICE)
-  setenv("COOPGRID_EMULATED_DEVICES", "0", 1);  // a machine without a GPU
-  struct restore {
-    ~restore() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
-  } restore_device_count;
+  const emulated_devices none("0");  // a machine without a GPU
 #endif
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
   const auto src = batch_source(test::random_specs(3, 1));

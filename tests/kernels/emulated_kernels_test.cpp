@@ -23,13 +23,6 @@ constexpr precision precision_of() {
 }
 
 template <class T>
-std::vector<metric_row<T>> poisoned_rows(std::size_t n) {
-  std::vector<metric_row<T>> rows(n);
-  for (auto& r : rows) std::fill(std::begin(r.v), std::end(r.v), std::numeric_limits<T>::quiet_NaN());
-  return rows;
-}
-
-template <class T>
 class EmulatedKernels : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(EmulatedKernels, Precisions);
@@ -72,7 +65,7 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
       const auto view = cols.view();
       const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
       auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical, std::size_t smem = 0) {
-        auto rows = poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
+        auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
         simt::launch(2, 64, smem, kernel, arg, first, count, rows.data());
         for (index_t i = 0; i < count; ++i) {
           const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
@@ -115,7 +108,7 @@ countries_per_activity = { range = [0, 2] }
   const grid_tables<T> tables(*src.parameter_grid);
   const auto g = tables.view();
   const index_t first = 17, count = g.num_scenarios - 40;
-  auto rows = poisoned_rows<T>(static_cast<std::size_t>(count));
+  auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
   simt::launch(3, 64, 0, kd::thread_rows_kernel<T, kd::grid_scenarios<T>>, kd::grid_scenarios<T>{g}, first, count,
                rows.data());
   for (index_t i = 0; i < count; ++i) {

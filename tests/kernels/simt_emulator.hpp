@@ -126,6 +126,7 @@ struct fiber {
   std::size_t stack_size = 0;
   void* fake_stack = nullptr;  ///< ASan's bookkeeping while switched out
   index3 thread_idx;
+  int shuffle_parity = 0;  ///< which of the warp's two exchange buffers its next shuffle uses
   bool done = false;
 };
 
@@ -140,7 +141,6 @@ struct block_state {
   std::vector<unsigned char> smem;
   std::vector<fiber> fibers;
   std::vector<warp_state> warps;
-  std::vector<int> fiber_parity;  ///< each fiber's next shuffle buffer
   int arrived = 0;
   unsigned long generation = 0;
   int count_acc = 0, count_result = 0;
@@ -208,7 +208,7 @@ T exchange(T v, SrcOf src_of) {
   const int lane = tid % 32;
   // Two buffers used alternately: the barrier of the next shuffle proves every
   // lane has read this one before the buffer is written again.
-  int& parity = b.fiber_parity[static_cast<std::size_t>(tid)];
+  int& parity = this_fiber().shuffle_parity;
   std::memcpy(&w.slot[parity][lane], &v, sizeof(T));
   warp_barrier(w);
   T out;
@@ -255,7 +255,6 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
     b.smem.assign(smem_bytes + 16, 0xcd);  // poisoned: the kernel must initialise what it reads
     b.fibers.resize(block);
     b.warps.resize(block / 32);
-    b.fiber_parity.assign(block, 0);
     b.body = [&] { kernel(args...); };
     for (unsigned t = 0; t < block; ++t) {
       fiber& f = b.fibers[t];
