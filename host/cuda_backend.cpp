@@ -61,7 +61,8 @@ template <class T>
 struct device_grid {
   std::array<device_buffer<index_t>, num_grid_fields> ints;
   std::array<device_buffer<T>, num_grid_fields> reals;
-  device_buffer<T> standards_log_q, ethics_log_q, activities_log10;
+  device_buffer<double> standards_log_q, ethics_log_q;
+  device_buffer<T> activities_log10;
   grid_view<T> view;
 
   device_grid(const grid_tables<T>& t, cudaStream_t s) {

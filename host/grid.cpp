@@ -374,8 +374,8 @@ grid_tables<T>::grid_tables(const grid& g) : num_scenarios(g.num_scenarios) {
     ints[f] = g.ints[f];
     reals[f].assign(g.reals[f].begin(), g.reals[f].end());
   }
-  for (index_t m : ints[standards_count]) standards_log_q.push_back(consensus_log_q<T>(m));
-  for (index_t l : ints[ethics_count]) ethics_log_q.push_back(consensus_log_q<T>(l));
+  for (index_t m : ints[standards_count]) standards_log_q.push_back(consensus_log_q(m));
+  for (index_t l : ints[ethics_count]) ethics_log_q.push_back(consensus_log_q(l));
   for (T a : reals[exchange_activities]) activities_log10.push_back(coopgrid::log10_activities(a));
 }
 

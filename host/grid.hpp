@@ -39,7 +39,8 @@ template <class T>
 struct grid_tables {
   std::array<std::vector<index_t>, num_grid_fields> ints;
   std::array<std::vector<T>, num_grid_fields> reals;
-  std::vector<T> standards_log_q, ethics_log_q, activities_log10;
+  std::vector<double> standards_log_q, ethics_log_q;
+  std::vector<T> activities_log10;
   index_t num_scenarios = 0;
 
   explicit grid_tables(const grid& g);

@@ -272,6 +272,8 @@ compare_report compare_as(const source& src, const compare_options& opt) {
         if (!ok) ++a.failures;
         track_max(a.max_abs, abs_err);
         track_max(a.max_rel, rel_err);
+        track_max(a.tol_used, ok ? abs_err / (r.tol.atol + r.tol.rtol * std::fabs(ref))
+                                 : std::numeric_limits<double>::infinity());
         if (a.worst < 0 || excess > worst_excess[m]) {
           worst_excess[m] = excess;
           a.worst = first + i;
@@ -386,8 +388,8 @@ std::string format_compare(const source& src, const compare_options& opt, const 
       "tolerance: |x - ref| <= {} + {} * |ref|\n\n",
       r.backend, opt.prec == precision::f32 ? "f32" : "f64", r.compared, r.total, src.path,
       r.tol.atol, r.tol.rtol);
-  out += fmt::format("{:<24}{:>14}{:>14}{:>10}  {}\n", "metric", "max_abs_err", "max_rel_err",
-                     "failures", "worst scenario");
+  out += fmt::format("{:<24}{:>14}{:>14}{:>10}{:>10}  {}\n", "metric", "max_abs_err", "max_rel_err",
+                     "tol_used", "failures", "worst scenario");
   for (int m = 0; m < num_metrics; ++m) {
     const auto& a = r.metrics[m];
     std::string worst = "-";
@@ -395,8 +397,8 @@ std::string format_compare(const source& src, const compare_options& opt, const 
       worst = src.is_grid() ? fmt::format("#{}", a.worst)
                             : src.explicit_batch->ids[static_cast<std::size_t>(a.worst)];
     }
-    out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10}  {}\n", metric_names[m], a.max_abs,
-                       a.max_rel, a.failures, worst);
+    out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10.3f}{:>10}  {}\n", metric_names[m], a.max_abs,
+                       a.max_rel, a.tol_used, a.failures, worst);
   }
   int bad = 0;
   for (const auto& a : r.metrics) bad += a.failures > 0;

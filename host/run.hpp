@@ -67,6 +67,7 @@ tolerance tolerance_for(precision p);
 
 struct metric_agreement {
   double max_abs = 0, max_rel = 0;
+  double tol_used = 0;    ///< largest |x - ref| / (atol + rtol |ref|): under 1 agrees (inf: a NaN or infinity mismatch)
   index_t worst = -1;     ///< scenario with the largest excess over the tolerance
   index_t failures = 0;
 };

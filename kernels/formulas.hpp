@@ -14,20 +14,36 @@
 #include "config.hpp"
 #include "metrics.hpp"
 
+// COOPGRID_DEVICE_ULPS(expr, ulps, floor): the libm result `expr` itself,
+// except in the device-math test build (tests/device_math/), where it is moved
+// by up to `ulps`, the CUDA math library's documented maximum error for the
+// function (CUDA C++ Programming Guide, "Mathematical Functions"), and kept
+// at or above `floor`, the function's least value. That build checks that
+// the tolerances hold for any device library within those bounds.
+#if defined(COOPGRID_DEVICE_MATH_MODEL) && !defined(__CUDACC__)
+namespace coopgrid::detail {
+float device_math_model(float r, int ulps, float floor);
+double device_math_model(double r, int ulps, double floor);
+}  // namespace coopgrid::detail
+#define COOPGRID_DEVICE_ULPS(expr, ulps, floor) ::coopgrid::detail::device_math_model(expr, ulps, floor)
+#else
+#define COOPGRID_DEVICE_ULPS(expr, ulps, floor) (expr)
+#endif
+
 namespace coopgrid {
 namespace detail {
 // Explicit overloads: the same spelling resolves to the float or double
 // function on the host (libm) and on the device (CUDA math library).
-COOPGRID_HOST_DEVICE inline float cg_expm1(float x) { return ::expm1f(x); }
-COOPGRID_HOST_DEVICE inline double cg_expm1(double x) { return ::expm1(x); }
-COOPGRID_HOST_DEVICE inline float cg_log1p(float x) { return ::log1pf(x); }
-COOPGRID_HOST_DEVICE inline double cg_log1p(double x) { return ::log1p(x); }
-COOPGRID_HOST_DEVICE inline float cg_log(float x) { return ::logf(x); }
-COOPGRID_HOST_DEVICE inline double cg_log(double x) { return ::log(x); }
-COOPGRID_HOST_DEVICE inline float cg_exp(float x) { return ::expf(x); }
-COOPGRID_HOST_DEVICE inline double cg_exp(double x) { return ::exp(x); }
-COOPGRID_HOST_DEVICE inline float cg_log10(float x) { return ::log10f(x); }
-COOPGRID_HOST_DEVICE inline double cg_log10(double x) { return ::log10(x); }
+COOPGRID_HOST_DEVICE inline float cg_expm1(float x) { return COOPGRID_DEVICE_ULPS(::expm1f(x), 1, -1.0f); }
+COOPGRID_HOST_DEVICE inline double cg_expm1(double x) { return COOPGRID_DEVICE_ULPS(::expm1(x), 1, -1.0); }
+COOPGRID_HOST_DEVICE inline float cg_log1p(float x) { return COOPGRID_DEVICE_ULPS(::log1pf(x), 1, -HUGE_VALF); }
+COOPGRID_HOST_DEVICE inline double cg_log1p(double x) { return COOPGRID_DEVICE_ULPS(::log1p(x), 1, -HUGE_VAL); }
+COOPGRID_HOST_DEVICE inline float cg_log(float x) { return COOPGRID_DEVICE_ULPS(::logf(x), 1, -HUGE_VALF); }
+COOPGRID_HOST_DEVICE inline double cg_log(double x) { return COOPGRID_DEVICE_ULPS(::log(x), 1, -HUGE_VAL); }
+COOPGRID_HOST_DEVICE inline float cg_exp(float x) { return COOPGRID_DEVICE_ULPS(::expf(x), 2, 0.0f); }
+COOPGRID_HOST_DEVICE inline double cg_exp(double x) { return COOPGRID_DEVICE_ULPS(::exp(x), 1, 0.0); }
+COOPGRID_HOST_DEVICE inline float cg_log10(float x) { return COOPGRID_DEVICE_ULPS(::log10f(x), 2, -HUGE_VALF); }
+COOPGRID_HOST_DEVICE inline double cg_log10(double x) { return COOPGRID_DEVICE_ULPS(::log10(x), 1, -HUGE_VAL); }
 COOPGRID_HOST_DEVICE inline float cg_fabs(float x) { return ::fabsf(x); }
 COOPGRID_HOST_DEVICE inline double cg_fabs(double x) { return ::fabs(x); }
 /// True for finite x; written without isfinite so it means the same under nvcc and g++.
@@ -63,26 +79,83 @@ struct compensated_sum {
 };
 
 /**
+ * @brief The sum of a float item list: a double accumulator (MODEL.md's
+ *        "wider accumulator"), rounded to float once at the end.
+ *
+ * Why not Neumaier in float: its compensation is itself a float sum, and
+ * where every rounding has the same sign (many equal items) it drifts: 10^6
+ * equal items came out 3.5e-5 off. A double add of floats errs by 2^-53, so
+ * lists up to ~10^8 items stay within float's own rounding, for one
+ * conversion and one add per item.
+ */
+struct wide_float_sum {
+  double sum = 0.0;
+
+  COOPGRID_HOST_DEVICE void add(float x) { sum += static_cast<double>(x); }
+  COOPGRID_HOST_DEVICE void merge(const wide_float_sum& o) { sum += o.sum; }
+  COOPGRID_HOST_DEVICE float value() const { return static_cast<float>(sum); }
+};
+
+/// The accumulator of an item list in precision T: Neumaier in double, wide in float.
+template <class T>
+struct item_sum_of {
+  using type = compensated_sum<T>;
+};
+template <>
+struct item_sum_of<float> {
+  using type = wide_float_sum;
+};
+template <class T>
+using item_sum = typename item_sum_of<T>::type;
+
+/**
  * @brief Per-block invariant of the consensus formula 1 - (1 - 1/M)^x.
  *
  * For M >= 2 it holds log1p(-1/M); M = 0 and M = 1 are the edge cases of
  * MODEL.md section 2 and never touch the logarithm (log1p(-1) = -inf would
- * turn 0 * -inf into NaN).
+ * turn 0 * -inf into NaN). Held in double in both precisions: in f32 the
+ * exponent x * log_q is formed in double and split into two floats (see
+ * consensus_exponent), so log_q's own rounding is not multiplied by |x log_q|.
  */
 template <class T>
 struct consensus_base {
   index_t count;
-  T log_q;
+  double log_q;
 };
 
-template <class T>
-COOPGRID_HOST_DEVICE inline T consensus_log_q(index_t count) {
-  return count >= 2 ? detail::cg_log1p(-T(1) / T(count)) : T(0);
+COOPGRID_HOST_DEVICE inline double consensus_log_q(index_t count) {
+  return count >= 2 ? detail::cg_log1p(-1.0 / static_cast<double>(count)) : 0.0;
 }
 
 template <class T>
 COOPGRID_HOST_DEVICE inline consensus_base<T> make_consensus_base(index_t count) {
-  return consensus_base<T>{count, consensus_log_q<T>(count)};
+  return consensus_base<T>{count, consensus_log_q(count)};
+}
+
+/// y = hi + lo, with lo below half an ulp of hi (lo = 0 in double).
+template <class T>
+struct split_exponent {
+  T hi, lo;
+};
+
+/**
+ * @brief The exponent y = x log(1 - 1/M) of (1 - 1/M)^x, for M >= 2.
+ *
+ * Why split: exp(y) has relative error |y| times y's; in float a long list of
+ * items near certainty has |y| ~ 10 and a product over them ~ 87 more (f32,
+ * M = 30000: 2e-5 off with correctly rounded libraries). A float times a
+ * double is exact to 2^-48 in double, so hi + lo carries y nearly exactly for
+ * the price of one double multiply and two conversions.
+ */
+template <class T>
+COOPGRID_HOST_DEVICE inline split_exponent<T> consensus_exponent(consensus_base<T> b, T x) {
+  const double y = static_cast<double>(x) * b.log_q;
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return {static_cast<T>(y), T(0)};
+  } else {
+    const T hi = static_cast<T>(y);
+    return {hi, static_cast<T>(y - static_cast<double>(hi))};
+  }
 }
 
 /// 1 - (1 - 1/M)^x with MODEL.md's edge cases: M = 0 gives 0; M = 1 gives 0^x (1 if x > 0).
@@ -90,13 +163,42 @@ template <class T>
 COOPGRID_HOST_DEVICE inline T agreement_prob(consensus_base<T> b, T x) {
   if (b.count <= 0) return T(0);
   if (b.count == 1) return x > T(0) ? T(1) : T(0);
-  return -detail::cg_expm1(x * b.log_q);
+  return -detail::cg_expm1(consensus_exponent(b, x).hi);
+}
+
+/// One item's P = 1 - (1 - 1/M)^x and, where P > 0, log P.
+template <class T>
+struct agreement_terms {
+  T p, log_p;
+};
+
+/**
+ * @brief P = 1 - (1 - 1/M)^x and log P, each to a few ulp, also where P is
+ *        close to 1.
+ *
+ * Why not log(P): near 1, P's rounding error (half an ulp of 1) is a large
+ * part of log P ~ -(1 - P), and a product over M such items multiplies it by
+ * M (f32, M = 20000, P_all = 0.135: 3e-4 off). With e = (1 - 1/M)^x < 1/2,
+ * P = 1 - e and log P = log1p(-e) keep e's digits; otherwise P <= 1/2 and
+ * log(P) is well conditioned. Two transcendental calls either way. log_p is meaningless where p == 0 (x == 0): callers test p first.
+ */
+template <class T>
+COOPGRID_HOST_DEVICE inline agreement_terms<T> agreement_with_log(consensus_base<T> b, T x) {
+  if (b.count <= 1) return {agreement_prob(b, x), T(0)};  // P is 0 or 1 exactly
+  const split_exponent<T> y = consensus_exponent(b, x);
+  if (y.hi < T(-0.6931471805599453)) {  // e < 1/2
+    T e = detail::cg_exp(y.hi);
+    e += e * y.lo;  // exp(hi + lo) = exp(hi) (1 + lo), to well below an ulp
+    return {T(1) - e, detail::cg_log1p(-e)};
+  }
+  const T p = -detail::cg_expm1(y.hi);
+  return {p, detail::cg_log(p)};
 }
 
 /// Countries block: D, S and V of MODEL.md section 2.
 template <class T>
 struct countries_acc {
-  compensated_sum<T> total, shared, variance;
+  item_sum<T> total, shared, variance;
 
   COOPGRID_HOST_DEVICE void add(T datasets, T share_prob) {
     total.add(datasets);
@@ -117,16 +219,16 @@ struct countries_acc {
  */
 template <class T>
 struct consensus_acc {
-  compensated_sum<T> difficulty, log_p_all, expected;
+  item_sum<T> difficulty, log_p_all, expected;
   index_t constrained = 0;
   bool any_zero = false;  ///< some P_m == 0, so the product is exactly 0
 
   COOPGRID_HOST_DEVICE void add(consensus_base<T> b, T x) {
     difficulty.add(x);
-    const T pm = agreement_prob(b, x);
-    expected.add(pm);
-    if (pm > T(0)) {
-      log_p_all.add(detail::cg_log(pm));
+    const agreement_terms<T> pm = agreement_with_log(b, x);
+    expected.add(pm.p);
+    if (pm.p > T(0)) {
+      log_p_all.add(pm.log_p);
     } else {
       any_zero = true;
     }
@@ -168,15 +270,15 @@ template <class T>
 COOPGRID_HOST_DEVICE inline consensus_result<T> uniform_consensus(consensus_base<T> b, T x) {
   consensus_result<T> r;
   const T n = T(b.count);
-  const T pm = agreement_prob(b, x);
+  const agreement_terms<T> pm = agreement_with_log(b, x);
   r.difficulty = n * x;
   r.p_any = agreement_prob(b, r.difficulty);
   if (b.count == 0) {
     r.p_all = T(1);
   } else {
-    r.p_all = pm > T(0) ? detail::cg_exp(n * detail::cg_log(pm)) : T(0);
+    r.p_all = pm.p > T(0) ? detail::cg_exp(n * pm.log_p) : T(0);
   }
-  r.expected = n * pm;
+  r.expected = n * pm.p;
   r.constrained = x <= T(1) ? n : T(0);
   return r;
 }
@@ -234,7 +336,7 @@ template <class T>
 struct scenario_acc {
   countries_acc<T> countries;
   consensus_acc<T> standards;
-  compensated_sum<T> resources;
+  item_sum<T> resources;
   consensus_acc<T> ethics;
 
   COOPGRID_HOST_DEVICE void merge(const scenario_acc& o) {

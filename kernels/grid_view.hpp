@@ -49,8 +49,8 @@ struct grid_view {
   index_t size[num_grid_fields] = {};
   const index_t* ints[num_grid_fields] = {};
   const T* reals[num_grid_fields] = {};
-  const T* standards_log_q = nullptr;   ///< per standards.count point
-  const T* ethics_log_q = nullptr;      ///< per ethics.count point
+  const double* standards_log_q = nullptr;  ///< per standards.count point (double: see consensus_base)
+  const double* ethics_log_q = nullptr;     ///< per ethics.count point
   const T* activities_log10 = nullptr;  ///< per exchange.activities point
 };
 

@@ -110,7 +110,7 @@ template <class T>
 struct segment_scratch {
   index_t off[33];  ///< item offsets of the warp's 32 scenarios (and the end)
   int seg[33];      ///< scenario j's segments are [seg[j], seg[j + 1])
-  T log_q[32];      ///< consensus invariant of each scenario's current list
+  double log_q[32];  ///< consensus invariant of each scenario's current list
   alignas(16) unsigned char parts[32 * part_stride<consensus_acc<T>>];  ///< one partial per lane
 };
 static_assert(part_stride<consensus_acc<double>> >= part_stride<countries_acc<double>>, "parts fit every list");
@@ -211,7 +211,7 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
     };
     consensus_list(sb, b.standard_offsets, b.standard_difficulty, acc.standards);
     segmented_list<consensus_segment>(sc, b.resource_offsets, s0, n, lane, acc.resources,
-                                      [&](compensated_sum<T>& a, index_t i, int) {
+                                      [&](item_sum<T>& a, index_t i, int) {
                                         a.add(b.resource_share_prob[i]);
                                       });
     consensus_list(eb, b.ethics_offsets, b.ethics_difficulty, acc.ethics);

@@ -21,6 +21,12 @@ __device__ inline compensated_sum<T> shfl_down(const compensated_sum<T>& s, int 
   return o;
 }
 
+__device__ inline wide_float_sum shfl_down(const wide_float_sum& s, int delta, int width) {
+  wide_float_sum o;
+  o.sum = __shfl_down_sync(full_mask, s.sum, delta, width);
+  return o;
+}
+
 template <class T>
 __device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delta, int width) {
   consensus_acc<T> o;

@@ -124,6 +124,34 @@ inline std::vector<scenario_spec> random_specs(std::size_t n, unsigned seed, std
   return out;
 }
 
+/**
+ * @brief Long standards and ethics lists whose items are all close to
+ *        certain (P_m = 1 - e, e from 3e-5 to 0.3), with products P_all from
+ *        1e-30 to 0.5: the regime where log(P_m) loses digits. Every fourth
+ *        list repeats one difficulty (its rounding errors never cancel).
+ */
+inline std::vector<scenario_spec> near_certain_specs(std::size_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  auto list = [&](std::vector<double>& out, std::initializer_list<std::size_t> sizes, std::size_t k) {
+    const std::size_t m = *(sizes.begin() + static_cast<std::ptrdiff_t>(k % sizes.size()));
+    const double log_p_all = -std::pow(10.0, -0.3 + 1.8 * u(rng)) * std::log(10.0);  // P_all 1e-30..0.5
+    const double e = -std::expm1(log_p_all / static_cast<double>(m));
+    const double x = std::log(e) / std::log1p(-1.0 / static_cast<double>(m));
+    const bool repeated = k % 4 == 0;
+    for (std::size_t i = 0; i < m; ++i) out.push_back(repeated ? x : x * (0.99 + 0.02 * u(rng)));
+  };
+  std::vector<scenario_spec> out(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    auto& s = out[k];
+    s.id = "c" + std::to_string(k);
+    s.countries.emplace_back(1.0, 0.5);
+    list(s.standards, {20000, 100, 5000, 1000}, k);
+    list(s.ethics, {2, 300, 3000}, k);
+  }
+  return out;
+}
+
 /// A fresh, empty temporary folder removed at destruction.
 class temp_dir {
  public:

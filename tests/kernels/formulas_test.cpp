@@ -206,5 +206,24 @@ TEST(CompensatedSum, MergeIsExactForSplitsAndInfinityStays) {
   EXPECT_TRUE(std::isinf(big.value()));
 }
 
+// Float lists sum in double: a float Neumaier sum of 10^6 equal items drifts
+// (its compensation is a float sum whose roundings all have one sign).
+TEST(ItemSum, MillionEqualFloatsStayWithinFloatRounding) {
+  item_sum<float> whole, a, b;
+  const float x = 7279160.5f;
+  for (int i = 0; i < 1000000; ++i) {
+    whole.add(x);
+    (i < 300000 ? a : b).add(x);
+  }
+  a.merge(b);
+  const double exact = static_cast<double>(x) * 1e6;
+  EXPECT_LE(std::fabs(whole.value() - exact), 0.5 * std::fabs(std::nextafter(whole.value(), INFINITY) - whole.value()));
+  EXPECT_EQ(a.value(), whole.value());
+  item_sum<float> big;
+  big.add(3e38f);
+  big.add(3e38f);
+  EXPECT_TRUE(std::isinf(big.value()));
+}
+
 }  // namespace
 }  // namespace coopgrid
