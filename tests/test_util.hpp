@@ -39,6 +39,27 @@ inline source grid_source(const std::string& toml) {
   return s;
 }
 
+/// A grid over every edge of every block: empty and single-item blocks, long
+/// standards lists (M up to 5000) with difficulties from 1e-3 to 1e5.
+inline const char* const random_grid_toml = R"(
+[countries]
+count = { range = [0, 40, 7] }
+datasets = { logspace = [-3, 6, 4] }
+share_prob = { linspace = [0, 1, 5] }
+[standards]
+count = { values = [0, 1, 2, 3, 50, 1000, 5000] }
+difficulty = { logspace = [-3, 5, 9] }
+[exchange]
+activities = { values = [0, 1, 10, 17.5] }
+countries_per_activity = { values = [0, 1, 5, 300] }
+[resources]
+count = { range = [0, 3] }
+share_prob = 0.25
+[ethics]
+count = { range = [0, 4] }
+difficulty = { values = [0, 0.2, 1, 7] }
+)";
+
 /// n rows of NaN: a row a backend or kernel fails to write stays NaN and fails any check.
 template <class T>
 std::vector<metric_row<T>> poisoned_rows(std::size_t n) {
@@ -77,6 +98,14 @@ inline batch make_batch(const std::vector<scenario_spec>& specs) {
     c.ethics_offsets.push_back(static_cast<index_t>(c.ethics_difficulty.size()));
   }
   return b;
+}
+
+/// A source holding the explicit batch of `specs`.
+inline source batch_source(const std::vector<scenario_spec>& specs) {
+  source s;
+  s.path = "<test>";
+  s.explicit_batch = make_batch(specs);
+  return s;
 }
 
 /**

@@ -45,13 +45,6 @@ struct model_guard {
   ~model_guard() { test::set_device_math(test::device_math::exact); }
 };
 
-source batch_source(std::vector<test::scenario_spec> specs) {
-  source s;
-  s.path = "<device-math>";
-  s.explicit_batch = test::make_batch(specs);
-  return s;
-}
-
 compare_report compare_with(const source& src, backend_kind backend, precision prec) {
   compare_options opt;
   opt.backend = backend;
@@ -96,32 +89,15 @@ TEST_P(DeviceMath, EverythingInDataAgrees) {
 TEST_P(DeviceMath, RandomBatchesAndGridsAgree) {
   const auto [mode, prec] = GetParam();
   const model_guard guard(mode);
-  expect_agrees(batch_source(test::random_specs(3000, 41)), "random batch", mode, prec);
-  expect_agrees(test::grid_source(R"(
-[countries]
-count = { range = [0, 40, 7] }
-datasets = { logspace = [-3, 6, 4] }
-share_prob = { linspace = [0, 1, 5] }
-[standards]
-count = { values = [0, 1, 2, 3, 50, 1000, 5000] }
-difficulty = { logspace = [-3, 5, 9] }
-[exchange]
-activities = { values = [0, 1, 10, 17.5] }
-countries_per_activity = { values = [0, 1, 5, 300] }
-[resources]
-count = { range = [0, 3] }
-share_prob = 0.25
-[ethics]
-count = { range = [0, 4] }
-difficulty = { values = [0, 0.2, 1, 7] }
-)"),
+  expect_agrees(test::batch_source(test::random_specs(3000, 41)), "random batch", mode, prec);
+  expect_agrees(test::grid_source(test::random_grid_toml),
                 "random grid", mode, prec);
 }
 
 TEST_P(DeviceMath, NearCertainListsAgree) {
   const auto [mode, prec] = GetParam();
   const model_guard guard(mode);
-  expect_agrees(batch_source(test::near_certain_specs(48, 5)), "near-certain lists", mode, prec);
+  expect_agrees(test::batch_source(test::near_certain_specs(48, 5)), "near-certain lists", mode, prec);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -153,7 +129,7 @@ TEST(DeviceMathModel, MovesEachResultByItsBound) {
 // The checks above have teeth: errors 40 ulps past the bounds are caught.
 TEST(DeviceMathModel, ErrorsBeyondTheBoundsDisagree) {
   const model_guard guard(test::device_math::up, 40);
-  const auto src = batch_source(test::near_certain_specs(48, 5));
+  const auto src = test::batch_source(test::near_certain_specs(48, 5));
   for (precision prec : {precision::f32, precision::f64}) {
     EXPECT_FALSE(compare_with(src, backend_kind::cpu, prec).agree()) << (prec == precision::f32 ? "f32" : "f64");
   }

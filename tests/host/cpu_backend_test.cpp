@@ -7,13 +7,6 @@
 namespace coopgrid {
 namespace {
 
-source batch_source(const std::vector<test::scenario_spec>& specs) {
-  source s;
-  s.path = "<random>";
-  s.explicit_batch = test::make_batch(specs);
-  return s;
-}
-
 template <class T>
 class CpuVsReference : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
@@ -24,7 +17,7 @@ TYPED_TEST(CpuVsReference, RandomBatches) {
   const auto prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
   const auto tol = tolerance_for(prec);
   for (unsigned seed : {1u, 2u, 3u}) {
-    const auto src = batch_source(test::random_specs(2000, seed));
+    const auto src = test::batch_source(test::random_specs(2000, seed));
     auto be = make_cpu_backend<T>(src, {2, 0, 0, {}});
     const index_t n = src.num_scenarios();
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
@@ -47,7 +40,7 @@ TYPED_TEST(CpuVsReference, RandomBatches) {
 TYPED_TEST(CpuVsReference, LongListsOfNearCertainItems) {
   using T = TypeParam;
   const auto prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  const auto src = batch_source(test::near_certain_specs(24, 11));
+  const auto src = test::batch_source(test::near_certain_specs(24, 11));
   compare_options opt;
   opt.backend = backend_kind::cpu;
   opt.prec = prec;
@@ -71,7 +64,7 @@ TYPED_TEST(CpuVsReference, MillionEqualItems) {
   compare_options opt;
   opt.backend = backend_kind::cpu;
   opt.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  const auto r = compare(batch_source({s}), opt);
+  const auto r = compare(test::batch_source({s}), opt);
   for (int m = 0; m < num_metrics; ++m) {
     EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
   }
@@ -79,24 +72,7 @@ TYPED_TEST(CpuVsReference, MillionEqualItems) {
 
 TYPED_TEST(CpuVsReference, CompareAgreesOnARandomGrid) {
   using T = TypeParam;
-  auto src = test::grid_source(R"(
-[countries]
-count = { range = [0, 40, 7] }
-datasets = { logspace = [-3, 6, 4] }
-share_prob = { linspace = [0, 1, 5] }
-[standards]
-count = { values = [0, 1, 2, 3, 50, 1000] }
-difficulty = { linspace = [0, 5, 6] }
-[exchange]
-activities = { values = [0, 1, 10, 17.5] }
-countries_per_activity = { values = [0, 1, 5, 300] }
-[resources]
-count = { range = [0, 3] }
-share_prob = 0.25
-[ethics]
-count = { range = [0, 4] }
-difficulty = { values = [0, 0.2, 1, 7] }
-)");
+  auto src = test::grid_source(test::random_grid_toml);
   compare_options opt;
   opt.backend = backend_kind::cpu;
   opt.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
@@ -110,7 +86,7 @@ difficulty = { values = [0, 0.2, 1, 7] }
 }
 
 TEST(CpuBackend, BitIdenticalForAnyThreadCount) {
-  const auto src = batch_source(test::random_specs(3 * static_cast<std::size_t>(cpu_reduce_chunk) + 17, 11, 8));
+  const auto src = test::batch_source(test::random_specs(3 * static_cast<std::size_t>(cpu_reduce_chunk) + 17, 11, 8));
   reduce_spec spec;
   spec.top_k = 10;
   spec.top_by = static_cast<int>(metric::shared_expected);
@@ -137,7 +113,7 @@ TEST(CpuBackend, BitIdenticalForAnyThreadCount) {
 }
 
 TEST(CpuBackend, EvaluateRangesMatchTheWhole) {
-  const auto src = batch_source(test::random_specs(5000, 5));
+  const auto src = test::batch_source(test::random_specs(5000, 5));
   auto be = make_cpu_backend<float>(src, {2, 0, 0, {}});
   std::vector<metric_row<float>> whole(5000), part(5000);
   be->evaluate(0, 5000, whole.data());

@@ -38,13 +38,6 @@ struct emulated_devices {
 constexpr bool emulated = false;
 #endif
 
-source batch_source(std::vector<test::scenario_spec> specs) {
-  source s;
-  s.path = "<gpu-test>";
-  s.explicit_batch = test::make_batch(specs);
-  return s;
-}
-
 template <class T>
 void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {
   const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
@@ -75,7 +68,7 @@ TYPED_TEST(CudaBackend, EdgeSizes) {
   using T = TypeParam;
   for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 255u, 256u, 257u, 4097u, 100000u}) {
     if (emulated && n > 4097) continue;
-    const auto src = batch_source(test::random_specs(n, static_cast<unsigned>(n) + 1));
+    const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n) + 1));
     auto be = make_cuda_backend<T>(src, {});
     expect_matches_reference(src, *be, 0, static_cast<index_t>(n));
   }
@@ -92,7 +85,7 @@ TYPED_TEST(CudaBackend, EmptyAndVeryLongItemLists) {
   for (int i = 0; i < 70000; ++i) specs[3].ethics.push_back(0.5);
   specs[4].countries.assign(400000, {7279160.3, 0.3});  // equal items: one-signed roundings
   specs[4].standards.assign(400000, 7279160.3);
-  const auto src = batch_source(specs);
+  const auto src = test::batch_source(specs);
   auto be = make_cuda_backend<T>(src, {});
   expect_matches_reference(src, *be, 0, 64);
 }
@@ -103,7 +96,7 @@ TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
   // 20,000 scenarios: every column is large enough to be page-locked when
   // streamed (emulated: 9,000 short lists, so only some are: mixed chunks).
   const std::size_t n = emulated ? 9000 : 20000;
-  const auto src = batch_source(test::random_specs(n, 17, emulated ? 3 : 40));
+  const auto src = test::batch_source(test::random_specs(n, 17, emulated ? 3 : 40));
   backend_options tiny;
   tiny.chunk = 97;  // forces many pipeline chunks, none aligned to anything
   backend_options staged = tiny;
@@ -250,7 +243,7 @@ difficulty = { linspace = [0, 4, 21] }
     EXPECT_EQ(a.metrics[m].argmax, b.metrics[m].argmax) << metric_names[m];
   }
   EXPECT_EQ(a.top, b.top);
-  const auto batch = batch_source(test::random_specs(3000, 5));
+  const auto batch = test::batch_source(test::random_specs(3000, 5));
   auto one_b = make_backend<float>(backend_kind::cuda, batch, {});
   auto two_b = make_backend<float>(backend_kind::cuda, batch, two);
   std::vector<metric_row<float>> ra(3000), rb(3000);
@@ -282,7 +275,7 @@ TEST(CudaDevices, NoDeviceIsARuntimeError) {
   const emulated_devices none("0");  // a machine without a GPU
 #endif
   if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
-  const auto src = batch_source(test::random_specs(3, 1));
+  const auto src = test::batch_source(test::random_specs(3, 1));
   EXPECT_THROW(make_cuda_backend<double>(src, {}), std::runtime_error);
 }
 
@@ -460,7 +453,7 @@ share_prob = { linspace = [0, 1, 17] }
 count = { range = [0, 9] }
 difficulty = { values = [0, 0.5, 3] }
 )");
-  const auto b = batch_source(test::random_specs(70000, 23, 6));
+  const auto b = test::batch_source(test::random_specs(70000, 23, 6));
   reduce_spec spec;
   spec.where = {parse_filter("shared_expected>=0.5")};
   spec.top_k = 300;  // several bitonic merges per block
