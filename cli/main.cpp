@@ -216,8 +216,9 @@ int main(int argc, char** argv) {
   long long sample = 1'000'000;
   auto* cmp = app.add_subcommand(
       "compare",
-      "Run a backend and the reference on the same scenarios; print per-metric max abs and rel "
-      "error against the tolerance (README.md). Exit 0 only if every metric agrees.");
+      "Run a backend and the reference on the same scenarios; print per metric the max abs and rel "
+      "error and tol_used, the largest share of the tolerance (README.md) any scenario uses: under 1 "
+      "agrees. Exit 0 only if every metric agrees.");
   add_common(cmp, cmp_args, "Backend checked against the reference (auto = cuda if present, else cpu)");
   cmp->add_option("--sample", sample,
                   "Compare at most this many scenarios, in 64 windows spread over the input")
