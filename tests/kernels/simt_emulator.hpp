@@ -10,9 +10,16 @@
  * calling thread. __syncthreads, __syncthreads_count and warp shuffles block
  * their fiber until every thread of the block (warp) arrives, as on the
  * device. Fibers never preempt each other, so atomics are plain
- * read-modify-writes and data races are not modelled: compute-sanitizer's
- * racecheck covers those on a GPU. A barrier some threads never reach (they
- * returned) is reported as a deadlock instead of hanging.
+ * read-modify-writes. Between two barriers every interleaving is legal, and
+ * the emulator runs one: each fiber up to its next barrier, in an order set
+ * by COOPGRID_SIMT_ORDER: `forward` (thread 0 first, block 0 first: the
+ * default), `reverse`, or `shuffled` (a fresh permutation of threads each
+ * round and of blocks each launch, fixed seed). A missing barrier or a write
+ * race shows as a result that changes with the order (a read before the
+ * write it needs in one order): CTest runs the emulated suites in all three.
+ * Finer interleavings are compute-sanitizer racecheck's, on a GPU. A barrier
+ * some threads never reach (they returned) is reported as a deadlock instead
+ * of hanging.
  *
  * Include this first, before any kernel header or launcher (the .cu files of kernels/
  * compile as C++ after it), and never with the real CUDA headers: it defines
@@ -24,6 +31,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -150,6 +158,8 @@ struct block_state {
   std::size_t scheduler_stack_size = 0;
   int current = -1;
   std::function<void()> body;
+  const char* barrier_site = nullptr;  ///< where the first thread of this generation waits
+  std::string error;                   ///< set by a fiber, thrown by the scheduler
 };
 
 inline block_state*& current_block() {
@@ -169,10 +179,23 @@ inline void yield() {
   detail::asan_finish_switch(f.fake_stack, nullptr, nullptr);
 }
 
-/// __syncthreads: returns how many threads passed a non-zero `contribution`.
-inline int block_barrier(int contribution) {
+/// __syncthreads at `site` ("file:line"): returns how many threads passed a
+/// non-zero `contribution`. Every thread of a generation must wait at the same
+/// site: CUDA leaves a barrier in divergent code undefined, and threads that
+/// pass through different sequences of barriers are a bug even where the
+/// counts happen to match.
+inline int block_barrier(int contribution, const char* site) {
   auto& b = this_block();
   const unsigned long generation = b.generation;
+  if (b.arrived == 0) {
+    b.barrier_site = site;
+  } else if (std::strcmp(b.barrier_site, site) != 0) {
+    if (b.error.empty()) {
+      b.error = "simt::launch: divergent __syncthreads in block " + std::to_string(b.block_idx.x) + ": thread " +
+                std::to_string(linear_tid()) + " waits at " + site + ", others at " + b.barrier_site;
+    }
+    for (;;) yield();  // the scheduler throws at the end of this round
+  }
   b.count_acc += contribution;
   if (++b.arrived == static_cast<int>(b.fibers.size())) {
     b.arrived = 0;
@@ -230,6 +253,28 @@ T exchange(T v, SrcOf src_of) {
   __builtin_unreachable();
 }
 
+enum class order { forward, reverse, shuffled };
+
+/// COOPGRID_SIMT_ORDER, read at each launch (tests set it per run).
+inline order thread_order() {
+  const char* e = std::getenv("COOPGRID_SIMT_ORDER");
+  if (e == nullptr || std::strcmp(e, "forward") == 0) return order::forward;
+  if (std::strcmp(e, "reverse") == 0) return order::reverse;
+  if (std::strcmp(e, "shuffled") == 0) return order::shuffled;
+  throw std::invalid_argument(std::string("COOPGRID_SIMT_ORDER: '") + e + "' is not forward, reverse or shuffled");
+}
+
+/// 0..n-1 in the given order; `rng` advances for shuffled.
+inline void order_indices(std::vector<unsigned>& idx, unsigned n, order o, std::uint64_t& rng) {
+  idx.resize(n);
+  for (unsigned i = 0; i < n; ++i) idx[i] = o == order::reverse ? n - 1 - i : i;
+  if (o != order::shuffled) return;
+  for (unsigned i = n; i > 1; --i) {  // Fisher-Yates with a 64-bit LCG: no <random> state per launch
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    std::swap(idx[i - 1], idx[static_cast<unsigned>((rng >> 33) % i)]);
+  }
+}
+
 /**
  * @brief Runs kernel(args...) over `grid` blocks of `block` threads (a
  *        multiple of 32) with `smem_bytes` of dynamic shared memory.
@@ -247,7 +292,11 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
   // stacks would cost more than a small launch itself.
   static thread_local std::vector<std::unique_ptr<char[]>> stacks;
   while (stacks.size() < block) stacks.emplace_back(new char[stack_bytes]);
-  for (unsigned bx = 0; bx < grid; ++bx) {
+  const order ord = thread_order();
+  std::uint64_t rng = 0x9E3779B97F4A7C15ull ^ (std::uint64_t{grid} << 32) ^ block;
+  std::vector<unsigned> blocks, threads;
+  order_indices(blocks, grid, ord, rng);
+  for (unsigned bx : blocks) {
     block_state b;
     b.block_idx.x = bx;
     b.block_dim.x = block;
@@ -268,7 +317,8 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
     for (;;) {
       bool any = false;
       const unsigned long before = b.progress;
-      for (unsigned t = 0; t < block; ++t) {
+      order_indices(threads, block, ord, rng);
+      for (unsigned t : threads) {
         if (b.fibers[t].done) continue;
         any = true;
         b.current = static_cast<int>(t);
@@ -276,6 +326,10 @@ void launch(unsigned grid, unsigned block, std::size_t smem_bytes, Kernel kernel
         detail::asan_start_switch(&fake_stack, b.fibers[t].stack, b.fibers[t].stack_size);
         detail::switch_context(b.scheduler, b.fibers[t].ctx);
         detail::asan_finish_switch(fake_stack, nullptr, nullptr);
+      }
+      if (!b.error.empty()) {
+        current_block() = saved;
+        throw std::runtime_error(b.error);
       }
       if (!any) break;
       if (b.progress == before) {
@@ -344,8 +398,11 @@ launcher<Kernel> make_launcher(long long grid, long long block, std::size_t smem
 #define COOPGRID_LAUNCH(grid, block, smem, stream, ...) \
   ::simt::make_launcher((grid), (block), (smem), static_cast<const void*>(stream), __VA_ARGS__)
 
-inline void __syncthreads() { simt::block_barrier(0); }
-inline int __syncthreads_count(int predicate) { return simt::block_barrier(predicate != 0 ? 1 : 0); }
+#define COOPGRID_SIMT_STR2(x) #x
+#define COOPGRID_SIMT_STR(x) COOPGRID_SIMT_STR2(x)
+#define COOPGRID_SIMT_SITE __FILE__ ":" COOPGRID_SIMT_STR(__LINE__)
+#define __syncthreads() ::simt::block_barrier(0, COOPGRID_SIMT_SITE)
+#define __syncthreads_count(predicate) ::simt::block_barrier((predicate) != 0 ? 1 : 0, COOPGRID_SIMT_SITE)
 
 template <class T>
 T __shfl_down_sync(unsigned /*mask: every caller passes the full warp*/, T v, int delta, int width = 32) {
