@@ -236,6 +236,11 @@ std::vector<std::pair<std::string, reduce_spec>> reduce_specs() {
   a.top_by = static_cast<int>(metric::standards_expected);
   a.top_ascending = true;
   out.emplace_back("top 300 ascending", a);
+  reduce_spec o;
+  o.top_k = 5;  // odd: the list's last entry pairs with the first cleared one in the sort
+  o.top_by = static_cast<int>(metric::datasets_total);
+  o.top_ascending = true;  // a cleared entry (0.0) would beat every value
+  out.emplace_back("top 5 ascending", o);
   reduce_spec h;
   h.where.push_back(filter{static_cast<int>(metric::shared_expected), false, 400.0});
   h.hist_metric = static_cast<int>(metric::datasets_total);
