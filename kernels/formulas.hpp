@@ -143,7 +143,7 @@ struct split_exponent {
  *
  * Why split: exp(y) has relative error |y| times y's; in float a long list of
  * items near certainty has |y| ~ 10 and a product over them ~ 87 more (f32,
- * M = 30000: 2e-5 off with correctly rounded libraries). A float times a
+ * lists of up to 30000 such items: 2e-5 off with correctly rounded libraries). A float times a
  * double is exact to 2^-48 in double, so hi + lo carries y nearly exactly for
  * the price of one double multiply and two conversions.
  */
@@ -180,7 +180,8 @@ struct agreement_terms {
  * part of log P ~ -(1 - P), and a product over M such items multiplies it by
  * M (f32, M = 20000, P_all = 0.135: 3e-4 off). With e = (1 - 1/M)^x < 1/2,
  * P = 1 - e and log P = log1p(-e) keep e's digits; otherwise P <= 1/2 and
- * log(P) is well conditioned. Two transcendental calls either way. log_p is meaningless where p == 0 (x == 0): callers test p first.
+ * log(P) is well conditioned. Two transcendental calls either way. log_p is
+ * meaningless where p == 0 (x == 0): callers test p first.
  */
 template <class T>
 COOPGRID_HOST_DEVICE inline agreement_terms<T> agreement_with_log(consensus_base<T> b, T x) {
