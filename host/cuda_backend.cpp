@@ -207,16 +207,10 @@ struct batch_staging : batch_arrays<T, pinned_buffer> {
     copy_to_device(d.cpa.data(), h.c->countries_per_activity.data() + c.first, n,
                    pins_.cpa ? nullptr : cpa.data(), s);
     for (int b = 0; b < num_blocks_of_items; ++b) {
-      const index_t* off = h.offsets(b).data() + c.first;
-      if (pins_.offsets[b]) {
-        copy_to_device(d.offsets[b].data(), off, n + 1, static_cast<index_t*>(nullptr), s);
-        kernels::launch_rebase_offsets_async(d.offsets[b].data(), static_cast<index_t>(n + 1),
-                                             c.item_lo[b], s);
-      } else {
-        for (std::size_t i = 0; i <= n; ++i) offsets[b].data()[i] = off[i] - c.item_lo[b];
-        COOPGRID_CUDA_TRY(cudaMemcpyAsync(d.offsets[b].data(), offsets[b].data(), (n + 1) * sizeof(index_t),
-                                          cudaMemcpyHostToDevice, s));
-      }
+      // Raw offsets, staged or direct like any column, rebased on the device.
+      copy_to_device(d.offsets[b].data(), h.offsets(b).data() + c.first, n + 1,
+                     pins_.offsets[b] ? nullptr : offsets[b].data(), s);
+      kernels::launch_rebase_offsets_async(d.offsets[b].data(), static_cast<index_t>(n + 1), c.item_lo[b], s);
     }
     for (int a = 0; a < num_item_arrays; ++a) {
       const int b = item_block[a];
