@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
+#include <type_traits>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "host/grid.hpp"
 #include "host/source.hpp"
 #include "host/reference.hpp"
+#include "host/run.hpp"
 
 namespace coopgrid::test {
 
@@ -106,6 +109,36 @@ inline source batch_source(const std::vector<scenario_spec>& specs) {
   s.path = "<test>";
   s.explicit_batch = make_batch(specs);
   return s;
+}
+
+/// The precision whose working type is T.
+template <class T>
+constexpr precision precision_of() {
+  return std::is_same_v<T, float> ? precision::f32 : precision::f64;
+}
+
+/**
+ * @brief Rows of scenarios [first, first + count) of `src`, as a backend or
+ *        kernel wrote them in precision T, against the reference on the same
+ *        (rounded) inputs, at README's tolerance; `what` names the case.
+ */
+template <class T>
+void expect_rows_match_reference(const source& src, index_t first, const metric_row<T>* rows, index_t count,
+                                 const std::string& what) {
+  constexpr bool f32 = std::is_same_v<T, float>;
+  const auto tol = tolerance_for(precision_of<T>());
+  std::optional<batch_columns<T>> cols;
+  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
+  for (index_t i = 0; i < count; ++i) {
+    const index_t k = first + i;
+    const auto ref = reference::evaluate(src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, f32)
+                                                       : reference::batch_scenario(*cols, k));
+    for (int m = 0; m < num_metrics; ++m) {
+      const double x = static_cast<double>(rows[i].v[m]);
+      ASSERT_TRUE(tol.agrees(x, ref[m])) << what << " scenario " << k << " " << metric_names[m] << ": " << x
+                                         << " vs reference " << ref[m];
+    }
+  }
 }
 
 /**

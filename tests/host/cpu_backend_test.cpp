@@ -7,6 +7,20 @@
 namespace coopgrid {
 namespace {
 
+/// `compare --backend cpu` in precision T on `sample` scenarios of src; every metric must agree.
+template <class T>
+compare_report expect_cpu_agrees(const source& src, index_t sample = 1'000'000) {
+  compare_options opt;
+  opt.backend = backend_kind::cpu;
+  opt.prec = test::precision_of<T>();
+  opt.sample = sample;
+  const auto r = compare(src, opt);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
+  }
+  return r;
+}
+
 template <class T>
 class CpuVsReference : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
@@ -14,74 +28,37 @@ TYPED_TEST_SUITE(CpuVsReference, Precisions);
 
 TYPED_TEST(CpuVsReference, RandomBatches) {
   using T = TypeParam;
-  const auto prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  const auto tol = tolerance_for(prec);
   for (unsigned seed : {1u, 2u, 3u}) {
     const auto src = test::batch_source(test::random_specs(2000, seed));
     auto be = make_cpu_backend<T>(src, {2, 0, 0, {}});
     const index_t n = src.num_scenarios();
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
     be->evaluate(0, n, rows.data());
-    const auto rounded = convert_columns<T>(src.explicit_batch->columns);
-    for (index_t s = 0; s < n; ++s) {
-      const auto ref = reference::evaluate(reference::batch_scenario(rounded, s));
-      for (int m = 0; m < num_metrics; ++m) {
-        const double x = static_cast<double>(rows[static_cast<std::size_t>(s)].v[m]);
-        ASSERT_TRUE(tol.agrees(x, ref[m]))
-            << "seed " << seed << " scenario " << s << " " << metric_names[m] << ": " << x
-            << " vs reference " << ref[m];
-      }
-    }
+    test::expect_rows_match_reference(src, 0, rows.data(), n, "seed " + std::to_string(seed));
   }
 }
 
 // Products of many near-certain probabilities: log(P_m) of a rounded P_m
 // was 3e-4 off in f32 (M = 20000); log1p(-e) with a split exponent is not.
 TYPED_TEST(CpuVsReference, LongListsOfNearCertainItems) {
-  using T = TypeParam;
-  const auto prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  const auto src = test::batch_source(test::near_certain_specs(24, 11));
-  compare_options opt;
-  opt.backend = backend_kind::cpu;
-  opt.prec = prec;
-  const auto r = compare(src, opt);
-  EXPECT_EQ(r.compared, 24);
-  for (int m = 0; m < num_metrics; ++m) {
-    EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
-  }
+  EXPECT_EQ(expect_cpu_agrees<TypeParam>(test::batch_source(test::near_certain_specs(24, 11))).compared, 24);
 }
 
 // A million equal items per list: every rounding of a running sum has one
 // sign, which a float Neumaier sum does not survive (3.5e-5 off).
 TYPED_TEST(CpuVsReference, MillionEqualItems) {
-  using T = TypeParam;
   test::scenario_spec s;
   s.id = "equal";
   s.countries.assign(1000000, {7279160.3, 0.3});
   s.standards.assign(1000000, 7279160.3);
   s.resources.assign(1000000, 0.7);
   s.ethics.assign(1000000, 1e-3);
-  compare_options opt;
-  opt.backend = backend_kind::cpu;
-  opt.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  const auto r = compare(test::batch_source({s}), opt);
-  for (int m = 0; m < num_metrics; ++m) {
-    EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
-  }
+  expect_cpu_agrees<TypeParam>(test::batch_source({s}));
 }
 
 TYPED_TEST(CpuVsReference, CompareAgreesOnARandomGrid) {
-  using T = TypeParam;
-  auto src = test::grid_source(test::random_grid_toml);
-  compare_options opt;
-  opt.backend = backend_kind::cpu;
-  opt.prec = std::is_same_v<T, float> ? precision::f32 : precision::f64;
-  opt.sample = 20000;
-  const auto r = compare(src, opt);
+  const auto r = expect_cpu_agrees<TypeParam>(test::grid_source(test::random_grid_toml), 20000);
   EXPECT_EQ(r.compared, 20000 / 64 * 64);
-  for (int m = 0; m < num_metrics; ++m) {
-    EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
-  }
   EXPECT_TRUE(r.agree());
 }
 

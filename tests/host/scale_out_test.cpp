@@ -128,9 +128,7 @@ TEST(Merge, RefusesIncompleteOrMixedShards) {
 }
 
 TEST(MultiBackend, EqualsOneBackendToTheBit) {
-  source src;
-  src.path = "b";
-  src.explicit_batch = test::make_batch(test::random_specs(4 * static_cast<std::size_t>(reduce_unit) + 7, 8, 5));
+  const auto src = test::batch_source(test::random_specs(4 * static_cast<std::size_t>(reduce_unit) + 7, 8, 5));
   const index_t n = src.num_scenarios();
   reduce_spec spec;
   spec.top_k = 12;

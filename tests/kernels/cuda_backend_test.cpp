@@ -40,22 +40,9 @@ constexpr bool emulated = false;
 
 template <class T>
 void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {
-  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
   auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
   be.evaluate(first, count, rows.data());
-  std::optional<batch_columns<T>> cols;
-  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
-  for (index_t i = 0; i < count; ++i) {
-    const index_t k = first + i;
-    const auto ref = reference::evaluate(
-        src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, std::is_same_v<T, float>)
-                      : reference::batch_scenario(*cols, k));
-    for (int m = 0; m < num_metrics; ++m) {
-      const double x = static_cast<double>(rows[static_cast<std::size_t>(i)].v[m]);
-      ASSERT_TRUE(tol.agrees(x, ref[m])) << "scenario " << k << " " << metric_names[m] << ": " << x
-                                         << " vs reference " << ref[m];
-    }
-  }
+  test::expect_rows_match_reference(src, first, rows.data(), count, be.name());
 }
 
 template <class T>
@@ -185,7 +172,7 @@ countries_per_activity = 5
   const auto c = cpu->reduce(spec, 0, n, {});
   EXPECT_EQ(g.scenarios, n);
   EXPECT_EQ(g.selected, c.selected);
-  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+  const auto tol = tolerance_for(test::precision_of<T>());
   for (int m = 0; m < num_metrics; ++m) {
     EXPECT_EQ(g.metrics[m].count, c.metrics[m].count);
     EXPECT_TRUE(tol.agrees(g.metrics[m].min, c.metrics[m].min)) << metric_names[m];
@@ -318,14 +305,13 @@ template <class T>
 class CudaKernels : public ::testing::Test {};
 TYPED_TEST_SUITE(CudaKernels, Precisions);
 
-/// Every row schedule on scenarios [first, n) of b against the reference; one
-/// spare row past the end must stay poisoned.
+/// Every row schedule on scenarios [first, n) of src (a batch) against the
+/// reference; one spare row past the end must stay poisoned.
 template <class T>
-void expect_every_schedule_matches(const batch& b, index_t first, const std::string& what) {
-  const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
-  const auto cols = convert_columns<T>(b.columns);
+void expect_every_schedule_matches(const source& src, index_t first, const std::string& what) {
+  const auto cols = convert_columns<T>(src.explicit_batch->columns);
   const device_columns<T> dev(cols);
-  const index_t count = static_cast<index_t>(b.ids.size()) - first;
+  const index_t count = src.num_scenarios() - first;
   device_buffer<metric_row<T>> d_rows(static_cast<std::size_t>(count) + 1);
   for (auto sched : kernels::all_batch_schedules) {
     ASSERT_EQ(cudaMemset(d_rows.data(), 0xff, (static_cast<std::size_t>(count) + 1) * sizeof(metric_row<T>)),
@@ -334,14 +320,8 @@ void expect_every_schedule_matches(const batch& b, index_t first, const std::str
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(count) + 1);
     ASSERT_EQ(cudaMemcpy(rows.data(), d_rows.data(), rows.size() * sizeof(metric_row<T>), cudaMemcpyDeviceToHost),
               cudaSuccess);
-    for (index_t i = 0; i < count; ++i) {
-      const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
-      for (int m = 0; m < num_metrics; ++m) {
-        ASSERT_TRUE(tol.agrees(static_cast<double>(rows[i].v[m]), ref[m]))
-            << kernels::schedule_name(sched) << " " << what << " scenario " << first + i << " "
-            << metric_names[m] << ": " << rows[i].v[m] << " vs " << ref[m];
-      }
-    }
+    test::expect_rows_match_reference(src, first, rows.data(), count,
+                                      std::string(kernels::schedule_name(sched)) + " " + what);
     EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << kernels::schedule_name(sched);
   }
 }
@@ -354,8 +334,8 @@ TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
   for (std::size_t max_items : {std::size_t{3}, std::size_t{200}}) {
     for (std::size_t n : {0u, 1u, 7u, 31u, 32u, 33u, 257u, 4097u}) {
       if (emulated && max_items > 3 && n > 257) continue;  // up to 258 shuffles per scenario
-      const auto b = test::make_batch(test::random_specs(n, static_cast<unsigned>(n * 7 + max_items), max_items));
-      expect_every_schedule_matches<TypeParam>(b, n > 5 ? 5 : 0,
+      const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n * 7 + max_items), max_items));
+      expect_every_schedule_matches<TypeParam>(src, n > 5 ? 5 : 0,
                                                "n=" + std::to_string(n) + " max_items=" + std::to_string(max_items));
     }
   }
@@ -366,7 +346,7 @@ TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
 // balanced schedule keeps in shared memory.
 TYPED_TEST(CudaKernels, EveryScheduleOnNearCertainLists) {
   SKIP_WITHOUT_DEVICE();
-  expect_every_schedule_matches<TypeParam>(test::make_batch(test::near_certain_specs(24, 11)), 1, "near-certain");
+  expect_every_schedule_matches<TypeParam>(test::batch_source(test::near_certain_specs(24, 11)), 1, "near-certain");
 }
 #endif
 
@@ -471,7 +451,7 @@ difficulty = { values = [0, 0.5, 3] }
     EXPECT_EQ(gpu.selected, cpu.selected);
     EXPECT_EQ(gpu.hist, cpu.hist);
     ASSERT_EQ(gpu.top.size(), cpu.top.size());
-    const auto tol = tolerance_for(std::is_same_v<T, float> ? precision::f32 : precision::f64);
+    const auto tol = tolerance_for(test::precision_of<T>());
     for (std::size_t i = 0; i < gpu.top.size(); ++i) EXPECT_TRUE(tol.agrees(gpu.top[i].first, cpu.top[i].first)) << i;
     for (int m = 0; m < num_metrics; ++m) {
       EXPECT_TRUE(tol.agrees(gpu.metrics[m].mean(), cpu.metrics[m].mean())) << metric_names[m];

@@ -18,11 +18,6 @@ namespace {
 namespace kd = kernels::detail;
 
 template <class T>
-constexpr precision precision_of() {
-  return std::is_same_v<T, float> ? precision::f32 : precision::f64;
-}
-
-template <class T>
 class EmulatedKernels : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(EmulatedKernels, Precisions);
@@ -101,26 +96,20 @@ TEST(SimtEmulator, BarriersShufflesAndDeadlocks) {
 // straddle the end of the range.
 TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
   using T = TypeParam;
-  const auto tol = tolerance_for(precision_of<T>());
   for (std::size_t max_items : {std::size_t{3}, std::size_t{60}}) {
     for (std::size_t n : {0u, 1u, 31u, 33u, 70u}) {
-      const auto b = test::make_batch(test::random_specs(n, static_cast<unsigned>(n * 5 + max_items), max_items));
-      const auto cols = convert_columns<T>(b.columns);
+      const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n * 5 + max_items), max_items));
+      const auto cols = convert_columns<T>(src.explicit_batch->columns);
       const auto view = cols.view();
       const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
       auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical, std::size_t smem = 0) {
         auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
         simt::launch(2, 64, smem, kernel, arg, first, count, rows.data());
-        for (index_t i = 0; i < count; ++i) {
-          const auto ref = reference::evaluate(reference::batch_scenario(cols, first + i));
+        test::expect_rows_match_reference(src, first, rows.data(), count, name + (" n=" + std::to_string(n)));
+        for (index_t i = 0; bit_identical && i < count; ++i) {
           const auto seq = evaluate_scenario(view, first + i);
           for (int m = 0; m < num_metrics; ++m) {
-            const double x = static_cast<double>(rows[i].v[m]);
-            ASSERT_TRUE(tol.agrees(x, ref[m])) << name << " n=" << n << " scenario " << first + i << " "
-                                               << metric_names[m] << ": " << x << " vs " << ref[m];
-            if (bit_identical) {
-              ASSERT_EQ(std::memcmp(&rows[i].v[m], &seq.v[m], sizeof(T)), 0) << name << " " << metric_names[m];
-            }
+            ASSERT_EQ(std::memcmp(&rows[i].v[m], &seq.v[m], sizeof(T)), 0) << name << " " << metric_names[m];
           }
         }
         EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << name << ": wrote past the range";
@@ -286,9 +275,7 @@ difficulty = { linspace = [0, 3, 9] }
 // indices from 0, reported shifted by the chunk's first scenario.
 TYPED_TEST(EmulatedKernels, FusedBatchReduceShiftsChunkIndices) {
   using T = TypeParam;
-  source src;
-  src.path = "<emulated>";
-  src.explicit_batch = test::make_batch(test::random_specs(3000, 11));
+  const auto src = test::batch_source(test::random_specs(3000, 11));
   const auto cols = convert_columns<T>(src.explicit_batch->columns);
   const kd::batch_eval<T> ev{cols.view()};
   auto cpu = make_cpu_backend<T>(src, {});
