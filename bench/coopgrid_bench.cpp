@@ -19,14 +19,14 @@
 #include <string>
 #include <vector>
 
-#include "host/binary_batch.hpp"
-#include "host/cpu_backend.hpp"
-#include "host/cuda_backend.hpp"
-#include "host/parallel.hpp"
-#include "host/reference.hpp"
-#include "host/run.hpp"
+#include "host/io/binary_batch.hpp"
+#include "host/backends/cpu_backend.hpp"
+#include "host/backends/cuda/cuda_backend.hpp"
+#include "host/util/parallel.hpp"
+#include "host/backends/reference.hpp"
+#include "host/commands/run.hpp"
 #if defined(COOPGRID_HAVE_CUDA)
-#include "host/cuda_memory.hpp"
+#include "host/backends/cuda/memory.hpp"
 #include "kernels/launch.hpp"
 #endif
 

@@ -8,17 +8,17 @@
 #include <exception>
 #include <iostream>
 
-#include "../host/binary_batch.hpp"
-#include "../host/cuda_backend.hpp"
-#include "../host/errors.hpp"
-#include "../host/multi_backend.hpp"
+#include "host/io/binary_batch.hpp"
+#include "host/backends/cuda/cuda_backend.hpp"
+#include "host/util/errors.hpp"
+#include "host/backends/multi_backend.hpp"
 #if defined(COOPGRID_HAVE_MPI)
-#include "../host/mpi_run.hpp"
+#include "host/commands/mpi_run.hpp"
 #endif
-#include "../host/output.hpp"
-#include "../host/report.hpp"
-#include "../host/run.hpp"
-#include "../host/source.hpp"
+#include "host/io/output.hpp"
+#include "host/reduce/report.hpp"
+#include "host/commands/run.hpp"
+#include "host/source/source.hpp"
 
 #ifndef COOPGRID_VERSION
 #define COOPGRID_VERSION "0.0.0"

@@ -4,7 +4,7 @@
  * @brief Non-owning, trivially copyable view of an explicit batch in CSR form,
  *        and the per-scenario evaluation over it (one thread, plain loops).
  */
-#include "formulas.hpp"
+#include "kernels/formulas.hpp"
 
 namespace coopgrid {
 

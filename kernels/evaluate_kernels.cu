@@ -1,8 +1,8 @@
 // Launchers of the per-scenario row kernels (kernels/rows_kernels.cuh).
-#include "cuda_check.hpp"
-#include "device_launch.cuh"
-#include "launch.hpp"
-#include "rows_kernels.cuh"
+#include "kernels/cuda_check.hpp"
+#include "kernels/device_launch.cuh"
+#include "kernels/launch.hpp"
+#include "kernels/rows_kernels.cuh"
 
 namespace coopgrid::kernels {
 namespace {

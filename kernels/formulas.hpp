@@ -11,8 +11,8 @@
  */
 #include <math.h>
 
-#include "config.hpp"
-#include "metrics.hpp"
+#include "kernels/config.hpp"
+#include "kernels/metrics.hpp"
 
 // COOPGRID_DEVICE_ULPS(expr, ulps, floor): the libm result `expr` itself,
 // except in the device-math test build (tests/device_math/), where it is moved

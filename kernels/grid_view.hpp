@@ -4,7 +4,7 @@
  * @brief Non-owning view of a parameter grid and the decoding of scenario k
  *        from its 64-bit index alone (the grid is never materialised).
  */
-#include "formulas.hpp"
+#include "kernels/formulas.hpp"
 
 namespace coopgrid {
 

@@ -9,9 +9,9 @@
  * and returns; errors in the launch configuration throw cuda_error at once,
  * errors during execution surface at the next synchronising call.
  */
-#include "batch_view.hpp"
-#include "grid_view.hpp"
-#include "metrics.hpp"
+#include "kernels/batch_view.hpp"
+#include "kernels/grid_view.hpp"
+#include "kernels/metrics.hpp"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 

@@ -3,7 +3,7 @@
  * @file metrics.hpp
  * @brief The metric columns of MODEL.md section 2, in their contractual order.
  */
-#include "config.hpp"
+#include "kernels/config.hpp"
 
 namespace coopgrid {
 

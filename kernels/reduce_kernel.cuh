@@ -14,11 +14,11 @@
  */
 #include <cstddef>
 
-#include "batch_view.hpp"
-#include "device_launch.cuh"
-#include "grid_view.hpp"
-#include "launch.hpp"
-#include "warp_merge.cuh"
+#include "kernels/batch_view.hpp"
+#include "kernels/device_launch.cuh"
+#include "kernels/grid_view.hpp"
+#include "kernels/launch.hpp"
+#include "kernels/warp_merge.cuh"
 
 
 namespace coopgrid::kernels::detail {

@@ -1,8 +1,8 @@
 // Launchers of the fused evaluate-and-reduce kernel (kernels/reduce_kernel.cuh).
-#include "cuda_check.hpp"
-#include "device_launch.cuh"
-#include "launch.hpp"
-#include "reduce_kernel.cuh"
+#include "kernels/cuda_check.hpp"
+#include "kernels/device_launch.cuh"
+#include "kernels/launch.hpp"
+#include "kernels/reduce_kernel.cuh"
 
 namespace coopgrid::kernels {
 namespace {

@@ -6,11 +6,11 @@
  *        index). Kernel bodies only: evaluate_kernels.cu launches them, and
  *        tests/kernels/simt_emulator.hpp runs the same bodies on the CPU.
  */
-#include "batch_view.hpp"
-#include "device_launch.cuh"
-#include "grid_view.hpp"
-#include "metrics.hpp"
-#include "warp_merge.cuh"
+#include "kernels/batch_view.hpp"
+#include "kernels/device_launch.cuh"
+#include "kernels/grid_view.hpp"
+#include "kernels/metrics.hpp"
+#include "kernels/warp_merge.cuh"
 
 namespace coopgrid::kernels::detail {
 

@@ -6,7 +6,7 @@
  *        strided share of a scenario's items, then the shares merge in a fixed
  *        tree (deterministic) into the group's first lane.
  */
-#include "formulas.hpp"
+#include "kernels/formulas.hpp"
 
 namespace coopgrid::kernels::detail {
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <sstream>
 
-#include "bad_inputs.hpp"
-#include "test_util.hpp"
+#include "tests/support/bad_inputs.hpp"
+#include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {

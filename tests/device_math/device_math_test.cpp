@@ -11,10 +11,10 @@
 #include <string>
 #include <tuple>
 
-#include "device_math_model.hpp"
-#include "host/run.hpp"
+#include "tests/support/device_math/device_math_model.hpp"
+#include "host/commands/run.hpp"
 #include "kernels/formulas.hpp"
-#include "test_util.hpp"
+#include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "host/csv_reader.hpp"
-#include "host/errors.hpp"
+#include "host/io/csv_reader.hpp"
+#include "host/util/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "host/errors.hpp"
-#include "host/grid.hpp"
+#include "host/util/errors.hpp"
+#include "host/source/grid.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -3,14 +3,14 @@
 // checked against the reference and the CPU backend. Speed, races and the
 // device's own arithmetic (FMA contraction, libdevice) are the GPU tests'
 // business (cuda_backend_test.cpp, compute-sanitizer in device-check.sh).
-#include "simt_emulator.hpp"  // first: it defines the CUDA vocabulary
+#include "tests/support/simt_emulator.hpp"  // first: it defines the CUDA vocabulary
 
-#include "host/cpu_backend.hpp"
-#include "host/device_merge.hpp"
-#include "host/run.hpp"
+#include "host/backends/cpu_backend.hpp"
+#include "host/backends/cuda/device_merge.hpp"
+#include "host/commands/run.hpp"
 #include "kernels/reduce_kernel.cuh"
 #include "kernels/rows_kernels.cuh"
-#include "test_util.hpp"
+#include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {

@@ -2,7 +2,7 @@
 // edge case of section 2, and the document's errata, in both precisions.
 #include "kernels/batch_view.hpp"
 #include "kernels/formulas.hpp"
-#include "test_util.hpp"
+#include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {

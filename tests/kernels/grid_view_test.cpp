@@ -1,8 +1,8 @@
 // Grid decoding: scenario k from its 64-bit index alone, checked against a
 // nested-loop expansion, the odometer step, and indices beyond 2^32.
-#include "host/grid.hpp"
+#include "host/source/grid.hpp"
 #include "kernels/grid_view.hpp"
-#include "test_util.hpp"
+#include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {

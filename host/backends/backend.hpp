@@ -1,0 +1,62 @@
+#pragma once
+/**
+ * @file backend.hpp
+ * @brief The interface every evaluation backend implements, bound to one
+ *        source and one precision at construction.
+ */
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/metrics.hpp"
+#include "host/reduce/reduce.hpp"
+#include "host/source/source.hpp"
+
+namespace coopgrid {
+
+enum class backend_kind { automatic, reference, cpu, cuda };
+
+/// Called with the number of scenarios just finished; used for progress reports.
+using progress_fn = std::function<void(index_t)>;
+
+struct backend_options {
+  int threads = 0;        ///< CPU threads; 0 = all hardware threads
+  int device = 0;         ///< CUDA device ordinal
+  index_t chunk = 0;      ///< scenarios per pipeline chunk; 0 = sized from memory
+  std::vector<int> devices;  ///< --devices: several CUDA devices (overrides `device`)
+  /// CUDA, streamed batches: page-lock the host columns (cudaHostRegister) so
+  /// chunks are copied straight from them; false stages every chunk through
+  /// pinned buffers (the fallback wherever pinning fails).
+  bool pin_host = true;
+};
+
+/**
+ * @brief A backend evaluating a source in precision T. All member functions
+ *        are synchronous: results are complete when they return.
+ */
+template <class T>
+class backend {
+ public:
+  virtual ~backend() = default;
+  virtual std::string name() const = 0;
+  /// Evaluates scenarios [first, first + count) into rows[0, count).
+  virtual void evaluate(index_t first, index_t count, metric_row<T>* rows) = 0;
+  /**
+   * @brief Evaluates scenarios [first, first + count) and reduces them under
+   *        spec; rows are never stored. `progress` (may be empty) is called
+   *        from the calling thread as work completes.
+   */
+  virtual reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
+                              const progress_fn& progress) = 0;
+};
+
+/// Creates the backend `kind` (automatic: cuda when a device is present, else cpu).
+template <class T>
+std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src,
+                                         const backend_options& opt);
+
+/// Parses auto|reference|cpu|cuda.
+backend_kind parse_backend_kind(const std::string& text);
+
+}  // namespace coopgrid

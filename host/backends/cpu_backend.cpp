@@ -1,0 +1,144 @@
+#include "host/backends/cpu_backend.hpp"
+
+#include <optional>
+
+#include "kernels/batch_view.hpp"
+#include "kernels/grid_view.hpp"
+#include "host/util/parallel.hpp"
+#include "host/backends/reference.hpp"
+
+namespace coopgrid {
+namespace {
+
+/// Scenarios one task evaluates in evaluate(): large enough to amortise the hand-out.
+constexpr index_t evaluate_block = 4096;
+
+template <class T>
+class cpu_backend final : public backend<T> {
+ public:
+  cpu_backend(const source& src, const backend_options& opt)
+      : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
+    if (src.is_grid()) {
+      tables_.emplace(*src.parameter_grid);
+      grid_ = tables_->view();
+    } else if constexpr (std::is_same_v<T, double>) {
+      batch_ = src.explicit_batch->columns.view();  // no copy in double
+    } else {
+      columns_ = convert_columns<T>(src.explicit_batch->columns);
+      batch_ = columns_->view();
+    }
+    is_grid_ = src.is_grid();
+  }
+
+  std::string name() const override { return "cpu"; }
+
+  void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
+    const index_t blocks = (count + evaluate_block - 1) / evaluate_block;
+    parallel_for(blocks, threads_, [&](index_t b) {
+      const index_t lo = b * evaluate_block;
+      const index_t hi = std::min(count, lo + evaluate_block);
+      evaluate_range(first + lo, hi - lo, rows + lo);
+    });
+  }
+
+  reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
+                      const progress_fn& progress) override {
+    reduce_state total(spec);
+    const index_t chunks = (count + cpu_reduce_chunk - 1) / cpu_reduce_chunk;
+    // Waves bound the memory held by per-chunk states and give progress ticks.
+    const index_t wave = static_cast<index_t>(threads_) * 8;
+    std::vector<metric_row<T>> scratch_rows;
+    for (index_t w0 = 0; w0 < chunks; w0 += wave) {
+      const index_t w1 = std::min(chunks, w0 + wave);
+      std::vector<reduce_state> states(static_cast<std::size_t>(w1 - w0), reduce_state(spec));
+      parallel_for(w1 - w0, threads_, [&](index_t j) {
+        const index_t lo = first + (w0 + j) * cpu_reduce_chunk;
+        const index_t n = std::min(first + count, lo + cpu_reduce_chunk) - lo;
+        thread_local std::vector<metric_row<T>> rows;
+        rows.resize(static_cast<std::size_t>(n));
+        evaluate_range(lo, n, rows.data());
+        states[static_cast<std::size_t>(j)].add_rows(spec, rows.data(), lo, n);
+      });
+      index_t done = 0;
+      for (auto& s : states) {  // fixed chunk order: bit-identical for any thread count
+        done += s.scenarios;
+        total.merge(spec, s);
+      }
+      if (progress) progress(done);
+    }
+    total.finish(spec);
+    return total;
+  }
+
+ private:
+  void evaluate_range(index_t first, index_t count, metric_row<T>* rows) const {
+    if (is_grid_) {
+      if (count == 0) return;
+      grid_point p = decode_grid_index(grid_, first);
+      for (index_t i = 0; i < count; ++i) {
+        rows[i] = evaluate_grid_point(grid_, p);
+        advance_grid_point(grid_, p);
+      }
+    } else {
+      for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(batch_, first + i);
+    }
+  }
+
+  int threads_;
+  bool is_grid_ = false;
+  std::optional<grid_tables<T>> tables_;
+  std::optional<batch_columns<T>> columns_;
+  grid_view<T> grid_{};
+  batch_view<T> batch_{};
+};
+
+class reference_backend final : public backend<double> {
+ public:
+  explicit reference_backend(const source& src) : src_(src) {}
+  std::string name() const override { return "reference"; }
+
+  void evaluate(index_t first, index_t count, metric_row<double>* rows) override {
+    for (index_t i = 0; i < count; ++i) {
+      const auto r = reference::evaluate(scenario(first + i));
+      for (int m = 0; m < num_metrics; ++m) rows[i].v[m] = r[m];
+    }
+  }
+
+  reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
+                      const progress_fn& progress) override {
+    reduce_state total(spec);
+    std::vector<metric_row<double>> rows;
+    for (index_t lo = first; lo < first + count; lo += reduce_unit) {  // one unit at a time
+      const index_t n = std::min(reduce_unit, first + count - lo);
+      rows.resize(static_cast<std::size_t>(n));
+      evaluate(lo, n, rows.data());
+      total.add_rows(spec, rows.data(), lo, n);
+      if (progress) progress(n);
+    }
+    total.finish(spec);
+    return total;
+  }
+
+ private:
+  reference::scenario scenario(index_t k) const {
+    return src_.is_grid() ? reference::grid_scenario(*src_.parameter_grid, k, false)
+                          : reference::batch_scenario(src_.explicit_batch->columns, k);
+  }
+  const source& src_;
+};
+
+}  // namespace
+
+template <class T>
+std::unique_ptr<backend<T>> make_cpu_backend(const source& src, const backend_options& opt) {
+  return std::make_unique<cpu_backend<T>>(src, opt);
+}
+
+template std::unique_ptr<backend<float>> make_cpu_backend<float>(const source&, const backend_options&);
+template std::unique_ptr<backend<double>> make_cpu_backend<double>(const source&, const backend_options&);
+
+std::unique_ptr<backend<double>> make_reference_backend(const source& src) {
+  return std::make_unique<reference_backend>(src);
+}
+
+}  // namespace coopgrid

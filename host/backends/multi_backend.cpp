@@ -1,0 +1,116 @@
+#include "host/backends/multi_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "host/util/errors.hpp"
+
+namespace coopgrid {
+namespace {
+
+template <class T>
+class multi_backend final : public backend<T> {
+ public:
+  explicit multi_backend(std::vector<std::unique_ptr<backend<T>>> parts) : parts_(std::move(parts)) {
+    COOPGRID_EXPECTS(!parts_.empty(), "a multi-backend needs at least one part");
+  }
+
+  std::string name() const override { return parts_.front()->name(); }
+
+  void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
+    run_parts(first, count, [&](std::size_t p, index_t lo, index_t n) {
+      parts_[p]->evaluate(lo, n, rows + (lo - first));
+    });
+  }
+
+  reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
+                      const progress_fn& progress) override {
+    std::vector<reduce_state> states(parts_.size(), reduce_state(spec));
+    std::mutex progress_mutex;
+    const progress_fn locked = [&](index_t done) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      if (progress) progress(done);
+    };
+    run_parts(first, count, [&](std::size_t p, index_t lo, index_t n) {
+      states[p] = parts_[p]->reduce(spec, lo, n, locked);
+    });
+    reduce_state total(spec);
+    for (const auto& s : states) total.merge(spec, s);  // exact: any order gives these bits
+    total.finish(spec);
+    return total;
+  }
+
+ private:
+  /// Splits [first, first + count) at reduction-unit boundaries and runs fn on every part at once.
+  template <class Fn>
+  void run_parts(index_t first, index_t count, Fn&& fn) {
+    const auto parts = static_cast<index_t>(parts_.size());
+    const index_t units = (count + reduce_unit - 1) / reduce_unit;
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(parts_.size());
+    for (index_t p = 0; p < parts; ++p) {
+      const index_t lo = std::min(count, units * p / parts * reduce_unit);
+      const index_t hi = std::min(count, units * (p + 1) / parts * reduce_unit);
+      if (hi <= lo) continue;
+      threads.emplace_back([&, p, lo, hi] {
+        try {
+          fn(static_cast<std::size_t>(p), first + lo, hi - lo);
+        } catch (...) {
+          errors[static_cast<std::size_t>(p)] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+  }
+
+  std::vector<std::unique_ptr<backend<T>>> parts_;
+};
+
+}  // namespace
+
+template <class T>
+std::unique_ptr<backend<T>> make_multi_backend(std::vector<std::unique_ptr<backend<T>>> parts) {
+  if (parts.size() == 1) return std::move(parts.front());
+  return std::make_unique<multi_backend<T>>(std::move(parts));
+}
+
+template std::unique_ptr<backend<float>> make_multi_backend<float>(std::vector<std::unique_ptr<backend<float>>>);
+template std::unique_ptr<backend<double>> make_multi_backend<double>(std::vector<std::unique_ptr<backend<double>>>);
+
+std::vector<int> parse_device_list(const std::string& text, int device_count) {
+  std::vector<int> out;
+  if (text == "all") {
+    for (int d = 0; d < device_count; ++d) out.push_back(d);
+    if (out.empty()) throw std::runtime_error("--devices all: no CUDA device found (see 'coopgrid info')");
+    return out;
+  }
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    int d = -1;
+    try {
+      std::size_t used = 0;
+      d = std::stoi(item, &used);
+      if (used != item.size()) d = -1;
+    } catch (const std::exception&) {
+      d = -1;
+    }
+    if (d < 0) throw usage_error(fmt::format("--devices '{}': expected 'all' or ordinals like 0,1,3", text));
+    for (int seen : out) {
+      if (seen == d) throw usage_error(fmt::format("--devices '{}': device {} listed twice", text, d));
+    }
+    out.push_back(d);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace coopgrid

@@ -1,0 +1,108 @@
+#include "host/backends/reference.hpp"
+
+#include <cmath>
+
+namespace coopgrid::reference {
+namespace {
+
+using real = long double;
+
+/// 1 - (1 - 1/n)^x, MODEL.md section 2 (n = 0: 0; n = 1: 0^x).
+real consensus(std::size_t n, real x) {
+  if (n == 0) return 0;
+  if (n == 1) return x > 0 ? 1 : 0;
+  return -std::expm1(x * std::log1p(-1.0L / static_cast<real>(n)));
+}
+
+/// difficulty, p_any, p_all, expected, constrained of a standards or ethics list.
+std::array<real, 5> consensus_block(const std::vector<double>& difficulty) {
+  const std::size_t n = difficulty.size();
+  real sum = 0, product = 1, expected = 0, constrained = 0;
+  for (double x : difficulty) {
+    const real p = consensus(n, x);
+    sum += x;
+    product *= p;
+    expected += p;
+    if (x <= 1) constrained += 1;
+  }
+  return {sum, consensus(n, sum), product, expected, constrained};
+}
+
+}  // namespace
+
+row evaluate(const scenario& s) {
+  real d = 0, shared = 0, variance = 0;
+  for (std::size_t i = 0; i < s.datasets.size(); ++i) {
+    const real di = s.datasets[i], pi = s.country_share_prob[i];
+    d += di;
+    shared += pi * di;
+    variance += di * pi * (1 - pi);
+  }
+  const auto standards = consensus_block(s.standard_difficulty);
+  const auto ethics = consensus_block(s.ethics_difficulty);
+  real effect = 0, total = 0;
+  if (s.countries_per_activity > 0) {
+    const real g = static_cast<real>(s.countries_per_activity);
+    const real lg = std::log10(static_cast<real>(s.activities));  // -inf for T = 0
+    effect = g * lg;
+    total = g * (g + 1) / 2 * lg;
+  }
+  real resources = 0;
+  for (double r : s.resource_share_prob) resources += r;
+  // MODEL.md column order; ethics has no expected/constrained columns.
+  const real out[num_metrics] = {d,         shared,       variance,     standards[0], standards[1],
+                                 standards[2], standards[3], standards[4], effect,       total,
+                                 resources, ethics[0],    ethics[1],    ethics[2]};
+  row r;
+  for (int m = 0; m < num_metrics; ++m) r[m] = static_cast<double>(out[m]);
+  return r;
+}
+
+template <class T>
+scenario batch_scenario(const batch_columns<T>& c, index_t s) {
+  scenario out;
+  out.activities = c.activities[s];
+  out.countries_per_activity = c.countries_per_activity[s];
+  for (index_t i = c.country_offsets[s]; i < c.country_offsets[s + 1]; ++i) {
+    out.datasets.push_back(c.datasets[i]);
+    out.country_share_prob.push_back(c.country_share_prob[i]);
+  }
+  for (index_t i = c.standard_offsets[s]; i < c.standard_offsets[s + 1]; ++i) {
+    out.standard_difficulty.push_back(c.standard_difficulty[i]);
+  }
+  for (index_t i = c.resource_offsets[s]; i < c.resource_offsets[s + 1]; ++i) {
+    out.resource_share_prob.push_back(c.resource_share_prob[i]);
+  }
+  for (index_t i = c.ethics_offsets[s]; i < c.ethics_offsets[s + 1]; ++i) {
+    out.ethics_difficulty.push_back(c.ethics_difficulty[i]);
+  }
+  return out;
+}
+
+template scenario batch_scenario<float>(const batch_columns<float>&, index_t);
+template scenario batch_scenario<double>(const batch_columns<double>&, index_t);
+
+scenario grid_scenario(const grid& g, index_t k, bool as_float) {
+  // Plain mixed-radix decoding, written independently of kernels/grid_view.hpp.
+  std::array<index_t, num_grid_fields> p{};
+  for (int f = num_grid_fields - 1; f >= 0; --f) {
+    p[f] = k % g.size(f);
+    k /= g.size(f);
+  }
+  auto real_at = [&](int f) {
+    const double v = g.reals[f][p[f]];
+    return as_float ? static_cast<double>(static_cast<float>(v)) : v;
+  };
+  auto int_at = [&](int f) { return static_cast<std::size_t>(g.ints[f][p[f]]); };
+  scenario s;
+  s.activities = real_at(exchange_activities);
+  s.countries_per_activity = g.ints[exchange_countries_per_activity][p[exchange_countries_per_activity]];
+  s.datasets.assign(int_at(countries_count), real_at(countries_datasets));
+  s.country_share_prob.assign(int_at(countries_count), real_at(countries_share_prob));
+  s.standard_difficulty.assign(int_at(standards_count), real_at(standards_difficulty));
+  s.resource_share_prob.assign(int_at(resources_count), real_at(resources_share_prob));
+  s.ethics_difficulty.assign(int_at(ethics_count), real_at(ethics_difficulty));
+  return s;
+}
+
+}  // namespace coopgrid::reference

@@ -1,0 +1,86 @@
+#include "host/commands/mpi_run.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "host/io/output.hpp"
+#include "host/reduce/report.hpp"
+
+namespace coopgrid::mpi {
+namespace {
+
+constexpr int tag_size = 1, tag_data = 2;
+constexpr std::uint64_t max_message = std::uint64_t{1} << 30;
+
+void send_text(const std::string& text) {
+  const std::uint64_t n = text.size();
+  MPI_Send(&n, 1, MPI_UINT64_T, 0, tag_size, MPI_COMM_WORLD);
+  for (std::uint64_t at = 0; at < n; at += max_message) {
+    const auto len = static_cast<int>(std::min(max_message, n - at));
+    MPI_Send(text.data() + at, len, MPI_CHAR, 0, tag_data, MPI_COMM_WORLD);
+  }
+}
+
+std::string receive_text(int from) {
+  std::uint64_t n = 0;
+  MPI_Recv(&n, 1, MPI_UINT64_T, from, tag_size, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  std::string text(n, '\0');
+  for (std::uint64_t at = 0; at < n; at += max_message) {
+    const auto len = static_cast<int>(std::min(max_message, n - at));
+    MPI_Recv(text.data() + at, len, MPI_CHAR, from, tag_data, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  }
+  return text;
+}
+
+}  // namespace
+
+session::session(int* argc, char*** argv) {
+  MPI_Init(argc, argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+session::~session() { MPI_Finalize(); }
+
+void run_rows(const source& src, run_options opt, const session& s) {
+  opt.shard = shard_spec{s.rank(), s.size()};
+  opt.progress = opt.progress && s.rank() == 0;
+  if (s.rank() != 0) {
+    std::string text;
+    write_rows(src, opt, [&](std::string_view t) { text.append(t); }, false);
+    send_text(text);
+    return;
+  }
+  output_file out(opt.output);
+  write_rows(src, opt, [&](std::string_view t) { out.write(t); }, true);
+  for (int r = 1; r < s.size(); ++r) out.write(receive_text(r));  // in rank order = scenario order
+  out.commit();
+}
+
+void run_reduce(const source& src, run_options opt, const session& s) {
+  opt.shard = shard_spec{s.rank(), s.size()};
+  opt.progress = opt.progress && s.rank() == 0;
+  const auto mine = compute_reduce(src, opt);
+  if (s.rank() != 0) {
+    send_text(merge_state_text(mine));
+    return;
+  }
+  std::vector<reduce_report> parts{mine};
+  std::vector<std::string> names{"rank 0"};
+  for (int r = 1; r < s.size(); ++r) {
+    names.push_back("rank " + std::to_string(r));
+    parts.push_back(parse_merge_state(receive_text(r), names.back()));
+  }
+  output_file out(opt.output);
+  out.write(reduce_json(src, merge_reports(parts, names)));
+  out.commit();
+}
+
+void abort(int code) {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);
+}
+
+}  // namespace coopgrid::mpi

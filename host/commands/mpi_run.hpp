@@ -1,0 +1,33 @@
+#pragma once
+/**
+ * @file mpi_run.hpp
+ * @brief MPI runs (built with -DCOOPGRID_MPI=ON): rank r of n takes shard r/n
+ *        and rank 0 writes the merged result, which equals a single-process
+ *        run's output byte for byte. Synchronous; collective over MPI_COMM_WORLD.
+ */
+#include "host/commands/run.hpp"
+
+namespace coopgrid::mpi {
+
+/// MPI_Init / MPI_Finalize around the program.
+class session {
+ public:
+  session(int* argc, char*** argv);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+ private:
+  int rank_ = 0, size_ = 1;
+};
+
+/// Per-scenario rows: every rank evaluates its shard, rank 0 writes them all in order.
+void run_rows(const source& src, run_options opt, const session& s);
+/// --reduce: every rank reduces its shard, rank 0 merges the states and writes the report.
+void run_reduce(const source& src, run_options opt, const session& s);
+/// Ends every rank with `code` (after an error on one of them).
+[[noreturn]] void abort(int code);
+
+}  // namespace coopgrid::mpi

@@ -1,0 +1,231 @@
+#include "host/io/binary_batch.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <algorithm>
+
+#include "host/util/errors.hpp"
+#include "host/util/nvtx.hpp"
+#include "host/io/text_file.hpp"
+
+namespace coopgrid {
+namespace {
+
+/// A read-only memory map of a whole file (unmapped at destruction).
+class mapped_file {
+ public:
+  explicit mapped_file(const std::filesystem::path& p) : path_(p.string()) {
+    fd_ = ::open(path_.c_str(), O_RDONLY);
+    if (fd_ < 0) throw input_error(fmt::format("{}: cannot be opened: {}", path_, std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) throw input_error(fmt::format("{}: cannot stat", path_));
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+      data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+      if (data_ == MAP_FAILED) throw input_error(fmt::format("{}: cannot be memory-mapped", path_));
+      ::madvise(data_, size_, MADV_SEQUENTIAL);
+    }
+  }
+  mapped_file(const mapped_file&) = delete;
+  mapped_file& operator=(const mapped_file&) = delete;
+  ~mapped_file() {
+    if (data_ && data_ != MAP_FAILED) ::munmap(data_, size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  const unsigned char* data() const { return static_cast<const unsigned char*>(data_); }
+  std::size_t size() const { return size_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Reads a 1-D .npy column of `descr` ('<f8' or '<i8') into out.
+template <class V>
+void read_npy(const std::filesystem::path& p, const char* descr, std::vector<V>& out) {
+  const std::string name = p.string();
+  if (!std::filesystem::exists(p)) throw input_error(fmt::format("{}: file not found", name));
+  const mapped_file f(p);
+  const auto* d = f.data();
+  if (f.size() < 10 || std::memcmp(d, "\x93NUMPY", 6) != 0) {
+    throw input_error(fmt::format("{}: not a NumPy .npy file (bad magic)", name));
+  }
+  const int major = d[6];
+  std::size_t header_len = 0, start = 0;
+  if (major == 1) {
+    header_len = static_cast<std::size_t>(d[8] | (d[9] << 8));
+    start = 10;
+  } else if (major == 2 || major == 3) {
+    if (f.size() < 12) throw input_error(fmt::format("{}: truncated .npy header", name));
+    header_len = static_cast<std::size_t>(d[8] | (d[9] << 8) | (d[10] << 16)) |
+                 (static_cast<std::size_t>(d[11]) << 24);
+    start = 12;
+  } else {
+    throw input_error(fmt::format("{}: unsupported .npy version {}", name, major));
+  }
+  if (start + header_len > f.size()) throw input_error(fmt::format("{}: truncated .npy header", name));
+  const std::string header(reinterpret_cast<const char*>(d + start), header_len);
+  auto field = [&](const std::string& key) {
+    const auto at = header.find("'" + key + "'");
+    if (at == std::string::npos) throw input_error(fmt::format("{}: .npy header lacks '{}'", name, key));
+    auto v = header.substr(header.find(':', at) + 1);
+    return v.substr(v.find_first_not_of(' '));
+  };
+  const auto dt = field("descr");
+  if (dt.compare(0, std::strlen(descr) + 2, std::string("'") + descr + "'") != 0) {
+    throw input_error(fmt::format("{}: dtype {} is not {} (write it with dtype={})", name,
+                                  dt.substr(0, dt.find(',')), descr,
+                                  std::string(descr) == "<f8" ? "numpy.float64" : "numpy.int64"));
+  }
+  if (field("fortran_order").compare(0, 5, "False") != 0) {
+    throw input_error(fmt::format("{}: fortran_order must be False", name));
+  }
+  const auto shape = field("shape");
+  std::size_t n = 0;
+  if (std::sscanf(shape.c_str(), "(%zu,)", &n) != 1 || shape.find(',') > shape.find(')') ||
+      shape.find_first_of("0123456789", shape.find(',')) < shape.find(')')) {
+    throw input_error(fmt::format("{}: shape {} is not one-dimensional", name, shape.substr(0, shape.find(')') + 1)));
+  }
+  const std::size_t offset = start + header_len;
+  if (f.size() - offset != n * sizeof(V)) {
+    throw input_error(fmt::format("{}: holds {} bytes of data, the header promises {} elements of {} bytes",
+                                  name, f.size() - offset, n, sizeof(V)));
+  }
+  out.resize(n);
+  if (n > 0) std::memcpy(out.data(), d + offset, n * sizeof(V));
+}
+
+template <class V>
+void write_npy(const std::filesystem::path& p, const char* descr, const std::vector<V>& v) {
+  std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({},), }}", descr, v.size());
+  const std::size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  std::ofstream out(p, std::ios::binary);
+  out.write("\x93NUMPY\x01\x00", 8);
+  const auto len = static_cast<std::uint16_t>(header.size());
+  const char le[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+  out.write(le, 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(V)));
+  if (!out) throw std::runtime_error(fmt::format("{}: write failed", p.string()));
+}
+
+struct column_file {
+  const char* file;
+  bool integer;
+};
+
+}  // namespace
+
+bool is_binary_batch(const std::filesystem::path& dir) {
+  std::error_code ec;
+  return std::filesystem::is_directory(dir, ec) && std::filesystem::exists(dir / "activities.npy", ec);
+}
+
+batch read_binary_batch(const std::filesystem::path& dir) {
+  nvtx_range range("parse");
+  batch b;
+  b.source = dir.string();
+  auto& c = b.columns;
+  read_npy(dir / "activities.npy", "<f8", c.activities);
+  read_npy(dir / "countries_per_activity.npy", "<i8", c.countries_per_activity);
+  read_npy(dir / "country_offsets.npy", "<i8", c.country_offsets);
+  read_npy(dir / "datasets.npy", "<f8", c.datasets);
+  read_npy(dir / "country_share_prob.npy", "<f8", c.country_share_prob);
+  read_npy(dir / "standard_offsets.npy", "<i8", c.standard_offsets);
+  read_npy(dir / "standard_difficulty.npy", "<f8", c.standard_difficulty);
+  read_npy(dir / "resource_offsets.npy", "<i8", c.resource_offsets);
+  read_npy(dir / "resource_share_prob.npy", "<f8", c.resource_share_prob);
+  read_npy(dir / "ethics_offsets.npy", "<i8", c.ethics_offsets);
+  read_npy(dir / "ethics_difficulty.npy", "<f8", c.ethics_difficulty);
+  validate_columns(c, dir.string());
+  if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
+  const auto ids_path = dir / "ids.txt";
+  if (std::filesystem::exists(ids_path)) {
+    // One read, then duplicates found by sorting 64-bit hashes: a million ids in
+    // tens of milliseconds (a hash set's cache misses cost ten times more).
+    const std::string text = read_text_file(ids_path, "an ids.txt file");
+    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
+    for (std::size_t at = 0; at < text.size();) {
+      auto end = text.find('\n', at);
+      if (end == std::string::npos) end = text.size();
+      std::string_view line(text.data() + at, end - at);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      const auto n = b.ids.size() + 1;
+      if (line.empty()) throw input_error(fmt::format("{}:{}: empty id (ids must be non-empty)", ids_path.string(), n));
+      b.ids.emplace_back(line);
+      at = end + 1;
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
+    for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
+    std::sort(hashed.begin(), hashed.end());
+    for (std::size_t i = 1; i < hashed.size(); ++i) {
+      if (hashed[i].first != hashed[i - 1].first) continue;
+      // Equal hashes: compare every pair of the run (almost always just this one).
+      for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
+        const auto first = std::min(hashed[j - 1].second, hashed[i].second);
+        const auto second = std::max(hashed[j - 1].second, hashed[i].second);
+        if (b.ids[first] == b.ids[second]) {
+          throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
+                                        second + 1, b.ids[second], first + 1));
+        }
+      }
+    }
+    if (b.num_scenarios() != c.num_scenarios()) {
+      throw input_error(fmt::format("{}: {} ids for {} scenarios", ids_path.string(), b.ids.size(),
+                                    c.num_scenarios()));
+    }
+  } else {
+    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
+    for (index_t i = 0; i < c.num_scenarios(); ++i) b.ids.push_back(std::to_string(i));
+  }
+  return b;
+}
+
+void write_binary_batch(const batch& b, const std::filesystem::path& dir) {
+  if (std::filesystem::exists(dir)) {
+    throw usage_error(fmt::format("{}: already exists (convert writes a new directory)", dir.string()));
+  }
+  const auto tmp = dir.parent_path() / fmt::format(".{}.tmp-{}", dir.filename().string(), ::getpid());
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp);
+  try {
+    const auto& c = b.columns;
+    write_npy(tmp / "activities.npy", "<f8", c.activities);
+    write_npy(tmp / "countries_per_activity.npy", "<i8", c.countries_per_activity);
+    write_npy(tmp / "country_offsets.npy", "<i8", c.country_offsets);
+    write_npy(tmp / "datasets.npy", "<f8", c.datasets);
+    write_npy(tmp / "country_share_prob.npy", "<f8", c.country_share_prob);
+    write_npy(tmp / "standard_offsets.npy", "<i8", c.standard_offsets);
+    write_npy(tmp / "standard_difficulty.npy", "<f8", c.standard_difficulty);
+    write_npy(tmp / "resource_offsets.npy", "<i8", c.resource_offsets);
+    write_npy(tmp / "resource_share_prob.npy", "<f8", c.resource_share_prob);
+    write_npy(tmp / "ethics_offsets.npy", "<i8", c.ethics_offsets);
+    write_npy(tmp / "ethics_difficulty.npy", "<f8", c.ethics_difficulty);
+    std::ofstream ids(tmp / "ids.txt", std::ios::binary);
+    for (const auto& id : b.ids) {
+      if (id.find('\n') != std::string::npos) {
+        throw usage_error(fmt::format("scenario id '{}' holds a line break, which ids.txt cannot", id));
+      }
+      ids << id << '\n';
+    }
+    ids.close();
+    if (!ids) throw std::runtime_error(fmt::format("{}: write failed", (tmp / "ids.txt").string()));
+    std::filesystem::rename(tmp, dir);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace coopgrid

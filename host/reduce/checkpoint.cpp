@@ -1,0 +1,177 @@
+#include "host/reduce/checkpoint.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <sstream>
+
+#include "host/util/errors.hpp"
+#include "host/io/output.hpp"
+
+namespace coopgrid {
+namespace {
+
+constexpr const char* magic = "coopgrid-checkpoint 2";
+
+/// FNV-1a over 8-byte words (then the tail bytes): fingerprints of GB-sized inputs in tens of ms.
+struct fnv1a {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, c + i, 8);
+      h = (h ^ w) * 0x100000001b3ULL;
+      h ^= h >> 29;
+    }
+    for (; i < n; ++i) h = (h ^ c[i]) * 0x100000001b3ULL;
+  }
+  template <class V>
+  void vec(const std::vector<V>& v) {
+    const std::uint64_t n = v.size();
+    bytes(&n, sizeof n);
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(V));
+  }
+  void str(const std::string& s) {
+    const std::uint64_t n = s.size();
+    bytes(&n, sizeof n);
+    bytes(s.data(), s.size());
+  }
+};
+
+}  // namespace
+
+std::string hexf(double v) { return fmt::format("{:a}", v); }
+
+double parse_hexf(const std::string& t, const std::string& what) {
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (t.empty() || *end != '\0') throw input_error(fmt::format("{}: damaged state (number '{}')", what, t));
+  return v;
+}
+
+namespace {
+void hash_input(fnv1a& f, const source& src) {
+  const index_t n = src.num_scenarios();
+  f.bytes(&n, sizeof n);
+  if (src.is_grid()) {
+    for (int k = 0; k < num_grid_fields; ++k) {
+      f.vec(src.parameter_grid->ints[k]);
+      f.vec(src.parameter_grid->reals[k]);
+    }
+    return;
+  }
+  const auto& c = src.explicit_batch->columns;
+  for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
+                        &c.resource_share_prob, &c.ethics_difficulty}) {
+    f.vec(*v);
+  }
+  for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
+                        &c.resource_offsets, &c.ethics_offsets}) {
+    f.vec(*v);
+  }
+  for (const auto& id : src.explicit_batch->ids) f.str(id);
+}
+}  // namespace
+
+std::uint64_t input_fingerprint(const source& src) {
+  fnv1a f;
+  hash_input(f, src);
+  return f.h;
+}
+
+std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
+                              const reduce_spec& spec) {
+  fnv1a f;
+  f.str(magic);
+  f.str(backend);
+  f.str(prec == precision::f32 ? "f32" : "f64");
+  hash_input(f, src);
+  for (const auto& w : spec.where) f.str(w.text());
+  f.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
+                    spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
+                    spec.hist_range_given));
+  return f.h;
+}
+
+std::string state_text(const reduce_state& state) {
+  std::string t = fmt::format("scenarios {}\nselected {}\n", state.scenarios, state.selected);
+  for (const auto& m : state.metrics) {
+    t += fmt::format("m {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
+                     m.argmax, m.sum.to_hex(), int(m.has_pos_inf), int(m.has_neg_inf));
+  }
+  t += fmt::format("top {}\n", state.top.size());
+  for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
+  t += fmt::format("hist {} {} {}\n", state.hist.size(), state.hist_below, state.hist_above);
+  for (auto c : state.hist) t += fmt::format("{}\n", c);
+  return t + "end\n";
+}
+
+void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& state, const std::string& what) {
+  auto damaged = [&](const char* part) {
+    return input_error(fmt::format("{}: damaged reduction state ({})", what, part));
+  };
+  std::string word;
+  state = reduce_state(spec);
+  in >> word >> state.scenarios;
+  if (word != "scenarios") throw damaged("scenarios");
+  in >> word >> state.selected;
+  if (word != "selected") throw damaged("selected");
+  for (auto& m : state.metrics) {
+    std::string mn, mx, s;
+    int pinf = 0, ninf = 0;
+    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> pinf >> ninf;
+    if (word != "m" || !in || !m.sum.from_hex(s)) throw damaged("metric");
+    m.min = parse_hexf(mn, what);
+    m.max = parse_hexf(mx, what);
+    m.has_pos_inf = pinf != 0;
+    m.has_neg_inf = ninf != 0;
+  }
+  std::size_t n = 0;
+  in >> word >> n;
+  if (word != "top" || !in || n > (std::size_t{1} << 32)) throw damaged("top");
+  state.top.resize(n);
+  for (auto& [v, k] : state.top) {
+    std::string vs;
+    in >> vs >> k;
+    v = parse_hexf(vs, what);
+  }
+  in >> word >> n >> state.hist_below >> state.hist_above;
+  if (word != "hist" || !in || n > (std::size_t{1} << 32)) throw damaged("histogram");
+  state.hist.assign(n, 0);
+  for (auto& c : state.hist) in >> c;
+  in >> word;
+  if (word != "end" || !in) throw damaged("truncated");
+}
+
+void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
+                      const reduce_state& state) {
+  output_file out(path);
+  out.write(fmt::format("{}\nfingerprint {:016x}\nnext {}\n", magic, fingerprint, next) + state_text(state));
+  out.commit();
+}
+
+index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
+                        reduce_state& state) {
+  std::ifstream in(path);
+  if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
+  std::string line, word, fp;
+  std::getline(in, line);
+  if (line != magic) throw input_error(fmt::format("{}: not a coopgrid checkpoint", path));
+  in >> word >> fp;
+  if (word != "fingerprint") throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
+  if (fp != fmt::format("{:016x}", fingerprint)) {
+    throw usage_error(fmt::format(
+        "--resume: {} was written for another input, backend, precision or reduction", path));
+  }
+  index_t next = 0;
+  in >> word >> next;
+  if (word != "next") throw input_error(fmt::format("{}: damaged checkpoint (next)", path));
+  parse_state_text(in, spec, state, path);
+  return next;
+}
+
+}  // namespace coopgrid

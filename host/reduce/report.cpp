@@ -1,0 +1,284 @@
+#include "host/reduce/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
+#include "host/reduce/checkpoint.hpp"
+#include "host/util/errors.hpp"
+#include "host/io/output.hpp"
+
+namespace coopgrid {
+namespace {
+
+constexpr const char* state_magic = "coopgrid-merge-state 1";
+
+/// The scenario's identity as JSON members: its id (batch) or axis values (grid).
+std::string describe_json(const source& src, index_t k) {
+  if (k < 0) return "\"index\": null";
+  if (!src.is_grid()) {
+    return fmt::format("\"index\": {}, \"scenario\": {}", k,
+                       json_string(src.explicit_batch->ids[static_cast<std::size_t>(k)]));
+  }
+  const auto& g = *src.parameter_grid;
+  const auto p = g.decode(k);
+  std::string axes;
+  for (int f : g.axes()) {
+    axes += fmt::format("{}{}: {}", axes.empty() ? "" : ", ", json_string(grid_field_names[f]),
+                        json_number(g.value(f, p[f])));
+  }
+  return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
+}
+
+/// The reduction and metric selection as one canonical line (shards must agree on it).
+std::string spec_line(const reduce_report& r) {
+  std::string s = fmt::format("spec {}", r.spec.where.size());
+  for (const auto& w : r.spec.where) s += " " + w.text();
+  s += fmt::format(" top {} {} {} hist {} {} {} {} {} metrics {}", r.spec.top_k, r.spec.top_by,
+                   int(r.spec.top_ascending), r.spec.hist_metric, r.spec.hist_bins, hexf(r.spec.hist_lo),
+                   hexf(r.spec.hist_hi), int(r.spec.hist_range_given), r.metrics.size());
+  for (int m : r.metrics) s += fmt::format(" {}", m);
+  return s;
+}
+
+}  // namespace
+
+shard_spec parse_shard(const std::string& text) {
+  shard_spec s;
+  const auto slash = text.find('/');
+  auto num = [&](std::string_view t, index_t& out) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+  };
+  if (slash == std::string::npos || !num(std::string_view(text).substr(0, slash), s.k) ||
+      !num(std::string_view(text).substr(slash + 1), s.n) || s.n < 1 || s.k < 0 || s.k >= s.n) {
+    throw usage_error(fmt::format("--shard '{}': expected K/N with 0 <= K < N (K counts from 0)", text));
+  }
+  return s;
+}
+
+std::pair<index_t, index_t> shard_range(index_t num_scenarios, const shard_spec& s) {
+  const index_t units = (num_scenarios + reduce_unit - 1) / reduce_unit;
+  auto at = [&](index_t k) {
+    const auto u = static_cast<index_t>(static_cast<__int128>(units) * k / s.n);
+    return std::min(num_scenarios, u * reduce_unit);
+  };
+  return {at(s.k), at(s.k + 1)};
+}
+
+std::string reduce_json(const source& src, const reduce_report& r) {
+  const auto& st = r.state;
+  const auto& spec = r.spec;
+  std::string js = "{\n";
+  js += fmt::format("  \"input\": {},\n  \"kind\": \"{}\",\n  \"backend\": \"{}\",\n  \"precision\": \"{}\",\n",
+                    json_string(r.input), r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64");
+  if (r.shard.n > 1) {
+    js += fmt::format("  \"shard\": \"{}/{}\",\n  \"range\": [{}, {}],\n", r.shard.k, r.shard.n, r.range_lo,
+                      r.range_hi);
+  }
+  std::string where;
+  for (const auto& f : spec.where) where += (where.empty() ? "" : ", ") + json_string(f.text());
+  js += fmt::format("  \"where\": [{}],\n  \"scenarios\": {},\n  \"selected\": {},\n  \"metrics\": {{\n", where,
+                    st.scenarios, st.selected);
+  for (std::size_t j = 0; j < r.metrics.size(); ++j) {
+    const auto& s = st.metrics[r.metrics[j]];
+    const bool any = s.count > 0;
+    js += fmt::format(
+        "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
+        "\"mean\": {}}}{}\n",
+        json_string(metric_names[r.metrics[j]]), s.count, any ? json_number(s.min) : "null",
+        describe_json(src, s.argmin), any ? json_number(s.max) : "null", describe_json(src, s.argmax),
+        any ? json_number(s.mean()) : "null", j + 1 < r.metrics.size() ? "," : "");
+  }
+  js += "  }";
+  if (spec.top_k > 0) {
+    js += fmt::format(",\n  \"top\": {{\"by\": {}, \"order\": \"{}\", \"k\": {}, \"rows\": [\n",
+                      json_string(metric_names[spec.top_by]), spec.top_ascending ? "ascending" : "descending",
+                      spec.top_k);
+    for (std::size_t i = 0; i < st.top.size(); ++i) {
+      const auto [value, k] = st.top[i];
+      const auto& row = r.rows.at(k);
+      std::string vals;
+      for (int m : r.metrics) {
+        vals += fmt::format("{}{}: {}", vals.empty() ? "" : ", ", json_string(metric_names[m]), json_number(row[m]));
+      }
+      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", describe_json(src, k),
+                        json_number(value), vals, i + 1 < st.top.size() ? "," : "");
+    }
+    js += "  ]}";
+  }
+  if (spec.hist_metric >= 0) {
+    std::string counts;
+    for (auto c : st.hist) counts += fmt::format("{}{}", counts.empty() ? "" : ", ", c);
+    js += fmt::format(
+        ",\n  \"histogram\": {{\"metric\": {}, \"bins\": {}, \"lo\": {}, \"hi\": {}, \"counts\": [{}], "
+        "\"below\": {}, \"above\": {}}}",
+        json_string(metric_names[spec.hist_metric]), spec.hist_bins, json_number(spec.hist_lo),
+        json_number(spec.hist_hi), counts, st.hist_below, st.hist_above);
+  }
+  js += fmt::format(",\n  \"merge_state\": {}\n}}\n", json_string(merge_state_text(r)));
+  return js;
+}
+
+std::string merge_state_text(const reduce_report& r) {
+  std::string t = fmt::format(
+      "{}\ninput {}\nkind {}\nbackend {}\nprecision {}\nfingerprint {:016x}\ninput_fingerprint {:016x}\n",
+      state_magic, r.input, r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64", r.fingerprint,
+      r.input_fingerprint);
+  t += fmt::format("shard {} {} {} {}\n{}\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi, spec_line(r));
+  t += state_text(r.state);
+  t += fmt::format("rows {}\n", r.rows.size());
+  for (const auto& [k, row] : r.rows) {
+    t += fmt::format("{}", k);
+    for (double v : row) t += " " + hexf(v);
+    t += "\n";
+  }
+  return t;
+}
+
+reduce_report parse_merge_state(const std::string& text, const std::string& what) {
+  std::istringstream in(text);
+  auto damaged = [&](const char* part) {
+    return input_error(fmt::format("{}: damaged merge state ({})", what, part));
+  };
+  reduce_report r;
+  std::string line, word;
+  std::getline(in, line);
+  if (line != state_magic) throw damaged("not a coopgrid merge state");
+  auto field = [&](const char* name) {
+    std::getline(in, line);
+    const std::string prefix = std::string(name) + " ";
+    if (line.compare(0, prefix.size(), prefix) != 0) throw damaged(name);
+    return line.substr(prefix.size());
+  };
+  r.input = field("input");
+  r.kind = field("kind");
+  r.backend = field("backend");
+  r.prec = field("precision") == "f32" ? precision::f32 : precision::f64;
+  r.fingerprint = std::stoull(field("fingerprint"), nullptr, 16);
+  r.input_fingerprint = std::stoull(field("input_fingerprint"), nullptr, 16);
+  {
+    std::istringstream s(field("shard"));
+    s >> r.shard.k >> r.shard.n >> r.range_lo >> r.range_hi;
+    if (!s) throw damaged("shard");
+  }
+  {
+    std::istringstream s(field("spec"));
+    std::size_t nw = 0;
+    s >> nw;
+    for (std::size_t i = 0; i < nw && s; ++i) {
+      s >> word;
+      r.spec.where.push_back(parse_filter(word));
+    }
+    std::string lo, hi;
+    int asc = 0, given = 0;
+    std::size_t nm = 0;
+    s >> word >> r.spec.top_k >> r.spec.top_by >> asc;
+    if (word != "top") throw damaged("spec");
+    s >> word >> r.spec.hist_metric >> r.spec.hist_bins >> lo >> hi >> given;
+    if (word != "hist") throw damaged("spec");
+    s >> word >> nm;
+    if (word != "metrics" || !s) throw damaged("spec");
+    r.metrics.resize(nm);
+    for (auto& m : r.metrics) s >> m;
+    if (!s) throw damaged("spec");
+    r.spec.top_ascending = asc != 0;
+    r.spec.hist_lo = parse_hexf(lo, what);
+    r.spec.hist_hi = parse_hexf(hi, what);
+    r.spec.hist_range_given = given != 0;
+  }
+  parse_state_text(in, r.spec, r.state, what);
+  std::size_t n = 0;
+  in >> word >> n;
+  if (word != "rows" || !in) throw damaged("rows");
+  for (std::size_t i = 0; i < n; ++i) {
+    index_t k = 0;
+    std::array<double, num_metrics> row{};
+    in >> k;
+    for (auto& v : row) {
+      in >> word;
+      v = parse_hexf(word, what);
+    }
+    if (!in) throw damaged("rows");
+    r.rows[k] = row;
+  }
+  return r;
+}
+
+std::string extract_merge_state(const std::string& json, const std::string& what) {
+  const std::string key = "\"merge_state\": \"";
+  auto at = json.find(key);
+  if (at == std::string::npos) {
+    throw input_error(fmt::format("{}: no merge_state (not a coopgrid --reduce report)", what));
+  }
+  std::string out;
+  for (std::size_t i = at + key.size(); i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '"') return out;
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i >= json.size()) break;
+    switch (json[i]) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'u':
+        if (i + 4 < json.size()) {
+          out += static_cast<char>(std::stoi(json.substr(i + 1, 4), nullptr, 16));
+          i += 4;
+        }
+        break;
+      default: out += json[i];
+    }
+  }
+  throw input_error(fmt::format("{}: merge_state is truncated", what));
+}
+
+reduce_report merge_reports(const std::vector<reduce_report>& parts, const std::vector<std::string>& names) {
+  if (parts.empty()) throw usage_error("merge: no reports given");
+  const auto& first = parts.front();
+  std::vector<int> seen(static_cast<std::size_t>(first.shard.n), -1);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& p = parts[i];
+    if (p.fingerprint != first.fingerprint || spec_line(p) != spec_line(first)) {
+      throw usage_error(fmt::format(
+          "merge: {} was computed from another input, backend, precision or reduction than {} (a "
+          "histogram without LO:HI takes its range from each shard's data: give METRIC:BINS:LO:HI)",
+          names[i], names[0]));
+    }
+    if (p.shard.n != first.shard.n) {
+      throw usage_error(fmt::format("merge: {} is shard {}/{}, {} is of {} shards", names[i], p.shard.k, p.shard.n,
+                                    names[0], first.shard.n));
+    }
+    auto& slot = seen[static_cast<std::size_t>(p.shard.k)];
+    if (slot >= 0) {
+      throw usage_error(fmt::format("merge: shard {}/{} given twice ({} and {})", p.shard.k, p.shard.n,
+                                    names[static_cast<std::size_t>(slot)], names[i]));
+    }
+    slot = static_cast<int>(i);
+  }
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    if (seen[k] < 0) throw usage_error(fmt::format("merge: shard {}/{} is missing", k, first.shard.n));
+  }
+  reduce_report out = first;
+  out.shard = shard_spec{};
+  out.state = reduce_state(first.spec);
+  out.rows.clear();
+  std::map<index_t, std::array<double, num_metrics>> all_rows;
+  for (int i : seen) {
+    const auto& p = parts[static_cast<std::size_t>(i)];
+    out.state.merge(first.spec, p.state);
+    all_rows.insert(p.rows.begin(), p.rows.end());
+    out.range_hi = std::max(out.range_hi, p.range_hi);
+  }
+  out.range_lo = 0;
+  out.state.finish(first.spec);
+  for (const auto& [v, k] : out.state.top) out.rows[k] = all_rows.at(k);
+  return out;
+}
+
+}  // namespace coopgrid

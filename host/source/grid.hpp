@@ -1,0 +1,62 @@
+#pragma once
+/**
+ * @file grid.hpp
+ * @brief Parameter grids: the host model, the TOML reader (README.md, "Grid
+ *        input") and the per-precision axis tables that back a grid_view.
+ */
+#include <array>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kernels/grid_view.hpp"
+
+namespace coopgrid {
+
+/// A grid as read: every field's points (one point for a scalar) in double, counts as integers.
+struct grid {
+  std::string source;
+  std::array<std::vector<index_t>, num_grid_fields> ints;  ///< integer fields' points
+  std::array<std::vector<double>, num_grid_fields> reals;  ///< real fields' points
+  std::array<bool, num_grid_fields> is_axis{};            ///< declared as an axis (an output column)
+  index_t num_scenarios = 1;
+
+  index_t size(int f) const {
+    return static_cast<index_t>(grid_field_is_integer(f) ? ints[f].size() : reals[f].size());
+  }
+  /// Point p of field f as a double (for output columns).
+  double value(int f, index_t p) const {
+    return grid_field_is_integer(f) ? static_cast<double>(ints[f][p]) : reals[f][p];
+  }
+  /// The fields declared as axes, in axis order.
+  std::vector<int> axes() const;
+  /// Point indices of scenario k (plain host decoding, last field fastest).
+  std::array<index_t, num_grid_fields> decode(index_t k) const;
+};
+
+/// Axis tables in precision T, with the per-point invariants; view() lends them to the core.
+template <class T>
+struct grid_tables {
+  std::array<std::vector<index_t>, num_grid_fields> ints;
+  std::array<std::vector<T>, num_grid_fields> reals;
+  std::vector<double> standards_log_q, ethics_log_q;
+  std::vector<T> activities_log10;
+  index_t num_scenarios = 0;
+
+  explicit grid_tables(const grid& g);
+  grid_view<T> view() const;
+};
+
+extern template struct grid_tables<float>;
+extern template struct grid_tables<double>;
+
+/**
+ * @brief Reads a grid TOML file.
+ * @throws input_error naming file, line and key, the value and the rule broken.
+ */
+grid read_grid_file(const std::filesystem::path& file);
+
+/// Parses grid TOML text; `name` is used in messages.
+grid parse_grid(std::string_view text, const std::string& name);
+
+}  // namespace coopgrid

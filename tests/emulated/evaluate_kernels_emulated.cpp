@@ -1,4 +1,0 @@
-// kernels/evaluate_kernels.cu, unchanged, compiled by g++ for the emulated
-// device: the SIMT emulator supplies the CUDA vocabulary and COOPGRID_LAUNCH.
-#include "kernels/simt_emulator.hpp"
-#include "../../kernels/evaluate_kernels.cu"

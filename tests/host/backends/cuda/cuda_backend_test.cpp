@@ -1,0 +1,464 @@
+// The CUDA backend against the reference (GPU only: skipped cleanly without a
+// device). Sizes cover warp, block and chunk boundaries; item lists cover
+// empty and very long; grids cross 2^32; tiny chunks must not change results.
+#include "host/backends/cpu_backend.hpp"
+#include "host/backends/cuda/cuda_backend.hpp"
+#include "host/commands/run.hpp"
+#include "tests/support/test_util.hpp"
+
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
+#include <cuda_runtime_api.h>
+
+#include "host/backends/cuda/memory.hpp"
+#include "kernels/launch.hpp"
+#else
+// CPU-only builds: the fault tests skip before reaching these.
+inline int cudaMemGetInfo(std::size_t*, std::size_t*) { return 1; }
+inline int cudaMalloc(void**, std::size_t) { return 1; }
+inline int cudaFree(void*) { return 0; }
+constexpr int cudaSuccess = 0;
+#endif
+
+namespace coopgrid {
+namespace {
+
+#define SKIP_WITHOUT_DEVICE()                                               \
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
+
+// coopgrid_emulated_tests runs this file on an emulated device (a fiber per
+// CUDA thread): the largest sizes shrink there.
+#if defined(COOPGRID_EMULATED_DEVICE)
+constexpr bool emulated = true;
+/// The number of emulated devices for one test (the fake runtime reads it on every call).
+struct emulated_devices {
+  explicit emulated_devices(const char* n) { setenv("COOPGRID_EMULATED_DEVICES", n, 1); }
+  ~emulated_devices() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
+};
+#else
+constexpr bool emulated = false;
+#endif
+
+template <class T>
+void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {
+  auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
+  be.evaluate(first, count, rows.data());
+  test::expect_rows_match_reference(src, first, rows.data(), count, be.name());
+}
+
+template <class T>
+class CudaBackend : public ::testing::Test {};
+using Precisions = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(CudaBackend, Precisions);
+
+TYPED_TEST(CudaBackend, EdgeSizes) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 255u, 256u, 257u, 4097u, 100000u}) {
+    if (emulated && n > 4097) continue;
+    const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n) + 1));
+    auto be = make_cuda_backend<T>(src, {});
+    expect_matches_reference(src, *be, 0, static_cast<index_t>(n));
+  }
+}
+
+TYPED_TEST(CudaBackend, EmptyAndVeryLongItemLists) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  auto specs = test::random_specs(64, 3);
+  specs[0] = test::scenario_spec();
+  specs[0].id = "empty";
+  for (int i = 0; i < 1000000; ++i) specs[1].countries.emplace_back(0.5 + (i % 7), 0.3);
+  for (int i = 0; i < 300000; ++i) specs[2].standards.push_back(0.001 * (i % 11));
+  for (int i = 0; i < 70000; ++i) specs[3].ethics.push_back(0.5);
+  specs[4].countries.assign(400000, {7279160.3, 0.3});  // equal items: one-signed roundings
+  specs[4].standards.assign(400000, 7279160.3);
+  const auto src = test::batch_source(specs);
+  auto be = make_cuda_backend<T>(src, {});
+  expect_matches_reference(src, *be, 0, 64);
+}
+
+TYPED_TEST(CudaBackend, TinyChunksGiveTheSameResults) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  // 20,000 scenarios: every column is large enough to be page-locked when
+  // streamed (emulated: 9,000 short lists, so only some are: mixed chunks).
+  const std::size_t n = emulated ? 9000 : 20000;
+  const auto src = test::batch_source(test::random_specs(n, 17, emulated ? 3 : 40));
+  backend_options tiny;
+  tiny.chunk = 97;  // forces many pipeline chunks, none aligned to anything
+  backend_options staged = tiny;
+  staged.pin_host = false;  // every chunk through pinned staging, not page-locked columns
+  auto a = make_cuda_backend<T>(src, {});
+  auto b = make_cuda_backend<T>(src, tiny);
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_GT(coopgrid_emulated::registered_bytes(), 0u) << "the streamed backend page-locked nothing";
+#endif
+  auto c = make_cuda_backend<T>(src, staged);
+  std::vector<metric_row<T>> ra(n), rb(n), rc(n);
+  a->evaluate(0, static_cast<index_t>(n), ra.data());
+  b->evaluate(0, static_cast<index_t>(n), rb.data());
+  c->evaluate(0, static_cast<index_t>(n), rc.data());
+  // Per-scenario arithmetic does not depend on the chunking: bit-identical.
+  EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(metric_row<T>)));
+  EXPECT_EQ(0, std::memcmp(ra.data(), rc.data(), ra.size() * sizeof(metric_row<T>)));
+  expect_matches_reference(src, *b, 0, static_cast<index_t>(n));
+  reduce_spec spec;
+  spec.top_k = 5;
+  spec.top_by = 1;
+  const auto sa = a->reduce(spec, 0, static_cast<index_t>(n), {});
+  const auto sb = b->reduce(spec, 0, static_cast<index_t>(n), {});
+  const auto sc = c->reduce(spec, 0, static_cast<index_t>(n), {});
+  EXPECT_EQ(sa.top, sb.top);
+  EXPECT_EQ(sb.top, sc.top);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_EQ(sa.metrics[m].argmax, sb.metrics[m].argmax);
+    EXPECT_EQ(sa.metrics[m].count, sb.metrics[m].count);
+    // Same chunks, staged or page-locked: the same sums to the last bit.
+    const double mb = sb.metrics[m].mean(), mc = sc.metrics[m].mean();
+    EXPECT_TRUE(mb == mc || (std::isnan(mb) && std::isnan(mc))) << metric_names[m] << ": " << mb << " vs " << mc;
+  }
+}
+
+TYPED_TEST(CudaBackend, GridAcross32BitIndices) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  auto src = test::grid_source(R"(
+[countries]
+count = { range = [0, 99] }
+datasets = { logspace = [0, 6, 1000] }
+share_prob = { linspace = [0, 1, 1001] }
+[standards]
+count = { range = [0, 99] }
+difficulty = { linspace = [0, 3, 97] }
+)");
+  ASSERT_GT(src.num_scenarios(), index_t{1} << 32);
+  auto be = make_cuda_backend<T>(src, {});
+  for (index_t first : {index_t{0}, (index_t{1} << 32) - 100, src.num_scenarios() - 333}) {
+    expect_matches_reference(src, *be, first, 333);
+  }
+}
+
+TYPED_TEST(CudaBackend, ReduceMatchesTheCpuBackend) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  // 20.2M scenarios (emulated: 1/60 of them, still 5 reduction units).
+  auto src = test::grid_source(std::string(emulated ? "[countries]\ncount = { range = [1, 2] }\n"
+                                                      "datasets = { logspace = [2, 6, 4] }\n"
+                                                      "share_prob = { linspace = [0, 1, 21] }\n"
+                                                    : "[countries]\ncount = { range = [1, 100] }\n"
+                                                      "datasets = { logspace = [2, 6, 10] }\n"
+                                                      "share_prob = { linspace = [0, 1, 101] }\n") +
+                               R"(
+[standards]
+count = { range = [1, 50] }
+difficulty = { linspace = [0, 5, 20] }
+[exchange]
+activities = { values = [0, 10] }
+countries_per_activity = 5
+)");
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.5")};
+  spec.top_k = 100;
+  spec.top_by = static_cast<int>(metric::shared_expected);
+  spec.hist_metric = static_cast<int>(metric::standards_p_all);
+  spec.hist_bins = 16;
+  spec.hist_lo = 0;
+  spec.hist_hi = 1;
+  spec.hist_range_given = true;
+  const index_t n = src.num_scenarios();
+  auto gpu = make_cuda_backend<T>(src, {});
+  auto cpu = make_cpu_backend<T>(src, {});
+  const auto g = gpu->reduce(spec, 0, n, {});
+  const auto c = cpu->reduce(spec, 0, n, {});
+  EXPECT_EQ(g.scenarios, n);
+  EXPECT_EQ(g.selected, c.selected);
+  const auto tol = tolerance_for(test::precision_of<T>());
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_EQ(g.metrics[m].count, c.metrics[m].count);
+    EXPECT_TRUE(tol.agrees(g.metrics[m].min, c.metrics[m].min)) << metric_names[m];
+    EXPECT_TRUE(tol.agrees(g.metrics[m].max, c.metrics[m].max)) << metric_names[m];
+    EXPECT_TRUE(tol.agrees(g.metrics[m].mean(), c.metrics[m].mean())) << metric_names[m];
+  }
+  ASSERT_EQ(g.top.size(), c.top.size());
+  for (std::size_t i = 0; i < g.top.size(); ++i) {
+    EXPECT_TRUE(tol.agrees(g.top[i].first, c.top[i].first)) << i;
+  }
+  index_t gh = 0, ch = 0;
+  for (auto x : g.hist) gh += x;
+  for (auto x : c.hist) ch += x;
+  EXPECT_EQ(gh, ch);
+}
+
+TEST(CudaDevices, InfoListsEveryDevice) {
+  SKIP_WITHOUT_DEVICE();
+  const auto devices = cuda_devices();
+  ASSERT_EQ(static_cast<int>(devices.size()), cuda_device_count());
+  EXPECT_GT(devices[0].multiprocessors, 0);
+  EXPECT_GT(devices[0].total_memory, 0u);
+}
+
+// --devices: each device takes a unit-aligned slice on its own host thread;
+// rows and reductions must equal one device's to the last bit. Needs two
+// GPUs; the emulated build always has two.
+TEST(CudaDevices, SeveralDevicesGiveOneDevicesResults) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const emulated_devices two_devices("2");
+#endif
+  if (cuda_device_count() < 2) GTEST_SKIP() << "fewer than two CUDA devices";
+  auto grid = test::grid_source(R"(
+[countries]
+count = { range = [1, 3] }
+datasets = { logspace = [0, 5, 9] }
+share_prob = { linspace = [0, 1, 41] }
+[standards]
+count = { range = [0, 30] }
+difficulty = { linspace = [0, 4, 21] }
+)");
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.4")};
+  spec.top_k = 20;
+  spec.top_by = static_cast<int>(metric::shared_variance);
+  backend_options two;
+  two.devices = {0, 1};
+  auto one_gpu = make_backend<double>(backend_kind::cuda, grid, {});
+  auto two_gpus = make_backend<double>(backend_kind::cuda, grid, two);
+  const auto a = one_gpu->reduce(spec, 0, grid.num_scenarios(), {});
+  const auto b = two_gpus->reduce(spec, 0, grid.num_scenarios(), {});
+  EXPECT_EQ(a.selected, b.selected);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_TRUE(a.metrics[m].sum == b.metrics[m].sum) << metric_names[m];
+    EXPECT_EQ(a.metrics[m].argmax, b.metrics[m].argmax) << metric_names[m];
+  }
+  EXPECT_EQ(a.top, b.top);
+  const auto batch = test::batch_source(test::random_specs(3000, 5));
+  auto one_b = make_backend<float>(backend_kind::cuda, batch, {});
+  auto two_b = make_backend<float>(backend_kind::cuda, batch, two);
+  std::vector<metric_row<float>> ra(3000), rb(3000);
+  one_b->evaluate(0, 3000, ra.data());
+  two_b->evaluate(0, 3000, rb.data());
+  EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
+  // Streamed on both devices, f64: the two backends page-lock the same source
+  // columns (registrations are shared and counted), and unlock them at the end.
+  {
+    backend_options streamed = two;
+    streamed.chunk = 500;
+    auto two_s = make_backend<double>(backend_kind::cuda, batch, streamed);
+    auto one_s = make_backend<double>(backend_kind::cuda, batch, {});
+    std::vector<metric_row<double>> rs(3000), r1(3000);
+    two_s->evaluate(0, 3000, rs.data());
+    one_s->evaluate(0, 3000, r1.data());
+    EXPECT_EQ(0, std::memcmp(rs.data(), r1.data(), rs.size() * sizeof(rs[0])));
+#if defined(COOPGRID_EMULATED_DEVICE)
+    EXPECT_GT(coopgrid_emulated::registered_bytes(), 0u);
+#endif
+  }
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_EQ(coopgrid_emulated::registered_bytes(), 0u) << "page-locked memory left behind";
+#endif
+}
+
+TEST(CudaDevices, NoDeviceIsARuntimeError) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const emulated_devices none("0");  // a machine without a GPU
+#endif
+  if (cuda_device_count() > 0) GTEST_SKIP() << "a CUDA device is present";
+  const auto src = test::batch_source(test::random_specs(3, 1));
+  EXPECT_THROW(make_cuda_backend<double>(src, {}), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
+/// The batch's columns in device memory, viewed by the kernels directly.
+template <class T>
+struct device_columns {
+  std::vector<device_buffer<T>> reals;
+  std::vector<device_buffer<index_t>> ints;
+  batch_view<T> view;
+
+  explicit device_columns(const batch_columns<T>& c) {
+    auto up = [](auto& list, const auto& v) {
+      using V = typename std::decay_t<decltype(v)>::value_type;
+      list.emplace_back(v.size());
+      if (!v.empty()) {
+        EXPECT_EQ(cudaMemcpy(list.back().data(), v.data(), v.size() * sizeof(V), cudaMemcpyHostToDevice),
+                  cudaSuccess);
+      }
+      return list.back().data();
+    };
+    reals.reserve(6);
+    ints.reserve(5);
+    view = batch_view<T>{c.num_scenarios(),           up(reals, c.activities),
+                         up(ints, c.countries_per_activity), up(ints, c.country_offsets),
+                         up(reals, c.datasets),          up(reals, c.country_share_prob),
+                         up(ints, c.standard_offsets),   up(reals, c.standard_difficulty),
+                         up(ints, c.resource_offsets),   up(reals, c.resource_share_prob),
+                         up(ints, c.ethics_offsets),     up(reals, c.ethics_difficulty)};
+  }
+};
+
+template <class T>
+class CudaKernels : public ::testing::Test {};
+TYPED_TEST_SUITE(CudaKernels, Precisions);
+
+/// Every row schedule on scenarios [first, n) of src (a batch) against the
+/// reference; one spare row past the end must stay poisoned.
+template <class T>
+void expect_every_schedule_matches(const source& src, index_t first, const std::string& what) {
+  const auto cols = convert_columns<T>(src.explicit_batch->columns);
+  const device_columns<T> dev(cols);
+  const index_t count = src.num_scenarios() - first;
+  device_buffer<metric_row<T>> d_rows(static_cast<std::size_t>(count) + 1);
+  for (auto sched : kernels::all_batch_schedules) {
+    ASSERT_EQ(cudaMemset(d_rows.data(), 0xff, (static_cast<std::size_t>(count) + 1) * sizeof(metric_row<T>)),
+              cudaSuccess);
+    kernels::launch_batch_rows_async(dev.view, first, count, d_rows.data(), sched, nullptr);
+    std::vector<metric_row<T>> rows(static_cast<std::size_t>(count) + 1);
+    ASSERT_EQ(cudaMemcpy(rows.data(), d_rows.data(), rows.size() * sizeof(metric_row<T>), cudaMemcpyDeviceToHost),
+              cudaSuccess);
+    test::expect_rows_match_reference(src, first, rows.data(), count,
+                                      std::string(kernels::schedule_name(sched)) + " " + what);
+    EXPECT_TRUE(std::isnan(static_cast<double>(rows[count].v[0]))) << kernels::schedule_name(sched);
+  }
+}
+
+// Every schedule (1, 4, 8, 32 lanes per scenario, balanced), whatever
+// choose_schedule would pick, on short and long lists, at warp and block
+// edges, from an offset start (groups straddling the end must not write).
+TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
+  SKIP_WITHOUT_DEVICE();
+  for (std::size_t max_items : {std::size_t{3}, std::size_t{200}}) {
+    for (std::size_t n : {0u, 1u, 7u, 31u, 32u, 33u, 257u, 4097u}) {
+      if (emulated && max_items > 3 && n > 257) continue;  // up to 258 shuffles per scenario
+      const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n * 7 + max_items), max_items));
+      expect_every_schedule_matches<TypeParam>(src, n > 5 ? 5 : 0,
+                                               "n=" + std::to_string(n) + " max_items=" + std::to_string(max_items));
+    }
+  }
+}
+
+// Lists of up to 20000 near-certain items: the split exponent and log1p(-e)
+// of the formula core, and the per-scenario invariants (double) that the
+// balanced schedule keeps in shared memory.
+TYPED_TEST(CudaKernels, EveryScheduleOnNearCertainLists) {
+  SKIP_WITHOUT_DEVICE();
+  expect_every_schedule_matches<TypeParam>(test::batch_source(test::near_certain_specs(24, 11)), 1, "near-certain");
+}
+#endif
+
+TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
+  SKIP_WITHOUT_DEVICE();
+  // Leave ~1 GiB free, then ask for 2^25-row chunks (2 slots x 1.9 GB): the
+  // pipeline must halve its chunks until they fit, and still be right.
+  std::size_t free_bytes = 0, total_bytes = 0;
+  ASSERT_EQ(cudaMemGetInfo(&free_bytes, &total_bytes), cudaSuccess);
+  void* hog = nullptr;
+  // Emulated: 64 MiB left and 2^21 rows, the same halving at a sixteenth of the size.
+  const std::size_t keep = emulated ? std::size_t{64} << 20 : std::size_t{1} << 30;
+  ASSERT_EQ(cudaMalloc(&hog, free_bytes > 2 * keep ? free_bytes - keep : 0), cudaSuccess);
+  auto src = test::grid_source(emulated ? "[countries]\ncount = { range = [0, 31] }\n"
+                                          "datasets = { logspace = [0, 6, 256] }\n"
+                                          "share_prob = { linspace = [0, 1, 256] }\n"
+                                        : "[countries]\ncount = { range = [0, 31] }\n"
+                                          "datasets = { logspace = [0, 6, 1024] }\n"
+                                          "share_prob = { linspace = [0, 1, 1024] }\n");
+  const index_t n = src.num_scenarios();  // 2^25 (emulated: 2^21)
+  backend_options opt;
+  opt.chunk = n;
+  auto be = make_cuda_backend<float>(src, opt);
+  std::vector<metric_row<float>> rows(static_cast<std::size_t>(n));
+  be->evaluate(0, n, rows.data());
+  cudaFree(hog);
+  const auto tol = tolerance_for(precision::f32);
+  for (index_t k : {index_t{0}, n / 3, n - 1}) {
+    const auto ref = reference::evaluate(reference::grid_scenario(*src.parameter_grid, k, true));
+    for (int m = 0; m < num_metrics; ++m) EXPECT_TRUE(tol.agrees(rows[k].v[m], ref[m])) << k << " " << m;
+  }
+}
+
+TEST(CudaFaults, ReduceIsBitIdenticalForAnyLaunchSize) {
+  SKIP_WITHOUT_DEVICE();
+  // 2^24 scenarios (emulated: 2^18, still 4 units for the launch sizes to split).
+  auto src = test::grid_source(std::string(emulated ? "[countries]\ncount = { range = [1, 1] }\n"
+                                                      "datasets = { logspace = [0, 6, 16] }\n"
+                                                    : "[countries]\ncount = { range = [1, 64] }\n"
+                                                      "datasets = { logspace = [0, 6, 64] }\n") +
+                               R"(
+share_prob = { linspace = [0, 1, 64] }
+[standards]
+count = { range = [1, 16] }
+difficulty = { linspace = [0, 2, 16] }
+)");
+  reduce_spec spec;
+  spec.top_k = 10;
+  spec.top_by = 0;
+  std::vector<reduce_state> states;
+  for (index_t chunk : {index_t{0}, index_t{1} << 16, index_t{3} << 16}) {
+    backend_options opt;
+    opt.chunk = chunk;
+    auto be = make_cuda_backend<double>(src, opt);
+    states.push_back(be->reduce(spec, 0, src.num_scenarios(), {}));
+  }
+  for (std::size_t i = 1; i < states.size(); ++i) {
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_TRUE(states[0].metrics[m].sum == states[i].metrics[m].sum) << m;
+      EXPECT_EQ(states[0].metrics[m].argmin, states[i].metrics[m].argmin) << m;
+    }
+    EXPECT_EQ(states[0].top, states[i].top);
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+/// Small enough for compute-sanitizer (racecheck runs ~100x slower): the fused
+/// reduction with filters, top-K merges and a shared-memory histogram, on a grid
+/// and on a batch, against the CPU backend.
+TYPED_TEST(CudaBackend, SmallReduceForSanitizers) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  auto g = test::grid_source(R"(
+[countries]
+count = { range = [0, 20] }
+datasets = { logspace = [0, 4, 16] }
+share_prob = { linspace = [0, 1, 17] }
+[standards]
+count = { range = [0, 9] }
+difficulty = { values = [0, 0.5, 3] }
+)");
+  const auto b = test::batch_source(test::random_specs(70000, 23, 6));
+  reduce_spec spec;
+  spec.where = {parse_filter("shared_expected>=0.5")};
+  spec.top_k = 300;  // several bitonic merges per block
+  spec.top_by = static_cast<int>(metric::shared_variance);
+  spec.hist_metric = static_cast<int>(metric::standards_p_any);
+  spec.hist_bins = 10;
+  spec.hist_lo = 0;
+  spec.hist_hi = 1;
+  spec.hist_range_given = true;
+  const source* sources[] = {&g, &b};
+  for (const source* src : sources) {
+    const index_t n = src->num_scenarios();
+    const auto gpu = make_cuda_backend<T>(*src, {})->reduce(spec, 0, n, {});
+    const auto cpu = make_cpu_backend<T>(*src, {})->reduce(spec, 0, n, {});
+    EXPECT_EQ(gpu.selected, cpu.selected);
+    EXPECT_EQ(gpu.hist, cpu.hist);
+    ASSERT_EQ(gpu.top.size(), cpu.top.size());
+    const auto tol = tolerance_for(test::precision_of<T>());
+    for (std::size_t i = 0; i < gpu.top.size(); ++i) EXPECT_TRUE(tol.agrees(gpu.top[i].first, cpu.top[i].first)) << i;
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_TRUE(tol.agrees(gpu.metrics[m].mean(), cpu.metrics[m].mean())) << metric_names[m];
+      EXPECT_TRUE(tol.agrees(gpu.metrics[m].max, cpu.metrics[m].max)) << metric_names[m];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid
