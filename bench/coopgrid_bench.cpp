@@ -197,7 +197,7 @@ void cpu_cases(double scale) {
   const index_t n = std::max<index_t>(200, static_cast<index_t>(2e5 * scale));
   source src;
   src.path = "W1-cpu";
-  src.explicit_batch = make_w1_batch(n, 42);
+  src.input = make_w1_batch(n, 42);
   std::vector<metric_row<double>> rows(static_cast<std::size_t>(n));
   auto ref = make_reference_backend(src);
   const index_t n_ref = std::max<index_t>(50, n / 8);
@@ -221,7 +221,7 @@ void cpu_cases(double scale) {
       if (threads == 1 && p == precision::f64) rate1 = rate;
       const bool f64 = p == precision::f64;
       table.push_back({"W1-cpu", fmt::format("cpu {} ({} thread{})", f64 ? "f64" : "f32", threads, threads > 1 ? "s" : ""),
-                       static_cast<double>(n), t, f64 ? batch_bytes<double>(src.explicit_batch->columns) : batch_bytes<float>(src.explicit_batch->columns),
+                       static_cast<double>(n), t, f64 ? batch_bytes<double>(std::get<batch>(src.input).columns) : batch_bytes<float>(std::get<batch>(src.input).columns),
                        threads == all && f64 && all > 1 ? "cpu f64, 1 thread" : "reference",
                        threads == all && f64 && all > 1 ? rate / rate1 : rate / ref_rate, ""});
     }
@@ -229,7 +229,7 @@ void cpu_cases(double scale) {
   // W3-shaped grid reduce on the CPU (a slice), for the GPU ratio.
   source g;
   g.path = "W3";
-  g.parameter_grid = parse_grid(w3_grid(1.0), "W3.toml");
+  g.input = parse_grid(w3_grid(1.0), "W3.toml");
   const index_t m = std::max<index_t>(10000, static_cast<index_t>(2e7 * scale));
   auto be = make_cpu_backend<double>(g, {all, 0, 0, {}});
   const auto spec = w3_spec();
@@ -334,7 +334,7 @@ void w2_streamed(const source& src, bool pin_host) {
   const index_t n = src.num_scenarios();
   std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
   const double t = time_host([&] { be->evaluate(0, n, rows.data()); }, std::min(repeats, 3));
-  const double bytes = batch_bytes<T>(src.explicit_batch->columns);
+  const double bytes = batch_bytes<T>(std::get<batch>(src.input).columns);
   table.push_back({"W2",
                    fmt::format("{} streamed from {} host memory", std::is_same_v<T, float> ? "f32" : "f64",
                                pin_host ? "page-locked" : "pageable"),
@@ -362,15 +362,15 @@ void gpu_cases(double scale) {
   ceilings(scale);
   source src;
   src.path = "W1";
-  src.explicit_batch = make_w1_batch(std::max<index_t>(1000, static_cast<index_t>(1e7 * scale)), 7);
-  w1_resident<float>(*src.explicit_batch);
-  w1_resident<double>(*src.explicit_batch);
+  src.input = make_w1_batch(std::max<index_t>(1000, static_cast<index_t>(1e7 * scale)), 7);
+  w1_resident<float>(std::get<batch>(src.input));
+  w1_resident<double>(std::get<batch>(src.input));
   w2_streamed<float>(src, true);
   w2_streamed<double>(src, true);
   w2_streamed<float>(src, false);
   source g;
   g.path = "W3";
-  g.parameter_grid = parse_grid(w3_grid(scale), "W3.toml");
+  g.input = parse_grid(w3_grid(scale), "W3.toml");
   w3_device<float>(g);
   w3_device<double>(g);
 }

@@ -259,8 +259,9 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("info")) return run_info();
     if (app.got_subcommand("convert")) {
       const auto src = load_source(convert_in);
-      if (src.is_grid()) throw usage_error("convert: the input is a grid; grids need no conversion");
-      write_binary_batch(*src.explicit_batch, convert_out);
+      const batch* b = std::get_if<batch>(&src.input);
+      if (!b) throw usage_error("convert: the input is a grid; grids need no conversion");
+      write_binary_batch(*b, convert_out);
       fmt::print("wrote {} scenarios to {}\n", src.num_scenarios(), convert_out);
       return 0;
     }

@@ -18,16 +18,20 @@ class cpu_backend final : public backend<T> {
  public:
   cpu_backend(const source& src, const backend_options& opt)
       : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
-    if (src.is_grid()) {
-      tables_.emplace(*src.parameter_grid);
-      grid_ = tables_->view();
-    } else if constexpr (std::is_same_v<T, double>) {
-      batch_ = src.explicit_batch->columns.view();  // no copy in double
-    } else {
-      columns_ = convert_columns<T>(src.explicit_batch->columns);
-      batch_ = columns_->view();
-    }
-    is_grid_ = src.is_grid();
+    src.visit(
+        [&](const grid& g) {
+          tables_.emplace(g);
+          grid_ = tables_->view();
+          is_grid_ = true;
+        },
+        [&](const batch& b) {
+          if constexpr (std::is_same_v<T, double>) {
+            batch_ = b.columns.view();  // no copy in double
+          } else {
+            columns_ = convert_columns<T>(b.columns);
+            batch_ = columns_->view();
+          }
+        });
   }
 
   std::string name() const override { return "cpu"; }
@@ -121,8 +125,7 @@ class reference_backend final : public backend<double> {
 
  private:
   reference::scenario scenario(index_t k) const {
-    return src_.is_grid() ? reference::grid_scenario(*src_.parameter_grid, k, false)
-                          : reference::batch_scenario(src_.explicit_batch->columns, k);
+    return reference::source_scenario(src_, k, false);
   }
   const source& src_;
 };

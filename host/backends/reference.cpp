@@ -105,4 +105,21 @@ scenario grid_scenario(const grid& g, index_t k, bool as_float) {
   return s;
 }
 
+scenario source_scenario(const source& src, index_t k, bool as_float) {
+  return src.visit(
+      [&](const batch& b) {
+        scenario s = batch_scenario(b.columns, k);
+        if (as_float) {
+          auto round = [](double& v) { v = static_cast<double>(static_cast<float>(v)); };
+          round(s.activities);
+          for (auto* list : {&s.datasets, &s.country_share_prob, &s.standard_difficulty, &s.resource_share_prob,
+                             &s.ethics_difficulty}) {
+            for (double& v : *list) round(v);
+          }
+        }
+        return s;
+      },
+      [&](const grid& g) { return grid_scenario(g, k, as_float); });
+}
+
 }  // namespace coopgrid::reference

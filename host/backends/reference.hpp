@@ -11,6 +11,7 @@
 #include "kernels/metrics.hpp"
 #include "host/source/batch.hpp"
 #include "host/source/grid.hpp"
+#include "host/source/source.hpp"
 
 namespace coopgrid::reference {
 
@@ -35,5 +36,8 @@ scenario batch_scenario(const batch_columns<T>& c, index_t s);
 
 /// Scenario k of a grid with every item spelled out; `as_float` rounds each value to float first.
 scenario grid_scenario(const grid& g, index_t k, bool as_float);
+
+/// Scenario k of any source; `as_float` rounds every input to float first (what an f32 backend sees).
+scenario source_scenario(const source& src, index_t k, bool as_float);
 
 }  // namespace coopgrid::reference

@@ -83,13 +83,10 @@ void write_rows_as(const source& src, const run_options& opt, const text_sink& s
   }
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   const auto metrics = selected_metrics(opt);
-  std::vector<int> axes;
-  if (src.is_grid()) axes = src.parameter_grid->axes();
-
   if (header) {
     fmt::memory_buffer head;
     fmt::format_to(std::back_inserter(head), "scenario");
-    for (int f : axes) fmt::format_to(std::back_inserter(head), ",{}", grid_field_names[f]);
+    for (const auto& name : input_column_names(src)) fmt::format_to(std::back_inserter(head), ",{}", name);
     for (int m : metrics) fmt::format_to(std::back_inserter(head), ",{}", metric_names[m]);
     head.push_back('\n');
     sink({head.data(), head.size()});
@@ -110,19 +107,7 @@ void write_rows_as(const source& src, const run_options& opt, const text_sink& s
       buf.clear();
       const index_t lo = count * part / parts, hi = count * (part + 1) / parts;
       for (index_t i = lo; i < hi; ++i) {
-        const index_t k = first + i;
-        if (src.is_grid()) {
-          fmt::format_to(std::back_inserter(buf), "{}", k);
-          const auto p = src.parameter_grid->decode(k);
-          for (int f : axes) {
-            buf.push_back(',');
-            format_number(buf, src.parameter_grid->value(f, p[f]));
-          }
-        } else {
-          const auto& id = src.explicit_batch->ids[static_cast<std::size_t>(k)];
-          const auto field = csv_field(id);
-          buf.append(field.data(), field.data() + field.size());
-        }
+        append_scenario_fields(buf, src, first + i);
         for (int m : metrics) {
           buf.push_back(',');
           format_number(buf, rows[static_cast<std::size_t>(i)].v[m]);
@@ -148,7 +133,7 @@ reduce_report compute_reduce_as(const source& src, const run_options& opt) {
   }
   reduce_report r;
   r.input = src.path;
-  r.kind = src.is_grid() ? "grid" : "batch";
+  r.kind = src.kind();
   r.backend = be->name();
   r.prec = opt.prec;
   r.metrics = selected_metrics(opt);
@@ -243,21 +228,17 @@ compare_report compare_as(const source& src, const compare_options& opt) {
   r.backend = be->name();
   r.total = src.num_scenarios();
   r.tol = tolerance_for(opt.prec);
-  // The reference sees the inputs exactly as the backend does (rounded to float
-  // in f32), so the comparison measures arithmetic, not input rounding.
-  std::optional<batch_columns<T>> cols;
-  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
   const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
   std::array<double, num_metrics> worst_excess{};
   for (auto [first, count] : sample_windows(r.total, opt.sample)) {
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
     be->evaluate(first, count, rows.data());
     std::vector<reference::row> refs(static_cast<std::size_t>(count));
+    // The reference sees the inputs exactly as the backend does (rounded to float
+    // in f32), so the comparison measures arithmetic, not input rounding.
     parallel_for(count, threads, [&](index_t i) {
-      const index_t k = first + i;
-      refs[static_cast<std::size_t>(i)] = reference::evaluate(
-          src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, std::is_same_v<T, float>)
-                        : reference::batch_scenario(*cols, k));
+      refs[static_cast<std::size_t>(i)] =
+          reference::evaluate(reference::source_scenario(src, first + i, std::is_same_v<T, float>));
     });
     for (index_t i = 0; i < count; ++i) {
       for (int m = 0; m < num_metrics; ++m) {
@@ -392,11 +373,7 @@ std::string format_compare(const source& src, const compare_options& opt, const 
                      "tol_used", "failures", "worst scenario");
   for (int m = 0; m < num_metrics; ++m) {
     const auto& a = r.metrics[m];
-    std::string worst = "-";
-    if (a.worst >= 0) {
-      worst = src.is_grid() ? fmt::format("#{}", a.worst)
-                            : src.explicit_batch->ids[static_cast<std::size_t>(a.worst)];
-    }
+    const std::string worst = scenario_label(src, a.worst);
     out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10.3f}{:>10}  {}\n", metric_names[m], a.max_abs,
                        a.max_rel, a.tol_used, a.failures, worst);
   }
@@ -404,33 +381,6 @@ std::string format_compare(const source& src, const compare_options& opt, const 
   for (const auto& a : r.metrics) bad += a.failures > 0;
   out += bad == 0 ? fmt::format("\nall {} metrics agree\n", num_metrics)
                   : fmt::format("\n{} of {} metrics DISAGREE\n", bad, num_metrics);
-  return out;
-}
-
-std::string describe_source(const source& src) {
-  if (!src.is_grid()) {
-    const auto& b = *src.explicit_batch;
-    const auto& c = b.columns;
-    auto block = [&](const char* name, const std::vector<index_t>& off) {
-      index_t most = 0;
-      for (std::size_t s = 0; s + 1 < off.size(); ++s) most = std::max(most, off[s + 1] - off[s]);
-      return fmt::format("  {:<10} {:>12} items, at most {} per scenario\n", name, off.back(), most);
-    };
-    return fmt::format("batch {}: {} scenarios\n", src.path, b.num_scenarios()) +
-           block("countries", c.country_offsets) + block("standards", c.standard_offsets) +
-           block("resources", c.resource_offsets) + block("ethics", c.ethics_offsets);
-  }
-  const auto& g = *src.parameter_grid;
-  std::string out = fmt::format("grid {}: {} scenarios\naxes (the last varies fastest):\n", src.path,
-                                g.num_scenarios);
-  for (int f : g.axes()) {
-    out += fmt::format("  {:<34} {:>10} points  {} .. {}\n", grid_field_names[f], g.size(f),
-                       g.value(f, 0), g.value(f, g.size(f) - 1));
-  }
-  out += "scalars:\n";
-  for (int f = 0; f < num_grid_fields; ++f) {
-    if (!g.is_axis[f]) out += fmt::format("  {:<34} = {}\n", grid_field_names[f], g.value(f, 0));
-  }
   return out;
 }
 

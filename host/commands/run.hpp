@@ -93,7 +93,4 @@ compare_report compare(const source& src, const compare_options& opt);
 /// The compare table as printed by the CLI.
 std::string format_compare(const source& src, const compare_options& opt, const compare_report& r);
 
-/// The human-readable summary printed by `coopgrid validate`.
-std::string describe_source(const source& src);
-
 }  // namespace coopgrid

@@ -57,23 +57,25 @@ namespace {
 void hash_input(fnv1a& f, const source& src) {
   const index_t n = src.num_scenarios();
   f.bytes(&n, sizeof n);
-  if (src.is_grid()) {
-    for (int k = 0; k < num_grid_fields; ++k) {
-      f.vec(src.parameter_grid->ints[k]);
-      f.vec(src.parameter_grid->reals[k]);
-    }
-    return;
-  }
-  const auto& c = src.explicit_batch->columns;
-  for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
-                        &c.resource_share_prob, &c.ethics_difficulty}) {
-    f.vec(*v);
-  }
-  for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
-                        &c.resource_offsets, &c.ethics_offsets}) {
-    f.vec(*v);
-  }
-  for (const auto& id : src.explicit_batch->ids) f.str(id);
+  src.visit(
+      [&](const grid& g) {
+        for (int k = 0; k < num_grid_fields; ++k) {
+          f.vec(g.ints[k]);
+          f.vec(g.reals[k]);
+        }
+      },
+      [&](const batch& b) {
+        const auto& c = b.columns;
+        for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
+                              &c.resource_share_prob, &c.ethics_difficulty}) {
+          f.vec(*v);
+        }
+        for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
+                              &c.resource_offsets, &c.ethics_offsets}) {
+          f.vec(*v);
+        }
+        for (const auto& id : b.ids) f.str(id);
+      });
 }
 }  // namespace
 

@@ -15,23 +15,6 @@ namespace {
 
 constexpr const char* state_magic = "coopgrid-merge-state 1";
 
-/// The scenario's identity as JSON members: its id (batch) or axis values (grid).
-std::string describe_json(const source& src, index_t k) {
-  if (k < 0) return "\"index\": null";
-  if (!src.is_grid()) {
-    return fmt::format("\"index\": {}, \"scenario\": {}", k,
-                       json_string(src.explicit_batch->ids[static_cast<std::size_t>(k)]));
-  }
-  const auto& g = *src.parameter_grid;
-  const auto p = g.decode(k);
-  std::string axes;
-  for (int f : g.axes()) {
-    axes += fmt::format("{}{}: {}", axes.empty() ? "" : ", ", json_string(grid_field_names[f]),
-                        json_number(g.value(f, p[f])));
-  }
-  return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
-}
-
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {
   std::string s = fmt::format("spec {}", r.spec.where.size());
@@ -89,7 +72,7 @@ std::string reduce_json(const source& src, const reduce_report& r) {
         "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
         "\"mean\": {}}}{}\n",
         json_string(metric_names[r.metrics[j]]), s.count, any ? json_number(s.min) : "null",
-        describe_json(src, s.argmin), any ? json_number(s.max) : "null", describe_json(src, s.argmax),
+        scenario_json_members(src, s.argmin), any ? json_number(s.max) : "null", scenario_json_members(src, s.argmax),
         any ? json_number(s.mean()) : "null", j + 1 < r.metrics.size() ? "," : "");
   }
   js += "  }";
@@ -104,7 +87,7 @@ std::string reduce_json(const source& src, const reduce_report& r) {
       for (int m : r.metrics) {
         vals += fmt::format("{}{}: {}", vals.empty() ? "" : ", ", json_string(metric_names[m]), json_number(row[m]));
       }
-      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", describe_json(src, k),
+      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", scenario_json_members(src, k),
                         json_number(value), vals, i + 1 < st.top.size() ? "," : "");
     }
     js += "  ]}";

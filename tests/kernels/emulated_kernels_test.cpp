@@ -99,7 +99,7 @@ TYPED_TEST(EmulatedKernels, BatchRowsEverySchedule) {
   for (std::size_t max_items : {std::size_t{3}, std::size_t{60}}) {
     for (std::size_t n : {0u, 1u, 31u, 33u, 70u}) {
       const auto src = test::batch_source(test::random_specs(n, static_cast<unsigned>(n * 5 + max_items), max_items));
-      const auto cols = convert_columns<T>(src.explicit_batch->columns);
+      const auto cols = convert_columns<T>(test::batch_of(src).columns);
       const auto view = cols.view();
       const index_t first = n > 3 ? 3 : 0, count = static_cast<index_t>(n) - first;
       auto check = [&](const char* name, auto kernel, auto arg, bool bit_identical, std::size_t smem = 0) {
@@ -138,7 +138,7 @@ difficulty = { values = [0, 0.5, 1, 3] }
 activities = { values = [0, 1, 7.5] }
 countries_per_activity = { range = [0, 2] }
 )");
-  const grid_tables<T> tables(*src.parameter_grid);
+  const grid_tables<T> tables(test::grid_of(src));
   const auto g = tables.view();
   const index_t first = 17, count = g.num_scenarios - 40;
   auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
@@ -256,7 +256,7 @@ difficulty = { linspace = [0, 3, 9] }
 )");
   ASSERT_GT(src.num_scenarios(), reduce_unit);
   ASSERT_LT(src.num_scenarios(), 2 * reduce_unit);
-  const grid_tables<T> tables(*src.parameter_grid);
+  const grid_tables<T> tables(test::grid_of(src));
   const kd::grid_eval<T> ev{tables.view()};
   auto cpu = make_cpu_backend<T>(src, {});
   for (const auto& [name, spec] : reduce_specs()) {
@@ -276,7 +276,7 @@ difficulty = { linspace = [0, 3, 9] }
 TYPED_TEST(EmulatedKernels, FusedBatchReduceShiftsChunkIndices) {
   using T = TypeParam;
   const auto src = test::batch_source(test::random_specs(3000, 11));
-  const auto cols = convert_columns<T>(src.explicit_batch->columns);
+  const auto cols = convert_columns<T>(test::batch_of(src).columns);
   const kd::batch_eval<T> ev{cols.view()};
   auto cpu = make_cpu_backend<T>(src, {});
   for (const auto& [name, spec] : reduce_specs()) {

@@ -35,12 +35,7 @@ inline std::string data_dir() {
 }
 
 /// A source holding the grid of TOML text `toml` (named "grid.toml" in messages).
-inline source grid_source(const std::string& toml) {
-  source s;
-  s.path = "grid.toml";
-  s.parameter_grid = parse_grid(toml, "grid.toml");
-  return s;
-}
+inline source grid_source(const std::string& toml) { return source("grid.toml", parse_grid(toml, "grid.toml")); }
 
 /// A grid over every edge of every block: empty and single-item blocks, long
 /// standards lists (M up to 5000) with difficulties from 1e-3 to 1e5.
@@ -104,12 +99,11 @@ inline batch make_batch(const std::vector<scenario_spec>& specs) {
 }
 
 /// A source holding the explicit batch of `specs`.
-inline source batch_source(const std::vector<scenario_spec>& specs) {
-  source s;
-  s.path = "<test>";
-  s.explicit_batch = make_batch(specs);
-  return s;
-}
+inline source batch_source(const std::vector<scenario_spec>& specs) { return source("<test>", make_batch(specs)); }
+
+/// The batch or grid a test source holds (the test knows which).
+inline const batch& batch_of(const source& s) { return std::get<batch>(s.input); }
+inline const grid& grid_of(const source& s) { return std::get<grid>(s.input); }
 
 /// The precision whose working type is T.
 template <class T>
@@ -127,12 +121,9 @@ void expect_rows_match_reference(const source& src, index_t first, const metric_
                                  const std::string& what) {
   constexpr bool f32 = std::is_same_v<T, float>;
   const auto tol = tolerance_for(precision_of<T>());
-  std::optional<batch_columns<T>> cols;
-  if (!src.is_grid()) cols = convert_columns<T>(src.explicit_batch->columns);
   for (index_t i = 0; i < count; ++i) {
     const index_t k = first + i;
-    const auto ref = reference::evaluate(src.is_grid() ? reference::grid_scenario(*src.parameter_grid, k, f32)
-                                                       : reference::batch_scenario(*cols, k));
+    const auto ref = reference::evaluate(reference::source_scenario(src, k, f32));
     for (int m = 0; m < num_metrics; ++m) {
       const double x = static_cast<double>(rows[i].v[m]);
       ASSERT_TRUE(tol.agrees(x, ref[m])) << what << " scenario " << k << " " << metric_names[m] << ": " << x

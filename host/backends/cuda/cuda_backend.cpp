@@ -286,15 +286,16 @@ class cuda_backend final : public backend<T> {
  private:
   void upload_source(const source& src) {
     nvtx_range range("upload");
-    if (src.is_grid()) {
-      const grid_tables<T> tables(*src.parameter_grid);
+    if (const grid* g = std::get_if<grid>(&src.input)) {
+      const grid_tables<T> tables(*g);
       grid_.emplace(tables, streams_[0].get());
       return;
     }
+    const batch& b = std::get<batch>(src.input);
     if constexpr (std::is_same_v<T, double>) {
-      host_.c = &src.explicit_batch->columns;
+      host_.c = &b.columns;
     } else {
-      converted_ = convert_columns<T>(src.explicit_batch->columns);
+      converted_ = convert_columns<T>(b.columns);
       host_.c = &*converted_;
     }
     // Resident when the whole batch fits comfortably: upload once, evaluate many times.

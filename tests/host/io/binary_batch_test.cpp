@@ -14,8 +14,8 @@ TEST(BinaryBatch, RoundTripIsExact) {
   write_binary_batch(csv, d / "bin");
   ASSERT_TRUE(is_binary_batch(d / "bin"));
   const auto src = load_source(d / "bin");
-  ASSERT_FALSE(src.is_grid());
-  const auto& bin = *src.explicit_batch;
+  ASSERT_TRUE(std::holds_alternative<batch>(src.input));
+  const auto& bin = std::get<batch>(src.input);
   EXPECT_EQ(bin.ids, csv.ids);
   EXPECT_EQ(bin.columns.activities, csv.columns.activities);
   EXPECT_EQ(bin.columns.countries_per_activity, csv.columns.countries_per_activity);

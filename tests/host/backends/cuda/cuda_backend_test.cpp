@@ -309,7 +309,7 @@ TYPED_TEST_SUITE(CudaKernels, Precisions);
 /// reference; one spare row past the end must stay poisoned.
 template <class T>
 void expect_every_schedule_matches(const source& src, index_t first, const std::string& what) {
-  const auto cols = convert_columns<T>(src.explicit_batch->columns);
+  const auto cols = convert_columns<T>(test::batch_of(src).columns);
   const device_columns<T> dev(cols);
   const index_t count = src.num_scenarios() - first;
   device_buffer<metric_row<T>> d_rows(static_cast<std::size_t>(count) + 1);
@@ -375,7 +375,7 @@ TEST(CudaFaults, OversizedChunksShrinkInsteadOfFailing) {
   cudaFree(hog);
   const auto tol = tolerance_for(precision::f32);
   for (index_t k : {index_t{0}, n / 3, n - 1}) {
-    const auto ref = reference::evaluate(reference::grid_scenario(*src.parameter_grid, k, true));
+    const auto ref = reference::evaluate(reference::grid_scenario(test::grid_of(src), k, true));
     for (int m = 0; m < num_metrics; ++m) EXPECT_TRUE(tol.agrees(rows[k].v[m], ref[m])) << k << " " << m;
   }
 }
