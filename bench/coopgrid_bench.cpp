@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "host/io/grid_reader.hpp"
 #include "host/io/binary_batch.hpp"
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"

@@ -15,7 +15,8 @@
 #if defined(COOPGRID_HAVE_MPI)
 #include "host/commands/mpi_run.hpp"
 #endif
-#include "host/io/output.hpp"
+#include "host/io/output_file.hpp"
+#include "host/util/progress.hpp"
 #include "host/reduce/report.hpp"
 #include "host/commands/run.hpp"
 #include "host/source/source.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kernels/metrics.hpp"
-#include "host/reduce/reduce.hpp"
+#include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid {

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "host/io/output.hpp"
+#include "host/io/format.hpp"
+#include "host/io/output_file.hpp"
 #include "host/reduce/report.hpp"
 
 namespace coopgrid::mpi {

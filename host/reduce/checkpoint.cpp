@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "host/util/errors.hpp"
-#include "host/io/output.hpp"
+#include "host/io/output_file.hpp"
 
 namespace coopgrid {
 namespace {

@@ -9,7 +9,7 @@
 #include <istream>
 #include <string>
 
-#include "host/reduce/reduce.hpp"
+#include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid {

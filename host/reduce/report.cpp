@@ -8,7 +8,7 @@
 
 #include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
-#include "host/io/output.hpp"
+#include "host/io/format.hpp"
 
 namespace coopgrid {
 namespace {

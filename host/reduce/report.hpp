@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "host/reduce/reduce.hpp"
+#include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid {

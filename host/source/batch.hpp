@@ -1,8 +1,8 @@
 #pragma once
 /**
  * @file batch.hpp
- * @brief Explicit batches: the host data model (CSR columns) and the reader
- *        for a directory of CSV files (README.md, "Batch input").
+ * @brief Explicit batches: the host data model (CSR columns) and its checks.
+ *        host/io/csv_batch.hpp and host/io/binary_batch.hpp read them.
  */
 #include <filesystem>
 #include <string>
@@ -72,13 +72,6 @@ struct batch {
 
   index_t num_scenarios() const { return static_cast<index_t>(ids.size()); }
 };
-
-/**
- * @brief Reads a batch directory: scenarios.csv (required) and the optional
- *        countries.csv, standards.csv, resources.csv and ethics.csv.
- * @throws input_error naming file, line, column, value and rule on any bad input.
- */
-batch read_batch_dir(const std::filesystem::path& dir);
 
 /// Checks every value against MODEL.md section 1; throws input_error naming the column file under `what` and the element.
 void validate_columns(const batch_columns<double>& c, const std::string& what);

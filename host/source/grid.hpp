@@ -1,8 +1,8 @@
 #pragma once
 /**
  * @file grid.hpp
- * @brief Parameter grids: the host model, the TOML reader (README.md, "Grid
- *        input") and the per-precision axis tables that back a grid_view.
+ * @brief Parameter grids: the host model (every field's points) and the
+ *        per-precision axis tables that back a grid_view. host/io/grid_reader.hpp reads them.
  */
 #include <array>
 #include <filesystem>
@@ -49,14 +49,5 @@ struct grid_tables {
 
 extern template struct grid_tables<float>;
 extern template struct grid_tables<double>;
-
-/**
- * @brief Reads a grid TOML file.
- * @throws input_error naming file, line and key, the value and the rule broken.
- */
-grid read_grid_file(const std::filesystem::path& file);
-
-/// Parses grid TOML text; `name` is used in messages.
-grid parse_grid(std::string_view text, const std::string& name);
 
 }  // namespace coopgrid

@@ -1,3 +1,5 @@
+#include "host/io/csv_batch.hpp"
+#include "host/io/grid_reader.hpp"
 #include "host/source/source.hpp"
 
 #include <fmt/format.h>
@@ -5,7 +7,7 @@
 #include <algorithm>
 
 #include "host/io/binary_batch.hpp"
-#include "host/io/output.hpp"
+#include "host/io/format.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
 

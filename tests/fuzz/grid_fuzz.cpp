@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "host/io/grid_reader.hpp"
 #include "host/util/errors.hpp"
 #include "host/source/grid.hpp"
 

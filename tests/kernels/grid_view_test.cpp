@@ -1,5 +1,6 @@
 // Grid decoding: scenario k from its 64-bit index alone, checked against a
 // nested-loop expansion, the odometer step, and indices beyond 2^32.
+#include "host/io/grid_reader.hpp"
 #include "host/source/grid.hpp"
 #include "kernels/grid_view.hpp"
 #include "tests/support/test_util.hpp"

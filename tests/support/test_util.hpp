@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "host/io/grid_reader.hpp"
 #include "host/source/batch.hpp"
 #include "host/source/grid.hpp"
 #include "host/source/source.hpp"

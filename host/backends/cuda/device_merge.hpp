@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernels/launch.hpp"
-#include "host/reduce/reduce.hpp"
+#include "host/reduce/state.hpp"
 
 namespace coopgrid {
 

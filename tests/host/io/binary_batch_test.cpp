@@ -1,4 +1,5 @@
 // The binary batch format: round trip through `convert`, and bad files.
+#include "host/io/csv_batch.hpp"
 #include "host/io/binary_batch.hpp"
 #include "host/util/errors.hpp"
 #include "host/source/source.hpp"

@@ -1,6 +1,7 @@
 // Batch directories: parsing (columns in any order, quoting, CRLF, BOM,
 // blank lines, missing item files) and every kind of bad input, each with
 // the exact location and rule in its message.
+#include "host/io/csv_batch.hpp"
 #include "host/source/batch.hpp"
 #include "host/io/csv_reader.hpp"
 #include "host/util/errors.hpp"

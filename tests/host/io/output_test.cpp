@@ -1,7 +1,9 @@
 // Output files: complete or absent, never half-written under the final name.
 #include <stdexcept>
 
-#include "host/io/output.hpp"
+#include "host/io/format.hpp"
+#include "host/io/output_file.hpp"
+#include "host/util/progress.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

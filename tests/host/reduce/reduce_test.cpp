@@ -2,7 +2,7 @@
 // merge equality for any split.
 #include "host/backends/cpu_backend.hpp"
 #include "host/util/errors.hpp"
-#include "host/reduce/reduce.hpp"
+#include "host/reduce/state.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -110,6 +110,32 @@ TEST(Reduce, InfinitiesInTheMean) {
   EXPECT_TRUE(std::isnan(s.mean()));
   metric_summary empty;
   EXPECT_TRUE(std::isnan(empty.mean()));
+}
+
+// A metric that is -inf everywhere (T = 0, G > 0) still has a first argmax, and
+// +inf everywhere a first argmin, as the device kernel reports; merges agree.
+TEST(Reduce, AllInfiniteValuesStillHaveTheFirstIndexAsExtremum) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const reduce_spec spec;
+  reduce_state a(spec), b(spec), whole(spec);
+  std::array<double, num_metrics> v{};
+  for (index_t k = 0; k < 10; ++k) {
+    v.fill(-inf);
+    v[0] = inf;
+    (k < 5 ? a : b).add(spec, v.data(), k + 3);
+    whole.add(spec, v.data(), k + 3);
+  }
+  for (const auto* s : {&whole, &a}) {
+    EXPECT_EQ(s->metrics[1].argmax, 3);
+    EXPECT_EQ(s->metrics[1].argmin, 3);
+    EXPECT_EQ(s->metrics[0].argmin, 3);
+  }
+  reduce_state merged(spec);
+  merged.merge(spec, b);
+  merged.merge(spec, a);
+  EXPECT_EQ(merged.metrics[1].argmax, 3);
+  EXPECT_EQ(merged.metrics[0].argmin, 3);
+  EXPECT_EQ(merged.metrics[1].max, -inf);
 }
 
 TEST(Reduce, FilterParsing) {

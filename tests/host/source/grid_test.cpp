@@ -1,5 +1,6 @@
 // Grid TOML files: every axis form, defaults, and each kind of bad input
 // with the file, line and key in its message.
+#include "host/io/grid_reader.hpp"
 #include "host/util/errors.hpp"
 #include "host/source/grid.hpp"
 #include "tests/support/bad_inputs.hpp"

@@ -1,11 +1,10 @@
-#include "host/io/output.hpp"
+#include "host/io/output_file.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -106,83 +105,6 @@ void output_file::commit() {
   }
   release_slot(slot_);
   committed_ = true;
-}
-
-std::string json_number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  return fmt::format("{}", v);
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
-
-progress_meter::progress_meter(index_t total, bool enabled)
-    : total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
-
-progress_meter::~progress_meter() {
-  if (drawn_) std::fputs("\n", stderr);
-}
-
-void progress_meter::add(index_t n) {
-  done_ += n;
-  if (!enabled_) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_ < std::chrono::milliseconds(250)) return;
-  last_ = now;
-  draw(false);
-}
-
-void progress_meter::finish() {
-  if (enabled_ && drawn_) draw(true);
-  if (drawn_) std::fputs("\n", stderr);
-  drawn_ = false;
-}
-
-void progress_meter::draw(bool final_line) {
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double rate = secs > 0 ? static_cast<double>(done_) / secs : 0.0;
-  const double pct = total_ > 0 ? 100.0 * static_cast<double>(done_) / static_cast<double>(total_) : 100.0;
-  std::string eta = final_line ? fmt::format("done in {:.1f} s", secs) : "--";
-  if (rate > 0 && !final_line) {
-    const auto left = static_cast<long long>(static_cast<double>(total_ - done_) / rate);
-    eta = left >= 3600 ? fmt::format("{}h{:02}m", left / 3600, (left / 60) % 60)
-                       : fmt::format("{}m{:02}s", left / 60, left % 60);
-  }
-  fmt::print(stderr, "\r[coopgrid] {:5.1f}%  {:.4g} / {:.4g} scenarios  {:.3g} scenarios/s  {}{}   ", pct,
-             static_cast<double>(done_), static_cast<double>(total_), rate, final_line ? "" : "ETA ", eta);
-  std::fflush(stderr);
-  drawn_ = true;
 }
 
 }  // namespace coopgrid

@@ -1,19 +1,14 @@
 #pragma once
 /**
- * @file output.hpp
+ * @file output_file.hpp
  * @brief Crash-safe output: results go to a temporary file beside the
  *        destination and are renamed onto it only when complete. A failed
  *        run, or one stopped by SIGINT/SIGTERM, leaves nothing under the
- *        final name. Also: number formatting and the progress meter.
+ *        final name.
  */
-#include <fmt/format.h>
-
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
-
-#include "kernels/config.hpp"
 
 namespace coopgrid {
 
@@ -44,41 +39,5 @@ class output_file {
 
 /// Installs SIGINT/SIGTERM handlers that remove the open temporary file and exit 130/143.
 void install_signal_cleanup();
-
-/// Shortest round-trip form; inf and -inf spelled so (CSV).
-template <class T>
-inline void format_number(fmt::memory_buffer& out, T v) {
-  fmt::format_to(std::back_inserter(out), "{}", v);
-}
-
-/// A number as JSON: Infinity, -Infinity and NaN as Python's json module reads them.
-std::string json_number(double v);
-/// A JSON string literal with escapes.
-std::string json_string(std::string_view s);
-/// A CSV field, quoted when it holds a comma, quote or line break.
-std::string csv_field(std::string_view s);
-
-/// True when stderr is a terminal (progress is shown only then).
-bool stderr_is_terminal();
-
-/**
- * @brief Progress on stderr (done, rate, ETA), redrawn at most 4 times a second;
- *        silent when disabled. Call add() from one thread.
- */
-class progress_meter {
- public:
-  progress_meter(index_t total, bool enabled);
-  ~progress_meter();
-  void add(index_t n);
-  void finish();
-
- private:
-  void draw(bool final_line);
-  index_t total_;
-  index_t done_ = 0;
-  bool enabled_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point start_, last_;
-};
 
 }  // namespace coopgrid

@@ -1,0 +1,46 @@
+#pragma once
+/**
+ * @file spec.hpp
+ * @brief What a --reduce run asks for: --where filters, --top K --by METRIC,
+ *        --histogram METRIC:BINS[:LO:HI].
+ */
+#include <string>
+#include <vector>
+
+#include "kernels/metrics.hpp"
+
+namespace coopgrid {
+
+/// METRIC>=X or METRIC<=X.
+struct filter {
+  int metric = 0;
+  bool at_least = true;  ///< true: >=, false: <=
+  double threshold = 0;
+  std::string text() const;
+};
+
+/// Parses "shared_expected>=100" (also <=); throws usage_error naming the text and the rule.
+filter parse_filter(const std::string& text);
+/// Metric id by column name; throws usage_error listing the names when unknown.
+int metric_by_name(const std::string& name);
+
+struct reduce_spec {
+  std::vector<filter> where;
+  index_t top_k = 0;
+  int top_by = 0;
+  bool top_ascending = false;  ///< false: the K largest values
+  int hist_metric = -1;        ///< -1: no histogram
+  index_t hist_bins = 0;
+  double hist_lo = 0, hist_hi = 0;
+  bool hist_range_given = false;
+
+  bool passes(const double* v) const {
+    for (const auto& f : where) {
+      const double x = v[f.metric];
+      if (f.at_least ? !(x >= f.threshold) : !(x <= f.threshold)) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace coopgrid

@@ -1,0 +1,84 @@
+#include "host/reduce/state.hpp"
+
+#include <cmath>
+
+#include "kernels/histogram.hpp"
+
+namespace coopgrid {
+
+reduce_state::reduce_state(const reduce_spec& spec) {
+  if (spec.hist_metric >= 0 && spec.hist_range_given) {
+    hist.assign(static_cast<std::size_t>(spec.hist_bins), 0);
+  }
+}
+
+void reduce_state::add(const reduce_spec& spec, const double* v, index_t k) {
+  ++scenarios;
+  if (!spec.passes(v)) return;
+  ++selected;
+  for (int m = 0; m < num_metrics; ++m) metrics[m].add(v[m], k);
+  add_selected(spec, v, k);
+}
+
+void reduce_state::add_selected(const reduce_spec& spec, const double* v, index_t k) {
+  if (spec.top_k > 0) {
+    top.emplace_back(v[spec.top_by], k);
+    if (top_needs_trim(top, spec.top_k)) finish(spec);
+  }
+  if (!hist.empty()) {
+    const index_t bin = histogram_bin(v[spec.hist_metric], spec.hist_lo, spec.hist_hi, spec.hist_bins);
+    if (bin == spec.hist_bins) {
+      ++hist_below;
+    } else if (bin == spec.hist_bins + 1) {
+      ++hist_above;
+    } else {
+      ++hist[static_cast<std::size_t>(bin)];
+    }
+  }
+}
+
+template <class T>
+void reduce_state::add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
+                            index_t count) {
+  std::array<compensated_sum<double>, num_metrics> unit;
+  double v[num_metrics];
+  for (index_t i = 0; i < count; ++i) {
+    ++scenarios;
+    for (int m = 0; m < num_metrics; ++m) v[m] = static_cast<double>(rows[i].v[m]);
+    if (!spec.passes(v)) continue;
+    ++selected;
+    for (int m = 0; m < num_metrics; ++m) {
+      metrics[m].add_extrema(v[m], first + i);
+      if (std::isfinite(v[m])) unit[m].add(v[m]);
+    }
+    add_selected(spec, v, first + i);
+  }
+  for (int m = 0; m < num_metrics; ++m) {
+    metrics[m].sum.add(unit[m].sum);
+    metrics[m].sum.add(unit[m].comp);
+  }
+}
+
+template void reduce_state::add_rows<float>(const reduce_spec&, const metric_row<float>*, index_t,
+                                            index_t);
+template void reduce_state::add_rows<double>(const reduce_spec&, const metric_row<double>*, index_t,
+                                             index_t);
+
+void reduce_state::merge(const reduce_spec& spec, const reduce_state& o) {
+  scenarios += o.scenarios;
+  selected += o.selected;
+  for (int m = 0; m < num_metrics; ++m) metrics[m].merge(o.metrics[m]);
+  if (spec.top_k > 0) {
+    top.insert(top.end(), o.top.begin(), o.top.end());
+    if (top_needs_trim(top, spec.top_k)) finish(spec);
+  }
+  if (hist.size() == o.hist.size()) {
+    for (std::size_t b = 0; b < hist.size(); ++b) hist[b] += o.hist[b];
+  }
+  hist_below += o.hist_below;
+  hist_above += o.hist_above;
+}
+
+void reduce_state::finish(const reduce_spec& spec) { trim_top(top, spec.top_k, spec.top_ascending); }
+
+}  // namespace coopgrid
