@@ -1,0 +1,343 @@
+#include "host/reduce/table.hpp"
+
+#include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <vector>
+
+namespace coopgrid {
+namespace {
+
+constexpr std::size_t min_width = 60;
+constexpr std::size_t min_scenario_cell = 12;  ///< a cut scenario cell keeps at least this much
+constexpr std::size_t max_bar = 50;
+
+/// %.6g; NaN without a sign (a sign on NaN means nothing to a reader).
+std::string num(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.6g}", v); }
+
+/// 86400000 as 86,400,000.
+std::string grouped(index_t n) {
+  const std::string d = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
+    out += d[i];
+  }
+  return out;
+}
+
+/// `s` cut to `w` bytes with "..." (never inside a UTF-8 sequence).
+std::string fit(const std::string& s, std::size_t w) {
+  if (s.size() <= w) return s;
+  if (w <= 3) return s.substr(0, w);
+  std::size_t cut = w - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+
+std::string join(const std::vector<std::string>& words, const char* sep) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : sep) + w;
+  return out;
+}
+
+/// How the table names scenario k. The one place that looks inside the source.
+struct scenario_label {
+  std::string tag;                ///< batch: the id; grid: "#k"
+  std::vector<std::string> axes;  ///< grid: "field=value" per axis, in axis order
+};
+
+scenario_label label_scenario(const source& src, index_t k) {
+  scenario_label l;
+  if (!src.is_grid()) {
+    l.tag = src.explicit_batch->ids[static_cast<std::size_t>(k)];
+    return l;
+  }
+  l.tag = fmt::format("#{}", k);
+  const auto& g = *src.parameter_grid;
+  const auto p = g.decode(k);
+  for (int f : g.axes()) l.axes.push_back(fmt::format("{}={}", grid_field_names[f], num(g.value(f, p[f]))));
+  return l;
+}
+
+/// `words` after `lead`, wrapped at `width` under the first word (a hanging indent).
+std::string wrap_words(const std::string& lead, const std::vector<std::string>& words, std::size_t width) {
+  const std::string pad(lead.size(), ' ');
+  std::string out = lead;
+  std::size_t len = lead.size();
+  bool line_empty = true;
+  for (const auto& w : words) {
+    if (!line_empty && len + 1 + w.size() > width) {
+      out += "\n" + pad;
+      len = pad.size();
+      line_empty = true;
+    }
+    if (!line_empty) {
+      out += ' ';
+      ++len;
+    }
+    out += w;
+    len += w.size();
+    line_empty = false;
+  }
+  return out + "\n";
+}
+
+struct column {
+  std::string head;
+  bool right = true;  ///< numbers right-aligned, text left
+};
+
+using table_rows = std::vector<std::vector<std::string>>;
+
+std::vector<std::size_t> column_widths(const std::vector<column>& cols, const table_rows& rows) {
+  std::vector<std::size_t> w;
+  for (const auto& c : cols) w.push_back(c.head.size());
+  for (const auto& row : rows) {
+    for (std::size_t j = 0; j < row.size(); ++j) w[j] = std::max(w[j], row[j].size());
+  }
+  return w;
+}
+
+/// Two-space indent, two spaces between columns.
+std::size_t table_width(const std::vector<std::size_t>& w) {
+  std::size_t t = 2;
+  for (auto x : w) t += x;
+  return t + 2 * (w.size() - 1);
+}
+
+/// The header line and one line per row, padded to the column widths (trailing blanks trimmed later).
+std::vector<std::string> render(const std::vector<column>& cols, const table_rows& rows,
+                                const std::vector<std::size_t>& w) {
+  auto line = [&](auto cell) {
+    std::string s = " ";
+    for (std::size_t j = 0; j < cols.size(); ++j) {
+      s += cols[j].right ? fmt::format(" {:>{}}", cell(j), w[j]) : fmt::format(" {:<{}}", cell(j), w[j]);
+      if (j + 1 < cols.size()) s += ' ';
+    }
+    return s;
+  };
+  std::vector<std::string> out{line([&](std::size_t j) { return cols[j].head; })};
+  for (const auto& row : rows) out.push_back(line([&](std::size_t j) { return row[j]; }));
+  return out;
+}
+
+std::string trim_lines(const std::string& text) {
+  std::string out, line;
+  for (char c : text) {
+    if (c != '\n') {
+      line += c;
+      continue;
+    }
+    line.erase(line.find_last_not_of(' ') + 1);  // npos + 1 == 0: a blank line empties
+    out += line + '\n';
+    line.clear();
+  }
+  return out + line;
+}
+
+std::string header_section(const reduce_report& r) {
+  const auto& st = r.state;
+  auto row = [](const char* key, const std::string& value) { return fmt::format("  {:<11}{}\n", key, value); };
+  std::string out = "coopgrid --reduce summary\n";
+  out += row("input", r.input) + row("kind", r.kind) + row("backend", r.backend) +
+         row("precision", r.prec == precision::f32 ? "f32" : "f64");
+  if (r.shard.n > 1) {
+    out += row("shard", r.range_hi > r.range_lo
+                            ? fmt::format("{}/{}: scenarios {} to {}", r.shard.k, r.shard.n, grouped(r.range_lo),
+                                          grouped(r.range_hi - 1))
+                            : fmt::format("{}/{}: no scenarios (more shards than reduction units)", r.shard.k,
+                                          r.shard.n));
+  }
+  out += row("evaluated", grouped(st.scenarios) + " scenarios");
+  std::string sel = grouped(st.selected);
+  if (st.scenarios > 0) {
+    auto pct = fmt::format("{:.3g}", 100.0 * static_cast<double>(st.selected) / static_cast<double>(st.scenarios));
+    if (pct == "100" && st.selected < st.scenarios) pct = ">99.9";  // not all: never round to 100%
+    sel += " (" + pct + "%)";
+  }
+  std::vector<std::string> filters;
+  for (const auto& f : r.spec.where) filters.push_back(f.text());
+  sel += filters.empty() ? ", no --where filter" : " where " + join(filters, " and ");
+  if (st.selected == 0) sel += ": no scenario passes";
+  return out + row("selected", sel);
+}
+
+std::string metrics_section(const source& src, const reduce_report& r, std::size_t width) {
+  const auto& st = r.state;
+  std::string out =
+      st.selected == 0
+          ? "\nmetrics: no scenario selected\n"
+          : fmt::format("\nmetrics over the {} selected scenarios (at: the first scenario reaching it)\n",
+                        grouped(st.selected));
+  std::map<index_t, scenario_label> seen;  // the scenarios the cells name, by index
+  auto label = [&](index_t k) -> const scenario_label& {
+    auto it = seen.find(k);
+    if (it == seen.end()) it = seen.emplace(k, label_scenario(src, k)).first;
+    return it->second;
+  };
+  auto at_cell = [&](index_t k, bool axes_inline) -> std::string {
+    if (k < 0) return "-";
+    const auto& l = label(k);
+    return axes_inline && !l.axes.empty() ? join(l.axes, " ") : l.tag;
+  };
+  auto build = [&](bool axes_inline) {
+    table_rows rows;
+    for (int m : r.metrics) {
+      const auto& s = st.metrics[m];
+      if (s.count == 0) {
+        rows.push_back({metric_names[m], "0", "-", "-", "-", "-", "-"});
+      } else {
+        rows.push_back({metric_names[m], grouped(s.count), num(s.min), at_cell(s.argmin, axes_inline), num(s.max),
+                        at_cell(s.argmax, axes_inline), num(s.mean())});
+      }
+    }
+    return rows;
+  };
+  const std::vector<column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
+                                 {"max"},           {"max at", false}, {"mean"}};
+  auto rows = build(true);
+  auto w = column_widths(cols, rows);
+  bool tagged = false;
+  if (table_width(w) > width) {
+    // Axis values do not fit: cells name grid scenarios by index, listed once below.
+    for (const auto& [k, l] : seen) tagged = tagged || !l.axes.empty();
+    if (tagged) {
+      rows = build(false);
+      w = column_widths(cols, rows);
+    }
+  }
+  if (table_width(w) > width) {
+    // Still too wide (long batch ids): cut the two scenario columns, never a number.
+    const std::size_t over = table_width(w) - width;
+    for (std::size_t j : {std::size_t{3}, std::size_t{5}}) {
+      const std::size_t cap = std::max(min_scenario_cell, w[j] > (over + 1) / 2 ? w[j] - (over + 1) / 2 : 0);
+      for (auto& row : rows) row[j] = fit(row[j], cap);
+      w[j] = std::min(w[j], cap);
+    }
+  }
+  for (const auto& line : render(cols, rows, w)) out += line + "\n";
+  if (tagged) {
+    out += "  at (grid index: axis values):\n";
+    std::size_t tag_w = 0;
+    for (const auto& [k, l] : seen) tag_w = std::max(tag_w, l.tag.size());
+    for (const auto& [k, l] : seen) out += wrap_words(fmt::format("    {:<{}}  ", l.tag, tag_w), l.axes, width);
+  }
+  return out;
+}
+
+std::string top_section(const source& src, const reduce_report& r, std::size_t width) {
+  const auto& spec = r.spec;
+  const auto& st = r.state;
+  std::string out = fmt::format("\ntop {} by {} ({} first)\n", spec.top_k, metric_names[spec.top_by],
+                                spec.top_ascending ? "smallest" : "largest");
+  if (st.top.empty()) return out + "  no scenario selected\n";
+  std::vector<scenario_label> labels;
+  table_rows rows;
+  for (std::size_t i = 0; i < st.top.size(); ++i) {
+    labels.push_back(label_scenario(src, st.top[i].second));
+    rows.push_back({std::to_string(i + 1), num(st.top[i].first), labels.back().tag});
+  }
+  const bool axes = !labels.front().axes.empty();
+  const std::vector<column> cols{{"rank"}, {metric_names[spec.top_by]}, {"scenario", false}};
+  auto w = column_widths(cols, rows);
+  if (!axes && table_width(w) > width) {
+    const std::size_t cap = std::max(min_scenario_cell, width - std::min(width, table_width(w) - w[2]));
+    for (auto& row : rows) row[2] = fit(row[2], cap);
+    w[2] = std::min(w[2], cap);
+  }
+  const auto lines = render(cols, rows, w);
+  if (!axes) {
+    for (const auto& line : lines) out += line + "\n";
+    return out;
+  }
+  // Grid scenarios: the axis values every entry shares once, above the table (the
+  // best scenarios usually differ in a few axes), then each entry's own after its
+  // index, wrapped under the first.
+  std::vector<bool> shared(labels.front().axes.size(), labels.size() > 1);
+  for (const auto& l : labels) {
+    for (std::size_t a = 0; a < shared.size(); ++a) shared[a] = shared[a] && l.axes[a] == labels.front().axes[a];
+  }
+  auto pick = [&](const scenario_label& l, bool common) {
+    std::vector<std::string> words;
+    for (std::size_t a = 0; a < shared.size(); ++a) {
+      if (shared[a] == common) words.push_back(l.axes[a]);
+    }
+    return words;
+  };
+  const auto common = pick(labels.front(), true);
+  if (!common.empty()) out += wrap_words(fmt::format("  all {} have ", labels.size()), common, width);
+  out += lines[0] + (common.empty() ? "  inputs\n" : "  other inputs\n");
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    out += wrap_words(lines[i + 1] + "  ", pick(labels[i], false), width);
+  }
+  return out;
+}
+
+std::string histogram_section(const reduce_report& r, std::size_t width) {
+  const auto& spec = r.spec;
+  const auto& st = r.state;
+  const auto bins = st.hist.size();
+  std::string out = fmt::format("\nhistogram of {}: {} bins over [{}, {}]\n", metric_names[spec.hist_metric], bins,
+                                num(spec.hist_lo), num(spec.hist_hi));
+  auto edge = [&](std::size_t i) {
+    return i == bins ? spec.hist_hi
+                     : spec.hist_lo + (spec.hist_hi - spec.hist_lo) * static_cast<double>(i) / static_cast<double>(bins);
+  };
+  table_rows rows{{"below " + num(spec.hist_lo), grouped(st.hist_below)}};
+  index_t most = 0;
+  for (std::size_t b = 0; b < bins; ++b) {
+    rows.push_back({fmt::format("[{}, {}{}", num(edge(b)), num(edge(b + 1)), b + 1 == bins ? "]" : ")"),
+                    grouped(st.hist[b])});
+    most = std::max(most, st.hist[b]);
+  }
+  rows.push_back({"above " + num(spec.hist_hi), grouped(st.hist_above)});
+  const std::vector<column> cols{{"bin", false}, {"count"}};
+  const auto w = column_widths(cols, rows);
+  const std::size_t used = table_width(w) + 2;
+  const std::size_t bar = std::clamp<std::size_t>(width > used ? width - used : 0, 10, max_bar);
+  const auto lines = render(cols, rows, w);
+  out += lines[0] + "\n";
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    out += lines[i];
+    const bool is_bin = i >= 2 && i < lines.size() - 1;  // below and above get no bar
+    const index_t c = is_bin ? st.hist[i - 2] : 0;
+    if (c > 0) {
+      // Rounded, and at least one mark: a non-empty bin never looks empty.
+      const auto len = std::max<std::size_t>(
+          1, static_cast<std::size_t>(std::llround(static_cast<double>(c) / static_cast<double>(most) * bar)));
+      out += "  " + std::string(len, '#');
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string reduce_table(const source& src, const reduce_report& r, int width) {
+  const std::size_t w = std::max<std::size_t>(min_width, static_cast<std::size_t>(std::max(width, 0)));
+  std::string out = header_section(r) + metrics_section(src, r, w);
+  if (r.spec.top_k > 0) out += top_section(src, r, w);
+  if (r.spec.hist_metric >= 0) out += histogram_section(r, w);
+  out += "\nfull report (all digits, and the merge state coopgrid merge reads): --json, or -o FILE\n";
+  return trim_lines(out);
+}
+
+bool use_table(const std::string& output_path, bool json_flag) {
+  return !json_flag && (output_path.empty() || output_path == "-") && ::isatty(STDOUT_FILENO) == 1;
+}
+
+int terminal_columns() {
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return std::clamp<int>(ws.ws_col, 80, 140);
+  }
+  return 100;
+}
+
+}  // namespace coopgrid
