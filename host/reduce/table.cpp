@@ -46,21 +46,21 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
 }
 
 /// How the table names scenario k. The one place that looks inside the source.
-struct scenario_label {
+struct table_label {
   std::string tag;                ///< batch: the id; grid: "#k"
   std::vector<std::string> axes;  ///< grid: "field=value" per axis, in axis order
 };
 
-scenario_label label_scenario(const source& src, index_t k) {
-  scenario_label l;
-  if (!src.is_grid()) {
-    l.tag = src.explicit_batch->ids[static_cast<std::size_t>(k)];
-    return l;
-  }
-  l.tag = fmt::format("#{}", k);
-  const auto& g = *src.parameter_grid;
-  const auto p = g.decode(k);
-  for (int f : g.axes()) l.axes.push_back(fmt::format("{}={}", grid_field_names[f], num(g.value(f, p[f]))));
+table_label label_scenario(const source& src, index_t k) {
+  table_label l;
+  l.tag = scenario_label(src, k);
+  src.visit([](const batch&) {},
+            [&](const grid& g) {
+              const auto p = g.decode(k);
+              for (int f : g.axes()) {
+                l.axes.push_back(fmt::format("{}={}", grid_field_names[f], num(g.value(f, p[f]))));
+              }
+            });
   return l;
 }
 
@@ -174,8 +174,8 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
           ? "\nmetrics: no scenario selected\n"
           : fmt::format("\nmetrics over the {} selected scenarios (at: the first scenario reaching it)\n",
                         grouped(st.selected));
-  std::map<index_t, scenario_label> seen;  // the scenarios the cells name, by index
-  auto label = [&](index_t k) -> const scenario_label& {
+  std::map<index_t, table_label> seen;  // the scenarios the cells name, by index
+  auto label = [&](index_t k) -> const table_label& {
     auto it = seen.find(k);
     if (it == seen.end()) it = seen.emplace(k, label_scenario(src, k)).first;
     return it->second;
@@ -236,7 +236,7 @@ std::string top_section(const source& src, const reduce_report& r, std::size_t w
   std::string out = fmt::format("\ntop {} by {} ({} first)\n", spec.top_k, metric_names[spec.top_by],
                                 spec.top_ascending ? "smallest" : "largest");
   if (st.top.empty()) return out + "  no scenario selected\n";
-  std::vector<scenario_label> labels;
+  std::vector<table_label> labels;
   table_rows rows;
   for (std::size_t i = 0; i < st.top.size(); ++i) {
     labels.push_back(label_scenario(src, st.top[i].second));
@@ -262,7 +262,7 @@ std::string top_section(const source& src, const reduce_report& r, std::size_t w
   for (const auto& l : labels) {
     for (std::size_t a = 0; a < shared.size(); ++a) shared[a] = shared[a] && l.axes[a] == labels.front().axes[a];
   }
-  auto pick = [&](const scenario_label& l, bool common) {
+  auto pick = [&](const table_label& l, bool common) {
     std::vector<std::string> words;
     for (std::size_t a = 0; a < shared.size(); ++a) {
       if (shared[a] == common) words.push_back(l.axes[a]);

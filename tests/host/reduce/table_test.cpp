@@ -83,7 +83,7 @@ std::string metric_line(const std::vector<std::string>& lines, int m) {
 
 /// Axis values of grid scenario k as the table spells them.
 std::string axes_text(const source& src, index_t k) {
-  const auto& g = *src.parameter_grid;
+  const auto& g = test::grid_of(src);
   const auto p = g.decode(k);
   std::string out;
   for (int f : g.axes()) {
@@ -221,7 +221,7 @@ void expect_top_rows(const source& src, const reduce_report& r, const std::vecto
   const auto& top = r.state.top;
   ASSERT_FALSE(top.empty());
   std::vector<std::string> common;  // what every entry shares (none with one entry)
-  if (src.is_grid() && top.size() > 1) {
+  if (std::holds_alternative<grid>(src.input) && top.size() > 1) {
     for (const auto& w : axes_words(src, top[0].second)) {
       bool all = true;
       for (const auto& [v, k] : top) {
@@ -258,9 +258,9 @@ void expect_top_rows(const source& src, const reduce_report& r, const std::vecto
     const double shown = std::strtod(w[1].c_str(), nullptr);
     EXPECT_TRUE(r.spec.top_ascending ? shown >= prev : shown <= prev) << lines[at];
     prev = shown;
-    if (!src.is_grid()) {
+    if (!std::holds_alternative<grid>(src.input)) {
       EXPECT_EQ(w, (std::vector<std::string>{std::to_string(i + 1), g6(value),
-                                              src.explicit_batch->ids[static_cast<std::size_t>(k)]}));
+                                              test::batch_of(src).ids[static_cast<std::size_t>(k)]}));
       continue;
     }
     EXPECT_EQ(w[2], "#" + std::to_string(k)) << lines[at];
@@ -375,7 +375,7 @@ TEST(ReduceTable, BatchWithWhereTopHistogramBelowAndAbove) {
   EXPECT_EQ(words_of(lines.at(find_line(lines, "  kind "))).at(1), "batch");
   EXPECT_NE(lines.at(find_line(lines, "  evaluated ")).find(" 300 scenarios"), std::string::npos);
   expect_metric_rows(r, lines);
-  const auto& ids = src.explicit_batch->ids;
+  const auto& ids = test::batch_of(src).ids;
   for (int m : r.metrics) {
     const auto& s = r.state.metrics[m];
     const auto w = words_of(metric_line(lines, m));
@@ -469,7 +469,7 @@ TEST(ReduceTable, LongIdsAreCutToTheWidth) {
     for (int m : r.metrics) {
       const auto w = words_of(metric_line(lines, m));
       ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);
-      const auto& id = src.explicit_batch->ids[static_cast<std::size_t>(r.state.metrics[m].argmin)];
+      const auto& id = test::batch_of(src).ids[static_cast<std::size_t>(r.state.metrics[m].argmin)];
       ASSERT_GE(w[3].size(), 4u);
       EXPECT_EQ(w[3].substr(w[3].size() - 3), "...") << w[3];
       EXPECT_EQ(id.compare(0, w[3].size() - 3, w[3], 0, w[3].size() - 3), 0) << w[3] << " is not a prefix of " << id;
