@@ -9,7 +9,7 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -DFMT_HEADER_ONLY -DNDEBUG -I. -Ikernels)
-common=(host/io/csv_reader.cpp host/io/text_file.cpp host/source/grid.cpp)
+common=(host/io/csv_reader.cpp host/io/text_file.cpp host/source/grid.cpp host/source/grid_tables.cpp)
 for target in csv grid; do
   clang++ "${flags[@]}" "tests/fuzz/${target}_fuzz.cpp" "${common[@]}" -o "$out/${target}_fuzz"
 done

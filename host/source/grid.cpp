@@ -74,6 +74,116 @@ const toml::array& array_of(const toml::node& n, const field_ctx& c, std::string
   return *a;
 }
 
+/// An axis table: its kind (values, range, linspace, logspace), that key's value and `step`.
+struct axis_table {
+  const toml::node* spec = nullptr;
+  std::string kind;
+  const toml::node* step = nullptr;
+};
+
+/// The keys of axis table `t` (node `n`): exactly one kind, and `step` only with range.
+axis_table read_axis_table(const toml::table& t, const toml::node& n, const field_ctx& c) {
+  const char* kinds[] = {"values", "range", "linspace", "logspace"};
+  axis_table axis;
+  for (auto&& [k, v] : t) {
+    const std::string key(k.str());
+    bool known = false;
+    for (auto* name : kinds) {
+      if (key == name) {
+        if (axis.spec) {
+          throw input_error(fmt::format("{}: axis has both '{}' and '{}', expected exactly one",
+                                        c.at(v), axis.kind, key));
+        }
+        axis.spec = &v;
+        axis.kind = key;
+        known = true;
+      }
+    }
+    if (key == "step") {
+      axis.step = &v;
+      known = true;
+    }
+    if (!known) {
+      throw input_error(fmt::format(
+          "{}: unknown axis key '{}' (expected one of values, range, linspace, logspace; step with range)",
+          c.at(v), key));
+    }
+  }
+  if (!axis.spec) {
+    throw input_error(fmt::format(
+        "{}: axis table needs one of values, range, linspace, logspace", c.at(n)));
+  }
+  if (axis.step && axis.kind != "range") {
+    throw input_error(fmt::format("{}: 'step' is only allowed with 'range'", c.at(*axis.step)));
+  }
+  return axis;
+}
+
+/// range = [a, b] or [a, b, step]; `step = s` beside it says the same.
+std::vector<double> range_points(const axis_table& axis, const field_ctx& c) {
+  const auto& a = array_of(*axis.spec, c, "range", 2, 3);
+  const index_t lo = integer(*a.get(0), c, "range start");
+  const index_t hi = integer(*a.get(1), c, "range end");
+  const toml::node* step = axis.step;
+  if (a.size() == 3 && step) {
+    throw input_error(fmt::format("{}: the step is given twice (range's third element and 'step')",
+                                  c.at(*step)));
+  }
+  if (a.size() == 3) step = a.get(2);
+  const index_t s = step ? integer(*step, c, "step") : 1;
+  if (s <= 0) {
+    throw input_error(fmt::format("{}: step {} must be a positive integer", c.at(*step), s));
+  }
+  if (hi < lo) {
+    throw input_error(fmt::format("{}: range = [{}, {}] has zero points (end < start)",
+                                  c.at(*axis.spec), lo, hi));
+  }
+  const auto count = (static_cast<unsigned long long>(hi) - static_cast<unsigned long long>(lo)) /
+                         static_cast<unsigned long long>(s) + 1;
+  if (count > static_cast<unsigned long long>(max_axis_points)) {
+    throw input_error(fmt::format("{}: range = [{}, {}] has {} points, more than the {} allowed per axis",
+                                  c.at(*axis.spec), lo, hi, count, max_axis_points));
+  }
+  std::vector<double> v;
+  for (unsigned long long i = 0; i < count; ++i) v.push_back(static_cast<double>(lo + static_cast<index_t>(i) * s));
+  return v;
+}
+
+/// linspace or logspace = [a, b, n].
+std::vector<double> spaced_points(const axis_table& axis, const field_ctx& c) {
+  const auto& kind = axis.kind;
+  const auto& a = array_of(*axis.spec, c, kind, 3, 3);
+  const double lo = number(*a.get(0), c, kind + " start");
+  const double hi = number(*a.get(1), c, kind + " end");
+  const index_t count = integer(*a.get(2), c, kind + " point count");
+  if (count <= 0) {
+    throw input_error(fmt::format("{}: {} = [{}, {}, {}] has zero points (n must be >= 1)",
+                                  c.at(*axis.spec), kind, lo, hi, count));
+  }
+  if (count > max_axis_points) {
+    throw input_error(fmt::format("{}: {} has {} points, more than the {} allowed per axis",
+                                  c.at(*axis.spec), kind, count, max_axis_points));
+  }
+  std::vector<double> v;
+  for (index_t i = 0; i < count; ++i) {
+    // Endpoints exact; interior points by interpolation from both ends.
+    const double x = count == 1 ? lo
+                     : i == count - 1
+                         ? hi
+                         : lo + (hi - lo) * (static_cast<double>(i) / static_cast<double>(count - 1));
+    v.push_back(kind == "logspace" ? std::pow(10.0, x) : x);
+  }
+  if (kind == "logspace") {
+    for (double x : v) {
+      if (!std::isfinite(x)) {
+        throw input_error(fmt::format("{}: logspace = [{}, {}, {}] reaches 10^{} which overflows a double",
+                                      c.at(*axis.spec), lo, hi, count, hi));
+      }
+    }
+  }
+  return v;
+}
+
 /// The points of one field (a scalar, a bare array, or an axis table), in double.
 std::vector<double> points_of(const toml::node& n, const field_ctx& c, bool& is_axis) {
   is_axis = false;
@@ -91,100 +201,12 @@ std::vector<double> points_of(const toml::node& n, const field_ctx& c, bool& is_
         "{}: value is {}, expected a number or an axis table such as {{ values = [...] }}",
         c.at(n), node_text(n)));
   }
-  const char* kinds[] = {"values", "range", "linspace", "logspace"};
-  const toml::node* spec = nullptr;
-  std::string kind;
-  const toml::node* step = nullptr;
-  for (auto&& [k, v] : *t) {
-    const std::string key(k.str());
-    bool known = false;
-    for (auto* name : kinds) {
-      if (key == name) {
-        if (spec) {
-          throw input_error(fmt::format("{}: axis has both '{}' and '{}', expected exactly one",
-                                        c.at(v), kind, key));
-        }
-        spec = &v;
-        kind = key;
-        known = true;
-      }
-    }
-    if (key == "step") {
-      step = &v;
-      known = true;
-    }
-    if (!known) {
-      throw input_error(fmt::format(
-          "{}: unknown axis key '{}' (expected one of values, range, linspace, logspace; step with range)",
-          c.at(v), key));
-    }
-  }
-  if (!spec) {
-    throw input_error(fmt::format(
-        "{}: axis table needs one of values, range, linspace, logspace", c.at(n)));
-  }
-  if (step && kind != "range") {
-    throw input_error(fmt::format("{}: 'step' is only allowed with 'range'", c.at(*step)));
-  }
+  const auto axis = read_axis_table(*t, n, c);
+  if (axis.kind == "range") return range_points(axis, c);
+  if (axis.kind != "values") return spaced_points(axis, c);
   std::vector<double> v;
-  if (kind == "values") {
-    const auto& a = array_of(*spec, c, "values", 1, static_cast<std::size_t>(max_axis_points));
-    for (const auto& e : a) v.push_back(number(e, c, "values element"));
-  } else if (kind == "range") {
-    // [a, b] or [a, b, step]; `step = s` beside it says the same.
-    const auto& a = array_of(*spec, c, "range", 2, 3);
-    const index_t lo = integer(*a.get(0), c, "range start");
-    const index_t hi = integer(*a.get(1), c, "range end");
-    if (a.size() == 3 && step) {
-      throw input_error(fmt::format("{}: the step is given twice (range's third element and 'step')",
-                                    c.at(*step)));
-    }
-    if (a.size() == 3) step = a.get(2);
-    const index_t s = step ? integer(*step, c, "step") : 1;
-    if (s <= 0) {
-      throw input_error(fmt::format("{}: step {} must be a positive integer", c.at(*step), s));
-    }
-    if (hi < lo) {
-      throw input_error(fmt::format("{}: range = [{}, {}] has zero points (end < start)",
-                                    c.at(*spec), lo, hi));
-    }
-    const auto count = (static_cast<unsigned long long>(hi) - static_cast<unsigned long long>(lo)) /
-                           static_cast<unsigned long long>(s) + 1;
-    if (count > static_cast<unsigned long long>(max_axis_points)) {
-      throw input_error(fmt::format("{}: range = [{}, {}] has {} points, more than the {} allowed per axis",
-                                    c.at(*spec), lo, hi, count, max_axis_points));
-    }
-    for (unsigned long long i = 0; i < count; ++i) v.push_back(static_cast<double>(lo + static_cast<index_t>(i) * s));
-  } else {  // linspace or logspace: [a, b, n]
-    const auto& a = array_of(*spec, c, kind, 3, 3);
-    const double lo = number(*a.get(0), c, kind + " start");
-    const double hi = number(*a.get(1), c, kind + " end");
-    const index_t count = integer(*a.get(2), c, kind + " point count");
-    if (count <= 0) {
-      throw input_error(fmt::format("{}: {} = [{}, {}, {}] has zero points (n must be >= 1)",
-                                    c.at(*spec), kind, lo, hi, count));
-    }
-    if (count > max_axis_points) {
-      throw input_error(fmt::format("{}: {} has {} points, more than the {} allowed per axis",
-                                    c.at(*spec), kind, count, max_axis_points));
-    }
-    for (index_t i = 0; i < count; ++i) {
-      // Endpoints exact; interior points by interpolation from both ends.
-      const double x = count == 1 ? lo
-                       : i == count - 1
-                           ? hi
-                           : lo + (hi - lo) * (static_cast<double>(i) / static_cast<double>(count - 1));
-      v.push_back(kind == "logspace" ? std::pow(10.0, x) : x);
-    }
-    if (kind == "logspace") {
-      for (double x : v) {
-        if (!std::isfinite(x)) {
-          throw input_error(fmt::format("{}: logspace = [{}, {}, {}] reaches 10^{} which overflows a double",
-                                        c.at(*spec), lo, hi, count, hi));
-        }
-      }
-    }
-  }
+  const auto& a = array_of(*axis.spec, c, "values", 1, static_cast<std::size_t>(max_axis_points));
+  for (const auto& e : a) v.push_back(number(e, c, "values element"));
   return v;
 }
 
@@ -193,24 +215,6 @@ bool is_probability_field(int f) {
 }
 
 }  // namespace
-
-std::vector<int> grid::axes() const {
-  std::vector<int> out;
-  for (int f = 0; f < num_grid_fields; ++f) {
-    if (is_axis[f]) out.push_back(f);
-  }
-  return out;
-}
-
-std::array<index_t, num_grid_fields> grid::decode(index_t k) const {
-  std::array<index_t, num_grid_fields> p{};
-  for (int f = num_grid_fields - 1; f >= 0; --f) {
-    const index_t n = size(f);
-    p[f] = k % n;
-    k /= n;
-  }
-  return p;
-}
 
 /**
  * Grid files need only ASCII keys, numbers, brackets and comments. Anything
@@ -247,27 +251,36 @@ std::string checked_grid_text(std::string_view text, const std::string& name) {
   return out;
 }
 
-grid parse_grid(std::string_view raw_text, const std::string& name) {
-  const std::string text = checked_grid_text(raw_text, name);
-  toml::table root;
+namespace {
+
+toml::table parse_toml(const std::string& text, const std::string& name) {
   try {
-    root = toml::parse(text, name);
+    return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     throw input_error(fmt::format("{}:{}:{}: TOML syntax error: {}", name, e.source().begin.line,
                                   e.source().begin.column, e.description()));
   }
-  grid g;
-  g.source = name;
+}
+
+/// The keys of the table [block] (the field names after the dot), comma-separated; "" when no such table.
+std::string keys_of_block(const std::string& block) {
+  std::string keys;
+  for (int f = 0; f < num_grid_fields; ++f) {
+    const std::string_view fname = grid_field_names[f];
+    if (fname.substr(0, fname.find('.')) == block) {
+      keys += (keys.empty() ? "" : ", ") + std::string(fname.substr(fname.find('.') + 1));
+    }
+  }
+  return keys;
+}
+
+/// Each field's node in the file (null where it is missing); unknown tables and keys are errors.
+std::array<const toml::node*, num_grid_fields> field_nodes(const toml::table& root, const std::string& name) {
   std::array<const toml::node*, num_grid_fields> nodes{};
   for (auto&& [block_key, block] : root) {
     const std::string bk(block_key.str());
     const auto* t = block.as_table();
-    bool known_block = false;
-    for (int f = 0; f < num_grid_fields; ++f) {
-      const std::string_view fname = grid_field_names[f];
-      if (fname.substr(0, fname.find('.')) == bk) known_block = true;
-    }
-    if (!known_block || !t) {
+    if (keys_of_block(bk).empty() || !t) {
       throw input_error(fmt::format(
           "{}:{}:{}: {}: unknown {} (expected the tables countries, standards, exchange, resources, ethics)",
           name, block.source().begin.line, block.source().begin.column, bk,
@@ -280,61 +293,40 @@ grid parse_grid(std::string_view raw_text, const std::string& name) {
         if (dotted == grid_field_names[f]) field = f;
       }
       if (field < 0) {
-        std::string allowed;
-        for (int f = 0; f < num_grid_fields; ++f) {
-          const std::string_view fname = grid_field_names[f];
-          if (fname.substr(0, fname.find('.')) == bk) {
-            allowed += (allowed.empty() ? "" : ", ") + std::string(fname.substr(fname.find('.') + 1));
-          }
-        }
         throw input_error(fmt::format("{}:{}:{}: {}: unknown key (the table [{}] takes {})", name,
                                       v.source().begin.line, v.source().begin.column, dotted, bk,
-                                      allowed));
+                                      keys_of_block(bk)));
       }
       nodes[field] = &v;
     }
   }
+  return nodes;
+}
 
-  for (int f = 0; f < num_grid_fields; ++f) {
-    const field_ctx c{name, grid_field_names[f], f};
-    std::vector<double> pts;
-    if (nodes[f]) {
-      bool axis = false;
-      pts = points_of(*nodes[f], c, axis);
-      g.is_axis[f] = axis;
-      for (double x : pts) {
-        const auto where = c.at(*nodes[f]);
-        if (grid_field_is_integer(f)) {
-          if (x != std::floor(x)) {
-            throw input_error(fmt::format("{}: value {} is not an integer ({} counts items)", where,
-                                          x, c.key));
-          }
-          if (x < 0) throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
-          if (x >= 9.2e18) throw input_error(fmt::format("{}: value {} overflows a 64-bit integer", where, x));
-        } else if (is_probability_field(f)) {
-          if (!(x >= 0 && x <= 1)) {
-            throw input_error(fmt::format("{}: value {} is not a probability in [0, 1]", where, x));
-          }
-        } else if (!(x >= 0)) {
-          throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
-        }
-      }
-    } else {
-      pts = {0.0};  // missing: empty block, T = 0, G = 0
-    }
+/// Field c.field's points (node n) against the field's rule: counts, probabilities, non-negative values.
+void check_points(const std::vector<double>& pts, const toml::node& n, const field_ctx& c) {
+  const int f = c.field;
+  for (double x : pts) {
+    const auto where = c.at(n);
     if (grid_field_is_integer(f)) {
-      for (double x : pts) g.ints[f].push_back(static_cast<index_t>(x));
-    } else {
-      g.reals[f] = std::move(pts);
+      if (x != std::floor(x)) {
+        throw input_error(fmt::format("{}: value {} is not an integer ({} counts items)", where, x, c.key));
+      }
+      if (x < 0) throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
+      if (x >= 9.2e18) throw input_error(fmt::format("{}: value {} overflows a 64-bit integer", where, x));
+    } else if (is_probability_field(f)) {
+      if (!(x >= 0 && x <= 1)) {
+        throw input_error(fmt::format("{}: value {} is not a probability in [0, 1]", where, x));
+      }
+    } else if (!(x >= 0)) {
+      throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
     }
   }
-  // Integer fields given as TOML integers keep their exact value (beyond 2^53).
-  for (int f : {countries_count, standards_count, exchange_countries_per_activity, resources_count,
-                ethics_count}) {
-    if (nodes[f] && nodes[f]->is_integer()) g.ints[f] = {nodes[f]->as_integer()->get()};
-  }
+}
 
-  // A per-item field is required wherever its block can hold items.
+/// A per-item field is required wherever its block can hold items.
+void check_item_fields(const grid& g, const std::array<const toml::node*, num_grid_fields>& nodes,
+                       const std::string& name) {
   const std::pair<int, int> item_fields[] = {{countries_count, countries_datasets},
                                              {countries_count, countries_share_prob},
                                              {standards_count, standards_difficulty},
@@ -348,7 +340,10 @@ grid parse_grid(std::string_view raw_text, const std::string& name) {
                                     name, grid_field_names[item_f], grid_field_names[count_f]));
     }
   }
+}
 
+/// The product of the axis sizes; more than 2^63 - 1 is an error.
+index_t count_scenarios(const grid& g, const std::string& name) {
   unsigned long long total = 1;
   for (int f = 0; f < num_grid_fields; ++f) {
     unsigned long long next = 0;
@@ -360,41 +355,44 @@ grid parse_grid(std::string_view raw_text, const std::string& name) {
     }
     total = next;
   }
-  g.num_scenarios = static_cast<index_t>(total);
+  return static_cast<index_t>(total);
+}
+
+}  // namespace
+
+grid parse_grid(std::string_view raw_text, const std::string& name) {
+  const std::string text = checked_grid_text(raw_text, name);
+  const toml::table root = parse_toml(text, name);
+  grid g;
+  g.source = name;
+  const auto nodes = field_nodes(root, name);
+  for (int f = 0; f < num_grid_fields; ++f) {
+    const field_ctx c{name, grid_field_names[f], f};
+    std::vector<double> pts = {0.0};  // missing: empty block, T = 0, G = 0
+    if (nodes[f]) {
+      bool axis = false;
+      pts = points_of(*nodes[f], c, axis);
+      g.is_axis[f] = axis;
+      check_points(pts, *nodes[f], c);
+    }
+    if (grid_field_is_integer(f)) {
+      for (double x : pts) g.ints[f].push_back(static_cast<index_t>(x));
+    } else {
+      g.reals[f] = std::move(pts);
+    }
+  }
+  // Integer fields given as TOML integers keep their exact value (beyond 2^53).
+  for (int f : {countries_count, standards_count, exchange_countries_per_activity, resources_count,
+                ethics_count}) {
+    if (nodes[f] && nodes[f]->is_integer()) g.ints[f] = {nodes[f]->as_integer()->get()};
+  }
+  check_item_fields(g, nodes, name);
+  g.num_scenarios = count_scenarios(g, name);
   return g;
 }
 
 grid read_grid_file(const std::filesystem::path& file) {
   return parse_grid(read_text_file(file, "a grid TOML file"), file.string());
 }
-
-template <class T>
-grid_tables<T>::grid_tables(const grid& g) : num_scenarios(g.num_scenarios) {
-  for (int f = 0; f < num_grid_fields; ++f) {
-    ints[f] = g.ints[f];
-    reals[f].assign(g.reals[f].begin(), g.reals[f].end());
-  }
-  for (index_t m : ints[standards_count]) standards_log_q.push_back(consensus_log_q(m));
-  for (index_t l : ints[ethics_count]) ethics_log_q.push_back(consensus_log_q(l));
-  for (T a : reals[exchange_activities]) activities_log10.push_back(coopgrid::log10_activities(a));
-}
-
-template <class T>
-grid_view<T> grid_tables<T>::view() const {
-  grid_view<T> v;
-  v.num_scenarios = num_scenarios;
-  for (int f = 0; f < num_grid_fields; ++f) {
-    v.size[f] = static_cast<index_t>(grid_field_is_integer(f) ? ints[f].size() : reals[f].size());
-    v.ints[f] = ints[f].empty() ? nullptr : ints[f].data();
-    v.reals[f] = reals[f].empty() ? nullptr : reals[f].data();
-  }
-  v.standards_log_q = standards_log_q.data();
-  v.ethics_log_q = ethics_log_q.data();
-  v.activities_log10 = activities_log10.data();
-  return v;
-}
-
-template struct grid_tables<float>;
-template struct grid_tables<double>;
 
 }  // namespace coopgrid
