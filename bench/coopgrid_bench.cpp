@@ -25,7 +25,7 @@
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
-#include "host/commands/run.hpp"
+#include "host/commands/compare.hpp"
 #if defined(COOPGRID_HAVE_CUDA)
 #include "host/backends/cuda/memory.hpp"
 #include "kernels/launch.hpp"

@@ -51,12 +51,4 @@ class backend {
                               const progress_fn& progress) = 0;
 };
 
-/// Creates the backend `kind` (automatic: cuda when a device is present, else cpu).
-template <class T>
-std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src,
-                                         const backend_options& opt);
-
-/// Parses auto|reference|cpu|cuda.
-backend_kind parse_backend_kind(const std::string& text);
-
 }  // namespace coopgrid

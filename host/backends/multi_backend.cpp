@@ -1,7 +1,5 @@
 #include "host/backends/multi_backend.hpp"
 
-#include <fmt/format.h>
-
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -82,35 +80,5 @@ std::unique_ptr<backend<T>> make_multi_backend(std::vector<std::unique_ptr<backe
 
 template std::unique_ptr<backend<float>> make_multi_backend<float>(std::vector<std::unique_ptr<backend<float>>>);
 template std::unique_ptr<backend<double>> make_multi_backend<double>(std::vector<std::unique_ptr<backend<double>>>);
-
-std::vector<int> parse_device_list(const std::string& text, int device_count) {
-  std::vector<int> out;
-  if (text == "all") {
-    for (int d = 0; d < device_count; ++d) out.push_back(d);
-    if (out.empty()) throw std::runtime_error("--devices all: no CUDA device found (see 'coopgrid info')");
-    return out;
-  }
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    int d = -1;
-    try {
-      std::size_t used = 0;
-      d = std::stoi(item, &used);
-      if (used != item.size()) d = -1;
-    } catch (const std::exception&) {
-      d = -1;
-    }
-    if (d < 0) throw usage_error(fmt::format("--devices '{}': expected 'all' or ordinals like 0,1,3", text));
-    for (int seen : out) {
-      if (seen == d) throw usage_error(fmt::format("--devices '{}': device {} listed twice", text, d));
-    }
-    out.push_back(d);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 }  // namespace coopgrid

@@ -16,7 +16,4 @@ namespace coopgrid {
 template <class T>
 std::unique_ptr<backend<T>> make_multi_backend(std::vector<std::unique_ptr<backend<T>>> parts);
 
-/// Parses --devices: "all" (every CUDA device) or a comma-separated list of ordinals.
-std::vector<int> parse_device_list(const std::string& text, int device_count);
-
 }  // namespace coopgrid

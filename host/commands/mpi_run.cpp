@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "host/commands/run_reduce.hpp"
+#include "host/commands/run_rows.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
+#include "host/util/progress.hpp"
 #include "host/reduce/report.hpp"
 
 namespace coopgrid::mpi {
@@ -45,6 +48,19 @@ session::session(int* argc, char*** argv) {
 
 session::~session() { MPI_Finalize(); }
 
+int run_command(run_options opt, const session& s) {
+  if (s.size() == 1) return coopgrid::run_command(opt);
+  opt.mpi_ranks = s.size();
+  opt.validate();
+  const auto src = load_source(opt.input);
+  if (opt.reduce) {
+    run_reduce(src, opt, s);
+  } else {
+    run_rows(src, opt, s);
+  }
+  return 0;
+}
+
 void run_rows(const source& src, run_options opt, const session& s) {
   opt.shard = shard_spec{s.rank(), s.size()};
   opt.progress = opt.progress && s.rank() == 0;
@@ -75,7 +91,7 @@ void run_reduce(const source& src, run_options opt, const session& s) {
     parts.push_back(parse_merge_state(receive_text(r), names.back()));
   }
   output_file out(opt.output);
-  out.write(reduce_json(src, merge_reports(parts, names)));
+  out.write(report_text(src, merge_reports(parts, names), report_format_of(opt)));
   out.commit();
 }
 

@@ -6,6 +6,7 @@
  *        run's output byte for byte. Synchronous; collective over MPI_COMM_WORLD.
  */
 #include "host/commands/run.hpp"
+#include "host/source/source.hpp"
 
 namespace coopgrid::mpi {
 
@@ -23,6 +24,12 @@ class session {
   int rank_ = 0, size_ = 1;
 };
 
+/**
+ * @brief `coopgrid run` in an MPI build: with more than one rank, every rank
+ *        takes its shard and rank 0 writes (opt.mpi_ranks is set from `s`, so
+ *        validate() refuses --shard and --checkpoint); with one, run_command.
+ */
+int run_command(run_options opt, const session& s);
 /// Per-scenario rows: every rank evaluates its shard, rank 0 writes them all in order.
 void run_rows(const source& src, run_options opt, const session& s);
 /// --reduce: every rank reduces its shard, rank 0 merges the states and writes the report.

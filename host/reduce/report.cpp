@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <sstream>
 
 #include "host/reduce/checkpoint.hpp"
@@ -27,20 +26,6 @@ std::string spec_line(const reduce_report& r) {
 }
 
 }  // namespace
-
-shard_spec parse_shard(const std::string& text) {
-  shard_spec s;
-  const auto slash = text.find('/');
-  auto num = [&](std::string_view t, index_t& out) {
-    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
-  };
-  if (slash == std::string::npos || !num(std::string_view(text).substr(0, slash), s.k) ||
-      !num(std::string_view(text).substr(slash + 1), s.n) || s.n < 1 || s.k < 0 || s.k >= s.n) {
-    throw usage_error(fmt::format("--shard '{}': expected K/N with 0 <= K < N (K counts from 0)", text));
-  }
-  return s;
-}
 
 std::pair<index_t, index_t> shard_range(index_t num_scenarios, const shard_spec& s) {
   const index_t units = (num_scenarios + reduce_unit - 1) / reduce_unit;

@@ -23,9 +23,6 @@ struct shard_spec {
   index_t k = 0, n = 1;
 };
 
-/// Parses "K/N" (0 <= K < N); throws usage_error otherwise.
-shard_spec parse_shard(const std::string& text);
-
 /**
  * @brief Scenarios [lo, hi) of shard s: whole reduction units, so shard
  *        reductions merge to exactly the unsharded bits. A function of the

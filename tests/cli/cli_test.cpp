@@ -116,6 +116,43 @@ TEST(Cli, ReduceWritesJsonAtomically) {
   }
 }
 
+TEST(Cli, JsonIsTheReduceReport) {
+  test::temp_dir d;
+  const std::string run = "run " + data + "/grid_small.toml --reduce --top 2 --by shared_expected --no-progress ";
+  ASSERT_EQ(run_cli(run + "-o " + (d / "plain.json").string()).code, 0);
+  const auto r = run_cli(run + "--json -o " + (d / "json.json").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(test::read_file(d / "json.json"), test::read_file(d / "plain.json"));
+  const auto bad = run_cli("run " + data + "/cases --json");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "coopgrid: error: --json needs --reduce\n");
+  EXPECT_TRUE(bad.out.empty()) << bad.out;
+}
+
+// Option combinations refused through the binary: exit 2 and one line (the
+// messages themselves are checked against validate() in tests/host/commands).
+TEST(Cli, RefusedCombinationsExitTwo) {
+  const std::string cases = "run " + data + "/cases ";
+  const std::pair<std::string, const char*> refused[] = {
+      {cases + "--histogram shared_expected:4", "--where, --top and --histogram need --reduce"},
+      {cases + "--reduce --by shared_expected", "--by needs --top K"},
+      {cases + "--checkpoint x.ckpt", "--checkpoint needs --reduce"},
+      {cases + "--reduce --checkpoint x.ckpt --histogram shared_expected:4",
+       "--checkpoint with --histogram needs an explicit range"},
+      {cases + "--backend cpu --devices 0", "--devices applies to the cuda backend"},
+      {cases + "--backend reference --precision f32", "the reference backend computes in long double"},
+      {cases + "--reduce --histogram shared_expected:0", "--histogram 'shared_expected:0': BINS must be"},
+      {cases + "--shard 2/2", "--shard '2/2': expected K/N"},
+      {"compare " + data + "/cases --backend reference --precision f32", "the reference backend computes"},
+  };
+  for (const auto& [args, message] : refused) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_EQ(r.err.find(std::string("coopgrid: error: ") + message), 0u) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
 TEST(Cli, BadInputExitsTwoWithOneLine) {
   test::temp_dir d;
   test::write_file(d / "b/scenarios.csv", "scenario,activities,countries_per_activity\na,1,1\n");

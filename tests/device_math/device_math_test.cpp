@@ -12,7 +12,7 @@
 #include <tuple>
 
 #include "tests/support/device_math/device_math_model.hpp"
-#include "host/commands/run.hpp"
+#include "host/commands/compare.hpp"
 #include "kernels/formulas.hpp"
 #include "tests/support/test_util.hpp"
 

@@ -20,7 +20,7 @@
 #include "host/source/grid.hpp"
 #include "host/source/source.hpp"
 #include "host/backends/reference.hpp"
-#include "host/commands/run.hpp"
+#include "host/commands/compare.hpp"
 
 namespace coopgrid::test {
 

@@ -1,7 +1,7 @@
 // The CPU backend (formula core on all cores) against the reference on
 // thousands of random scenarios in both precisions, plus determinism.
 #include "host/backends/cpu_backend.hpp"
-#include "host/commands/run.hpp"
+#include "host/commands/compare.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

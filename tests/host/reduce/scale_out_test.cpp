@@ -4,7 +4,9 @@
 #include "host/util/errors.hpp"
 #include "host/backends/multi_backend.hpp"
 #include "host/reduce/report.hpp"
-#include "host/commands/run.hpp"
+#include "host/commands/merge.hpp"
+#include "host/commands/run_reduce.hpp"
+#include "host/commands/run_rows.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -24,8 +26,6 @@ TEST(Shards, TileTheInputOnUnitBoundaries) {
       EXPECT_EQ(expect_lo, n);
     }
   }
-  EXPECT_EQ(parse_shard("2/5").k, 2);
-  for (const char* bad : {"5/5", "-1/3", "1/0", "1", "a/b", "1/2x"}) EXPECT_THROW(parse_shard(bad), usage_error) << bad;
 }
 
 struct merge_case {
@@ -62,14 +62,10 @@ countries_per_activity = { values = [0, 3] }
     opt.backend = backend_kind::cpu;
     opt.prec = prec;
     opt.reduce = true;
-    opt.spec.where = {parse_filter("shared_expected>=1")};
-    opt.spec.top_k = 9;
-    opt.spec.top_by = static_cast<int>(metric::standards_expected);
-    opt.spec.hist_metric = static_cast<int>(metric::standards_p_any);
-    opt.spec.hist_bins = 5;
-    opt.spec.hist_lo = 0;
-    opt.spec.hist_hi = 1;
-    opt.spec.hist_range_given = true;
+    opt.where = {parse_filter("shared_expected>=1")};
+    opt.top = 9;
+    opt.by = static_cast<int>(metric::standards_expected);
+    opt.histogram = histogram_option{static_cast<int>(metric::standards_p_any), 5, true, 0, 1};
     opt.output = (d / "whole.json").string();
     run_reduce(src, opt);
     run_options rows = opt;
@@ -90,8 +86,8 @@ countries_per_activity = { values = [0, 3] }
         run_rows(src, rows);
         csvs.push_back(rows.output);
       }
-      run_merge(jsons, "", (d / "merged.json").string());
-      run_merge(csvs, "", (d / "merged.csv").string());
+      merge_command({jsons, "", (d / "merged.json").string()});
+      merge_command({csvs, "", (d / "merged.csv").string()});
       EXPECT_EQ(test::read_file(d / "merged.json"), test::read_file(d / "whole.json")) << parts;
       EXPECT_EQ(test::read_file(d / "merged.csv"), test::read_file(d / "whole.csv")) << parts;
     }
@@ -117,13 +113,13 @@ TEST(Merge, RefusesIncompleteOrMixedShards) {
   };
   // grid_small has 5,400 scenarios: one unit, so shard 0/2 holds it all and 1/2 is empty.
   const auto a = shard(0, 2, "a.json"), b = shard(1, 2, "b.json");
-  EXPECT_NO_THROW(run_merge({a, b}, "", (d / "ok.json").string()));
-  EXPECT_THROW(run_merge({a}, "", (d / "x.json").string()), usage_error);     // 1/2 missing
-  EXPECT_THROW(run_merge({a, a}, "", (d / "x.json").string()), usage_error);  // given twice
+  EXPECT_NO_THROW(merge_command({{a, b}, "", (d / "ok.json").string()}));
+  EXPECT_THROW(merge_command({{a}, "", (d / "x.json").string()}), usage_error);     // 1/2 missing
+  EXPECT_THROW(merge_command({{a, a}, "", (d / "x.json").string()}), usage_error);  // given twice
   opt.prec = precision::f32;
   const auto c = shard(1, 2, "c.json");
-  EXPECT_THROW(run_merge({a, c}, "", (d / "x.json").string()), usage_error);  // another precision
-  EXPECT_THROW(run_merge({a, b}, test::data_dir() + "/grid_edges.toml", (d / "x.json").string()), usage_error);
+  EXPECT_THROW(merge_command({{a, c}, "", (d / "x.json").string()}), usage_error);  // another precision
+  EXPECT_THROW(merge_command({{a, b}, test::data_dir() + "/grid_edges.toml", (d / "x.json").string()}), usage_error);
   EXPECT_FALSE(std::filesystem::exists(d / "x.json"));
 }
 
@@ -150,9 +146,6 @@ TEST(MultiBackend, EqualsOneBackendToTheBit) {
   one->evaluate(0, n, ra.data());
   multi->evaluate(0, n, rb.data());
   EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
-  EXPECT_EQ(parse_device_list("0,2", 3), (std::vector<int>{0, 2}));
-  EXPECT_THROW(parse_device_list("0,0", 3), usage_error);
-  EXPECT_THROW(parse_device_list("x", 3), usage_error);
 }
 
 }  // namespace

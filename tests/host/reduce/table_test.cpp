@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "host/commands/run_reduce.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -101,22 +102,18 @@ run_options reduce_options(const std::vector<std::string>& where, index_t top_k,
   run_options opt;
   opt.backend = backend_kind::cpu;
   opt.reduce = true;
-  for (const auto& w : where) opt.spec.where.push_back(parse_filter(w));
-  opt.spec.top_k = top_k;
-  if (top_k > 0) opt.spec.top_by = metric_by_name(by);
+  for (const auto& w : where) opt.where.push_back(parse_filter(w));
+  opt.top = top_k;
+  if (top_k > 0) opt.by = metric_by_name(by);
   return opt;
 }
 
 void set_histogram(run_options& opt, const std::string& metric, index_t bins) {
-  opt.spec.hist_metric = metric_by_name(metric);
-  opt.spec.hist_bins = bins;
+  opt.histogram = histogram_option{metric_by_name(metric), bins, false, 0, 0};
 }
 
 void set_histogram(run_options& opt, const std::string& metric, index_t bins, double lo, double hi) {
-  set_histogram(opt, metric, bins);
-  opt.spec.hist_lo = lo;
-  opt.spec.hist_hi = hi;
-  opt.spec.hist_range_given = true;
+  opt.histogram = histogram_option{metric_by_name(metric), bins, true, lo, hi};
 }
 
 struct histogram_view {
@@ -391,7 +388,7 @@ TEST(ReduceTable, BatchWithWhereTopHistogramBelowAndAbove) {
 TEST(ReduceTable, AscendingTopAndSelectedMetricsOnly) {
   const auto src = test::batch_source(test::random_specs(120, 5));
   auto opt = reduce_options({}, 3, "datasets_total");
-  opt.spec.top_ascending = true;
+  opt.ascending = true;
   opt.metrics = {metric_by_name("ethics_q_all"), metric_by_name("datasets_total")};
   const auto r = compute_reduce(src, opt);
   const auto lines = lines_of(reduce_table(src, r, 100));

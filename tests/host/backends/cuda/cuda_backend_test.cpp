@@ -3,7 +3,8 @@
 // empty and very long; grids cross 2^32; tiny chunks must not change results.
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
-#include "host/commands/run.hpp"
+#include "host/backends/make_backend.hpp"
+#include "host/commands/compare.hpp"
 #include "tests/support/test_util.hpp"
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)

@@ -1,0 +1,145 @@
+#include "host/commands/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "host/backends/make_backend.hpp"
+#include "host/backends/reference.hpp"
+#include "host/util/errors.hpp"
+#include "host/util/parallel.hpp"
+
+namespace coopgrid {
+namespace {
+
+/// Keeps the largest value seen; a NaN sticks.
+void track_max(double& acc, double v) {
+  if (std::isnan(acc)) return;
+  if (std::isnan(v) || v > acc) acc = v;
+}
+
+/// Windows of scenarios that compare evaluates: all of them, or `sample` spread evenly.
+std::vector<std::pair<index_t, index_t>> sample_windows(index_t n, index_t sample) {
+  if (n <= sample) return {{0, n}};
+  constexpr index_t windows = 64;
+  const index_t len = std::max<index_t>(1, sample / windows);
+  std::vector<std::pair<index_t, index_t>> out;
+  for (index_t w = 0; w < windows; ++w) {
+    // Evenly spaced, the first at 0 and the last ending at n (long double: n can be ~2^63).
+    const auto start = static_cast<index_t>(static_cast<long double>(n - len) * w / (windows - 1));
+    if (!out.empty() && start < out.back().first + out.back().second) continue;
+    out.emplace_back(start, len);
+  }
+  return out;
+}
+
+/// Scores value x of scenario k against ref; `worst_excess` is the metric's largest excess so far.
+void score(const tolerance& tol, double x, double ref, index_t k, metric_agreement& a, double& worst_excess) {
+  const bool ok = tol.agrees(x, ref);
+  const double abs_err = (x == ref) ? 0.0 : std::fabs(x - ref);  // inf == inf: 0
+  const double rel_err = ref != 0 && std::isfinite(ref) ? abs_err / std::fabs(ref) : abs_err;
+  const double bound = tol.atol + tol.rtol * std::fabs(ref);
+  const double excess = ok ? abs_err - bound : std::numeric_limits<double>::infinity();
+  if (!ok) ++a.failures;
+  track_max(a.max_abs, abs_err);
+  track_max(a.max_rel, rel_err);
+  track_max(a.tol_used, ok ? abs_err / bound : std::numeric_limits<double>::infinity());
+  if (a.worst < 0 || excess > worst_excess) {
+    worst_excess = excess;
+    a.worst = k;
+  }
+}
+
+template <class T>
+compare_report compare_as(const source& src, const compare_options& opt) {
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  compare_report r;
+  r.backend = be->name();
+  r.total = src.num_scenarios();
+  r.tol = tolerance_for(opt.prec);
+  const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
+  std::array<double, num_metrics> worst_excess{};
+  for (auto [first, count] : sample_windows(r.total, opt.sample)) {
+    std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
+    be->evaluate(first, count, rows.data());
+    std::vector<reference::row> refs(static_cast<std::size_t>(count));
+    // The reference sees the inputs exactly as the backend does (rounded to float
+    // in f32), so the comparison measures arithmetic, not input rounding.
+    parallel_for(count, threads, [&](index_t i) {
+      refs[static_cast<std::size_t>(i)] =
+          reference::evaluate(reference::source_scenario(src, first + i, std::is_same_v<T, float>));
+    });
+    for (index_t i = 0; i < count; ++i) {
+      const auto at = static_cast<std::size_t>(i);
+      for (int m = 0; m < num_metrics; ++m) {
+        score(r.tol, static_cast<double>(rows[at].v[m]), refs[at][m], first + i, r.metrics[m], worst_excess[m]);
+      }
+    }
+    r.compared += count;
+  }
+  return r;
+}
+
+}  // namespace
+
+bool tolerance::agrees(double x, double ref) const {
+  if (std::isnan(x) || std::isnan(ref)) return false;
+  if (std::isinf(x) || std::isinf(ref)) return x == ref;
+  return std::fabs(x - ref) <= atol + rtol * std::fabs(ref);
+}
+
+tolerance tolerance_for(precision p) {
+  // f32: Neumaier sums and log-domain products keep every metric within a few
+  // ulp of float times the log of the smallest representable product (~87),
+  // so 2e-5; atol only absorbs values in float's subnormal range.
+  return p == precision::f32 ? tolerance{1e-37, 2e-5} : tolerance{1e-300, 1e-12};
+}
+
+void compare_options::validate() const { check_backend_choice(backend, prec, bopt); }
+
+bool compare_report::agree() const {
+  for (const auto& m : metrics) {
+    if (m.failures > 0) return false;
+  }
+  return true;
+}
+
+compare_report compare(const source& src, const compare_options& opt) {
+  return opt.prec == precision::f32 ? compare_as<float>(src, opt) : compare_as<double>(src, opt);
+}
+
+std::string format_compare(const source& src, const compare_options& opt, const compare_report& r) {
+  std::string out = fmt::format(
+      "compare: {} {} against the reference on {} of {} scenarios of {}\n"
+      "tolerance: |x - ref| <= {} + {} * |ref|\n\n",
+      r.backend, opt.prec == precision::f32 ? "f32" : "f64", r.compared, r.total, src.path,
+      r.tol.atol, r.tol.rtol);
+  out += fmt::format("{:<24}{:>14}{:>14}{:>10}{:>10}  {}\n", "metric", "max_abs_err", "max_rel_err",
+                     "tol_used", "failures", "worst scenario");
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto& a = r.metrics[m];
+    const std::string worst = scenario_label(src, a.worst);
+    out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10.3f}{:>10}  {}\n", metric_names[m], a.max_abs,
+                       a.max_rel, a.tol_used, a.failures, worst);
+  }
+  int bad = 0;
+  for (const auto& a : r.metrics) bad += a.failures > 0;
+  out += bad == 0 ? fmt::format("\nall {} metrics agree\n", num_metrics)
+                  : fmt::format("\n{} of {} metrics DISAGREE\n", bad, num_metrics);
+  return out;
+}
+
+int compare_command(const compare_options& opt) {
+  opt.validate();
+  const auto src = load_source(opt.input);
+  const auto report = compare(src, opt);
+  fmt::print("{}", format_compare(src, opt, report));
+  return report.agree() ? 0 : 1;
+}
+
+}  // namespace coopgrid

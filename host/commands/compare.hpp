@@ -1,0 +1,58 @@
+#pragma once
+/**
+ * @file compare.hpp
+ * @brief `coopgrid compare`: a backend against the reference on the same
+ *        scenarios, measured against the tolerances of README.md.
+ */
+#include <array>
+#include <string>
+
+#include "host/backends/backend.hpp"
+#include "host/source/source.hpp"
+
+namespace coopgrid {
+
+/// |x - ref| <= atol + rtol * |ref|; the same infinity agrees; NaN never does.
+struct tolerance {
+  double atol, rtol;
+  bool agrees(double x, double ref) const;
+};
+/// The agreement tolerances of MODEL.md section 4, as written in README.md.
+tolerance tolerance_for(precision p);
+
+struct compare_options {
+  std::string input;  ///< a batch directory or a grid file
+  backend_kind backend = backend_kind::automatic;
+  precision prec = precision::f64;
+  backend_options bopt;
+  index_t sample = 1'000'000;  ///< at most this many scenarios (spread evenly over the input)
+
+  /// Throws usage_error for every combination of the options above that cannot work.
+  void validate() const;
+};
+
+struct metric_agreement {
+  double max_abs = 0, max_rel = 0;
+  double tol_used = 0;    ///< largest |x - ref| / (atol + rtol |ref|): under 1 agrees (inf: a NaN or infinity mismatch)
+  index_t worst = -1;     ///< scenario with the largest excess over the tolerance
+  index_t failures = 0;
+};
+
+struct compare_report {
+  std::string backend;
+  index_t compared = 0;
+  index_t total = 0;
+  tolerance tol{};
+  std::array<metric_agreement, num_metrics> metrics{};
+  bool agree() const;
+};
+
+/// Evaluates a backend and the reference on the same scenarios and measures the disagreement.
+compare_report compare(const source& src, const compare_options& opt);
+/// The compare table as printed by the CLI.
+std::string format_compare(const source& src, const compare_options& opt, const compare_report& r);
+
+/// `coopgrid compare`: validates, compares, prints the table; exit code 0 when every metric agrees, else 1.
+int compare_command(const compare_options& opt);
+
+}  // namespace coopgrid

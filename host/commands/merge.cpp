@@ -1,0 +1,71 @@
+#include "host/commands/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+#include "host/io/format.hpp"
+#include "host/io/output_file.hpp"
+#include "host/util/progress.hpp"
+#include "host/io/text_file.hpp"
+#include "host/reduce/checkpoint.hpp"
+#include "host/reduce/report.hpp"
+#include "host/util/errors.hpp"
+
+namespace coopgrid {
+namespace {
+
+bool is_json(const std::string& t) {
+  const auto at = t.find_first_not_of(" \t\r\n");
+  return at != std::string::npos && t[at] == '{';
+}
+
+/// Per-scenario CSVs: the header once, then every body in the order given.
+void merge_csv(const merge_options& opt, const std::vector<std::string>& texts, output_file& out) {
+  const auto header = texts[0].substr(0, texts[0].find('\n') + 1);
+  out.write(header);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (is_json(texts[i]) || texts[i].compare(0, header.size(), header) != 0) {
+      throw usage_error(fmt::format("merge: {} does not start with the CSV header of {}", opt.files[i], opt.files[0]));
+    }
+    out.write(std::string_view(texts[i]).substr(header.size()));
+  }
+}
+
+/// --reduce reports: their merge states merged, the report written anew from the input.
+void merge_reduce(const merge_options& opt, const std::vector<std::string>& texts, output_file& out) {
+  std::vector<reduce_report> parts;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (!is_json(texts[i])) throw usage_error(fmt::format("merge: {} is not a --reduce JSON report", opt.files[i]));
+    parts.push_back(parse_merge_state(extract_merge_state(texts[i], opt.files[i]), opt.files[i]));
+  }
+  const auto merged = merge_reports(parts, opt.files);
+  const auto input = opt.input.empty() ? merged.input : opt.input;
+  const auto src = load_source(input);
+  if (input_fingerprint(src) != merged.input_fingerprint) {
+    throw usage_error(fmt::format("merge: {} is not the input the shards were computed from (give --input)", input));
+  }
+  out.write(reduce_json(src, merged));
+}
+
+}  // namespace
+
+void merge_options::validate() const {
+  if (files.empty()) throw usage_error("merge: no files given");
+}
+
+int merge_command(const merge_options& opt) {
+  opt.validate();
+  std::vector<std::string> texts;
+  for (const auto& f : opt.files) texts.push_back(read_text_file(f, "a shard output file"));
+  output_file out(opt.output);
+  if (is_json(texts[0])) {
+    merge_reduce(opt, texts, out);
+  } else {
+    merge_csv(opt, texts, out);
+  }
+  out.commit();
+  return 0;
+}
+
+}  // namespace coopgrid

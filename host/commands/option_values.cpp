@@ -1,0 +1,130 @@
+#include "host/commands/option_values.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <string_view>
+
+#include "host/util/errors.hpp"
+
+namespace coopgrid {
+namespace {
+
+/// `text` cut at every `sep` (empty pieces kept).
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const auto at = text.find(sep, start);
+    parts.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) return parts;
+    start = at + 1;
+  }
+}
+
+/// The whole of `text` as a T (std::stoll, std::stod, ...); throws std::invalid_argument otherwise.
+template <class T, class Parse>
+T whole(const std::string& text, Parse parse) {
+  std::size_t used = 0;
+  const T v = parse(text, &used);
+  if (used != text.size()) throw std::invalid_argument(text);
+  return v;
+}
+
+}  // namespace
+
+backend_kind parse_backend_kind(const std::string& text) {
+  if (text == "auto") return backend_kind::automatic;
+  if (text == "reference") return backend_kind::reference;
+  if (text == "cpu") return backend_kind::cpu;
+  if (text == "cuda") return backend_kind::cuda;
+  throw usage_error(fmt::format("--backend '{}': expected auto, reference, cpu or cuda", text));
+}
+
+precision parse_precision(const std::string& text) {
+  if (text == "f64") return precision::f64;
+  if (text == "f32") return precision::f32;
+  throw usage_error(fmt::format("--precision '{}': expected f64 or f32", text));
+}
+
+int parse_metric(const std::string& name) { return metric_by_name(name); }
+
+std::vector<int> parse_metric_list(const std::string& list) {
+  std::vector<int> out;
+  for (const auto& name : split(list, ',')) {
+    if (!name.empty()) out.push_back(metric_by_name(name));
+  }
+  if (out.empty()) throw usage_error("--metrics: expected a comma-separated list of metric names");
+  return out;
+}
+
+std::vector<filter> parse_where(const std::vector<std::string>& texts) {
+  std::vector<filter> out;
+  for (const auto& w : texts) out.push_back(parse_filter(w));
+  return out;
+}
+
+histogram_option parse_histogram(const std::string& text) {
+  const auto parts = split(text, ':');
+  if (parts.size() != 2 && parts.size() != 4) {
+    throw usage_error(fmt::format("--histogram '{}': expected METRIC:BINS or METRIC:BINS:LO:HI", text));
+  }
+  histogram_option h;
+  h.metric = metric_by_name(parts[0]);
+  try {
+    h.bins = whole<long long>(parts[1], [](const std::string& s, std::size_t* n) { return std::stoll(s, n); });
+    if (h.bins < 1 || h.bins > 100'000'000) throw std::invalid_argument(parts[1]);
+    if (parts.size() == 4) {
+      const auto num = [](const std::string& s, std::size_t* n) { return std::stod(s, n); };
+      h.lo = whole<double>(parts[2], num);
+      h.hi = whole<double>(parts[3], num);
+      if (!(h.lo <= h.hi) || !std::isfinite(h.lo) || !std::isfinite(h.hi)) throw std::invalid_argument(text);
+      h.range_given = true;
+    }
+  } catch (const std::exception&) {
+    throw usage_error(fmt::format(
+        "--histogram '{}': BINS must be an integer in [1, 1e8] and LO <= HI finite numbers", text));
+  }
+  return h;
+}
+
+shard_spec parse_shard(const std::string& text) {
+  shard_spec s;
+  const auto slash = text.find('/');
+  auto num = [&](std::string_view t, index_t& out) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size() && !t.empty();
+  };
+  if (slash == std::string::npos || !num(std::string_view(text).substr(0, slash), s.k) ||
+      !num(std::string_view(text).substr(slash + 1), s.n) || s.n < 1 || s.k < 0 || s.k >= s.n) {
+    throw usage_error(fmt::format("--shard '{}': expected K/N with 0 <= K < N (K counts from 0)", text));
+  }
+  return s;
+}
+
+std::vector<int> parse_device_list(const std::string& text, int device_count) {
+  std::vector<int> out;
+  if (text == "all") {
+    for (int d = 0; d < device_count; ++d) out.push_back(d);
+    if (out.empty()) throw std::runtime_error("--devices all: no CUDA device found (see 'coopgrid info')");
+    return out;
+  }
+  for (const auto& item : split(text, ',')) {
+    int d = -1;
+    try {
+      d = whole<int>(item, [](const std::string& s, std::size_t* n) { return std::stoi(s, n); });
+    } catch (const std::exception&) {
+      d = -1;
+    }
+    if (d < 0) throw usage_error(fmt::format("--devices '{}': expected 'all' or ordinals like 0,1,3", text));
+    for (int seen : out) {
+      if (seen == d) throw usage_error(fmt::format("--devices '{}': device {} listed twice", text, d));
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace coopgrid

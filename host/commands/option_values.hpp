@@ -1,0 +1,46 @@
+#pragma once
+/**
+ * @file option_values.hpp
+ * @brief The values of command-line options, parsed: each function takes an
+ *        option's text and throws usage_error naming the option, the text
+ *        and the rule broken. Which options may be combined is the options
+ *        structs' validate() (run.hpp, compare.hpp, ...), not this file's.
+ */
+#include <string>
+#include <vector>
+
+#include "host/backends/backend.hpp"
+#include "host/reduce/state.hpp"
+#include "host/reduce/report.hpp"
+#include "host/source/source.hpp"
+
+namespace coopgrid {
+
+/// --backend: auto|reference|cpu|cuda.
+backend_kind parse_backend_kind(const std::string& text);
+/// --precision: f64|f32.
+precision parse_precision(const std::string& text);
+
+/// --by METRIC: a metric column name.
+int parse_metric(const std::string& name);
+/// --metrics a,b,...: metric column names (empty items skipped; at least one).
+std::vector<int> parse_metric_list(const std::string& list);
+/// --where, repeated: each METRIC>=X or METRIC<=X.
+std::vector<filter> parse_where(const std::vector<std::string>& texts);
+
+/// --histogram METRIC:BINS[:LO:HI].
+struct histogram_option {
+  int metric = -1;
+  index_t bins = 0;
+  bool range_given = false;  ///< LO:HI given; else the range is the metric's [min, max]
+  double lo = 0, hi = 0;
+};
+/// Parses METRIC:BINS (BINS in [1, 1e8]) or METRIC:BINS:LO:HI (LO <= HI, finite).
+histogram_option parse_histogram(const std::string& text);
+
+/// --shard K/N (0 <= K < N).
+shard_spec parse_shard(const std::string& text);
+/// --devices: "all" (every one of `device_count` CUDA devices) or distinct ordinals like 0,1,3.
+std::vector<int> parse_device_list(const std::string& text, int device_count);
+
+}  // namespace coopgrid

@@ -1,0 +1,148 @@
+#include "host/commands/run_reduce.hpp"
+
+#include "host/reduce/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <tuple>
+
+#include "host/backends/make_backend.hpp"
+#include "host/io/format.hpp"
+#include "host/io/output_file.hpp"
+#include "host/util/progress.hpp"
+#include "host/reduce/checkpoint.hpp"
+#include "host/reduce/table.hpp"
+#include "host/util/errors.hpp"
+#include "host/util/nvtx.hpp"
+
+namespace coopgrid {
+namespace {
+
+/// Everything but the reduction's result: what the run is, and its fingerprints.
+reduce_report report_of_run(const source& src, const run_options& opt, const std::string& backend) {
+  reduce_report r;
+  std::tie(r.range_lo, r.range_hi) = shard_range(src.num_scenarios(), opt.shard);
+  r.input = src.path;
+  r.kind = src.kind();
+  r.backend = backend;
+  r.prec = opt.prec;
+  r.metrics = opt.selected_metrics();
+  r.shard = opt.shard;
+  r.spec = opt.spec();
+  r.fingerprint = run_fingerprint(src, backend, opt.prec, r.spec);
+  r.input_fingerprint = input_fingerprint(src);
+  r.state = reduce_state(r.spec);
+  return r;
+}
+
+/// Reduces r's range segment by segment into r.state, from the checkpoint when
+/// resuming, writing one every opt.checkpoint_interval seconds and at the end.
+template <class T>
+void reduce_segments(backend<T>& be, const run_options& opt, reduce_report& r, progress_meter& meter) {
+  // The checkpoint also names the shard it belongs to.
+  const auto cp_fingerprint = r.fingerprint ^ (static_cast<std::uint64_t>(r.range_lo) * 0x9e3779b97f4a7c15ULL) ^
+                              static_cast<std::uint64_t>(r.range_hi);
+  index_t next = r.range_lo;
+  if (opt.resume) {
+    next = read_checkpoint(opt.checkpoint, cp_fingerprint, r.spec, r.state);
+    meter.add(next - r.range_lo);
+  }
+  auto last_write = std::chrono::steady_clock::now();
+  for (index_t lo = next; lo < r.range_hi; lo += reduce_segment) {
+    const index_t count = std::min(reduce_segment, r.range_hi - lo);
+    r.state.merge(r.spec, be.reduce(r.spec, lo, count, [&](index_t done) { meter.add(done); }));
+    const auto now = std::chrono::steady_clock::now();
+    if (!opt.checkpoint.empty() && (lo + count == r.range_hi ||
+                                    std::chrono::duration<double>(now - last_write).count() >= opt.checkpoint_interval)) {
+      write_checkpoint(opt.checkpoint, cp_fingerprint, lo + count, r.state);
+      last_write = now;
+    }
+  }
+}
+
+/// The histogram over the metric's [min, max] among the selected scenarios: a
+/// second pass once the first has found them; r.spec then records that range.
+template <class T>
+void histogram_pass(backend<T>& be, reduce_report& r, progress_meter& meter) {
+  auto& spec = r.spec;
+  const auto& s = r.state.metrics[spec.hist_metric];
+  if (s.count > 0 && (std::isinf(s.min) || std::isinf(s.max))) {
+    throw usage_error(fmt::format(
+        "--histogram {}: the values reach {}, so the bins need an explicit range: "
+        "--histogram {}:{}:LO:HI",
+        metric_names[spec.hist_metric], json_number(std::isinf(s.min) ? s.min : s.max),
+        metric_names[spec.hist_metric], spec.hist_bins));
+  }
+  spec.hist_lo = s.count > 0 ? s.min : 0.0;
+  spec.hist_hi = s.count > 0 ? s.max : 0.0;
+  spec.hist_range_given = true;
+  reduce_spec hist_only = spec;
+  hist_only.top_k = 0;
+  const auto h = be.reduce(hist_only, r.range_lo, r.range_hi - r.range_lo, [&](index_t done) { meter.add(done); });
+  r.state.hist = h.hist;
+  r.state.hist_below = h.hist_below;
+  r.state.hist_above = h.hist_above;
+}
+
+/// Every metric of the top scenarios (the report lists them all).
+template <class T>
+void evaluate_top_rows(backend<T>& be, reduce_report& r) {
+  metric_row<T> row;
+  for (const auto& [value, k] : r.state.top) {
+    be.evaluate(k, 1, &row);
+    auto& out = r.rows[k];
+    for (int m = 0; m < num_metrics; ++m) out[m] = static_cast<double>(row.v[m]);
+  }
+}
+
+template <class T>
+reduce_report compute_reduce_as(const source& src, const run_options& opt) {
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  auto r = report_of_run(src, opt, be->name());
+  const bool second_pass = r.spec.hist_metric >= 0 && !r.spec.hist_range_given;
+  const index_t n = r.range_hi - r.range_lo;
+  {
+    progress_meter meter(second_pass ? 2 * n : n, opt.progress);
+    reduce_segments(*be, opt, r, meter);
+    r.state.finish(r.spec);
+    if (second_pass) histogram_pass(*be, r, meter);
+    meter.finish();
+  }
+  evaluate_top_rows(*be, r);
+  return r;
+}
+
+}  // namespace
+
+report_format report_format_of(const run_options& opt) {
+  // A person at a terminal reads a table; files, pipes and --json get JSON (with merge_state).
+  return use_table(opt.output, opt.json) ? report_format::table : report_format::json;
+}
+
+std::string report_text(const source& src, const reduce_report& r, report_format format) {
+  switch (format) {
+    case report_format::json:
+      return reduce_json(src, r);
+    case report_format::table:
+      return reduce_table(src, r, terminal_columns());
+  }
+  throw logic_error("report_text: unknown report format");
+}
+
+reduce_report compute_reduce(const source& src, const run_options& opt) {
+  return opt.prec == precision::f32 ? compute_reduce_as<float>(src, opt) : compute_reduce_as<double>(src, opt);
+}
+
+void run_reduce(const source& src, const run_options& opt) {
+  const auto r = compute_reduce(src, opt);
+  nvtx_range range("write");
+  output_file out(opt.output);
+  out.write(report_text(src, r, report_format_of(opt)));
+  out.commit();
+}
+
+}  // namespace coopgrid

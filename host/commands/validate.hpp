@@ -1,0 +1,20 @@
+#pragma once
+/**
+ * @file validate.hpp
+ * @brief `coopgrid validate`: checks an input and prints its counts.
+ */
+#include <string>
+
+namespace coopgrid {
+
+struct validate_options {
+  std::string input;  ///< a batch directory or a grid file
+
+  /// Throws usage_error when no input is named.
+  void validate() const;
+};
+
+/// `coopgrid validate`: loads (and so checks) the input, prints its summary; returns the exit code.
+int validate_command(const validate_options& opt);
+
+}  // namespace coopgrid

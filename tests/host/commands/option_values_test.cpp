@@ -1,0 +1,95 @@
+// Option values: each parser's accepted forms and, for every rejected one, the message.
+#include "host/commands/option_values.hpp"
+#include "tests/support/expect_usage_error.hpp"
+#include "tests/support/test_util.hpp"
+
+namespace coopgrid {
+namespace {
+
+using test::expect_usage_error;
+
+TEST(OptionValues, BackendAndPrecision) {
+  EXPECT_EQ(parse_backend_kind("auto"), backend_kind::automatic);
+  EXPECT_EQ(parse_backend_kind("reference"), backend_kind::reference);
+  EXPECT_EQ(parse_backend_kind("cpu"), backend_kind::cpu);
+  EXPECT_EQ(parse_backend_kind("cuda"), backend_kind::cuda);
+  expect_usage_error([] { parse_backend_kind("gpu"); }, "--backend 'gpu': expected auto, reference, cpu or cuda");
+  EXPECT_EQ(parse_precision("f64"), precision::f64);
+  EXPECT_EQ(parse_precision("f32"), precision::f32);
+  expect_usage_error([] { parse_precision("f16"); }, "--precision 'f16': expected f64 or f32");
+}
+
+TEST(OptionValues, Metrics) {
+  EXPECT_EQ(parse_metric("shared_variance"), static_cast<int>(metric::shared_variance));
+  EXPECT_THROW(parse_metric("shared"), usage_error);
+  EXPECT_EQ(parse_metric_list("ethics_q_all,,datasets_total,"),
+            (std::vector<int>{static_cast<int>(metric::ethics_q_all), static_cast<int>(metric::datasets_total)}));
+  expect_usage_error([] { parse_metric_list(","); }, "--metrics: expected a comma-separated list of metric names");
+  EXPECT_THROW(parse_metric_list("shared_expected,nope"), usage_error);
+}
+
+TEST(OptionValues, Where) {
+  const auto w = parse_where({"shared_expected>=1", "ethics_q_any<=0.25"});
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].metric, static_cast<int>(metric::shared_expected));
+  EXPECT_TRUE(w[0].at_least);
+  EXPECT_EQ(w[1].threshold, 0.25);
+  EXPECT_FALSE(w[1].at_least);
+  EXPECT_TRUE(parse_where({}).empty());
+  EXPECT_THROW(parse_where({"shared_expected>=1", "foo>=1"}), usage_error);
+}
+
+TEST(OptionValues, Histogram) {
+  const auto h = parse_histogram("standards_p_any:4");
+  EXPECT_EQ(h.metric, static_cast<int>(metric::standards_p_any));
+  EXPECT_EQ(h.bins, 4);
+  EXPECT_FALSE(h.range_given);
+  const auto r = parse_histogram("ethics_q_any:8:-0.5:1e3");
+  EXPECT_EQ(r.bins, 8);
+  EXPECT_TRUE(r.range_given);
+  EXPECT_EQ(r.lo, -0.5);
+  EXPECT_EQ(r.hi, 1000);
+  EXPECT_TRUE(parse_histogram("ethics_q_any:1:2:2").range_given);  // LO == HI
+  for (const char* shape : {"ethics_q_any", "ethics_q_any:8:0", "ethics_q_any:8:0:1:2"}) {
+    expect_usage_error([&] { parse_histogram(shape); },
+                       std::string("--histogram '") + shape + "': expected METRIC:BINS or METRIC:BINS:LO:HI");
+  }
+  for (const char* bad : {"ethics_q_any:0", "ethics_q_any:100000001", "ethics_q_any:4x", "ethics_q_any:",
+                          "ethics_q_any:4:1:0", "ethics_q_any:4:0:inf", "ethics_q_any:4:nan:1", "ethics_q_any:4:0:1y"}) {
+    expect_usage_error([&] { parse_histogram(bad); },
+                       std::string("--histogram '") + bad +
+                           "': BINS must be an integer in [1, 1e8] and LO <= HI finite numbers");
+  }
+  EXPECT_THROW(parse_histogram("nope:4"), usage_error);
+}
+
+TEST(OptionValues, Shard) {
+  EXPECT_EQ(parse_shard("2/5").k, 2);
+  EXPECT_EQ(parse_shard("2/5").n, 5);
+  for (const char* bad : {"5/5", "-1/3", "1/0", "1", "a/b", "1/2x"}) EXPECT_THROW(parse_shard(bad), usage_error) << bad;
+  expect_usage_error([] { parse_shard("3/3"); }, "--shard '3/3': expected K/N with 0 <= K < N (K counts from 0)");
+}
+
+TEST(OptionValues, Devices) {
+  EXPECT_EQ(parse_device_list("0,2", 3), (std::vector<int>{0, 2}));
+  EXPECT_EQ(parse_device_list("all", 3), (std::vector<int>{0, 1, 2}));
+  EXPECT_THROW(parse_device_list("0,0", 3), usage_error);
+  EXPECT_THROW(parse_device_list("x", 3), usage_error);
+  expect_usage_error([] { parse_device_list("1,1", 3); }, "--devices '1,1': device 1 listed twice");
+  for (const char* bad : {"", "1,", "-1", "1.5", "0;1"}) {
+    expect_usage_error([&] { parse_device_list(bad, 3); },
+                       std::string("--devices '") + bad + "': expected 'all' or ordinals like 0,1,3");
+  }
+  // No device at all is the machine's state, not bad usage: a runtime error (exit 1).
+  try {
+    parse_device_list("all", 0);
+    ADD_FAILURE() << "'--devices all' without a device was accepted";
+  } catch (const usage_error&) {
+    ADD_FAILURE() << "'--devices all' without a device is not a usage error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "--devices all: no CUDA device found (see 'coopgrid info')");
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid
