@@ -28,11 +28,6 @@ using namespace coopgrid;
 
 namespace {
 
-constexpr const char* metrics_help =
-    "datasets_total, shared_expected, shared_variance, standards_difficulty, standards_p_any, "
-    "standards_p_all, standards_expected, standards_constrained, exchange_effect_log10, "
-    "exchange_total_log10, resources_shared, ethics_difficulty, ethics_q_any, ethics_q_all";
-
 struct common_args {
   std::string input;
   std::string backend = "auto";
@@ -179,7 +174,7 @@ int main(int argc, char** argv) {
   add_common(run, run_args, "Backend: auto = cuda when a device is present, else cpu");
   run->add_option("-o,--output", output, "Output file (default: stdout); written to a temporary "
                                          "name and renamed when complete");
-  run->add_option("--metrics", metrics, std::string("Comma-separated metric columns (default: all): ") + metrics_help);
+  run->add_option("--metrics", metrics, std::string("Comma-separated metric columns (default: all):") + metric_help());
   run->add_flag("--reduce", reduce,
                 "Write a JSON summary instead of rows: per metric count, min, argmin, max, argmax, mean");
   run->add_option("--where", where,
