@@ -34,11 +34,6 @@ using namespace coopgrid;
 
 namespace {
 
-constexpr const char* metrics_help =
-    "datasets_total, shared_expected, shared_variance, standards_difficulty, standards_p_any, "
-    "standards_p_all, standards_expected, standards_constrained, exchange_effect_log10, "
-    "exchange_total_log10, resources_shared, ethics_difficulty, ethics_q_any, ethics_q_all";
-
 /// An option whose text `parse` turns into the value it stores.
 template <class Parse>
 CLI::Option* add_parsed(CLI::App* app, const std::string& name, Parse parse, const std::string& help) {
@@ -108,7 +103,7 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
                                            "name and renamed when complete");
   add_parsed(run, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
-             std::string("Comma-separated metric columns (default: all): ") + metrics_help);
+             std::string("Comma-separated metric columns (default: all):") + metric_help());
   declare_reduce(run, o);
   run->add_option("--max-rows", o.max_rows, "Refuse to write more CSV rows than this (use --reduce)")
       ->check(CLI::PositiveNumber)

@@ -196,22 +196,53 @@ COOPGRID_HOST_DEVICE inline agreement_terms<T> agreement_with_log(consensus_base
   return {p, detail::cg_log(p)};
 }
 
-/// Countries block: D, S and V of MODEL.md section 2.
+/**
+ * @brief floor(D p), the product formed in double (MODEL.md `shared_quota`):
+ *        the source's int(n * p). For float inputs the double product is
+ *        exact, so no precision rounds a product up to the next integer
+ *        (f32: 100 * 0.57f is 57 in float, 56.99999928 in double).
+ */
+COOPGRID_HOST_DEVICE inline double share_quota(double datasets, double share_prob) {
+  return ::floor(datasets * share_prob);
+}
+
+/**
+ * @brief Items a country shares in the source document's code 5.2, as intended:
+ *        floor(n * p) of its n items, drawn without replacement (erratum 5 of
+ *        MODEL.md: the document passes the float n * p as a size).
+ */
+COOPGRID_HOST_DEVICE inline index_t shared_item_count(index_t n, double p) {
+  return static_cast<index_t>(share_quota(static_cast<double>(n), p));
+}
+
+/**
+ * @brief Countries block: D, S, V and the quota of MODEL.md section 2. The
+ *        quota is a double in both precisions: a sum of integers, exact below
+ *        2^53, so it is the same whatever the merge order.
+ */
 template <class T>
 struct countries_acc {
   item_sum<T> total, shared, variance;
+  double quota = 0.0;
 
   COOPGRID_HOST_DEVICE void add(T datasets, T share_prob) {
     total.add(datasets);
     shared.add(share_prob * datasets);
     variance.add(datasets * share_prob * (T(1) - share_prob));
+    quota += share_quota(static_cast<double>(datasets), static_cast<double>(share_prob));
   }
   COOPGRID_HOST_DEVICE void merge(const countries_acc& o) {
     total.merge(o.total);
     shared.merge(o.shared);
     variance.merge(o.variance);
+    quota += o.quota;
   }
 };
+
+template <class T>
+COOPGRID_HOST_DEVICE inline countries_result<T> finish_countries(const countries_acc<T>& a) {
+  return countries_result<T>{a.total.value(), a.shared.value(), a.variance.value(), static_cast<T>(a.quota)};
+}
 
 /**
  * @brief Standards (or ethics) block: difficulty sum, the product of the
@@ -244,23 +275,14 @@ struct consensus_acc {
   }
 };
 
-/// Finished values of a consensus block, in MODEL.md column order.
-template <class T>
-struct consensus_result {
-  T difficulty, p_any, p_all, expected, constrained;
-};
-
 template <class T>
 COOPGRID_HOST_DEVICE inline consensus_result<T> finish_consensus(const consensus_acc<T>& a,
                                                                   consensus_base<T> b) {
-  consensus_result<T> r;
-  r.difficulty = a.difficulty.value();
-  r.p_any = agreement_prob(b, r.difficulty);
+  const T difficulty = a.difficulty.value();
   // Empty block: the log sum is 0 and exp(0) = 1, the empty product.
-  r.p_all = a.any_zero ? T(0) : detail::cg_exp(a.log_p_all.value());
-  r.expected = a.expected.value();
-  r.constrained = T(a.constrained);
-  return r;
+  return consensus_result<T>{difficulty, agreement_prob(b, difficulty),
+                             a.any_zero ? T(0) : detail::cg_exp(a.log_p_all.value()), a.expected.value(),
+                             T(a.constrained)};
 }
 
 /**
@@ -269,19 +291,13 @@ COOPGRID_HOST_DEVICE inline consensus_result<T> finish_consensus(const consensus
  */
 template <class T>
 COOPGRID_HOST_DEVICE inline consensus_result<T> uniform_consensus(consensus_base<T> b, T x) {
-  consensus_result<T> r;
   const T n = T(b.count);
   const agreement_terms<T> pm = agreement_with_log(b, x);
-  r.difficulty = n * x;
-  r.p_any = agreement_prob(b, r.difficulty);
-  if (b.count == 0) {
-    r.p_all = T(1);
-  } else {
-    r.p_all = pm.p > T(0) ? detail::cg_exp(n * pm.log_p) : T(0);
-  }
-  r.expected = n * pm.p;
-  r.constrained = x <= T(1) ? n : T(0);
-  return r;
+  const T difficulty = n * x;
+  T p_all = T(1);  // empty product
+  if (b.count != 0) p_all = pm.p > T(0) ? detail::cg_exp(n * pm.log_p) : T(0);
+  return consensus_result<T>{difficulty, agreement_prob(b, difficulty), p_all, n * pm.p,
+                             x <= T(1) ? n : T(0)};
 }
 
 /**
@@ -289,47 +305,15 @@ COOPGRID_HOST_DEVICE inline consensus_result<T> uniform_consensus(consensus_base
  *        G = 0 gives 0 whatever T is (0^0 = 1); T = 0, G > 0 gives -inf.
  */
 template <class T>
-COOPGRID_HOST_DEVICE inline void exchange_logs(T log10_activities, index_t g, T& effect,
-                                               T& total) {
-  if (g == 0) {
-    effect = T(0);
-    total = T(0);
-    return;
-  }
+COOPGRID_HOST_DEVICE inline exchange_result<T> exchange_logs(T log10_activities, index_t g) {
+  if (g == 0) return exchange_result<T>{T(0), T(0)};
   const T gg = T(g);
-  effect = gg * log10_activities;
-  total = (gg * (gg + T(1)) / T(2)) * log10_activities;
+  return exchange_result<T>{gg * log10_activities, (gg * (gg + T(1)) / T(2)) * log10_activities};
 }
 
 template <class T>
 COOPGRID_HOST_DEVICE inline T log10_activities(T activities) {
   return detail::cg_log10(activities);
-}
-
-/// Assembles one output row from finished block values.
-template <class T>
-COOPGRID_HOST_DEVICE inline metric_row<T> make_row(T datasets_total, T shared_expected,
-                                                   T shared_variance,
-                                                   const consensus_result<T>& standards,
-                                                   T effect_log10, T total_log10,
-                                                   T resources_shared,
-                                                   const consensus_result<T>& ethics) {
-  metric_row<T> row;
-  row[metric::datasets_total] = datasets_total;
-  row[metric::shared_expected] = shared_expected;
-  row[metric::shared_variance] = shared_variance;
-  row[metric::standards_difficulty] = standards.difficulty;
-  row[metric::standards_p_any] = standards.p_any;
-  row[metric::standards_p_all] = standards.p_all;
-  row[metric::standards_expected] = standards.expected;
-  row[metric::standards_constrained] = standards.constrained;
-  row[metric::exchange_effect_log10] = effect_log10;
-  row[metric::exchange_total_log10] = total_log10;
-  row[metric::resources_shared] = resources_shared;
-  row[metric::ethics_difficulty] = ethics.difficulty;
-  row[metric::ethics_q_any] = ethics.p_any;
-  row[metric::ethics_q_all] = ethics.p_all;
-  return row;
 }
 
 /// Everything accumulated over the item lists of one scenario.
@@ -353,22 +337,10 @@ COOPGRID_HOST_DEVICE inline metric_row<T> finish_scenario(const scenario_acc<T>&
                                                           consensus_base<T> standards_base,
                                                           consensus_base<T> ethics_base,
                                                           T activities, index_t g) {
-  T effect, total;
-  exchange_logs(log10_activities(activities), g, effect, total);
-  return make_row(a.countries.total.value(), a.countries.shared.value(),
-                  a.countries.variance.value(), finish_consensus(a.standards, standards_base),
-                  effect, total, a.resources.value(), finish_consensus(a.ethics, ethics_base));
+  return make_row(scenario_result<T>{finish_countries(a.countries), finish_consensus(a.standards, standards_base),
+                                     exchange_logs(log10_activities(activities), g),
+                                     resources_result<T>{a.resources.value()},
+                                     finish_consensus(a.ethics, ethics_base)});
 }
 
-}  // namespace coopgrid
-
-namespace coopgrid {
-/**
- * @brief Items a country shares in the source document's code 5.2, as intended:
- *        floor(n * p) of its n items, drawn without replacement (erratum 5 of
- *        MODEL.md: the document passes the float n * p as a size).
- */
-COOPGRID_HOST_DEVICE inline index_t shared_item_count(index_t n, double p) {
-  return static_cast<index_t>(::floor(static_cast<double>(n) * p));
-}
 }  // namespace coopgrid

@@ -94,20 +94,20 @@ COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_grid_point(const grid_view<T>
   const T d = g.reals[countries_datasets][p.i[countries_datasets]];
   const T q = g.reals[countries_share_prob][p.i[countries_share_prob]];
   const T nn = T(n);
+  // n equal integers: their product is their exact sum, as the loop over the items gives.
+  const double quota = static_cast<double>(n) * share_quota(static_cast<double>(d), static_cast<double>(q));
   const consensus_base<T> sb{g.ints[standards_count][p.i[standards_count]],
                              g.standards_log_q[p.i[standards_count]]};
   const consensus_base<T> eb{g.ints[ethics_count][p.i[ethics_count]],
                              g.ethics_log_q[p.i[ethics_count]]};
-  const auto standards = uniform_consensus(sb, g.reals[standards_difficulty][p.i[standards_difficulty]]);
-  const auto ethics = uniform_consensus(eb, g.reals[ethics_difficulty][p.i[ethics_difficulty]]);
-  T effect, total;
-  exchange_logs(g.activities_log10[p.i[exchange_activities]],
-                g.ints[exchange_countries_per_activity][p.i[exchange_countries_per_activity]],
-                effect, total);
   const T k = T(g.ints[resources_count][p.i[resources_count]]);
   const T r = g.reals[resources_share_prob][p.i[resources_share_prob]];
-  return make_row(nn * d, nn * (q * d), nn * (d * q * (T(1) - q)), standards, effect, total,
-                  k * r, ethics);
+  return make_row(scenario_result<T>{
+      countries_result<T>{nn * d, nn * (q * d), nn * (d * q * (T(1) - q)), static_cast<T>(quota)},
+      uniform_consensus(sb, g.reals[standards_difficulty][p.i[standards_difficulty]]),
+      exchange_logs(g.activities_log10[p.i[exchange_activities]],
+                    g.ints[exchange_countries_per_activity][p.i[exchange_countries_per_activity]]),
+      resources_result<T>{k * r}, uniform_consensus(eb, g.reals[ethics_difficulty][p.i[ethics_difficulty]])});
 }
 
 template <class T>

@@ -72,7 +72,7 @@ __global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t 
     metric_row<T> row{};
     if (active && sub == 0) row = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
     // The group stores the row together (lane j: metrics j, j + G, ...), so a
-    // warp writes its rows in a few coalesced stores, not 14 scattered ones.
+    // warp writes its rows in a few coalesced stores, not num_metrics scattered ones.
     constexpr int per_lane = (num_metrics + G - 1) / G;
     T mine[per_lane] = {};
     COOPGRID_UNROLL
@@ -112,8 +112,10 @@ struct segment_scratch {
   int seg[33];      ///< scenario j's segments are [seg[j], seg[j + 1])
   double log_q[32];  ///< consensus invariant of each scenario's current list
   alignas(16) unsigned char parts[32 * part_stride<consensus_acc<T>>];  ///< one partial per lane
+  static_assert(part_stride<consensus_acc<T>> >= part_stride<countries_acc<T>> &&
+                    part_stride<consensus_acc<T>> >= part_stride<item_sum<T>>,
+                "parts fit every list's partial");
 };
-static_assert(part_stride<consensus_acc<double>> >= part_stride<countries_acc<double>>, "parts fit every list");
 
 /**
  * @brief One list of the warp's n scenarios [s0, s0 + n): its items are cut

@@ -27,8 +27,25 @@ __device__ inline wide_float_sum shfl_down(const wide_float_sum& s, int delta, i
   return o;
 }
 
+// Every field of an accumulator is shuffled: a field added to one must be added
+// here too (the size checks below catch a forgotten one).
+template <class T>
+__device__ inline countries_acc<T> shfl_down(const countries_acc<T>& a, int delta, int width) {
+  static_assert(sizeof(countries_acc<T>) == 3 * sizeof(item_sum<T>) + sizeof(double), "shuffle every field");
+  countries_acc<T> o;
+  o.total = shfl_down(a.total, delta, width);
+  o.shared = shfl_down(a.shared, delta, width);
+  o.variance = shfl_down(a.variance, delta, width);
+  o.quota = __shfl_down_sync(full_mask, a.quota, delta, width);
+  return o;
+}
+
 template <class T>
 __device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delta, int width) {
+  static_assert(sizeof(consensus_acc<T>) ==
+                    (3 * sizeof(item_sum<T>) + sizeof(index_t) + sizeof(bool) + alignof(consensus_acc<T>) - 1) /
+                        alignof(consensus_acc<T>) * alignof(consensus_acc<T>),
+                "shuffle every field");
   consensus_acc<T> o;
   o.difficulty = shfl_down(a.difficulty, delta, width);
   o.log_p_all = shfl_down(a.log_p_all, delta, width);
@@ -41,9 +58,7 @@ __device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delt
 template <class T>
 __device__ inline scenario_acc<T> shfl_down(const scenario_acc<T>& a, int delta, int width) {
   scenario_acc<T> o;
-  o.countries.total = shfl_down(a.countries.total, delta, width);
-  o.countries.shared = shfl_down(a.countries.shared, delta, width);
-  o.countries.variance = shfl_down(a.countries.variance, delta, width);
+  o.countries = shfl_down(a.countries, delta, width);
   o.standards = shfl_down(a.standards, delta, width);
   o.resources = shfl_down(a.resources, delta, width);
   o.ethics = shfl_down(a.ethics, delta, width);

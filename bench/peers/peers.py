@@ -20,6 +20,17 @@ import numpy as np
 
 np.seterr(divide="ignore", invalid="ignore")  # log10(0) = -inf is intended (T = 0)
 
+# The metrics in coopgrid's column order (kernels/metrics.hpp; a coopgrid test
+# checks this list against that table). The metrics are computed positionally
+# in this order and checked against coopgrid's report by these names.
+METRICS = [
+    "datasets_total", "shared_expected", "shared_variance", "shared_quota",
+    "standards_difficulty", "standards_p_any", "standards_p_all", "standards_expected", "standards_constrained",
+    "exchange_effect_log10", "exchange_total_log10", "resources_shared",
+    "ethics_difficulty", "ethics_q_any", "ethics_q_all",
+]
+P_ANY, SHARED = METRICS.index("standards_p_any"), METRICS.index("shared_expected")  # W3's --where and --by
+
 
 def framework(name, device="cuda"):
     """(xp, to_device, sync, jit) for a framework name."""
@@ -90,6 +101,13 @@ def to_host(a):
     return np.asarray(a)
 
 
+def quota(xp, d, p):
+    """floor(d * p) with the product formed in float64 (exact for float32 inputs), in d's dtype."""
+    if hasattr(d, "double"):  # torch
+        return (d.double() * p.double()).floor().to(d.dtype)
+    return xp.floor(d.astype(np.float64) * p.astype(np.float64)).astype(d.dtype)
+
+
 def consensus(xp, count, x):
     """1 - (1 - 1/M)^x with MODEL.md's edge cases (M = 0: 0; M = 1: 0^x)."""
     m = count * 1.0
@@ -100,12 +118,12 @@ def consensus(xp, count, x):
 
 
 def w1_metrics(xp, b):
-    """All 14 metrics of padded batch arrays b (mask = item present)."""
+    """All metrics (METRICS order) of padded batch arrays b (mask = item present)."""
     d, p, cm = b["datasets"], b["share_prob"], b["cmask"]
     total = xp.sum(d * cm, axis=1)
     shared = xp.sum(p * d * cm, axis=1)
     var = xp.sum(d * p * (1 - p) * cm, axis=1)
-    out = [total, shared, var]
+    out = [total, shared, var, xp.sum(quota(xp, d, p) * cm, axis=1)]
     for diff, mask in ((b["std"], b["smask"]), (b["eth"], b["emask"])):
         count = xp.sum(mask, axis=1)
         h = xp.sum(diff * mask, axis=1)
@@ -121,7 +139,12 @@ def w1_metrics(xp, b):
     effect = xp.where(g == 0, 0.0 * g, g * lt)
     etotal = xp.where(g == 0, 0.0 * g, g * (g + 1) / 2 * lt)
     res = xp.sum(b["res"] * b["rmask"], axis=1)
-    return out + std_block + [effect, etotal, res] + eth_block
+    return check_count(out + std_block + [effect, etotal, res] + eth_block)
+
+
+def check_count(metrics):
+    assert len(metrics) == len(METRICS), f"{len(metrics)} metrics computed, METRICS names {len(METRICS)}"
+    return metrics
 
 
 def load_w1(path, dtype):
@@ -150,8 +173,16 @@ def load_w1(path, dtype):
                    g=col("countries_per_activity").astype(dtype), activities=col("activities").astype(dtype))
 
 
-W3_AXES = dict(count=np.arange(1, 101), datasets=np.logspace(2, 6, 10), share_prob=np.linspace(0, 1, 101),
-               std_count=np.arange(1, 51), std_diff=np.linspace(0, 5, 100), activities=np.linspace(0, 20, 20))
+def linspace(lo, hi, n):
+    """coopgrid's axis points (host/source/grid.cpp), to the bit: np.linspace rounds some interior
+    points differently, and shared_quota's floor turns an ulp (100 * 0.57) into a whole dataset."""
+    x = lo + (hi - lo) * (np.arange(n) / (n - 1))
+    x[-1] = hi
+    return x
+
+
+W3_AXES = dict(count=np.arange(1, 101), datasets=10.0 ** linspace(2, 6, 10), share_prob=linspace(0, 1, 101),
+               std_count=np.arange(1, 51), std_diff=linspace(0, 5, 100), activities=linspace(0, 20, 20))
 
 
 def w3_block(xp, n, d, axes):
@@ -170,9 +201,11 @@ def w3_block(xp, n, d, axes):
     l, dl = 2.0, 0.2
     q = float(consensus(np, np.float64(l), np.float64(dl)))
     q_any = float(consensus(np, np.float64(l), np.float64(l * dl)))
-    return [n * d * one, n * p * d * one, n * d * p * (1 - p) * one, h * one, consensus(xp, m, h) * one,
-            xp.exp(m * xp.log(pm)) * one, m * pm * one, xp.where(c <= 1, m, 0.0 * m) * one, 5 * lt * one,
-            15 * lt * one, 2.5 * one, (l * dl) * one, q_any * one, (q * q) * one]
+    # d is a Python float: d + 0 * p rounds it to p's dtype, as coopgrid's f32 grid does.
+    return check_count([
+        n * d * one, n * p * d * one, n * d * p * (1 - p) * one, n * quota(xp, d + 0.0 * p, p) * one, h * one,
+        consensus(xp, m, h) * one, xp.exp(m * xp.log(pm)) * one, m * pm * one, xp.where(c <= 1, m, 0.0 * m) * one,
+        5 * lt * one, 15 * lt * one, 2.5 * one, (l * dl) * one, q_any * one, (q * q) * one])
 
 
 def main():
@@ -190,6 +223,8 @@ def main():
     npdt = np.float32 if a.precision == "f32" else np.float64
     ref = json.load(open(a.reference))
     names = list(ref["metrics"].keys())
+    if names != METRICS:
+        raise SystemExit(f"{a.reference}: metrics {names}, peers.py computes {METRICS} (another coopgrid version?)")
     rtol = 1e-3 if a.precision == "f32" else 1e-9
 
     if a.workload == "w1":
@@ -202,25 +237,26 @@ def main():
         axes = {k: put(v.astype(npdt)) for k, v in W3_AXES.items()}
         top_k = ref["top"]["k"] if "top" in ref else 100
 
-        # Everything stays on the device until the end: per block, the 14 sums,
+        # Everything stays on the device until the end: per block, the metrics' sums,
         # maxima and minima, the count and a running top-K are folded into
         # accumulators (one jitted step per block for JAX); one transfer at the end.
         def block_step(n, d, ax, acc):
             sums, maxes, mins, count, top = acc
             metrics = w3_block(xp, n, d, ax)
-            sel = metrics[4] >= 0.5  # --where standards_p_any>=0.5
+            sel = metrics[P_ANY] >= 0.5  # --where standards_p_any>=0.5
             low = lambda x: xp.full_like(x, -math.inf)
             s = xp.stack([xp.sum(xp.where(sel, x, xp.zeros_like(x))) for x in metrics])
             mx = xp.stack([xp.max(xp.where(sel, x, low(x))) for x in metrics])
             mn = xp.stack([-xp.max(xp.where(sel, -x, low(x))) for x in metrics])
-            cand = topk(a.framework, xp.where(sel, metrics[1], low(metrics[1])).reshape(-1), top_k)
+            cand = topk(a.framework, xp.where(sel, metrics[SHARED], low(metrics[SHARED])).reshape(-1), top_k)
             top = topk(a.framework, xp.concatenate([top, cand]), top_k)
             return sums + s, xp.maximum(maxes, mx), xp.minimum(mins, mn), count + xp.sum(sel * 1.0), top
 
         step = jit(block_step)
 
         def run():
-            acc = (put(np.zeros(14, npdt)), put(np.full(14, -np.inf, npdt)), put(np.full(14, np.inf, npdt)),
+            nm = len(METRICS)
+            acc = (put(np.zeros(nm, npdt)), put(np.full(nm, -np.inf, npdt)), put(np.full(nm, np.inf, npdt)),
                    put(np.zeros((), np.float64)), put(np.full(top_k, -np.inf, npdt)))  # counts pass 2^24
             for n in range(1, a.blocks + 1):
                 for d in W3_AXES["datasets"]:

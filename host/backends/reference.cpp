@@ -14,8 +14,8 @@ real consensus(std::size_t n, real x) {
   return -std::expm1(x * std::log1p(-1.0L / static_cast<real>(n)));
 }
 
-/// difficulty, p_any, p_all, expected, constrained of a standards or ethics list.
-std::array<real, 5> consensus_block(const std::vector<double>& difficulty) {
+/// A standards or ethics list, straight from MODEL.md section 2.
+consensus_result<real> consensus_block(const std::vector<double>& difficulty) {
   const std::size_t n = difficulty.size();
   real sum = 0, product = 1, expected = 0, constrained = 0;
   for (double x : difficulty) {
@@ -25,21 +25,22 @@ std::array<real, 5> consensus_block(const std::vector<double>& difficulty) {
     expected += p;
     if (x <= 1) constrained += 1;
   }
-  return {sum, consensus(n, sum), product, expected, constrained};
+  return consensus_result<real>{sum, consensus(n, sum), product, expected, constrained};
 }
 
 }  // namespace
 
 row evaluate(const scenario& s) {
-  real d = 0, shared = 0, variance = 0;
+  real d = 0, shared = 0, variance = 0, quota = 0;
   for (std::size_t i = 0; i < s.datasets.size(); ++i) {
     const real di = s.datasets[i], pi = s.country_share_prob[i];
     d += di;
     shared += pi * di;
     variance += di * pi * (1 - pi);
+    // MODEL.md floors the product formed in double, not in long double.
+    const double product = s.datasets[i] * s.country_share_prob[i];
+    quota += std::floor(product);
   }
-  const auto standards = consensus_block(s.standard_difficulty);
-  const auto ethics = consensus_block(s.ethics_difficulty);
   real effect = 0, total = 0;
   if (s.countries_per_activity > 0) {
     const real g = static_cast<real>(s.countries_per_activity);
@@ -49,12 +50,12 @@ row evaluate(const scenario& s) {
   }
   real resources = 0;
   for (double r : s.resource_share_prob) resources += r;
-  // MODEL.md column order; ethics has no expected/constrained columns.
-  const real out[num_metrics] = {d,         shared,       variance,     standards[0], standards[1],
-                                 standards[2], standards[3], standards[4], effect,       total,
-                                 resources, ethics[0],    ethics[1],    ethics[2]};
+  // The row is assembled by name from the metric table (kernels/metrics.hpp).
+  const scenario_result<real> result{countries_result<real>{d, shared, variance, quota},
+                                     consensus_block(s.standard_difficulty), exchange_result<real>{effect, total},
+                                     resources_result<real>{resources}, consensus_block(s.ethics_difficulty)};
   row r;
-  for (int m = 0; m < num_metrics; ++m) r[m] = static_cast<double>(out[m]);
+  write_metrics(result, r.data());
   return r;
 }
 

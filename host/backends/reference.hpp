@@ -3,7 +3,9 @@
  * @file reference.hpp
  * @brief The reference backend: MODEL.md transcribed into plain loops in
  *        long double. It shares no formula code with kernels/ on purpose: it
- *        is the yardstick the fast backends are measured against.
+ *        is the yardstick the fast backends are measured against. It shares
+ *        only the metric table (kernels/metrics.hpp): the result structs and
+ *        the row assembled from them by name.
  */
 #include <array>
 #include <vector>

@@ -13,7 +13,8 @@
 namespace coopgrid {
 namespace {
 
-constexpr const char* magic = "coopgrid-checkpoint 2";
+// Version 3: the metric count after the magic (shared_quota made it 15).
+constexpr const char* magic = "coopgrid-checkpoint 3";
 
 /// FNV-1a over 8-byte words (then the tail bytes): fingerprints of GB-sized inputs in tens of ms.
 struct fnv1a {
@@ -43,6 +44,33 @@ struct fnv1a {
 };
 
 }  // namespace
+
+std::string format_header(const char* magic_line) {
+  return fmt::format("{}\nmetrics {}\n", magic_line, num_metrics);
+}
+
+bool read_format_header(std::istream& in, const char* magic_line, const std::string& what) {
+  const std::string want = magic_line;
+  std::string line;
+  std::getline(in, line);
+  if (line != want) {
+    const std::string family = want.substr(0, want.rfind(' ') + 1);  // "coopgrid-checkpoint "
+    if (line.compare(0, family.size(), family) != 0) return false;
+    throw usage_error(fmt::format("{}: written by another version of coopgrid (format '{}', this version reads '{}')",
+                                  what, line, want));
+  }
+  std::string word;
+  long long n = -1;
+  std::getline(in, line);
+  std::istringstream fields(line);
+  fields >> word >> n;
+  if (word != "metrics" || !fields || n < 0) throw input_error(fmt::format("{}: damaged (no metrics line)", what));
+  if (n != num_metrics) {
+    throw usage_error(fmt::format("{}: written by another version of coopgrid ({} metrics, this version has {})",
+                                  what, n, num_metrics));
+  }
+  return true;
+}
 
 std::string hexf(double v) { return fmt::format("{:a}", v); }
 
@@ -152,7 +180,8 @@ void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& s
 void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
                       const reduce_state& state) {
   output_file out(path);
-  out.write(fmt::format("{}\nfingerprint {:016x}\nnext {}\n", magic, fingerprint, next) + state_text(state));
+  out.write(format_header(magic) + fmt::format("fingerprint {:016x}\nnext {}\n", fingerprint, next) +
+            state_text(state));
   out.commit();
 }
 
@@ -160,9 +189,8 @@ index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, cons
                         reduce_state& state) {
   std::ifstream in(path);
   if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
-  std::string line, word, fp;
-  std::getline(in, line);
-  if (line != magic) throw input_error(fmt::format("{}: not a coopgrid checkpoint", path));
+  std::string word, fp;
+  if (!read_format_header(in, magic, path)) throw input_error(fmt::format("{}: not a coopgrid checkpoint", path));
   in >> word >> fp;
   if (word != "fingerprint") throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
   if (fp != fmt::format("{:016x}", fingerprint)) {

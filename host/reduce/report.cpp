@@ -12,7 +12,8 @@
 namespace coopgrid {
 namespace {
 
-constexpr const char* state_magic = "coopgrid-merge-state 1";
+// Version 2: the metric count after the magic (shared_quota made it 15).
+constexpr const char* state_magic = "coopgrid-merge-state 2";
 
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {
@@ -92,8 +93,8 @@ std::string reduce_json(const source& src, const reduce_report& r) {
 
 std::string merge_state_text(const reduce_report& r) {
   std::string t = fmt::format(
-      "{}\ninput {}\nkind {}\nbackend {}\nprecision {}\nfingerprint {:016x}\ninput_fingerprint {:016x}\n",
-      state_magic, r.input, r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64", r.fingerprint,
+      "{}input {}\nkind {}\nbackend {}\nprecision {}\nfingerprint {:016x}\ninput_fingerprint {:016x}\n",
+      format_header(state_magic), r.input, r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64", r.fingerprint,
       r.input_fingerprint);
   t += fmt::format("shard {} {} {} {}\n{}\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi, spec_line(r));
   t += state_text(r.state);
@@ -113,8 +114,7 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
   };
   reduce_report r;
   std::string line, word;
-  std::getline(in, line);
-  if (line != state_magic) throw damaged("not a coopgrid merge state");
+  if (!read_format_header(in, state_magic, what)) throw damaged("not a coopgrid merge state");
   auto field = [&](const char* name) {
     std::getline(in, line);
     const std::string prefix = std::string(name) + " ";

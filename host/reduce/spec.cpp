@@ -21,6 +21,12 @@ int metric_by_name(const std::string& name) {
                                 fmt::join(std::begin(metric_names), std::end(metric_names), ", ")));
 }
 
+std::string metric_help() {
+  std::string t;
+  for (int m = 0; m < num_metrics; ++m) t += fmt::format("\n  {:<22} {}", metric_names[m], metric_descriptions[m]);
+  return t;
+}
+
 filter parse_filter(const std::string& text) {
   const auto ge = text.find(">=");
   const auto le = text.find("<=");

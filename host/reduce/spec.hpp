@@ -23,6 +23,9 @@ struct filter {
 filter parse_filter(const std::string& text);
 /// Metric id by column name; throws usage_error listing the names when unknown.
 int metric_by_name(const std::string& name);
+/// Every metric of the table (kernels/metrics.hpp) with its description, one
+/// indented line each, in column order (the --metrics help).
+std::string metric_help();
 
 struct reduce_spec {
   std::vector<filter> where;

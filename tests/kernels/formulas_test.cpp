@@ -50,6 +50,7 @@ TYPED_TEST(FormulaCore, GoldenValues) {
   EXPECT_REL(r[metric::datasets_total], 10000.0, e);
   EXPECT_REL(r[metric::shared_expected], 8000.0, e);
   EXPECT_REL(r[metric::shared_variance], 1600.0, e);
+  EXPECT_EQ(r[metric::shared_quota], T(8000));
   EXPECT_REL(r[metric::standards_difficulty], 0.3, e);
   EXPECT_REL(r[metric::standards_p_any], 0.11453250670444388, e);
   EXPECT_REL(r[metric::standards_p_all], 6.2738772972990977e-5, 4 * e);
@@ -94,7 +95,8 @@ TYPED_TEST(FormulaCore, EmptyBlocks) {
   scenario_spec s;  // N = M = K = L = 0, T = 0, G = 0
   const auto r = core_eval<T>(s);
   for (auto m : {metric::datasets_total, metric::shared_expected, metric::shared_variance,
-                 metric::standards_difficulty, metric::standards_p_any, metric::standards_expected,
+                 metric::shared_quota, metric::standards_difficulty, metric::standards_p_any,
+                 metric::standards_expected,
                  metric::standards_constrained, metric::exchange_effect_log10,
                  metric::exchange_total_log10, metric::resources_shared, metric::ethics_difficulty,
                  metric::ethics_q_any}) {
@@ -141,17 +143,51 @@ TYPED_TEST(FormulaCore, SmallDifficultyKeepsItsDigits) {
 
 TYPED_TEST(FormulaCore, ExchangeEdgeCases) {
   using T = TypeParam;
-  T e, t;
-  exchange_logs(log10_activities(T(0)), 0, e, t);  // G = 0: 0^0 = 1, log 0
-  EXPECT_EQ(e, T(0));
-  EXPECT_EQ(t, T(0));
-  exchange_logs(log10_activities(T(123)), 0, e, t);
-  EXPECT_EQ(e, T(0));
-  exchange_logs(log10_activities(T(0)), 3, e, t);  // T = 0, G > 0: -inf
-  EXPECT_TRUE(std::isinf(static_cast<double>(e)) && e < 0);
-  EXPECT_TRUE(std::isinf(static_cast<double>(t)) && t < 0);
-  exchange_logs(log10_activities(T(10)), 200, e, t);  // E_total = 10^20100, no overflow as a log
-  EXPECT_REL(t, 20100.0, tol<T>());
+  auto x = exchange_logs(log10_activities(T(0)), 0);  // G = 0: 0^0 = 1, log 0
+  EXPECT_EQ(x.effect_log10, T(0));
+  EXPECT_EQ(x.total_log10, T(0));
+  x = exchange_logs(log10_activities(T(123)), 0);
+  EXPECT_EQ(x.effect_log10, T(0));
+  x = exchange_logs(log10_activities(T(0)), 3);  // T = 0, G > 0: -inf
+  EXPECT_TRUE(std::isinf(static_cast<double>(x.effect_log10)) && x.effect_log10 < 0);
+  EXPECT_TRUE(std::isinf(static_cast<double>(x.total_log10)) && x.total_log10 < 0);
+  x = exchange_logs(log10_activities(T(10)), 200);  // E_total = 10^20100, no overflow as a log
+  EXPECT_REL(x.total_log10, 20100.0, tol<T>());
+}
+
+// shared_quota floors each D_i p_i formed in double (MODEL.md section 2), in
+// both precisions: the code 5.2 case, the edge cases and N = 0.
+TYPED_TEST(FormulaCore, SharedQuotaFloorsEachProductInDouble) {
+  using T = TypeParam;
+  auto quota = [](std::vector<std::pair<double, double>> countries) {
+    scenario_spec s;
+    s.countries = std::move(countries);
+    return core_eval<T>(s)[metric::shared_quota];
+  };
+  EXPECT_EQ(quota({{5, 0.8}}), T(4));   // code 5.2: data = [1, 2, 3, 4, 5], p = 0.8
+  EXPECT_EQ(quota({{10, 0.3}}), T(3));  // the double product rounds to 3.0
+  // 56.99999999999999 in double; in f32, 100 * 0.57f rounds to 57 in float
+  // but is 56.9999993 in double: a float product would give 57.
+  EXPECT_EQ(quota({{100, 0.57}}), T(56));
+  EXPECT_EQ(quota({}), T(0));  // N = 0
+  EXPECT_EQ(quota({{6000, 0.8}, {4000, 0.8}}), T(8000));
+  EXPECT_EQ(quota({{5, 0.8}, {10, 0.3}, {100, 0.57}, {0, 1}, {7, 0}, {0.5, 1}}), T(63));
+  // Each product is floored before the sum: 3 x floor(1.5) = 3, not floor(4.5) = 4.
+  EXPECT_EQ(quota({{3, 0.5}, {3, 0.5}, {3, 0.5}}), T(3));
+}
+
+// The quota is a double sum of integers: exact for long lists, and the same
+// bits for any split of the list into merged parts.
+TYPED_TEST(FormulaCore, SharedQuotaIsExactAndMergesExactly) {
+  using T = TypeParam;
+  countries_acc<T> whole, a, b;
+  for (int i = 0; i < 100000; ++i) {
+    whole.add(T(7), T(0.5));  // floor(3.5) = 3
+    (i % 3 == 0 ? a : b).add(T(7), T(0.5));
+  }
+  a.merge(b);
+  EXPECT_EQ(finish_countries(whole).quota, T(300000));
+  EXPECT_EQ(finish_countries(a).quota, finish_countries(whole).quota);
 }
 
 TYPED_TEST(FormulaCore, LongListsDoNotUnderflowOrDrift) {

@@ -103,5 +103,44 @@ TEST(GridDecode, RandomIndicesMatchTheReferenceExpansion) {
   }
 }
 
+template <class T>
+class GridQuota : public ::testing::Test {};
+using Precisions = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(GridQuota, Precisions);
+
+// shared_quota of a grid point, n * floor(d q) with d q formed in double, in
+// both precisions: MODEL.md's values, N = 0, and the reference's expansion.
+TYPED_TEST(GridQuota, ClosedFormFloorsInDouble) {
+  using T = TypeParam;
+  const grid g = parse_grid(R"(
+[countries]
+count = { values = [0, 1, 2] }
+datasets = { values = [5.0, 10.0, 100.0, 6000.0] }
+share_prob = { values = [0.3, 0.57, 0.8] }
+)", "quota.toml");
+  const grid_tables<T> t(g);
+  const auto v = t.view();
+  struct point { double d, p, quota; };
+  const point known[] = {{5, 0.8, 4}, {10, 0.3, 3}, {100, 0.57, 56}, {6000, 0.8, 4800}};
+  int checked = 0;
+  for (index_t k = 0; k < g.num_scenarios; ++k) {
+    const auto p = decode_grid_index(v, k);
+    const index_t n = g.ints[countries_count][p.i[countries_count]];
+    const double d = g.reals[countries_datasets][p.i[countries_datasets]];
+    const double q = g.reals[countries_share_prob][p.i[countries_share_prob]];
+    const auto row = evaluate_grid_point(v, p);
+    for (const auto& c : known) {
+      if (c.d == d && c.p == q) {
+        EXPECT_EQ(row[metric::shared_quota], T(static_cast<double>(n) * c.quota)) << "n=" << n << " d=" << d;
+        ++checked;
+      }
+    }
+    const auto ref = reference::evaluate(reference::grid_scenario(g, k, std::is_same_v<T, float>));
+    EXPECT_EQ(static_cast<double>(row[metric::shared_quota]), ref[static_cast<int>(metric::shared_quota)])
+        << "k=" << k;
+  }
+  EXPECT_EQ(checked, 3 * 4);
+}
+
 }  // namespace
 }  // namespace coopgrid

@@ -22,6 +22,7 @@ TEST(Reference, GoldenValues) {
   EXPECT_NEAR(at(r, metric::datasets_total), 10000, 10000 * e);
   EXPECT_NEAR(at(r, metric::shared_expected), 8000, 8000 * e);
   EXPECT_NEAR(at(r, metric::shared_variance), 1600, 1600 * e);
+  EXPECT_EQ(at(r, metric::shared_quota), 8000);
   EXPECT_NEAR(at(r, metric::standards_difficulty), 0.3, 0.3 * e);
   EXPECT_NEAR(at(r, metric::standards_p_any), 0.11453250670444388, 0.12 * e);
   EXPECT_NEAR(at(r, metric::standards_p_all), 6.2738772972990977e-5, 6.3e-5 * e);
@@ -42,6 +43,7 @@ TEST(Reference, EdgeCases) {
   EXPECT_EQ(at(r, metric::ethics_q_all), 1);
   EXPECT_EQ(at(r, metric::standards_p_any), 0);
   EXPECT_EQ(at(r, metric::exchange_total_log10), 0);
+  EXPECT_EQ(at(r, metric::shared_quota), 0);  // N = 0
 
   reference::scenario one;
   one.standard_difficulty = {0.0};
@@ -53,6 +55,26 @@ TEST(Reference, EdgeCases) {
   EXPECT_EQ(at(r, metric::ethics_q_all), 1);
   EXPECT_TRUE(std::isinf(at(r, metric::exchange_effect_log10)) && at(r, metric::exchange_effect_log10) < 0);
   EXPECT_TRUE(std::isinf(at(r, metric::exchange_total_log10)) && at(r, metric::exchange_total_log10) < 0);
+}
+
+// shared_quota floors each product formed in double (MODEL.md section 2), on
+// the inputs as given (f64) and rounded to float (what f32 runs compare with).
+TEST(Reference, SharedQuota) {
+  for (bool as_float : {false, true}) {
+    auto quota = [&](std::vector<double> d, std::vector<double> p) {
+      reference::scenario s;
+      auto round = [&](double x) { return as_float ? static_cast<double>(static_cast<float>(x)) : x; };
+      for (double& x : d) s.datasets.push_back(round(x));
+      for (double& x : p) s.country_share_prob.push_back(round(x));
+      return at(reference::evaluate(s), metric::shared_quota);
+    };
+    EXPECT_EQ(quota({5}, {0.8}), 4) << as_float;  // code 5.2
+    EXPECT_EQ(quota({10}, {0.3}), 3) << as_float;
+    EXPECT_EQ(quota({100}, {0.57}), 56) << as_float;  // not 57: floor(56.99999999999999)
+    EXPECT_EQ(quota({6000, 4000}, {0.8, 0.8}), 8000) << as_float;
+    EXPECT_EQ(quota({3, 3, 3}, {0.5, 0.5, 0.5}), 3) << as_float;  // floored per country, then summed
+    EXPECT_EQ(quota({}, {}), 0) << as_float;
+  }
 }
 
 }  // namespace

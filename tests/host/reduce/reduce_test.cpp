@@ -37,7 +37,10 @@ TEST(Reduce, SummaryFiltersTopAndHistogramMatchBruteForce) {
   // Brute force.
   std::vector<std::size_t> sel;
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    if (rows[k][1] >= 2 && rows[k][4] <= 8.5) sel.push_back(k);
+    const auto& r = rows[k];
+    if (r[static_cast<int>(metric::shared_expected)] >= 2 && r[static_cast<int>(metric::standards_p_any)] <= 8.5) {
+      sel.push_back(k);
+    }
   }
   EXPECT_EQ(st.scenarios, 5000);
   EXPECT_EQ(st.selected, static_cast<index_t>(sel.size()));
@@ -57,14 +60,14 @@ TEST(Reduce, SummaryFiltersTopAndHistogramMatchBruteForce) {
     EXPECT_DOUBLE_EQ(st.metrics[m].mean(), sum / static_cast<double>(sel.size()));
   }
   std::vector<top_entry> all;
-  for (auto k : sel) all.emplace_back(rows[k][0], static_cast<index_t>(k));
+  for (auto k : sel) all.emplace_back(rows[k][static_cast<int>(metric::datasets_total)], static_cast<index_t>(k));
   std::sort(all.begin(), all.end(), [](auto& a, auto& b) { return top_better(a, b, false); });
   all.resize(25);
   EXPECT_EQ(st.top, all);
   std::vector<index_t> hist(7, 0);
   index_t below = 0, above = 0;
   for (auto k : sel) {
-    const double x = rows[k][10];
+    const double x = rows[k][static_cast<int>(metric::resources_shared)];
     if (x < 1) ++below;
     else if (x > 8) ++above;
     else ++hist[std::min<std::size_t>(6, static_cast<std::size_t>((x - 1) / 7 * 7))];
