@@ -26,17 +26,18 @@ int grid_size_for(index_t work_items, int threads) {
 
 template <class T, int G>
 void launch_group(const batch_view<T>& b, index_t first, index_t count, metric_row<T>* d_rows,
-                  stream_t stream) {
+                  stream_view stream) {
   const index_t lanes = (count + (32 / G) - 1) / (32 / G) * 32;
-  COOPGRID_LAUNCH(grid_size_for(lanes, rows_threads), rows_threads, 0, stream, batch_rows_group_kernel<T, G>)(
-      b, first, count, d_rows);
+  COOPGRID_LAUNCH(grid_size_for(lanes, rows_threads), rows_threads, 0, stream.value(),
+                  batch_rows_group_kernel<T, G>)(b, first, count, d_rows);
 }
 
 }  // namespace
 
-void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_t stream) {
+void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_view stream) {
   if (n <= 0 || base == 0) return;
-  COOPGRID_LAUNCH(grid_size_for(n, rows_threads), rows_threads, 0, stream, rebase_offsets_kernel)(d_offsets, n, base);
+  COOPGRID_LAUNCH(grid_size_for(n, rows_threads), rows_threads, 0, stream.value(), rebase_offsets_kernel)(
+      d_offsets, n, base);
   COOPGRID_CHECK_LAUNCH();
 }
 
@@ -62,11 +63,11 @@ batch_schedule choose_schedule(index_t num_scenarios, index_t num_items) {
 
 template <class T>
 void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t count,
-                             metric_row<T>* d_rows, batch_schedule schedule, stream_t stream) {
+                             metric_row<T>* d_rows, batch_schedule schedule, stream_view stream) {
   if (count <= 0) return;
   switch (schedule) {
     case batch_schedule::thread_per_scenario:
-      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream,
+      COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream.value(),
                       thread_rows_kernel<T, batch_scenarios<T>>)(batch_scenarios<T>{b}, first, count, d_rows);
       break;
     case batch_schedule::lanes4_per_scenario: launch_group<T, 4>(b, first, count, d_rows, stream); break;
@@ -74,7 +75,7 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
     case batch_schedule::warp_per_scenario: launch_group<T, 32>(b, first, count, d_rows, stream); break;
     case batch_schedule::balanced:
       COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads,
-                      rows_threads / 32 * sizeof(detail::segment_scratch<T>), stream,
+                      rows_threads / 32 * sizeof(detail::segment_scratch<T>), stream.value(),
                       batch_rows_balanced_kernel<T>)(b, first, count, d_rows);
       break;
   }
@@ -83,20 +84,20 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
 
 template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
-                            metric_row<T>* d_rows, stream_t stream) {
+                            metric_row<T>* d_rows, stream_view stream) {
   if (count <= 0) return;
-  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream,
+  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream.value(),
                   thread_rows_kernel<T, grid_scenarios<T>>)(grid_scenarios<T>{g}, first, count, d_rows);
   COOPGRID_CHECK_LAUNCH();
 }
 
 template void launch_batch_rows_async<float>(const batch_view<float>&, index_t, index_t,
-                                             metric_row<float>*, batch_schedule, stream_t);
+                                             metric_row<float>*, batch_schedule, stream_view);
 template void launch_batch_rows_async<double>(const batch_view<double>&, index_t, index_t,
-                                              metric_row<double>*, batch_schedule, stream_t);
+                                              metric_row<double>*, batch_schedule, stream_view);
 template void launch_grid_rows_async<float>(const grid_view<float>&, index_t, index_t,
-                                            metric_row<float>*, stream_t);
+                                            metric_row<float>*, stream_view);
 template void launch_grid_rows_async<double>(const grid_view<double>&, index_t, index_t,
-                                             metric_row<double>*, stream_t);
+                                             metric_row<double>*, stream_view);
 
 }  // namespace coopgrid::kernels

@@ -12,12 +12,9 @@
 #include "kernels/batch_view.hpp"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
-
-struct CUstream_st;  // cudaStream_t is CUstream_st*
+#include "kernels/stream_view.hpp"
 
 namespace coopgrid::kernels {
-
-using stream_t = CUstream_st*;
 
 /**
  * How an explicit batch is mapped onto threads: 1, 4, 8 or 32 lanes per
@@ -48,7 +45,8 @@ inline constexpr double lanes4_schedule_threshold = 12.0;
 inline constexpr double lanes8_schedule_threshold = 48.0;
 inline constexpr double warp_schedule_threshold = 512.0;
 
-/// Picks the schedule from the data: the mean item-list length of the range.
+/// Picks the schedule from the data: the mean item-list length. The CUDA
+/// backend asks once per batch (all of it), so chunking never changes the bits.
 batch_schedule choose_schedule(index_t num_scenarios, index_t num_items);
 
 /**
@@ -57,18 +55,18 @@ batch_schedule choose_schedule(index_t num_scenarios, index_t num_items);
  */
 template <class T>
 void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t count,
-                             metric_row<T>* d_rows, batch_schedule schedule, stream_t stream);
+                             metric_row<T>* d_rows, batch_schedule schedule, stream_view stream);
 
 /// rows[i] = all metrics of grid scenario first + i (decoded on the device).
 template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
-                            metric_row<T>* d_rows, stream_t stream);
+                            metric_row<T>* d_rows, stream_view stream);
 
 /**
  * @brief d_offsets[i] -= base for i in [0, n): CSR offsets copied raw from a
  *        batch's host columns become relative to the chunk's first item.
  */
-void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_t stream);
+void launch_rebase_offsets_async(index_t* d_offsets, index_t n, index_t base, stream_view stream);
 
 // ---- Fused evaluate-and-reduce (no per-scenario rows ever reach memory) ----
 
@@ -137,17 +135,24 @@ std::size_t reduce_shared_bytes(const reduce_params& p);
 template <class T>
 void launch_grid_reduce_async(const grid_view<T>& g, index_t first, index_t count,
                               const reduce_params& p, const reduce_outputs& out, int num_blocks,
-                              stream_t stream);
+                              stream_view stream);
 
 /// The same over batch scenarios [first, first + count) of `b`; reported
 /// indices are shifted by `index_offset` (chunks of a streamed batch).
 template <class T>
 void launch_batch_reduce_async(const batch_view<T>& b, index_t first, index_t count,
                                index_t index_offset, const reduce_params& p,
-                               const reduce_outputs& out, int num_blocks, stream_t stream);
+                               const reduce_outputs& out, int num_blocks, stream_view stream);
 
-/// Blocks of the fused reduction that fit on the device at once (a persistent grid).
+/**
+ * @brief Blocks of the fused reduction over a grid (over a batch) that fit on
+ *        the device at once: the persistent grid of launch_grid_reduce_async
+ *        (launch_batch_reduce_async). Each asks its own kernel's occupancy:
+ *        the batch instantiation uses more registers than the grid one.
+ */
 template <class T>
-int reduce_blocks_per_device(const reduce_params& p, int device);
+int grid_reduce_blocks_per_device(const reduce_params& p, int device);
+template <class T>
+int batch_reduce_blocks_per_device(const reduce_params& p, int device);
 
 }  // namespace coopgrid::kernels

@@ -18,8 +18,8 @@
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
 #include "kernels/launch.hpp"
+#include "kernels/thread_index.cuh"
 #include "kernels/warp_merge.cuh"
-
 
 namespace coopgrid::kernels::detail {
 
@@ -163,7 +163,7 @@ __global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, in
   __syncthreads();
 
   const index_t units = (count + reduce_unit - 1) / reduce_unit;
-  for (index_t u = blockIdx.x; u < units; u += gridDim.x) {
+  for (index_t u = global_block_id(); u < units; u += grid_block_stride()) {
     const index_t unit_lo = u * reduce_unit;
     const index_t unit_hi = min(count, unit_lo + reduce_unit);
     compensated_sum<double> usum[2];  // lane-local for this unit
@@ -299,7 +299,7 @@ COOPGRID_UNROLL
     }
   }
 
-  block_result* mine = out.d_blocks + blockIdx.x;
+  block_result* mine = out.d_blocks + global_block_id();
   if (lane == 0) {
 COOPGRID_UNROLL
     for (int q = 0; q < 2; ++q) {
@@ -310,7 +310,7 @@ COOPGRID_UNROLL
   if (tid == 0) mine->selected = selected_total;
   __syncthreads();
   for (int i = tid; i < p.top_k; i += block_threads) {
-    out.d_top[static_cast<index_t>(blockIdx.x) * p.top_k + i] = top[i];
+    out.d_top[global_block_id() * p.top_k + i] = top[i];
   }
   if (shared_hist) {
     for (index_t i = tid; i < p.hist_bins + 2; i += block_threads) {

@@ -10,6 +10,7 @@
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
+#include "kernels/thread_index.cuh"
 #include "kernels/warp_merge.cuh"
 
 namespace coopgrid::kernels::detail {
@@ -32,8 +33,7 @@ struct grid_scenarios {
 template <class T, class Scenarios>
 __global__ void thread_rows_kernel(Scenarios scenario, index_t first, index_t count,
                                    metric_row<T>* __restrict__ d_rows) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+  for (index_t i = global_thread_id(); i < count; i += grid_stride()) {
     d_rows[i] = scenario(first + i);
   }
 }
@@ -53,8 +53,8 @@ __global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t 
   constexpr int per_warp = 32 / G;
   const int lane = threadIdx.x & 31;
   const int sub = lane % G;
-  const index_t warp = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
-  const index_t stride = static_cast<index_t>(gridDim.x) * (blockDim.x / 32) * per_warp;
+  const index_t warp = global_thread_id() / 32;
+  const index_t stride = grid_stride() / 32 * per_warp;
   // The loop bound is warp-uniform: every lane reaches the shuffles, even in
   // groups past the end, which merge empty accumulators.
   for (index_t base = warp * per_warp; base < count; base += stride) {
@@ -184,9 +184,8 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
   COOPGRID_DYNAMIC_SMEM(smem);
   const int lane = threadIdx.x & 31;
   segment_scratch<T>* sc = reinterpret_cast<segment_scratch<T>*>(smem) + threadIdx.x / 32;
-  const index_t warp = (static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
-  const index_t stride = static_cast<index_t>(gridDim.x) * (blockDim.x / 32) * 32;
-  for (index_t base = warp * 32; base < count; base += stride) {  // warp-uniform
+  const index_t warp = global_thread_id() / 32;
+  for (index_t base = warp * 32; base < count; base += grid_stride()) {  // warp-uniform
     const int n = static_cast<int>(min(static_cast<index_t>(32), count - base));
     const index_t s0 = first + base;
     const index_t s = s0 + lane;
@@ -221,13 +220,8 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
   }
 }
 
-
-
 static __global__ void rebase_offsets_kernel(index_t* __restrict__ d_offsets, index_t n, index_t base) {
-  const index_t stride = static_cast<index_t>(gridDim.x) * blockDim.x;
-  for (index_t i = static_cast<index_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
-    d_offsets[i] -= base;
-  }
+  for (index_t i = global_thread_id(); i < n; i += grid_stride()) d_offsets[i] -= base;
 }
 
 }  // namespace coopgrid::kernels::detail

@@ -37,6 +37,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #if defined(__CUDACC__)
@@ -353,6 +354,15 @@ inline std::function<void(const void* stream, std::function<void()> work)>& laun
   return hook;
 }
 
+/**
+ * @brief Told the address of every kernel COOPGRID_LAUNCH launches (when set
+ *        and the kernel is a function): tests check which kernel a launcher chose.
+ */
+inline std::function<void(const void* kernel)>& launch_observer() {
+  static std::function<void(const void*)> observer;
+  return observer;
+}
+
 /// COOPGRID_LAUNCH's target: binds the configuration, then launches the kernel on its arguments.
 template <class Kernel>
 struct launcher {
@@ -362,6 +372,9 @@ struct launcher {
   Kernel kernel;
   template <class... Args>
   void operator()(Args... args) const {
+    if constexpr (std::is_pointer_v<Kernel> && std::is_function_v<std::remove_pointer_t<Kernel>>) {
+      if (launch_observer()) launch_observer()(reinterpret_cast<const void*>(kernel));
+    }
     auto work = [grid = grid, block = block, smem = smem, kernel = kernel, args...] {
       launch(grid, block, smem, kernel, args...);
     };

@@ -19,6 +19,8 @@
  * cudaGetLastError, as on a device.
  */
 #include <cstddef>
+#include <functional>
+#include <typeinfo>
 
 enum cudaError_t {
   cudaSuccess = 0,
@@ -98,6 +100,17 @@ constexpr int max_dynamic_smem = 227 * 1024;
 cudaError_t fail(cudaError_t err);
 /// Bytes of host memory page-locked by cudaHostRegister now (tests check the path is taken).
 std::size_t registered_bytes();
+/// cudaHostRegister calls so far, and how many of them failed (compute-sanitizer reports each failure).
+struct host_register_counts {
+  std::size_t calls = 0, failures = 0;
+};
+host_register_counts host_register_calls();
+/// Records an occupancy query for `kernel` (its function type names the template arguments).
+void record_occupancy_query(const std::type_info& kernel);
+/// Occupancy queries so far for kernels whose demangled type contains `part` (e.g. "batch_eval<double>").
+std::size_t occupancy_queries(const char* part);
+/// Calls `observer` with the address of every kernel launched from now on (empty: stop).
+void set_launch_observer(std::function<void(const void* kernel)> observer);
 }  // namespace coopgrid_emulated
 
 // The C++ API templates (cuda_runtime.h) the launchers use.
@@ -113,6 +126,7 @@ cudaError_t cudaFuncSetAttribute(Kernel*, cudaFuncAttribute attr, int value) {
 template <class Kernel>
 cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, Kernel*, int block_size,
                                                           std::size_t dynamic_smem) {
+  coopgrid_emulated::record_occupancy_query(typeid(Kernel));
   if (block_size <= 0 || dynamic_smem > static_cast<std::size_t>(coopgrid_emulated::max_dynamic_smem)) {
     return coopgrid_emulated::fail(cudaErrorInvalidValue);
   }

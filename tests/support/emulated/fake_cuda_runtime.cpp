@@ -8,10 +8,13 @@
 // here, as it could on a GPU.
 #include "tests/support/emulated/cuda_runtime_api.h"
 
+#include <cxxabi.h>
+
 #include <deque>
 #include <functional>
 #include <memory>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -37,6 +40,8 @@ struct runtime {
   std::map<const char*, range> ranges;  // start -> range, non-overlapping
   std::size_t device_used[8] = {};
   cudaError_t last = cudaSuccess;
+  coopgrid_emulated::host_register_counts host_register;
+  std::map<std::string, std::size_t> occupancy_queries;  // demangled kernel type -> queries
 };
 
 runtime& rt() {
@@ -105,6 +110,27 @@ std::size_t registered_bytes() {
   std::lock_guard<std::mutex> lock(rt().m);
   std::size_t n = 0;
   for (const auto& [start, r] : rt().ranges) n += r.kind == range::registered ? r.bytes : 0;
+  return n;
+}
+host_register_counts host_register_calls() {
+  std::lock_guard<std::mutex> lock(rt().m);
+  return rt().host_register;
+}
+void record_occupancy_query(const std::type_info& kernel) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(kernel.name(), nullptr, nullptr, &status);
+  const std::string key = status == 0 && name ? name : kernel.name();
+  std::free(name);
+  std::lock_guard<std::mutex> lock(rt().m);
+  ++rt().occupancy_queries[key];
+}
+void set_launch_observer(std::function<void(const void* kernel)> observer) {
+  simt::launch_observer() = std::move(observer);
+}
+std::size_t occupancy_queries(const char* part) {
+  std::lock_guard<std::mutex> lock(rt().m);
+  std::size_t n = 0;
+  for (const auto& [kernel, count] : rt().occupancy_queries) n += kernel.find(part) != std::string::npos ? count : 0;
   return n;
 }
 }  // namespace coopgrid_emulated
@@ -229,11 +255,14 @@ cudaError_t cudaFreeHost(void* ptr) { return release(ptr, range::pinned); }
 cudaError_t cudaHostRegister(void* ptr, std::size_t bytes, unsigned) {
   std::unique_lock<std::mutex> lock(rt().m);
   const char* c = static_cast<const char*>(ptr);
+  ++rt().host_register.calls;
   if (ptr == nullptr || bytes == 0) {
+    ++rt().host_register.failures;
     lock.unlock();
     return fail(cudaErrorInvalidValue);
   }
-  if (overlaps(c, bytes)) {
+  if (overlaps(c, bytes)) {  // as the driver: any page already locked fails the whole call
+    ++rt().host_register.failures;
     lock.unlock();
     return fail(cudaErrorHostMemoryAlreadyRegistered);
   }

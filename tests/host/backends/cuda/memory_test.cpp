@@ -1,0 +1,122 @@
+// host/backends/cuda/memory.hpp and kernels/cuda_check.hpp on a device (the
+// emulated one in CI): errors, and page-locking of host ranges that share
+// pages. Skipped cleanly without a device.
+#include "host/backends/cuda/cuda_backend.hpp"
+#include "tests/support/test_util.hpp"
+
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
+#include <cuda_runtime_api.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "host/backends/cuda/memory.hpp"
+
+namespace coopgrid {
+namespace {
+
+#define SKIP_WITHOUT_DEVICE() \
+  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
+
+/// Page-aligned host memory of `pages` pages, freed at destruction.
+struct aligned_pages {
+  std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  char* p;
+  explicit aligned_pages(std::size_t pages) : p(static_cast<char*>(std::aligned_alloc(page, pages * page))) {}
+  ~aligned_pages() { std::free(p); }
+};
+
+// A failed allocation throws cuda_out_of_memory (callers shrink and retry on
+// that type alone), any other failure a plain cuda_error; either way CUDA's
+// last error is cleared, so the next launch check does not report it again.
+TEST(CudaTry, OutOfMemoryHasItsOwnTypeAndLastErrorIsCleared) {
+  SKIP_WITHOUT_DEVICE();
+  std::size_t free_bytes = 0, total_bytes = 0;
+  ASSERT_EQ(cudaMemGetInfo(&free_bytes, &total_bytes), cudaSuccess);
+  EXPECT_THROW(device_buffer<char> too_big(total_bytes + (std::size_t{1} << 30)), cuda_out_of_memory);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess) << "the failed allocation is still CUDA's last error";
+  try {
+    COOPGRID_CUDA_TRY(cudaSetDevice(-1));
+    ADD_FAILURE() << "cudaSetDevice(-1) succeeded";
+  } catch (const cuda_out_of_memory&) {
+    ADD_FAILURE() << "an invalid device reported as out of memory";
+  } catch (const cuda_error& e) {
+    EXPECT_EQ(e.code(), cudaErrorInvalidDevice);
+    EXPECT_NE(std::string(e.what()).find("cudaSetDevice(-1)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  // Still usable after both.
+  device_buffer<char> fine(16);
+  EXPECT_EQ(cudaMemset(fine.data(), 0, 16), cudaSuccess);
+}
+
+TEST(CudaStream, ViewsTheStreamItWraps) {
+  SKIP_WITHOUT_DEVICE();
+  const cuda_stream s;
+  const stream_view v = s.view();
+  EXPECT_EQ(v.value(), s.get());
+  EXPECT_FALSE(v.is_default());
+  EXPECT_TRUE(stream_view{}.is_default());
+  const stream_view from_handle = s.get();  // a cudaStream_t converts implicitly
+  EXPECT_EQ(from_handle.value(), s.get());
+  synchronize(v);
+}
+
+#if defined(COOPGRID_EMULATED_DEVICE)
+std::size_t failed_registrations() { return coopgrid_emulated::host_register_calls().failures; }
+#endif
+
+// Two columns whose page-rounded ranges share a page, a column inside
+// another's pages, and the same column twice: no page is registered twice
+// (the driver fails such a call, and compute-sanitizer counts it), the
+// shared registration lives until its last user goes, and nothing stays locked.
+TEST(CudaHostRegistration, PagesSharedByColumnsAreRegisteredOnce) {
+  SKIP_WITHOUT_DEVICE();
+  aligned_pages mem(4);
+  const std::size_t page = mem.page;
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const std::size_t failed_before = failed_registrations();
+  const std::size_t calls_before = coopgrid_emulated::host_register_calls().calls;
+  ASSERT_EQ(coopgrid_emulated::registered_bytes(), 0u);
+#endif
+  {
+    host_registration a(mem.p, page + 100);                    // pages 0-1
+    host_registration b(mem.p + page + 200, 2 * page - 200);   // pages 1-2: shares page 1 with a
+    host_registration inside(mem.p + 8, 56);                   // inside a's pages
+    host_registration same(mem.p, page + 100);                 // a again
+    EXPECT_TRUE(a.pinned());
+    EXPECT_TRUE(inside.pinned());
+    EXPECT_TRUE(same.pinned());
+    EXPECT_FALSE(b.pinned()) << "b's copies would straddle a's registration";
+    EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+#if defined(COOPGRID_EMULATED_DEVICE)
+    EXPECT_EQ(failed_registrations(), failed_before) << "a page was registered twice";
+    EXPECT_EQ(coopgrid_emulated::host_register_calls().calls, calls_before + 1);
+    EXPECT_EQ(coopgrid_emulated::registered_bytes(), 2 * page);
+#endif
+    { host_registration gone = std::move(a); }  // the others still hold pages 0-1
+#if defined(COOPGRID_EMULATED_DEVICE)
+    EXPECT_EQ(coopgrid_emulated::registered_bytes(), 2 * page);
+#endif
+    // A copy from inside the shared registration takes the page-locked path.
+    device_buffer<char> d(56);
+    EXPECT_EQ(cudaMemcpy(d.data(), mem.p + 8, 56, cudaMemcpyHostToDevice), cudaSuccess);
+  }
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_EQ(coopgrid_emulated::registered_bytes(), 0u) << "page-locked memory left behind";
+#endif
+  // Once the pages are free again, the column that shared one is pinned.
+  host_registration b(mem.p + page + 200, 2 * page - 200);
+  EXPECT_TRUE(b.pinned());
+  // Adjacent but disjoint pages: registered separately.
+  host_registration c(mem.p + 3 * page, page);
+  EXPECT_TRUE(c.pinned());
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_EQ(failed_registrations(), failed_before);
+  EXPECT_EQ(coopgrid_emulated::registered_bytes(), 3 * page);
+#endif
+}
+
+}  // namespace
+}  // namespace coopgrid
+#endif
