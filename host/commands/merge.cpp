@@ -9,6 +9,7 @@
 #include "host/util/progress.hpp"
 #include "host/io/text_file.hpp"
 #include "host/reduce/checkpoint.hpp"
+#include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
 

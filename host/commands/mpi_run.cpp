@@ -10,6 +10,7 @@
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
+#include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 
 namespace coopgrid::mpi {

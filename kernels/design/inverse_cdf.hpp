@@ -132,29 +132,27 @@ struct distribution {
   index_t i0 = 0, i1 = 0;
 };
 
-COOPGRID_HOST_DEVICE inline distribution make_uniform(double a, double b) {
+/// A distribution of `kind` with its first two parameters; the makers below add the rest.
+COOPGRID_HOST_DEVICE inline distribution make_two_parameter(distribution_kind kind, double p0, double p1) {
   distribution d;
-  d.kind = distribution_kind::uniform;
-  d.x0 = a;
-  d.x1 = b;
+  d.kind = kind;
+  d.x0 = p0;
+  d.x1 = p1;
   return d;
 }
 
+COOPGRID_HOST_DEVICE inline distribution make_uniform(double a, double b) {
+  return make_two_parameter(distribution_kind::uniform, a, b);
+}
+
 COOPGRID_HOST_DEVICE inline distribution make_loguniform(double a, double b) {
-  distribution d;
-  d.kind = distribution_kind::loguniform;
-  d.x0 = a;
-  d.x1 = b;
+  distribution d = make_two_parameter(distribution_kind::loguniform, a, b);
   d.c0 = b / a;
   return d;
 }
 
 COOPGRID_HOST_DEVICE inline distribution make_normal(double mu, double sigma) {
-  distribution d;
-  d.kind = distribution_kind::normal;
-  d.x0 = mu;
-  d.x1 = sigma;
-  return d;
+  return make_two_parameter(distribution_kind::normal, mu, sigma);
 }
 
 COOPGRID_HOST_DEVICE inline distribution make_lognormal(double mu, double sigma) {
@@ -164,10 +162,7 @@ COOPGRID_HOST_DEVICE inline distribution make_lognormal(double mu, double sigma)
 }
 
 COOPGRID_HOST_DEVICE inline distribution make_truncnormal(double mu, double sigma, double lo, double hi) {
-  distribution d;
-  d.kind = distribution_kind::truncnormal;
-  d.x0 = mu;
-  d.x1 = sigma;
+  distribution d = make_two_parameter(distribution_kind::truncnormal, mu, sigma);
   d.x2 = lo;
   d.x3 = hi;
   double a = (lo - mu) / sigma;
@@ -195,10 +190,7 @@ COOPGRID_HOST_DEVICE inline distribution make_truncnormal(double mu, double sigm
 }
 
 COOPGRID_HOST_DEVICE inline distribution make_triangular(double lo, double mode, double hi) {
-  distribution d;
-  d.kind = distribution_kind::triangular;
-  d.x0 = lo;
-  d.x1 = mode;
+  distribution d = make_two_parameter(distribution_kind::triangular, lo, mode);
   d.x2 = hi;
   d.c0 = (mode - lo) / (hi - lo);
   return d;

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "host/reduce/checkpoint.hpp"
+#include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
 #include "tests/support/test_util.hpp"

@@ -7,6 +7,7 @@
 #include "host/commands/compare.hpp"
 #include "host/commands/run.hpp"
 #include "tests/support/reduce_edges.hpp"
+#include "tests/support/device_skip.hpp"
 #include "tests/support/test_util.hpp"
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
@@ -24,9 +25,6 @@ constexpr int cudaSuccess = 0;
 
 namespace coopgrid {
 namespace {
-
-#define SKIP_WITHOUT_DEVICE()                                               \
-  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
 
 // coopgrid_emulated_tests runs this file on an emulated device (a fiber per
 // CUDA thread): the largest sizes shrink there.

@@ -2,6 +2,7 @@
 // emulated one in CI): the row schedule is the whole batch's, and each input
 // kind sizes its reduction for its own kernel. Skipped cleanly without a device.
 #include "host/backends/cuda/cuda_backend.hpp"
+#include "tests/support/device_skip.hpp"
 #include "tests/support/test_util.hpp"
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
@@ -17,9 +18,6 @@
 
 namespace coopgrid {
 namespace {
-
-#define SKIP_WITHOUT_DEVICE() \
-  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
 
 #if defined(COOPGRID_EMULATED_DEVICE)
 constexpr bool emulated = true;

@@ -2,6 +2,7 @@
 // emulated one in CI): errors, and page-locking of host ranges that share
 // pages. Skipped cleanly without a device.
 #include "host/backends/cuda/cuda_backend.hpp"
+#include "tests/support/device_skip.hpp"
 #include "tests/support/test_util.hpp"
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
@@ -14,9 +15,6 @@
 
 namespace coopgrid {
 namespace {
-
-#define SKIP_WITHOUT_DEVICE() \
-  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
 
 /// Page-aligned host memory of `pages` pages, freed at destruction.
 struct aligned_pages {

@@ -3,6 +3,7 @@
 // chunk plans, slot reuse, events, out-of-memory back-off. Skipped cleanly
 // without a device.
 #include "host/backends/cuda/cuda_backend.hpp"
+#include "tests/support/device_skip.hpp"
 #include "tests/support/test_util.hpp"
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
@@ -13,9 +14,6 @@
 
 namespace coopgrid::cuda_impl {
 namespace {
-
-#define SKIP_WITHOUT_DEVICE() \
-  if (cuda_device_count() == 0) GTEST_SKIP() << "no CUDA device present"
 
 /// Plans plain cuts; reserve() runs out of memory while a chunk holds more than `fits` scenarios.
 struct stand_in_input {
