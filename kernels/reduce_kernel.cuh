@@ -17,6 +17,7 @@
 #include "kernels/batch_view.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
+#include "kernels/histogram.hpp"
 #include "kernels/launch.hpp"
 #include "kernels/thread_index.cuh"
 #include "kernels/warp_merge.cuh"
@@ -184,16 +185,7 @@ COOPGRID_UNROLL
           is_sel = passes(p, vals, tid);
           if (is_sel && p.hist_metric >= 0) {
             const double x = static_cast<double>(vals[p.hist_metric * block_threads + tid]);
-            index_t bin;
-            if (x < p.hist_lo) {
-              bin = p.hist_bins;
-            } else if (x > p.hist_hi) {
-              bin = p.hist_bins + 1;
-            } else {
-              const double w = p.hist_hi - p.hist_lo;
-              bin = w > 0 ? static_cast<index_t>((x - p.hist_lo) / w * static_cast<double>(p.hist_bins)) : 0;
-              bin = min(bin, p.hist_bins - 1);
-            }
+            const index_t bin = histogram_bin(x, p.hist_lo, p.hist_hi, p.hist_bins);  // bins, below, above
             atomicAdd(shared_hist ? &s_hist[bin] : &out.d_hist[bin], 1ULL);
           }
           if (p.top_k > 0) by_value = static_cast<double>(vals[p.top_by * block_threads + tid]);
