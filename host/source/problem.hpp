@@ -1,0 +1,41 @@
+#pragma once
+/**
+ * @file problem.hpp
+ * @brief Problems (DESIGNS.md section 1): which fields vary, by which
+ *        distribution, and the fixed values of the rest. host/io/problem_reader.hpp
+ *        reads them (TOML, or SALib's text format with --fixed); a design
+ *        (host/source/design.hpp) samples them.
+ */
+#include <array>
+#include <string>
+#include <vector>
+
+#include "kernels/design/inverse_cdf.hpp"
+#include "kernels/grid_view.hpp"
+
+namespace coopgrid {
+
+/// One varied field: its distribution, as read and as sampled.
+struct problem_parameter {
+  int field = 0;                   ///< grid_field: the dotted name is grid_field_names[field]
+  design::distribution dist;       ///< ready to sample (make_* of inverse_cdf.hpp)
+  std::vector<double> choices;     ///< the values of a `choice` (dist.i0 of them), else empty
+  std::string group;               ///< the group's name; the field's dotted name when none is given
+  std::string text;                ///< as written, for `validate`: "uniform [0.2, 0.9]"
+};
+
+struct problem {
+  std::string source;  ///< the file (messages, reports)
+  /// Every field's fixed value (a scalar in the file, --fixed, or MODEL.md's empty block: 0);
+  /// integer fields in ints, real fields in reals. A varied field's entry is unused.
+  std::array<index_t, num_grid_fields> ints{};
+  std::array<double, num_grid_fields> reals{};
+  /// The varied fields in field order (grid_field order): the unit point's coordinates.
+  std::vector<problem_parameter> parameters;
+  /// True when some parameter named a group (sensitivity indices are then per group).
+  bool has_groups = false;
+
+  int num_parameters() const { return static_cast<int>(parameters.size()); }
+};
+
+}  // namespace coopgrid
