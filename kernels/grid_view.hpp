@@ -86,28 +86,57 @@ COOPGRID_HOST_DEVICE inline void advance_grid_point(const grid_view<T>& g, grid_
   }
 }
 
-/// All metrics of the grid point p (every item of a block takes the block's value).
+/**
+ * @brief One scenario whose blocks are uniform (every item of a block takes the
+ *        block's value), with the per-block invariants already taken: a grid
+ *        point reads them from its axis tables, a design sample computes them.
+ */
+template <class T>
+struct uniform_blocks {
+  index_t countries;
+  T datasets, share_prob;
+  consensus_base<T> standards;
+  T standards_difficulty;
+  T activities_log10;
+  index_t countries_per_activity;
+  index_t resources;
+  T resources_share_prob;
+  consensus_base<T> ethics;
+  T ethics_difficulty;
+};
+
+/// All metrics of a scenario of uniform blocks: the closed forms of MODEL.md per block.
+template <class T>
+COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_uniform_blocks(const uniform_blocks<T>& s) {
+  const T nn = T(s.countries);
+  const T d = s.datasets, q = s.share_prob;
+  // n equal integers: their product is their exact sum, as the loop over the items gives.
+  const double quota =
+      static_cast<double>(s.countries) * share_quota(static_cast<double>(d), static_cast<double>(q));
+  return make_row(scenario_result<T>{
+      countries_result<T>{nn * d, nn * (q * d), nn * (d * q * (T(1) - q)), static_cast<T>(quota)},
+      uniform_consensus(s.standards, s.standards_difficulty),
+      exchange_logs(s.activities_log10, s.countries_per_activity),
+      resources_result<T>{T(s.resources) * s.resources_share_prob},
+      uniform_consensus(s.ethics, s.ethics_difficulty)});
+}
+
+/// All metrics of the grid point p.
 template <class T>
 COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_grid_point(const grid_view<T>& g,
                                                               const grid_point& p) {
-  const index_t n = g.ints[countries_count][p.i[countries_count]];
-  const T d = g.reals[countries_datasets][p.i[countries_datasets]];
-  const T q = g.reals[countries_share_prob][p.i[countries_share_prob]];
-  const T nn = T(n);
-  // n equal integers: their product is their exact sum, as the loop over the items gives.
-  const double quota = static_cast<double>(n) * share_quota(static_cast<double>(d), static_cast<double>(q));
-  const consensus_base<T> sb{g.ints[standards_count][p.i[standards_count]],
-                             g.standards_log_q[p.i[standards_count]]};
-  const consensus_base<T> eb{g.ints[ethics_count][p.i[ethics_count]],
-                             g.ethics_log_q[p.i[ethics_count]]};
-  const T k = T(g.ints[resources_count][p.i[resources_count]]);
-  const T r = g.reals[resources_share_prob][p.i[resources_share_prob]];
-  return make_row(scenario_result<T>{
-      countries_result<T>{nn * d, nn * (q * d), nn * (d * q * (T(1) - q)), static_cast<T>(quota)},
-      uniform_consensus(sb, g.reals[standards_difficulty][p.i[standards_difficulty]]),
-      exchange_logs(g.activities_log10[p.i[exchange_activities]],
-                    g.ints[exchange_countries_per_activity][p.i[exchange_countries_per_activity]]),
-      resources_result<T>{k * r}, uniform_consensus(eb, g.reals[ethics_difficulty][p.i[ethics_difficulty]])});
+  return evaluate_uniform_blocks(uniform_blocks<T>{
+      g.ints[countries_count][p.i[countries_count]],
+      g.reals[countries_datasets][p.i[countries_datasets]],
+      g.reals[countries_share_prob][p.i[countries_share_prob]],
+      consensus_base<T>{g.ints[standards_count][p.i[standards_count]], g.standards_log_q[p.i[standards_count]]},
+      g.reals[standards_difficulty][p.i[standards_difficulty]],
+      g.activities_log10[p.i[exchange_activities]],
+      g.ints[exchange_countries_per_activity][p.i[exchange_countries_per_activity]],
+      g.ints[resources_count][p.i[resources_count]],
+      g.reals[resources_share_prob][p.i[resources_share_prob]],
+      consensus_base<T>{g.ints[ethics_count][p.i[ethics_count]], g.ethics_log_q[p.i[ethics_count]]},
+      g.reals[ethics_difficulty][p.i[ethics_difficulty]]});
 }
 
 template <class T>

@@ -1,0 +1,108 @@
+#include "host/source/design.hpp"
+
+#include <fmt/format.h>
+
+#include "host/util/errors.hpp"
+
+namespace coopgrid {
+
+using design::design_kind;
+
+design_kind design_kind_of(const std::string& name) {
+  std::string names;
+  for (int k = 0; k < design::num_design_kinds; ++k) {
+    if (name == design::design_kind_names[k]) return static_cast<design_kind>(k);
+    names += fmt::format("{}{}", k ? ", " : "", design::design_kind_names[k]);
+  }
+  throw usage_error(fmt::format("--design: unknown design '{}' (expected one of {})", name, names));
+}
+
+const char* design_kind_name(design_kind kind) { return design::design_kind_names[static_cast<int>(kind)]; }
+
+void design_options::validate(int num_parameters) const {
+  const char* name = design_kind_name(kind);
+  if (n < 1) throw usage_error(fmt::format("--n {}: a design needs at least 1 {}", n,
+                                           kind == design_kind::saltelli ? "base point"
+                                           : kind == design_kind::morris ? "trajectory"
+                                                                         : "sample"));
+  if (num_parameters < 1) throw usage_error("the problem varies no field: nothing to sample");
+  if (kind == design_kind::lhs && n > (index_t{1} << 52)) {
+    throw usage_error(fmt::format("--n {}: lhs takes at most 2^52 samples (a stratum must be wider than a "
+                                  "double's spacing)", n));
+  }
+  if (scramble && kind != design_kind::sobol && !(kind == design_kind::saltelli && !mc_base)) {
+    throw usage_error(fmt::format("--scramble applies to Sobol' points (--design sobol, or saltelli without "
+                                  "--base mc), not to --design {}", name));
+  }
+  if (second_order && kind != design_kind::saltelli) {
+    throw usage_error(fmt::format("--second-order applies to --design saltelli, not {}", name));
+  }
+  if (mc_base && kind != design_kind::saltelli) {
+    throw usage_error(fmt::format("--base mc applies to --design saltelli, not {}", name));
+  }
+  if (kind == design_kind::morris && (levels < 2 || levels % 2 != 0 || levels > 1 << 20)) {
+    throw usage_error(fmt::format("--levels {}: Morris needs an even number of levels p >= 2", levels));
+  }
+  const int rows = design::design_rows_per_point(kind, num_parameters, second_order);
+  if (n > INT64_MAX / rows) {
+    throw usage_error(fmt::format("--n {}: the design's {} rows per point overflow a 64-bit sample index", n, rows));
+  }
+}
+
+std::string design_options::describe() const {
+  std::string out = design_kind_name(kind);
+  std::string extra;
+  auto add = [&](const std::string& s) { extra += (extra.empty() ? "" : ", ") + s; };
+  if (kind == design_kind::saltelli) {
+    add(mc_base ? "Philox base points" : "Sobol' base points");
+    if (second_order) add("second order");
+  }
+  if (scramble) add("Owen-scrambled");
+  if (kind == design_kind::morris) add(fmt::format("{} levels", levels));
+  if (!extra.empty()) out += " (" + extra + ")";
+  return out;
+}
+
+design_source::design_source(problem p, const design_options& o) : prob(std::move(p)), options(o) {
+  options.validate(prob.num_parameters());
+  num_samples = options.n * design::design_rows_per_point(options.kind, prob.num_parameters(), options.second_order);
+}
+
+design::design_view design_source::view() const {
+  design::design_view v;
+  v.kind = options.kind;
+  v.num_points = options.n;
+  v.num_parameters = prob.num_parameters();
+  v.rows_per_point = design::design_rows_per_point(options.kind, v.num_parameters, options.second_order);
+  v.num_samples = num_samples;
+  v.seed = options.seed;
+  v.scramble = options.scramble;
+  v.second_order = options.second_order;
+  v.mc_base = options.mc_base;
+  v.levels = options.levels;
+  for (int j = 0; j < v.num_parameters; ++j) {
+    const problem_parameter& p = prob.parameters[static_cast<std::size_t>(j)];
+    v.params[j].field = p.field;
+    v.params[j].dist = p.dist;
+    v.params[j].choices = p.choices.empty() ? nullptr : p.choices.data();
+  }
+  for (int f = 0; f < num_grid_fields; ++f) {
+    v.fixed_ints[f] = prob.ints[static_cast<std::size_t>(f)];
+    v.fixed_reals[f] = prob.reals[static_cast<std::size_t>(f)];
+  }
+  return v;
+}
+
+std::vector<double> design_source::parameter_values(index_t i) const {
+  const design::design_view v = view();
+  double u[design::max_parameters];
+  design::design_unit_point(v, i, u);
+  const design::field_values f = design::design_field_values(v, u);
+  std::vector<double> out;
+  for (const problem_parameter& p : prob.parameters) {
+    out.push_back(grid_field_is_integer(p.field) ? static_cast<double>(f.ints[p.field]) : f.reals[p.field]);
+  }
+  return out;
+}
+
+}  // namespace coopgrid

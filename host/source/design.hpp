@@ -1,0 +1,51 @@
+#pragma once
+/**
+ * @file design.hpp
+ * @brief A design over a problem (DESIGNS.md section 2) as a scenario source:
+ *        the problem, the options of --design, and the design_view that
+ *        decodes sample i on host or device.
+ */
+#include <cstdint>
+#include <string>
+
+#include "host/source/problem.hpp"
+#include "kernels/design/design_view.hpp"
+
+namespace coopgrid {
+
+/// What --design, --n, --seed, --scramble, --second-order, --base and --levels ask for.
+struct design_options {
+  design::design_kind kind = design::design_kind::mc;
+  index_t n = 0;  ///< samples (mc, lhs, sobol), base points (saltelli), trajectories (morris)
+  std::uint64_t seed = 0;
+  bool scramble = false;
+  bool second_order = false;
+  bool mc_base = false;
+  int levels = 4;
+
+  /// Throws usage_error for a combination that cannot work (naming the options).
+  void validate(int num_parameters) const;
+  /// "sobol", "saltelli (second order, scrambled)"...: for reports and `validate`.
+  std::string describe() const;
+};
+
+/// design_kind of a --design value; throws usage_error listing the names.
+design::design_kind design_kind_of(const std::string& name);
+const char* design_kind_name(design::design_kind kind);
+
+struct design_source {
+  problem prob;
+  design_options options;
+  index_t num_samples = 0;
+
+  design_source() = default;
+  /// Validates the options against the problem (usage_error) and sizes the design.
+  design_source(problem p, const design_options& o);
+
+  /// The view over host memory (the choices point into prob); the CUDA input re-points them.
+  design::design_view view() const;
+  /// The values of sample i's parameters, in problem order (the output columns).
+  std::vector<double> parameter_values(index_t i) const;
+};
+
+}  // namespace coopgrid
