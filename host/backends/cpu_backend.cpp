@@ -1,9 +1,12 @@
 #include "host/backends/cpu_backend.hpp"
 
 #include <optional>
+#include <variant>
 
 #include "kernels/batch_view.hpp"
+#include "kernels/design/design_view.hpp"
 #include "kernels/grid_view.hpp"
+#include "host/util/overloaded.hpp"
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
 
@@ -21,17 +24,17 @@ class cpu_backend final : public backend<T> {
     src.visit(
         [&](const grid& g) {
           tables_.emplace(g);
-          grid_ = tables_->view();
-          is_grid_ = true;
+          view_ = tables_->view();
         },
         [&](const batch& b) {
           if constexpr (std::is_same_v<T, double>) {
-            batch_ = b.columns.view();  // no copy in double
+            view_ = b.columns.view();  // no copy in double
           } else {
             columns_ = convert_columns<T>(b.columns);
-            batch_ = columns_->view();
+            view_ = columns_->view();
           }
-        });
+        },
+        [&](const design_source& d) { view_ = d.view(); });
   }
 
   std::string name() const override { return "cpu"; }
@@ -76,24 +79,29 @@ class cpu_backend final : public backend<T> {
 
  private:
   void evaluate_range(index_t first, index_t count, metric_row<T>* rows) const {
-    if (is_grid_) {
-      if (count == 0) return;
-      grid_point p = decode_grid_index(grid_, first);
-      for (index_t i = 0; i < count; ++i) {
-        rows[i] = evaluate_grid_point(grid_, p);
-        advance_grid_point(grid_, p);
-      }
-    } else {
-      for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(batch_, first + i);
-    }
+    std::visit(overloaded{[&](const grid_view<T>& g) {
+                            if (count == 0) return;
+                            grid_point p = decode_grid_index(g, first);
+                            for (index_t i = 0; i < count; ++i) {
+                              rows[i] = evaluate_grid_point(g, p);
+                              advance_grid_point(g, p);
+                            }
+                          },
+                          [&](const batch_view<T>& b) {
+                            for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+                          },
+                          [&](const design::design_view& d) {
+                            for (index_t i = 0; i < count; ++i) {
+                              rows[i] = design::evaluate_design_sample<T>(d, first + i);
+                            }
+                          }},
+               view_);
   }
 
   int threads_;
-  bool is_grid_ = false;
-  std::optional<grid_tables<T>> tables_;
-  std::optional<batch_columns<T>> columns_;
-  grid_view<T> grid_{};
-  batch_view<T> batch_{};
+  std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
+  std::optional<batch_columns<T>> columns_;   // owns a batch converted to f32
+  std::variant<grid_view<T>, batch_view<T>, design::design_view> view_;
 };
 
 class reference_backend final : public backend<double> {

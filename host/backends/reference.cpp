@@ -83,21 +83,14 @@ scenario batch_scenario(const batch_columns<T>& c, index_t s) {
 template scenario batch_scenario<float>(const batch_columns<float>&, index_t);
 template scenario batch_scenario<double>(const batch_columns<double>&, index_t);
 
-scenario grid_scenario(const grid& g, index_t k, bool as_float) {
-  // Plain mixed-radix decoding, written independently of kernels/grid_view.hpp.
-  std::array<index_t, num_grid_fields> p{};
-  for (int f = num_grid_fields - 1; f >= 0; --f) {
-    p[f] = k % g.size(f);
-    k /= g.size(f);
-  }
-  auto real_at = [&](int f) {
-    const double v = g.reals[f][p[f]];
-    return as_float ? static_cast<double>(static_cast<float>(v)) : v;
-  };
-  auto int_at = [&](int f) { return static_cast<std::size_t>(g.ints[f][p[f]]); };
+namespace {
+/// A scenario of uniform blocks: every item of a block takes the field's value.
+scenario uniform_scenario(const index_t* ints, const double* reals, bool as_float) {
+  auto real_at = [&](int f) { return as_float ? static_cast<double>(static_cast<float>(reals[f])) : reals[f]; };
+  auto int_at = [&](int f) { return static_cast<std::size_t>(ints[f]); };
   scenario s;
   s.activities = real_at(exchange_activities);
-  s.countries_per_activity = g.ints[exchange_countries_per_activity][p[exchange_countries_per_activity]];
+  s.countries_per_activity = ints[exchange_countries_per_activity];
   s.datasets.assign(int_at(countries_count), real_at(countries_datasets));
   s.country_share_prob.assign(int_at(countries_count), real_at(countries_share_prob));
   s.standard_difficulty.assign(int_at(standards_count), real_at(standards_difficulty));
@@ -105,6 +98,38 @@ scenario grid_scenario(const grid& g, index_t k, bool as_float) {
   s.ethics_difficulty.assign(int_at(ethics_count), real_at(ethics_difficulty));
   return s;
 }
+}  // namespace
+
+scenario grid_scenario(const grid& g, index_t k, bool as_float) {
+  // Plain mixed-radix decoding, written independently of kernels/grid_view.hpp.
+  std::array<index_t, num_grid_fields> p{};
+  for (int f = num_grid_fields - 1; f >= 0; --f) {
+    p[f] = k % g.size(f);
+    k /= g.size(f);
+  }
+  std::array<index_t, num_grid_fields> ints{};
+  std::array<double, num_grid_fields> reals{};
+  for (int f = 0; f < num_grid_fields; ++f) {
+    if (grid_field_is_integer(f)) {
+      ints[f] = g.ints[f][p[f]];
+    } else {
+      reals[f] = g.reals[f][p[f]];
+    }
+  }
+  return uniform_scenario(ints.data(), reals.data(), as_float);
+}
+
+namespace {
+scenario design_scenario(const design_source& d, index_t k, bool as_float) {
+  // The unit point and inverse CDFs are the design's definition (DESIGNS.md section 2:
+  // bit-identical everywhere), so the reference shares them; the metrics it computes itself.
+  const design::design_view v = d.view();
+  double u[design::max_parameters];
+  design::design_unit_point(v, k, u);
+  const design::field_values f = design::design_field_values(v, u);
+  return uniform_scenario(f.ints, f.reals, as_float);
+}
+}  // namespace
 
 scenario source_scenario(const source& src, index_t k, bool as_float) {
   return src.visit(
@@ -120,7 +145,8 @@ scenario source_scenario(const source& src, index_t k, bool as_float) {
         }
         return s;
       },
-      [&](const grid& g) { return grid_scenario(g, k, as_float); });
+      [&](const grid& g) { return grid_scenario(g, k, as_float); },
+      [&](const design_source& d) { return design_scenario(d, k, as_float); });
 }
 
 }  // namespace coopgrid::reference

@@ -103,6 +103,22 @@ void hash_input(fnv1a& f, const source& src) {
           f.vec(*v);
         }
         for (const auto& id : b.ids) f.str(id);
+      },
+      [&](const design_source& d) {
+        const auto& o = d.options;
+        const index_t opts[] = {static_cast<index_t>(o.kind), o.n, static_cast<index_t>(o.seed), o.scramble,
+                                o.second_order, o.mc_base, o.levels};
+        f.bytes(opts, sizeof opts);
+        f.bytes(d.prob.ints.data(), sizeof d.prob.ints);
+        f.bytes(d.prob.reals.data(), sizeof d.prob.reals);
+        for (const auto& p : d.prob.parameters) {
+          const double x[] = {p.dist.x0, p.dist.x1, p.dist.x2, p.dist.x3};
+          const index_t i[] = {p.field, static_cast<index_t>(p.dist.kind), p.dist.i0, p.dist.i1};
+          f.bytes(x, sizeof x);
+          f.bytes(i, sizeof i);
+          f.vec(p.choices);
+          f.str(p.group);
+        }
       });
 }
 }  // namespace

@@ -48,19 +48,15 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
 /// How the table names scenario k. The one place that looks inside the source.
 struct table_label {
   std::string tag;                ///< batch: the id; grid: "#k"
-  std::vector<std::string> axes;  ///< grid: "field=value" per axis, in axis order
+  std::vector<std::string> axes;  ///< grid axes, design parameters: "field=value", in field order
 };
 
 table_label label_scenario(const source& src, index_t k) {
   table_label l;
   l.tag = scenario_label(src, k);
-  src.visit([](const batch&) {},
-            [&](const grid& g) {
-              const auto p = g.decode(k);
-              for (int f : g.axes()) {
-                l.axes.push_back(fmt::format("{}={}", grid_field_names[f], num(g.value(f, p[f]))));
-              }
-            });
+  if (k >= 0) {
+    for (const auto& [name, value] : scenario_inputs(src, k)) l.axes.push_back(fmt::format("{}={}", name, num(value)));
+  }
   return l;
 }
 

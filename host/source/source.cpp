@@ -1,5 +1,6 @@
 #include "host/io/csv_batch.hpp"
 #include "host/io/grid_reader.hpp"
+#include "host/io/problem_reader.hpp"
 #include "host/source/source.hpp"
 
 #include <fmt/format.h>
@@ -14,29 +15,61 @@
 namespace coopgrid {
 
 index_t source::num_scenarios() const {
-  return visit([](const batch& b) { return b.num_scenarios(); }, [](const grid& g) { return g.num_scenarios; });
+  return visit([](const batch& b) { return b.num_scenarios(); }, [](const grid& g) { return g.num_scenarios; },
+               [](const design_source& d) { return d.num_samples; });
 }
 
 const char* source::kind() const {
-  return visit([](const batch&) { return "batch"; }, [](const grid&) { return "grid"; });
+  return visit([](const batch&) { return "batch"; }, [](const grid&) { return "grid"; },
+               [](const design_source&) { return "design"; });
 }
 
-source load_source(const std::filesystem::path& input) {
+loaded_input load_input(const std::filesystem::path& input, const std::string& fixed) {
   const std::string path = input.string();
   std::error_code ec;
-  if (is_binary_batch(input)) return source(path, read_binary_batch(input));
+  const bool is_toml = input.extension() == ".toml";
+  if (!fixed.empty() && (is_toml || !std::filesystem::is_regular_file(input, ec))) {
+    throw usage_error(fmt::format("--fixed applies to SALib problem text files, not to {}", path));
+  }
+  if (is_binary_batch(input)) return read_binary_batch(input);
   if (std::filesystem::is_directory(input, ec)) {
     nvtx_range range("parse");
-    return source(path, read_batch_dir(input));
-  }
-  if (input.extension() == ".toml") {
-    nvtx_range range("parse");
-    return source(path, read_grid_file(input));
+    return read_batch_dir(input);
   }
   if (!std::filesystem::exists(input, ec)) {
-    throw input_error(fmt::format("{}: not found (expected a batch directory or a grid .toml file)", path));
+    throw input_error(fmt::format(
+        "{}: not found (expected a batch directory, a grid or problem .toml file, or a SALib problem .txt file)",
+        path));
   }
-  throw input_error(fmt::format("{}: not a batch directory or a grid file (grid files end in .toml)", path));
+  nvtx_range range("parse");
+  if (is_toml) {
+    return std::visit([](auto&& v) -> loaded_input { return std::move(v); }, read_toml_source(input));
+  }
+  if (input.extension() == ".txt") {
+    const std::filesystem::path fixed_path(fixed);
+    return read_problem_file(input, fixed.empty() ? nullptr : &fixed_path);
+  }
+  throw input_error(fmt::format("{}: not a batch directory, a grid or problem file (.toml) or a SALib problem "
+                                "text file (.txt)",
+                                path));
+}
+
+source load_source(const std::filesystem::path& input, const source_options& opt) {
+  const std::string path = input.string();
+  loaded_input in = load_input(input, opt.fixed);
+  if (auto* p = std::get_if<problem>(&in)) {
+    if (!opt.design) {
+      throw usage_error(fmt::format("{} is a problem file: give --design (mc, lhs, sobol, saltelli, morris) and --n",
+                                    path));
+    }
+    return source(path, design_source(std::move(*p), *opt.design));
+  }
+  if (opt.design) {
+    throw usage_error(fmt::format("--design samples a problem file, and {} is a {}", path,
+                                  std::holds_alternative<grid>(in) ? "grid" : "batch"));
+  }
+  if (auto* g = std::get_if<grid>(&in)) return source(path, std::move(*g));
+  return source(path, std::move(std::get<batch>(in)));
 }
 
 void check_float_range(const source& src) {
@@ -50,6 +83,25 @@ void check_float_range(const source& src) {
         for (int f = 0; f < num_grid_fields; ++f) {
           for (double v : g.reals[f]) {
             if (v > max_float) fail(fmt::format("{}: {}", src.path, grid_field_names[f]), v);
+          }
+        }
+      },
+      [&](const design_source& d) {
+        for (int f = 0; f < num_grid_fields; ++f) {
+          if (d.prob.reals[f] > max_float) fail(fmt::format("{}: {}", src.path, grid_field_names[f]), d.prob.reals[f]);
+        }
+        // Inverse CDFs are monotone: the largest value is at the cube's upper face.
+        const design::design_view v = d.view();
+        for (int j = 0; j < v.num_parameters; ++j) {
+          const auto& p = v.params[j];
+          double top = design::parameter_value(p, 1.0);
+          if (p.choices) {
+            for (index_t c = 0; c < p.dist.i0; ++c) top = std::max(top, p.choices[c]);
+          }
+          if (top > max_float) {
+            fail(fmt::format("{}: {} ({}): its largest sample", src.path, grid_field_names[p.field],
+                             d.prob.parameters[static_cast<std::size_t>(j)].text),
+                 top);
           }
         }
       },
@@ -73,52 +125,62 @@ void check_float_range(const source& src) {
       });
 }
 
+std::vector<std::pair<const char*, double>> scenario_inputs(const source& src, index_t k) {
+  std::vector<std::pair<const char*, double>> out;
+  src.visit([](const batch&) {},
+            [&](const grid& g) {
+              const auto p = g.decode(k);
+              for (int f : g.axes()) out.emplace_back(grid_field_names[f], g.value(f, p[f]));
+            },
+            [&](const design_source& d) {
+              const auto values = d.parameter_values(k);
+              for (std::size_t j = 0; j < values.size(); ++j) {
+                out.emplace_back(grid_field_names[d.prob.parameters[j].field], values[j]);
+              }
+            });
+  return out;
+}
+
 std::vector<std::string> input_column_names(const source& src) {
-  return src.visit([](const batch&) { return std::vector<std::string>{}; },
-                   [](const grid& g) {
-                     std::vector<std::string> out;
-                     for (int f : g.axes()) out.emplace_back(grid_field_names[f]);
-                     return out;
-                   });
+  std::vector<std::string> out;
+  src.visit([](const batch&) {}, [&](const grid& g) {
+    for (int f : g.axes()) out.emplace_back(grid_field_names[f]);
+  }, [&](const design_source& d) {
+    for (const auto& p : d.prob.parameters) out.emplace_back(grid_field_names[p.field]);
+  });
+  return out;
 }
 
 void append_scenario_fields(fmt::memory_buffer& out, const source& src, index_t k) {
-  src.visit(
-      [&](const batch& b) {
-        const auto field = csv_field(b.ids[static_cast<std::size_t>(k)]);
-        out.append(field.data(), field.data() + field.size());
-      },
-      [&](const grid& g) {
-        fmt::format_to(std::back_inserter(out), "{}", k);
-        const auto p = g.decode(k);
-        for (int f : g.axes()) {
-          out.push_back(',');
-          format_number(out, g.value(f, p[f]));
-        }
-      });
+  if (const batch* b = std::get_if<batch>(&src.input)) {
+    const auto field = csv_field(b->ids[static_cast<std::size_t>(k)]);
+    out.append(field.data(), field.data() + field.size());
+    return;
+  }
+  fmt::format_to(std::back_inserter(out), "{}", k);
+  for (const auto& [name, value] : scenario_inputs(src, k)) {
+    out.push_back(',');
+    format_number(out, value);
+  }
 }
 
 std::string scenario_json_members(const source& src, index_t k) {
   if (k < 0) return "\"index\": null";
-  return src.visit(
-      [&](const batch& b) {
-        return fmt::format("\"index\": {}, \"scenario\": {}", k, json_string(b.ids[static_cast<std::size_t>(k)]));
-      },
-      [&](const grid& g) {
-        const auto p = g.decode(k);
-        std::string axes;
-        for (int f : g.axes()) {
-          axes += fmt::format("{}{}: {}", axes.empty() ? "" : ", ", json_string(grid_field_names[f]),
-                              json_number(g.value(f, p[f])));
-        }
-        return fmt::format("\"index\": {}, \"axes\": {{{}}}", k, axes);
-      });
+  if (const batch* b = std::get_if<batch>(&src.input)) {
+    return fmt::format("\"index\": {}, \"scenario\": {}", k, json_string(b->ids[static_cast<std::size_t>(k)]));
+  }
+  std::string members;
+  for (const auto& [name, value] : scenario_inputs(src, k)) {
+    members += fmt::format("{}{}: {}", members.empty() ? "" : ", ", json_string(name), json_number(value));
+  }
+  const char* key = std::holds_alternative<grid>(src.input) ? "axes" : "parameters";
+  return fmt::format("\"index\": {}, \"{}\": {{{}}}", k, key, members);
 }
 
 std::string scenario_label(const source& src, index_t k) {
   if (k < 0) return "-";
-  return src.visit([&](const batch& b) { return b.ids[static_cast<std::size_t>(k)]; },
-                   [&](const grid&) { return fmt::format("#{}", k); });
+  if (const batch* b = std::get_if<batch>(&src.input)) return b->ids[static_cast<std::size_t>(k)];
+  return fmt::format("#{}", k);
 }
 
 std::string describe_source(const source& src) {
@@ -146,6 +208,16 @@ std::string describe_source(const source& src) {
           if (!g.is_axis[f]) out += fmt::format("  {:<34} = {}\n", grid_field_names[f], g.value(f, 0));
         }
         return out;
+      },
+      [&](const design_source& d) {
+        const design::design_view v = d.view();
+        const char* unit = d.options.kind == design::design_kind::saltelli ? "base points"
+                           : d.options.kind == design::design_kind::morris ? "trajectories"
+                                                                           : "samples";
+        std::string out = fmt::format("design {} over {}: n = {} {}, {} rows per point: {} scenarios (seed {})\n",
+                                      d.options.describe(), src.path, d.options.n, unit, v.rows_per_point,
+                                      d.num_samples, d.options.seed);
+        return out + describe_problem(d.prob);
       });
 }
 
