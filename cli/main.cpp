@@ -17,6 +17,7 @@
 #include "host/commands/merge.hpp"
 #include "host/commands/option_values.hpp"
 #include "host/commands/run.hpp"
+#include "host/commands/sample.hpp"
 #include "host/commands/validate.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
@@ -40,13 +41,33 @@ CLI::Option* add_parsed(CLI::App* app, const std::string& name, Parse parse, con
   return app->add_option_function<std::string>(name, parse, help);
 }
 
+constexpr const char* input_help =
+    "A batch directory (scenarios.csv plus optional countries.csv, standards.csv, resources.csv, "
+    "ethics.csv, or their .npy columns), a grid file (*.toml with axes), or a problem file (*.toml "
+    "with distributions, or SALib's text format *.txt) sampled by --design";
+
+/// --design and the options that shape it (problem files; DESIGNS.md section 2).
+void declare_design(CLI::App* app, design_args& d) {
+  app->add_option("--design", d.design,
+                  "Sample a problem file: mc (Philox), lhs (Latin hypercube), sobol (Joe-Kuo, scipy's order), "
+                  "saltelli (2d+2 or d+2 rows per base point, SALib's order), morris (d+1 rows per trajectory)")
+      ->check(CLI::IsMember({"mc", "lhs", "sobol", "saltelli", "morris"}));
+  app->add_option("--n", d.n, "Samples (mc, lhs, sobol), base points (saltelli) or trajectories (morris)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--seed", d.seed, "Seed of the random designs and of --scramble (default 0)");
+  app->add_flag("--scramble", d.scramble, "Owen-scramble the Sobol' points (sobol, saltelli)");
+  app->add_flag("--second-order", d.second_order, "saltelli: add the BA_j rows (2d+2 per base point)");
+  app->add_option("--base", d.base, "saltelli: base points from sobol (default) or mc")
+      ->check(CLI::IsMember({"sobol", "mc"}));
+  app->add_option("--levels", d.levels, "morris: levels p of the grid (even; default 4)")->check(CLI::PositiveNumber);
+  app->add_option("--fixed", d.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
+}
+
 /// INPUT and the backend options of run and compare.
 template <class Options>
 void declare_evaluation(CLI::App* app, Options& o, const char* backend_help) {
-  app->add_option("INPUT", o.input,
-                  "A batch directory (scenarios.csv plus optional countries.csv, standards.csv, "
-                  "resources.csv, ethics.csv) or a grid file (*.toml)")
-      ->required();
+  app->add_option("INPUT", o.input, input_help)->required();
+  declare_design(app, o.design);
   add_parsed(app, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); }, backend_help)
       ->check(CLI::IsMember({"auto", "reference", "cpu", "cuda"}))
       ->default_str("auto");
@@ -98,13 +119,18 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
   auto* run = app.add_subcommand(
       "run",
       "Evaluate every scenario: one CSV row each, or with --reduce a JSON summary.\n"
-      "CSV columns: scenario (id, or grid index), one column per grid axis, then the metrics.");
+      "CSV columns: scenario (id, grid index or sample index), one column per grid axis or design "
+      "parameter, then the metrics.");
   declare_evaluation(run, o, "Backend: auto = cuda when a device is present, else cpu");
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
                                            "name and renamed when complete");
   add_parsed(run, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
              std::string("Comma-separated metric columns (default: all):") + metric_help());
   declare_reduce(run, o);
+  add_parsed(run, "--format", [&o](const std::string& f) { o.salib_y = f == "salib-y"; },
+             "Rows as csv (default), or salib-y: the --metrics columns alone, space-delimited, no header "
+             "(the Y file of `salib analyze -Y`)")
+      ->check(CLI::IsMember({"csv", "salib-y"}));
   run->add_option("--max-rows", o.max_rows, "Refuse to write more CSV rows than this (use --reduce)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -132,9 +158,33 @@ CLI::App* declare_compare(CLI::App& app, compare_options& o) {
 }
 
 CLI::App* declare_validate(CLI::App& app, validate_options& o) {
-  auto* val = app.add_subcommand("validate", "Check an input and print its counts (scenarios, items, grid axes)");
-  val->add_option("INPUT", o.input, "A batch directory or a grid file (*.toml)")->required();
+  auto* val = app.add_subcommand(
+      "validate", "Check an input and print its counts (scenarios, items, grid axes; a problem's parameters, "
+                  "their distributions and, with --design, the design's size)");
+  val->add_option("INPUT", o.input, input_help)->required();
+  declare_design(val, o.design);
   return val;
+}
+
+CLI::App* declare_sample(CLI::App& app, sample_options& o) {
+  auto* smp = app.add_subcommand(
+      "sample",
+      "Write a design's samples (parameter values, one row per sample, columns in problem order) for "
+      "other tools: SALib's X layout (space-delimited %.8e, no header: `salib analyze -X`), .npy, or CSV");
+  smp->add_option("PROBLEM", o.input, "A problem file (*.toml with distributions, or SALib's text format)")
+      ->required();
+  declare_design(smp, o.design);
+  smp->add_option("-o,--output", o.output, "Output file (default: stdout); .npy and .csv choose the format");
+  smp->add_option("--format", o.format, "salib (default), npy or csv (default: from the output's extension)")
+      ->check(CLI::IsMember({"salib", "npy", "csv"}));
+  smp->add_option("--digits", o.digits, "Digits after the point in the salib layout (SALib's --precision)")
+      ->capture_default_str();
+  smp->add_option("--max-rows", o.max_rows, "Refuse to write more samples than this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  o.progress = stderr_is_terminal();
+  smp->add_flag_callback("--no-progress", [&o] { o.progress = false; }, "Never show progress");
+  return smp;
 }
 
 CLI::App* declare_convert(CLI::App& app, convert_options& o) {
@@ -187,11 +237,13 @@ int main(int argc, char** argv) {
   validate_options validate_opt;
   convert_options convert_opt;
   merge_options merge_opt;
+  sample_options sample_opt;
   const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
       {declare_run(app, run_opt), [&] { return run(run_opt); }},
       {declare_compare(app, compare_opt), [&] { return compare_command(compare_opt); }},
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
+      {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
       {declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); }},
       {app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
        [] { return info_command(COOPGRID_VERSION); }},

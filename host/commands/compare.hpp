@@ -8,6 +8,7 @@
 #include <string>
 
 #include "host/backends/backend.hpp"
+#include "host/commands/option_values.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid {
@@ -21,7 +22,8 @@ struct tolerance {
 tolerance tolerance_for(precision p);
 
 struct compare_options {
-  std::string input;  ///< a batch directory or a grid file
+  std::string input;  ///< a batch directory, a grid file or a problem file
+  design_args design;  ///< --design and its options (problem files)
   backend_kind backend = backend_kind::automatic;
   precision prec = precision::f64;
   backend_options bopt;

@@ -42,7 +42,12 @@ void merge_reduce(const merge_options& opt, const std::vector<std::string>& text
   }
   const auto merged = merge_reports(parts, opt.files);
   const auto input = opt.input.empty() ? merged.input : opt.input;
-  const auto src = load_source(input);
+  source_options so;
+  if (merged.kind == "design") {
+    so.design = parse_design_options_text(merged.design, opt.files[0]);
+    so.fixed = merged.fixed;
+  }
+  const auto src = load_source(input, so);
   if (input_fingerprint(src) != merged.input_fingerprint) {
     throw usage_error(fmt::format("merge: {} is not the input the shards were computed from (give --input)", input));
   }

@@ -53,7 +53,7 @@ int run_command(run_options opt, const session& s) {
   if (s.size() == 1) return coopgrid::run_command(opt);
   opt.mpi_ranks = s.size();
   opt.validate();
-  const auto src = load_source(opt.input);
+  const auto src = load_source(opt.input, opt.design.source());
   if (opt.reduce) {
     run_reduce(src, opt, s);
   } else {

@@ -128,3 +128,39 @@ std::vector<int> parse_device_list(const std::string& text, int device_count) {
 }
 
 }  // namespace coopgrid
+
+namespace coopgrid {
+
+source_options design_args::source() const {
+  source_options s;
+  s.fixed = fixed;
+  if (design.empty()) {
+    if (n || seed || scramble || second_order || !base.empty() || levels) {
+      throw usage_error("--n, --seed, --scramble, --second-order, --base and --levels shape a --design: give "
+                        "--design mc|lhs|sobol|saltelli|morris");
+    }
+    return s;
+  }
+  design_options o;
+  o.kind = design_kind_of(design);
+  if (n <= 0) throw usage_error(fmt::format("--design {} needs --n N (N >= 1)", design));
+  o.n = n;
+  o.seed = seed;
+  o.scramble = scramble;
+  o.second_order = second_order;
+  if (!base.empty() && base != "sobol" && base != "mc") {
+    throw usage_error(fmt::format("--base {}: expected sobol or mc", base));
+  }
+  o.mc_base = base == "mc";
+  if (!base.empty() && o.kind != design::design_kind::saltelli) {
+    throw usage_error(fmt::format("--base applies to --design saltelli, not {}", design));
+  }
+  if (levels && o.kind != design::design_kind::morris) {
+    throw usage_error(fmt::format("--levels applies to --design morris, not {}", design));
+  }
+  if (levels) o.levels = levels;
+  s.design = o;
+  return s;
+}
+
+}  // namespace coopgrid

@@ -44,3 +44,22 @@ shard_spec parse_shard(const std::string& text);
 std::vector<int> parse_device_list(const std::string& text, int device_count);
 
 }  // namespace coopgrid
+
+namespace coopgrid {
+
+/// --design and the options that shape it, as given on the command line; source() checks them.
+struct design_args {
+  std::string design;  ///< --design NAME ("": none)
+  index_t n = 0;       ///< --n (0: not given)
+  std::uint64_t seed = 0;
+  bool scramble = false;
+  bool second_order = false;
+  std::string base;  ///< --base sobol|mc ("": not given)
+  int levels = 0;    ///< --levels (0: not given; Morris's default is 4)
+  std::string fixed;  ///< --fixed FILE.toml
+
+  /// The source options these ask for; usage_error for an option without --design, or --design without --n.
+  source_options source() const;
+};
+
+}  // namespace coopgrid

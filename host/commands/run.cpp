@@ -16,6 +16,12 @@ void check_reduce_options(const run_options& o) {
   if (o.json) throw usage_error("--json needs --reduce");
 }
 
+void check_salib_y(const run_options& o) {
+  if (!o.salib_y) return;
+  if (o.reduce) throw usage_error("--format salib-y writes rows: it does not combine with --reduce");
+  if (o.metrics.empty()) throw usage_error("--format salib-y needs --metrics (the Y columns, in order)");
+}
+
 void check_top_and_checkpoint(const run_options& o) {
   if (o.top > 0 && !o.by) throw usage_error("--top needs --by METRIC");
   if (o.resume && o.checkpoint.empty()) throw usage_error("--resume needs --checkpoint FILE");
@@ -36,6 +42,8 @@ void check_mpi(const run_options& o) {
 
 void run_options::validate() const {
   check_reduce_options(*this);
+  check_salib_y(*this);
+  design.source();  // its usage errors before any input is read
   check_top_and_checkpoint(*this);
   check_mpi(*this);
   check_backend_choice(backend, prec, bopt);
@@ -66,7 +74,7 @@ std::vector<int> run_options::selected_metrics() const {
 
 int run_command(const run_options& opt) {
   opt.validate();
-  const auto src = load_source(opt.input);
+  const auto src = load_source(opt.input, opt.design.source());
   if (opt.reduce) {
     run_reduce(src, opt);
   } else {

@@ -17,7 +17,8 @@
 namespace coopgrid {
 
 struct run_options {
-  std::string input;  ///< a batch directory or a grid file
+  std::string input;  ///< a batch directory, a grid file or a problem file
+  design_args design;  ///< --design and its options (problem files)
   backend_kind backend = backend_kind::automatic;
   precision prec = precision::f64;
   backend_options bopt;
@@ -40,6 +41,7 @@ struct run_options {
   double checkpoint_interval = 10;  ///< seconds between checkpoints (0: after every segment)
   bool resume = false;              ///< continue from `checkpoint`
   bool json = false;                ///< --json: the report as JSON whatever the destination
+  bool salib_y = false;             ///< --format salib-y: the metric columns alone, as SALib's Y file
 
   /// Throws usage_error for every combination of the options above that cannot work.
   void validate() const;

@@ -28,6 +28,10 @@ reduce_report report_of_run(const source& src, const run_options& opt, const std
   std::tie(r.range_lo, r.range_hi) = shard_range(src.num_scenarios(), opt.shard);
   r.input = src.path;
   r.kind = src.kind();
+  if (const auto* d = std::get_if<design_source>(&src.input)) {
+    r.design = design_options_text(d->options);
+    r.fixed = d->fixed;
+  }
   r.backend = backend;
   r.prec = opt.prec;
   r.metrics = opt.selected_metrics();

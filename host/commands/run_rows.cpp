@@ -36,7 +36,9 @@ void write_rows_as(const source& src, const run_options& opt, const text_sink& s
   }
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   const auto metrics = opt.selected_metrics();
-  if (header) write_header(src, metrics, sink);
+  // SALib's Y file (`salib analyze -Y`): the metric columns alone, space-delimited, no header.
+  const bool salib_y = opt.salib_y;
+  if (header && !salib_y) write_header(src, metrics, sink);
 
   const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
   const index_t chunk = std::max<index_t>(1, opt.chunk_rows);
@@ -53,9 +55,11 @@ void write_rows_as(const source& src, const run_options& opt, const text_sink& s
       buf.clear();
       const index_t lo = count * part / parts, hi = count * (part + 1) / parts;
       for (index_t i = lo; i < hi; ++i) {
-        append_scenario_fields(buf, src, first + i);
+        if (!salib_y) append_scenario_fields(buf, src, first + i);
+        bool first_field = salib_y;
         for (int m : metrics) {
-          buf.push_back(',');
+          if (!first_field) buf.push_back(salib_y ? ' ' : ',');
+          first_field = false;
           format_number(buf, rows[static_cast<std::size_t>(i)].v[m]);
         }
         buf.push_back('\n');

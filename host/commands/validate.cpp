@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "host/io/problem_reader.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
 
@@ -13,8 +14,14 @@ void validate_options::validate() const {
 
 int validate_command(const validate_options& opt) {
   opt.validate();
-  const auto src = load_source(opt.input);
-  fmt::print("{}", describe_source(src));
+  const source_options so = opt.design.source();
+  loaded_input in = load_input(opt.input, so.fixed);
+  const auto* p = std::get_if<problem>(&in);
+  if (p && !so.design) {  // a problem needs no design to be checked: its parameters
+    fmt::print("{}", describe_problem(*p));
+    return 0;
+  }
+  fmt::print("{}", describe_source(make_source(opt.input, std::move(in), so)));
   return 0;
 }
 

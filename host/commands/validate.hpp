@@ -5,10 +5,13 @@
  */
 #include <string>
 
+#include "host/commands/option_values.hpp"
+
 namespace coopgrid {
 
 struct validate_options {
-  std::string input;  ///< a batch directory or a grid file
+  std::string input;  ///< a batch directory, a grid file or a problem file
+  design_args design;  ///< with a problem: the design whose size to print
 
   /// Throws usage_error when no input is named.
   void validate() const;

@@ -13,7 +13,7 @@ namespace coopgrid {
 namespace {
 
 // Version 2: the metric count after the magic (shared_quota made it 15).
-constexpr const char* state_magic = "coopgrid-merge-state 2";
+constexpr const char* state_magic = "coopgrid-merge-state 3";
 
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {
@@ -33,6 +33,8 @@ std::string merge_state_text(const reduce_report& r) {
       "{}input {}\nkind {}\nbackend {}\nprecision {}\nfingerprint {:016x}\ninput_fingerprint {:016x}\n",
       format_header(state_magic), r.input, r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64", r.fingerprint,
       r.input_fingerprint);
+  // A design's options: merge rebuilds the source from them (a problem file alone has no size).
+  if (r.kind == "design") t += fmt::format("design {}\nfixed {}\n", r.design, r.fixed);
   t += fmt::format("shard {} {} {} {}\n{}\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi, spec_line(r));
   t += state_text(r.state);
   t += fmt::format("rows {}\n", r.rows.size());
@@ -64,6 +66,11 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
   r.prec = field("precision") == "f32" ? precision::f32 : precision::f64;
   r.fingerprint = std::stoull(field("fingerprint"), nullptr, 16);
   r.input_fingerprint = std::stoull(field("input_fingerprint"), nullptr, 16);
+  if (r.kind == "design") {
+    r.design = field("design");
+    // "fixed " with nothing after it: field() keeps the empty remainder.
+    r.fixed = field("fixed");
+  }
   {
     std::istringstream s(field("shard"));
     s >> r.shard.k >> r.shard.n >> r.range_lo >> r.range_hi;

@@ -22,7 +22,9 @@ namespace coopgrid {
 /// Everything a --reduce report holds; the merge state serialises all of it.
 struct reduce_report {
   std::string input;
-  std::string kind;  ///< "grid" or "batch"
+  std::string kind;  ///< "grid", "batch" or "design"
+  std::string design;  ///< kind "design": design_options_text of the design
+  std::string fixed;   ///< kind "design": the --fixed TOML ("" when none)
   std::string backend;
   precision prec = precision::f64;
   reduce_spec spec;

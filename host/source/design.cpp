@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include "host/util/errors.hpp"
 
 namespace coopgrid {
@@ -61,6 +63,32 @@ std::string design_options::describe() const {
   if (kind == design_kind::morris) add(fmt::format("{} levels", levels));
   if (!extra.empty()) out += " (" + extra + ")";
   return out;
+}
+
+std::string design_options_text(const design_options& o) {
+  return fmt::format("{} n {} seed {} scramble {} second_order {} mc_base {} levels {}", design_kind_name(o.kind), o.n,
+                     o.seed, int(o.scramble), int(o.second_order), int(o.mc_base), o.levels);
+}
+
+design_options parse_design_options_text(const std::string& text, const std::string& what) {
+  std::istringstream in(text);
+  std::string kind, k1, k2, k3, k4, k5, k6;
+  design_options o;
+  int scramble = 0, second = 0, mc = 0;
+  in >> kind >> k1 >> o.n >> k2 >> o.seed >> k3 >> scramble >> k4 >> second >> k5 >> mc >> k6 >> o.levels;
+  if (!in || k1 != "n" || k2 != "seed" || k3 != "scramble" || k4 != "second_order" || k5 != "mc_base" ||
+      k6 != "levels") {
+    throw input_error(fmt::format("{}: damaged design line '{}'", what, text));
+  }
+  try {
+    o.kind = design_kind_of(kind);
+  } catch (const usage_error&) {
+    throw input_error(fmt::format("{}: damaged design line '{}'", what, text));
+  }
+  o.scramble = scramble != 0;
+  o.second_order = second != 0;
+  o.mc_base = mc != 0;
+  return o;
 }
 
 design_source::design_source(problem p, const design_options& o) : prob(std::move(p)), options(o) {

@@ -33,10 +33,16 @@ struct design_options {
 design::design_kind design_kind_of(const std::string& name);
 const char* design_kind_name(design::design_kind kind);
 
+/// The options as one line ("sobol n 1024 seed 0 scramble 1 second_order 0 mc_base 0 levels 4"): merge states.
+std::string design_options_text(const design_options& o);
+/// design_options_text's inverse; throws input_error naming `what` for a damaged line.
+design_options parse_design_options_text(const std::string& text, const std::string& what);
+
 struct design_source {
   problem prob;
   design_options options;
   index_t num_samples = 0;
+  std::string fixed;  ///< the --fixed TOML a SALib text problem was read with ("": none)
 
   design_source() = default;
   /// Validates the options against the problem (usage_error) and sizes the design.

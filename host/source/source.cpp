@@ -55,14 +55,18 @@ loaded_input load_input(const std::filesystem::path& input, const std::string& f
 }
 
 source load_source(const std::filesystem::path& input, const source_options& opt) {
-  const std::string path = input.string();
-  loaded_input in = load_input(input, opt.fixed);
+  return make_source(input.string(), load_input(input, opt.fixed), opt);
+}
+
+source make_source(const std::string& path, loaded_input in, const source_options& opt) {
   if (auto* p = std::get_if<problem>(&in)) {
     if (!opt.design) {
       throw usage_error(fmt::format("{} is a problem file: give --design (mc, lhs, sobol, saltelli, morris) and --n",
                                     path));
     }
-    return source(path, design_source(std::move(*p), *opt.design));
+    design_source d(std::move(*p), *opt.design);
+    d.fixed = opt.fixed;
+    return source(path, std::move(d));
   }
   if (opt.design) {
     throw usage_error(fmt::format("--design samples a problem file, and {} is a {}", path,

@@ -70,6 +70,8 @@ loaded_input load_input(const std::filesystem::path& input, const std::string& f
  * @throws usage_error for a problem without --design, or --design without a problem.
  */
 source load_source(const std::filesystem::path& input, const source_options& opt = {});
+/// The source of an input already read (load_source's second half).
+source make_source(const std::string& path, loaded_input in, const source_options& opt);
 
 /**
  * @brief Throws input_error naming the scenario (or grid key) and value when

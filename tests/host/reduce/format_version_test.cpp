@@ -82,11 +82,11 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
       << test::read_file(d / "err.txt");
   const std::string json = test::read_file(a);
   const std::string state = extract_merge_state(json, "a.json");
-  ASSERT_EQ(state.find("coopgrid-merge-state 2\n" + metrics_line), 0u) << state;
+  ASSERT_EQ(state.find("coopgrid-merge-state 3\n" + metrics_line), 0u) << state;
   EXPECT_NO_THROW(parse_merge_state(state, "a.json"));
 
   auto parse = [&](const std::string& t) { return [t] { parse_merge_state(t, "a.json"); }; };
-  for (const auto& bad : {edit(state, "coopgrid-merge-state 2\nmetrics [0-9]+\n", "coopgrid-merge-state 1\n"),
+  for (const auto& bad : {edit(state, "coopgrid-merge-state 3\nmetrics [0-9]+\n", "coopgrid-merge-state 1\n"),
                           edit(state, metrics_line, fewer_metrics)}) {
     const auto m = message_of<usage_error>(parse(bad));
     EXPECT_NE(m.find(other_version), std::string::npos) << m;
@@ -96,7 +96,7 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
 
   // Through the binary: `coopgrid merge` exits 2 with the one-line message.
   const auto old = d / "old.json";
-  test::write_file(old, edit(json, "coopgrid-merge-state 2\\\\nmetrics [0-9]+\\\\n", "coopgrid-merge-state 1\\n"));
+  test::write_file(old, edit(json, "coopgrid-merge-state 3\\\\nmetrics [0-9]+\\\\n", "coopgrid-merge-state 1\\n"));
   EXPECT_EQ(coopgrid("merge '" + old.string() + "' -o '" + (d / "merged.json").string() + "'"), 2);
   const auto msg = test::read_file(d / "err.txt");
   EXPECT_NE(msg.find("old.json: " + std::string(other_version)), std::string::npos) << msg;
