@@ -9,11 +9,12 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -DFMT_HEADER_ONLY -DNDEBUG -I. -Ikernels)
-common=(host/io/csv_reader.cpp host/io/text_file.cpp host/io/grid_reader.cpp host/source/grid.cpp)
-for target in csv grid; do
+common=(host/io/csv_reader.cpp host/io/text_file.cpp host/io/grid_reader.cpp host/io/problem_reader.cpp
+        host/source/grid.cpp)
+for target in csv grid problem; do
   clang++ "${flags[@]}" "tests/fuzz/${target}_fuzz.cpp" "${common[@]}" -o "$out/${target}_fuzz"
 done
-for target in csv grid; do
+for target in csv grid problem; do
   # A scratch copy of the corpus: new finds stay out of the repository.
   work="$out/corpus_$target"
   rm -rf "$work" && mkdir -p "$work" && cp "tests/fuzz/corpus/$target"/* "$work"/

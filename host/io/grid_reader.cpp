@@ -1,33 +1,16 @@
-// The only translation unit that includes toml++ (header-only mode: binaries
-// carry no libtomlplusplus.so, and the heavy template stays in one TU).
-#define TOML_HEADER_ONLY 1
-#define TOML_ENABLE_FORMATTERS 0
-#include <toml++/toml.h>
+// One of the two translation units that include toml++ (host/io/toml_fields.hpp).
+#include "host/io/toml_fields.hpp"
 //
 #include "host/io/grid_reader.hpp"
 
-#include <fmt/format.h>
-
+#include <cctype>
 #include <cmath>
 
 #include "host/util/errors.hpp"
 #include "host/io/text_file.hpp"
 
 namespace coopgrid {
-namespace {
-
-/// Points per axis are materialised (axes are small; the grid never is).
-constexpr index_t max_axis_points = 100'000'000;
-
-struct field_ctx {
-  std::string file;
-  std::string key;  // dotted field name
-  int field;
-  std::string at(const toml::node& n) const {
-    const auto& src = n.source();
-    return fmt::format("{}:{}:{}: {}", file, src.begin.line, src.begin.column, key);
-  }
-};
+namespace toml_io {
 
 std::string node_text(const toml::node& n) {
   if (auto v = n.as_integer()) return fmt::format("{}", v->get());
@@ -73,6 +56,11 @@ const toml::array& array_of(const toml::node& n, const field_ctx& c, std::string
   }
   return *a;
 }
+
+}  // namespace toml_io
+
+namespace {
+using namespace toml_io;
 
 /// An axis table's one kind key (values, range, linspace, logspace) and its optional step.
 struct axis_table {
@@ -198,63 +186,104 @@ std::vector<double> points_of(const toml::node& n, const field_ctx& c, bool& is_
   return spaced_points(a, c);
 }
 
+}  // namespace
+
+namespace toml_io {
+
 bool is_probability_field(int f) {
   return f == countries_share_prob || f == resources_share_prob;
 }
 
-/// "count" of "countries.count".
 std::string dotted_key_tail(int f) {
   const std::string_view fname = grid_field_names[f];
   return std::string(fname.substr(fname.find('.') + 1));
 }
 
-}  // namespace
+std::string grid_quote_message(const std::string& name, std::size_t line, std::size_t col) {
+  return fmt::format("{}:{}:{}: a quote: grid files use bare keys and numbers, no strings", name, line, col);
+}
 
 /**
- * Grid files need only ASCII keys, numbers, brackets and comments. Anything
- * else is rejected before toml++ sees it: toml++ 3.3.0 (Debian 12) reaches
- * __builtin_unreachable on some non-ASCII code points (upstream issue #190,
- * found here by tests/fuzz/grid_fuzz.cpp). Non-ASCII text in comments is
- * blanked, which keeps every line and column where it was.
+ * Grid files need only ASCII keys, numbers, brackets and comments; problem files
+ * add group names. Anything else is rejected before toml++ sees it: toml++ 3.3.0
+ * (Debian 12) reaches __builtin_unreachable on some non-ASCII code points (upstream
+ * issue #190, found here by tests/fuzz/grid_fuzz.cpp), which string escapes can
+ * produce too, so a string holds plain characters only. Non-ASCII text in comments
+ * is blanked, which keeps every line and column where it was.
  */
-std::string checked_grid_text(std::string_view text, const std::string& name) {
-  std::string out(text);
+checked_text check_toml_text(std::string_view text, const std::string& name, bool strings) {
+  checked_text out{std::string(text)};
+  std::string& s = out.text;
   std::size_t line = 1, col = 1;
   bool comment = false;
-  for (auto& ch : out) {
-    const auto c = static_cast<unsigned char>(ch);
+  constexpr const char* allowed = "(strings hold only group names: letters, digits, _ . -)";
+  for (std::size_t i = 0; i < s.size(); ++i, ++col) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c == '\n') {
       ++line;
-      col = 1;
+      col = 0;
       comment = false;
       continue;
     }
     if (c == '#') comment = true;
     if (comment) {
-      if (c >= 0x80) ch = ' ';
+      if (c >= 0x80) s[i] = ' ';
     } else if (c >= 0x80) {
-      throw input_error(fmt::format("{}:{}:{}: non-ASCII byte 0x{:02X} outside a comment (grid files hold "
-                                    "ASCII keys and numbers)",
-                                    name, line, col, c));
+      throw input_error(fmt::format("{}:{}:{}: non-ASCII byte 0x{:02X} outside a comment ({})", name, line, col,
+                                    c, strings ? "problem files hold ASCII keys, numbers and group names"
+                                               : "grid files hold ASCII keys and numbers"));
     } else if (c == '"' || c == '\'') {
-      throw input_error(fmt::format("{}:{}:{}: a quote: grid files use bare keys and numbers, no strings",
-                                    name, line, col));
+      if (out.quote_line == 0) {
+        out.quote_line = line;
+        out.quote_col = col;
+      }
+      if (!strings) throw input_error(grid_quote_message(name, line, col));
+      // One plain string: the same quote closes it on this line, nothing to escape.
+      const std::size_t open_col = col;
+      std::size_t j = i + 1, jcol = col + 1;
+      for (; j < s.size() && s[j] != static_cast<char>(c); ++j, ++jcol) {
+        const auto d = static_cast<unsigned char>(s[j]);
+        if (d == '\n') break;
+        if (!(std::isalnum(d) && d < 0x80) && d != '_' && d != '.' && d != '-') {
+          const std::string what = d == '\\'  ? std::string("a backslash")
+                                   : d >= 0x80 ? fmt::format("non-ASCII byte 0x{:02X}", d)
+                                   : d < 0x20 || d == 0x7F ? fmt::format("control byte 0x{:02X}", d)
+                                               : fmt::format("'{}'", static_cast<char>(d));
+          throw input_error(fmt::format("{}:{}:{}: {} in a string {}", name, line, jcol, what, allowed));
+        }
+      }
+      if (j >= s.size() || s[j] != static_cast<char>(c)) {
+        throw input_error(fmt::format("{}:{}:{}: a quote opens a string that does not end on its line {}", name,
+                                      line, open_col, allowed));
+      }
+      if (j == i + 1) {
+        throw input_error(fmt::format("{}:{}:{}: a quote opens an empty or multi-line string {}", name, line,
+                                      open_col, allowed));
+      }
+      col = jcol;
+      i = j;
     }
-    ++col;
   }
   return out;
 }
 
+toml::table parse_toml_table(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    throw input_error(fmt::format("{}:{}:{}: TOML syntax error: {}", name, e.source().begin.line,
+                                  e.source().begin.column, e.description()));
+  }
+}
+
 namespace {
-
-using field_nodes = std::array<const toml::node*, num_grid_fields>;
-
 bool in_table(int f, std::string_view table) {
   const std::string_view fname = grid_field_names[f];
   return fname.substr(0, fname.find('.')) == table;
 }
 
-/// Each field's node (or null), by dotted name; unknown tables and keys are errors.
+}  // namespace
+
 field_nodes collect_fields(const toml::table& root, const std::string& name) {
   field_nodes nodes{};
   for (auto&& [block_key, block] : root) {
@@ -285,7 +314,6 @@ field_nodes collect_fields(const toml::table& root, const std::string& name) {
   return nodes;
 }
 
-/// MODEL.md section 1's domain of field f; `where` names file, line and key.
 void check_field_value(int f, double x, const std::string& where) {
   if (grid_field_is_integer(f)) {
     if (x != std::floor(x)) {
@@ -299,6 +327,11 @@ void check_field_value(int f, double x, const std::string& where) {
     throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
   }
 }
+
+}  // namespace toml_io
+
+namespace {
+using namespace toml_io;
 
 /// Field f's points into g (a missing field is an empty block, T = 0, G = 0).
 void read_field(grid& g, int f, const toml::node* node, const std::string& name) {
@@ -321,11 +354,6 @@ void read_field(grid& g, int f, const toml::node* node, const std::string& name)
 
 /// A per-item field is required wherever its block can hold items.
 void check_item_fields(const grid& g, const field_nodes& nodes, const std::string& name) {
-  const std::pair<int, int> item_fields[] = {{countries_count, countries_datasets},
-                                             {countries_count, countries_share_prob},
-                                             {standards_count, standards_difficulty},
-                                             {resources_count, resources_share_prob},
-                                             {ethics_count, ethics_difficulty}};
   for (auto [count_f, item_f] : item_fields) {
     bool some_items = false;
     for (index_t n : g.ints[count_f]) some_items = some_items || n > 0;
@@ -352,22 +380,18 @@ index_t count_scenarios(const grid& g, const std::string& name) {
 
 }  // namespace
 
-grid parse_grid(std::string_view raw_text, const std::string& name) {
-  const std::string text = checked_grid_text(raw_text, name);
-  toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    throw input_error(fmt::format("{}:{}:{}: TOML syntax error: {}", name, e.source().begin.line,
-                                  e.source().begin.column, e.description()));
-  }
+grid toml_io::grid_from_fields(const field_nodes& nodes, const std::string& name) {
   grid g;
   g.source = name;
-  const field_nodes nodes = collect_fields(root, name);
   for (int f = 0; f < num_grid_fields; ++f) read_field(g, f, nodes[f], name);
   check_item_fields(g, nodes, name);
   g.num_scenarios = count_scenarios(g, name);
   return g;
+}
+
+grid parse_grid(std::string_view raw_text, const std::string& name) {
+  const toml::table root = parse_toml_table(check_toml_text(raw_text, name, false).text, name);
+  return grid_from_fields(collect_fields(root, name), name);
 }
 
 grid read_grid_file(const std::filesystem::path& file) {

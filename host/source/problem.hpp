@@ -30,6 +30,8 @@ struct problem {
   /// integer fields in ints, real fields in reals. A varied field's entry is unused.
   std::array<index_t, num_grid_fields> ints{};
   std::array<double, num_grid_fields> reals{};
+  /// The fields the file (or --fixed) gives, fixed or varied; the rest are MODEL.md's empty block.
+  std::array<bool, num_grid_fields> given{};
   /// The varied fields in field order (grid_field order): the unit point's coordinates.
   std::vector<problem_parameter> parameters;
   /// True when some parameter named a group (sensitivity indices are then per group).
