@@ -88,8 +88,10 @@ TEST(DesignLhs, EveryStratumOfEveryCoordinateHoldsOneSample) {
         if (s < 0 || s >= n || seen[j][static_cast<std::size_t>(s)])
           FAIL() << "n " << n << " sample " << i << " coordinate " << j << ": stratum " << s << " taken twice";
         seen[j][static_cast<std::size_t>(s)] = 1;
-        // The stratum is the keyed permutation's image of i (design_view adds nothing).
-        if (s != permute(i, n, lhs_key(v.seed, j))) FAIL() << "n " << n << " sample " << i << " coordinate " << j;
+        // The stratum is the keyed permutation's image of i (design_view adds nothing);
+        // checked on the small designs, where the second permute costs nothing.
+        if (n <= 1000 && s != permute(i, n, lhs_key(v.seed, j)))
+          FAIL() << "n " << n << " sample " << i << " coordinate " << j;
       }
     }
     // n samples, each in a stratum never seen before: all n strata hold one.
