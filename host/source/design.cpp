@@ -36,6 +36,10 @@ void design_options::validate(int num_parameters) const {
     throw usage_error(fmt::format("--scramble applies to Sobol' points (--design sobol, or saltelli without "
                                   "--base mc), not to --design {}", name));
   }
+  if (scramble && n > design::sobol_scrambled_max_points) {
+    throw usage_error(fmt::format("--n {}: Owen-scrambled Sobol' points are defined for at most 2^32 points "
+                                  "(--scramble keeps 32 digits)", n));
+  }
   if (second_order && kind != design_kind::saltelli) {
     throw usage_error(fmt::format("--second-order applies to --design saltelli, not {}", name));
   }

@@ -109,9 +109,14 @@ COOPGRID_HOST_DEVICE inline std::uint32_t owen_scramble(std::uint32_t x, std::ui
   return detail::reverse_bits32(detail::laine_karras_permutation(detail::reverse_bits32(x), owen_seed(seed, j)));
 }
 
+/// The most scrambled points (design_options::validate enforces it): 32 digits are kept,
+/// so point 2^32 + k would share every coordinate's 2^-32 cell, and value, with a point below 2^32.
+inline constexpr index_t sobol_scrambled_max_points = index_t{1} << 32;
+
 /**
  * Coordinate j of scrambled Sobol' point i (`--scramble`): the first 32 digits of the
- * point scrambled, at the centre of their 2^-32 cell, so in (0, 1) and exact. n <= 2^32.
+ * point scrambled, at the centre of their 2^-32 cell, so in (0, 1) and exact.
+ * i < sobol_scrambled_max_points.
  */
 COOPGRID_HOST_DEVICE inline double sobol_scrambled_coordinate(index_t i, int j, std::uint64_t seed) {
   const std::uint32_t x = owen_scramble(static_cast<std::uint32_t>(sobol_integer(i, j) >> 32), seed, j);
