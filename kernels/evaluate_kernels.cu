@@ -10,6 +10,7 @@ namespace {
 using detail::batch_rows_balanced_kernel;
 using detail::batch_rows_group_kernel;
 using detail::batch_scenarios;
+using detail::design_samples;
 using detail::grid_scenarios;
 using detail::rebase_offsets_kernel;
 using detail::thread_rows_kernel;
@@ -91,6 +92,15 @@ void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
   COOPGRID_CHECK_LAUNCH();
 }
 
+template <class T>
+void launch_design_rows_async(const design::design_view& d, index_t first, index_t count,
+                              metric_row<T>* d_rows, stream_view stream) {
+  if (count <= 0) return;
+  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream.value(),
+                  thread_rows_kernel<T, design_samples<T>>)(design_samples<T>{d}, first, count, d_rows);
+  COOPGRID_CHECK_LAUNCH();
+}
+
 template void launch_batch_rows_async<float>(const batch_view<float>&, index_t, index_t,
                                              metric_row<float>*, batch_schedule, stream_view);
 template void launch_batch_rows_async<double>(const batch_view<double>&, index_t, index_t,
@@ -99,5 +109,9 @@ template void launch_grid_rows_async<float>(const grid_view<float>&, index_t, in
                                             metric_row<float>*, stream_view);
 template void launch_grid_rows_async<double>(const grid_view<double>&, index_t, index_t,
                                              metric_row<double>*, stream_view);
+template void launch_design_rows_async<float>(const design::design_view&, index_t, index_t,
+                                              metric_row<float>*, stream_view);
+template void launch_design_rows_async<double>(const design::design_view&, index_t, index_t,
+                                               metric_row<double>*, stream_view);
 
 }  // namespace coopgrid::kernels

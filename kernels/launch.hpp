@@ -10,6 +10,7 @@
  * errors during execution surface at the next synchronising call.
  */
 #include "kernels/batch_view.hpp"
+#include "kernels/design/design_view.hpp"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
 #include "kernels/stream_view.hpp"
@@ -61,6 +62,12 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
 template <class T>
 void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_view stream);
+
+/// rows[i] = all metrics of design sample first + i (decoded on the device; d's
+/// `choices` are device memory).
+template <class T>
+void launch_design_rows_async(const design::design_view& d, index_t first, index_t count,
+                              metric_row<T>* d_rows, stream_view stream);
 
 /**
  * @brief d_offsets[i] -= base for i in [0, n): CSR offsets copied raw from a
@@ -144,15 +151,24 @@ void launch_batch_reduce_async(const batch_view<T>& b, index_t first, index_t co
                                index_t index_offset, const reduce_params& p,
                                const reduce_outputs& out, int num_blocks, stream_view stream);
 
+/// The same over design samples [first, first + count) of `d` (its `choices` in device memory).
+template <class T>
+void launch_design_reduce_async(const design::design_view& d, index_t first, index_t count,
+                                const reduce_params& p, const reduce_outputs& out, int num_blocks,
+                                stream_view stream);
+
 /**
- * @brief Blocks of the fused reduction over a grid (over a batch) that fit on
- *        the device at once: the persistent grid of launch_grid_reduce_async
- *        (launch_batch_reduce_async). Each asks its own kernel's occupancy:
- *        the batch instantiation uses more registers than the grid one.
+ * @brief Blocks of the fused reduction over a grid (a batch, a design) that
+ *        fit on the device at once: the persistent grid of
+ *        launch_grid_reduce_async (launch_batch_reduce_async,
+ *        launch_design_reduce_async). Each asks its own kernel's occupancy:
+ *        the instantiations use different numbers of registers.
  */
 template <class T>
 int grid_reduce_blocks_per_device(const reduce_params& p, int device);
 template <class T>
 int batch_reduce_blocks_per_device(const reduce_params& p, int device);
+template <class T>
+int design_reduce_blocks_per_device(const reduce_params& p, int device);
 
 }  // namespace coopgrid::kernels

@@ -15,6 +15,7 @@
 #include <cstddef>
 
 #include "kernels/batch_view.hpp"
+#include "kernels/design/design_view.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
 #include "kernels/histogram.hpp"
@@ -52,6 +53,18 @@ struct batch_eval {
   __device__ cursor start(index_t k) const { return {k}; }
   __device__ metric_row<T> eval(const cursor& c) const { return evaluate_scenario(b, c.k); }
   __device__ void next(cursor& c) const { ++c.k; }
+};
+
+/// A design as a scenario source: each sample is decoded from its index alone.
+template <class T>
+struct design_eval {
+  design::design_view d;
+  struct cursor {
+    index_t i;
+  };
+  __device__ cursor start(index_t i) const { return {i}; }
+  __device__ metric_row<T> eval(const cursor& c) const { return design::evaluate_design_sample<T>(d, c.i); }
+  __device__ void next(cursor& c) const { ++c.i; }
 };
 
 /// Filters read the thread's own column of the tile (shared memory, not a

@@ -8,6 +8,7 @@ namespace coopgrid::kernels {
 namespace {
 
 using detail::batch_eval;
+using detail::design_eval;
 using detail::fused_reduce_kernel;
 using detail::grid_eval;
 using detail::layout_for;
@@ -59,6 +60,13 @@ void launch_batch_reduce_async(const batch_view<T>& b, index_t first, index_t co
 }
 
 template <class T>
+void launch_design_reduce_async(const design::design_view& d, index_t first, index_t count,
+                                const reduce_params& p, const reduce_outputs& out, int num_blocks,
+                                stream_view stream) {
+  launch_fused<T>(design_eval<T>{d}, first, count, 0, p, out, num_blocks, stream);
+}
+
+template <class T>
 int grid_reduce_blocks_per_device(const reduce_params& p, int device) {
   return blocks_per_device<T, grid_eval<T>>(p, device);
 }
@@ -66,6 +74,11 @@ int grid_reduce_blocks_per_device(const reduce_params& p, int device) {
 template <class T>
 int batch_reduce_blocks_per_device(const reduce_params& p, int device) {
   return blocks_per_device<T, batch_eval<T>>(p, device);
+}
+
+template <class T>
+int design_reduce_blocks_per_device(const reduce_params& p, int device) {
+  return blocks_per_device<T, design_eval<T>>(p, device);
 }
 
 #define COOPGRID_INSTANTIATE(T)                                                                  \
@@ -76,8 +89,12 @@ int batch_reduce_blocks_per_device(const reduce_params& p, int device) {
   template void launch_batch_reduce_async<T>(const batch_view<T>&, index_t, index_t, index_t,    \
                                              const reduce_params&, const reduce_outputs&, int,   \
                                              stream_view);                                          \
+  template void launch_design_reduce_async<T>(const design::design_view&, index_t, index_t,      \
+                                              const reduce_params&, const reduce_outputs&, int,  \
+                                              stream_view);                                         \
   template int grid_reduce_blocks_per_device<T>(const reduce_params&, int);                      \
-  template int batch_reduce_blocks_per_device<T>(const reduce_params&, int);
+  template int batch_reduce_blocks_per_device<T>(const reduce_params&, int);                     \
+  template int design_reduce_blocks_per_device<T>(const reduce_params&, int);
 COOPGRID_INSTANTIATE(float)
 COOPGRID_INSTANTIATE(double)
 #undef COOPGRID_INSTANTIATE

@@ -2,11 +2,12 @@
 /**
  * @file rows_kernels.cuh
  * @brief The per-scenario row kernels: explicit batches (1, 4, 8 or 32 lanes
- *        per scenario) and grids (a thread per scenario, decoded from its
- *        index). Kernel bodies only: evaluate_kernels.cu launches them, and
+ *        per scenario), grids and designs (a thread per scenario, decoded from
+ *        its index). Kernel bodies only: evaluate_kernels.cu launches them, and
  *        tests/kernels/simt_emulator.hpp runs the same bodies on the CPU.
  */
 #include "kernels/batch_view.hpp"
+#include "kernels/design/design_view.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
@@ -27,6 +28,13 @@ template <class T>
 struct grid_scenarios {
   grid_view<T> g;
   __device__ metric_row<T> operator()(index_t k) const { return evaluate_grid_scenario(g, k); }
+};
+
+/// Design sample k, decoded from its index.
+template <class T>
+struct design_samples {
+  design::design_view d;
+  __device__ metric_row<T> operator()(index_t k) const { return design::evaluate_design_sample<T>(d, k); }
 };
 
 /// rows[i] = all metrics of scenario first + i: a thread per scenario, grid-stride.

@@ -46,9 +46,7 @@ cuda_input<T> make_input(const source& src, const backend_options& opt, stream_v
   return src.visit(
       [&](const grid& g) { return cuda_input<T>(std::in_place_type<grid_input<T>>, g, s); },
       [&](const batch& b) { return make_batch_input<T>(b.columns, opt, s); },
-      [&](const design_source&) -> cuda_input<T> {
-        throw std::runtime_error("--backend cuda: designs are not yet supported on the CUDA backend");
-      });
+      [&](const design_source& d) { return cuda_input<T>(std::in_place_type<design_input<T>>, d, s); });
 }
 
 template <class T>

@@ -97,6 +97,27 @@ int grid_input<T>::reduce_blocks(const kernels::reduce_params& p, int device) co
   return kernels::grid_reduce_blocks_per_device<T>(p, device);
 }
 
+// ---- design_input ----
+
+template <class T>
+design_input<T>::design_input(const design_source& d, stream_view s) : view_(d.view()) {
+  std::vector<double> values;
+  for (const problem_parameter& p : d.prob.parameters) values.insert(values.end(), p.choices.begin(), p.choices.end());
+  upload_async(choices_, values, s);
+  std::size_t at = 0;
+  for (int j = 0; j < view_.num_parameters; ++j) {
+    const auto& c = d.prob.parameters[static_cast<std::size_t>(j)].choices;
+    view_.params[j].choices = c.empty() ? nullptr : choices_.data() + at;
+    at += c.size();
+  }
+  synchronize(s);  // `values` goes away after this
+}
+
+template <class T>
+int design_input<T>::reduce_blocks(const kernels::reduce_params& p, int device) const {
+  return kernels::design_reduce_blocks_per_device<T>(p, device);
+}
+
 // ---- host_batch ----
 
 template <class T>
@@ -305,6 +326,7 @@ cuda_input<T> make_batch_input(const batch_columns<double>& columns, const backe
 
 #define COOPGRID_INSTANTIATE(T)                                                                                 \
   template class grid_input<T>;                                                                                 \
+  template class design_input<T>;                                                                               \
   template class host_batch<T>;                                                                                 \
   template struct batch_arrays<T, device_buffer>;                                                               \
   template struct batch_arrays<T, pinned_buffer>;                                                               \

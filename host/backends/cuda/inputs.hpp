@@ -1,9 +1,10 @@
 #pragma once
 /**
  * @file inputs.hpp
- * @brief The CUDA backend's three input kinds, each with the interface
+ * @brief The CUDA backend's input kinds, each with the interface
  *        run_pipeline() expects (host/backends/cuda/pipeline.hpp): a grid
- *        (axis tables on the device, decoded per scenario), a resident batch
+ *        (axis tables on the device, decoded per scenario), a design (its
+ *        choice values on the device, samples decoded per index), a resident batch
  *        (uploaded once, evaluated many times) and a streamed batch (each
  *        chunk copied in on its slot's stream, from page-locked host columns
  *        or through pinned staging).
@@ -19,6 +20,7 @@
 #include "host/backends/cuda/memory.hpp"
 #include "host/backends/cuda/pipeline.hpp"
 #include "host/source/batch.hpp"
+#include "host/source/design.hpp"
 #include "host/source/grid.hpp"
 
 namespace coopgrid::cuda_impl {
@@ -47,6 +49,28 @@ class grid_input {
   device_buffer<double> standards_log_q_, ethics_log_q_;
   device_buffer<T> activities_log10_;
   grid_view<T> view_;
+};
+
+/**
+ * @brief A design with every `choice` parameter's values on the device, in
+ *        one buffer (concatenated in parameter order); its view's
+ *        `params[j].choices` point into that buffer. The rest of the design
+ *        is the view itself, passed to the kernels by value.
+ */
+template <class T>
+class design_input {
+ public:
+  /// Uploads the choice values of d; returns once they are on the device.
+  design_input(const design_source& d, stream_view s);
+  std::vector<chunk> plan(index_t first, index_t count, index_t cap) const { return cut(first, count, cap); }
+  void reserve(const std::vector<chunk>&) {}
+  void stage_async(const chunk&, int, stream_view) {}
+  design_chunk view(const chunk& c, int) const { return {view_, c.first}; }
+  int reduce_blocks(const kernels::reduce_params& p, int device) const;
+
+ private:
+  device_buffer<double> choices_;
+  design::design_view view_;
 };
 
 /// A batch's columns in precision T on the host: the source's own (double) or a converted copy (float).
@@ -151,7 +175,7 @@ class streamed_batch {
 };
 
 template <class T>
-using cuda_input = std::variant<grid_input<T>, resident_batch<T>, streamed_batch<T>>;
+using cuda_input = std::variant<grid_input<T>, design_input<T>, resident_batch<T>, streamed_batch<T>>;
 
 /**
  * @brief A batch's input kind: resident when it fits comfortably (and

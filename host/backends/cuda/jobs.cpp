@@ -46,6 +46,12 @@ void rows_job<T>::launch_async(const batch_chunk<T>& v, const chunk& c, int slot
 }
 
 template <class T>
+void rows_job<T>::launch_async(const design_chunk& v, const chunk& c, int slot, stream_view s) {
+  kernels::launch_design_rows_async(v.d, v.first, c.count, slots_[slot]->d_rows.data(), s);
+  download_async(c, slot, s);
+}
+
+template <class T>
 void rows_job<T>::download_async(const chunk& c, int slot, stream_view s) {
   download_array_async(slots_[slot]->h_rows.data(), slots_[slot]->d_rows.data(), static_cast<std::size_t>(c.count), s);
 }
@@ -98,6 +104,12 @@ void reduce_job<T>::launch_async(const grid_chunk<T>& v, const chunk& c, int slo
 template <class T>
 void reduce_job<T>::launch_async(const batch_chunk<T>& v, const chunk& c, int slot, stream_view s) {
   kernels::launch_batch_reduce_async(v.b, v.first, c.count, v.index_offset, p_, outputs(slot), blocks_, s);
+  download_async(c, slot, s);
+}
+
+template <class T>
+void reduce_job<T>::launch_async(const design_chunk& v, const chunk& c, int slot, stream_view s) {
+  kernels::launch_design_reduce_async<T>(v.d, v.first, c.count, p_, outputs(slot), blocks_, s);
   download_async(c, slot, s);
 }
 

@@ -3,7 +3,8 @@
  * @file jobs.hpp
  * @brief What run_pipeline() computes per chunk (host/backends/cuda/pipeline.hpp):
  *        rows copied back into the caller's array, or the fused reduction
- *        folded into a reduce_state. Each launches for a grid or a batch chunk.
+ *        folded into a reduce_state. Each launches for a grid, a design or a
+ *        batch chunk.
  */
 #include <array>
 #include <optional>
@@ -26,6 +27,7 @@ class rows_job {
   void reserve(const std::vector<chunk>& chunks);
   void launch_async(const grid_chunk<T>& v, const chunk& c, int slot, stream_view s);
   void launch_async(const batch_chunk<T>& v, const chunk& c, int slot, stream_view s);
+  void launch_async(const design_chunk& v, const chunk& c, int slot, stream_view s);
   /// Copies the slot's rows (complete: its event was waited for) into place.
   void finish(const chunk& c, int slot);
 
@@ -56,6 +58,7 @@ class reduce_job {
   void reserve(const std::vector<chunk>& chunks);
   void launch_async(const grid_chunk<T>& v, const chunk& c, int slot, stream_view s);
   void launch_async(const batch_chunk<T>& v, const chunk& c, int slot, stream_view s);
+  void launch_async(const design_chunk& v, const chunk& c, int slot, stream_view s);
   /// Folds the slot's launch into the total; reports progress.
   void finish(const chunk& c, int slot);
   /// The total with the histogram, once every chunk is finished.

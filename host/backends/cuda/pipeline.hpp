@@ -2,14 +2,15 @@
 /**
  * @file pipeline.hpp
  * @brief The CUDA backend's double-buffered two-stream loop, shared by rows
- *        (evaluate) and the fused reduction, over any of the three input
+ *        (evaluate) and the fused reduction, over any of the input
  *        kinds (host/backends/cuda/inputs.hpp).
  *
  * An Input has:
  *   std::vector<chunk> plan(first, count, cap) const  cuts the range into chunks
  *   void reserve(const std::vector<chunk>&)            per-slot memory for them
  *   void stage_async(const chunk&, int slot, stream_view)  the chunk's inputs on the device
- *   View view(const chunk&, int slot) const             what the kernels read (grid_chunk, batch_chunk)
+ *   View view(const chunk&, int slot) const             what the kernels read (grid_chunk, batch_chunk,
+ *                                                       design_chunk)
  * A Job has:
  *   static const char* const finish_range               the NVTX range of waiting for and taking a slot's results
  *   void reserve(const std::vector<chunk>&)            per-slot outputs
@@ -41,6 +42,13 @@ struct chunk {
 template <class T>
 struct grid_chunk {
   grid_view<T> g;
+  index_t first;
+};
+
+/// A design chunk as the kernels read it: samples [first, first + count) of d
+/// (its `choices` in device memory).
+struct design_chunk {
+  design::design_view d;
   index_t first;
 };
 

@@ -497,3 +497,299 @@ difficulty = { values = [0, 0.5, 3] }
 
 }  // namespace
 }  // namespace coopgrid
+
+namespace coopgrid {
+namespace {
+
+// ---- Designs (DESIGNS.md section 2): the device decodes each sample from its
+// index as the CPU backend does, so only the device's math may differ. ----
+
+/// A problem over every kind of parameter the device decodes: integers and a
+/// choice on count fields, a choice on a real field (two choice tables: the
+/// device buffer is cut at the right offsets), continuous distributions, and
+/// fixed values for the rest.
+problem design_test_problem() {
+  problem p;
+  p.source = "design_test.toml";
+  auto add = [&](int field, design::distribution dist, std::vector<double> choices = {}) {
+    problem_parameter q;
+    q.field = field;
+    q.dist = dist;
+    q.choices = std::move(choices);
+    q.group = grid_field_names[field];
+    p.parameters.push_back(std::move(q));
+  };
+  add(countries_count, design::make_integers(1, 40));
+  add(countries_datasets, design::make_loguniform(1, 1e6));
+  add(countries_share_prob, design::make_uniform(0, 1));
+  add(standards_count, design::make_choice(4), {0, 3, 10, 40});
+  add(standards_difficulty, design::make_triangular(0, 0.5, 3));
+  add(resources_share_prob, design::make_choice(3), {0.1, 0.5, 0.9});
+  add(ethics_difficulty, design::make_truncnormal(0.5, 0.3, 0, 2));
+  p.reals[exchange_activities] = 10;
+  p.ints[exchange_countries_per_activity] = 5;
+  p.ints[resources_count] = 4;
+  p.ints[ethics_count] = 2;
+  return p;
+}
+
+struct design_case {
+  std::string name;
+  design_options opt;
+};
+
+/// Every design kind and variant, each with at least 34 samples (the sizes
+/// below); `scale` multiplies n.
+std::vector<design_case> design_cases(index_t scale) {
+  auto make = [](design::design_kind kind, index_t n) {
+    design_options o;
+    o.kind = kind;
+    o.n = n;
+    o.seed = 20261201;
+    return o;
+  };
+  using design::design_kind;
+  std::vector<design_case> out;
+  out.push_back({"mc", make(design_kind::mc, 70 * scale)});
+  out.push_back({"lhs", make(design_kind::lhs, 70 * scale)});
+  out.push_back({"sobol", make(design_kind::sobol, 70 * scale)});
+  out.push_back({"sobol scrambled", make(design_kind::sobol, 70 * scale)});
+  out.back().opt.scramble = true;
+  out.push_back({"saltelli", make(design_kind::saltelli, 4 * scale)});  // 9 rows per point
+  out.push_back({"saltelli second order scrambled", make(design_kind::saltelli, 4 * scale)});
+  out.back().opt.second_order = true;
+  out.back().opt.scramble = true;
+  out.push_back({"saltelli --base mc, second order", make(design_kind::saltelli, 4 * scale)});
+  out.back().opt.second_order = true;
+  out.back().opt.mc_base = true;
+  out.push_back({"morris", make(design_kind::morris, 6 * scale)});  // 8 rows per trajectory
+  out.push_back({"morris 6 levels", make(design_kind::morris, 6 * scale)});
+  out.back().opt.levels = 6;
+  return out;
+}
+
+source design_test_source(const design_options& o) {
+  return source("design_test.toml", design_source(design_test_problem(), o));
+}
+
+/// Changes every host choice value of a design in place: a device view still
+/// reading the host's tables would give other rows.
+void scribble_choices(source& s) {
+  for (auto& p : std::get<design_source>(s.input).prob.parameters) {
+    for (double& c : p.choices) c = grid_field_is_integer(p.field) ? 7 : 0.77;
+  }
+}
+
+/// x and y agree to the precision's tolerance, or are both NaN (an empty mean).
+bool agrees_or_both_nan(const tolerance& tol, double x, double y) {
+  return (std::isnan(x) && std::isnan(y)) || tol.agrees(x, y);
+}
+
+/// Design rows: ranges of 0, 1, 31, 32 and 33 samples at both ends of every
+/// design and the whole of it, in one chunk and in chunks of 7, equal the CPU
+/// backend's rows to the precision's tolerance (and the reference's); no row
+/// past the range is written. The backend is made from a source whose host
+/// choice tables are then scribbled over: the device has its own copy.
+TYPED_TEST(CudaBackend, DesignRowsMatchTheCpuBackend) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const auto tol = tolerance_for(test::precision_of<T>());
+  for (const auto& dc : design_cases(emulated ? 4 : 40)) {
+    const source src = design_test_source(dc.opt);
+    const index_t n = src.num_scenarios();
+    ASSERT_GE(n, 34) << dc.name;
+    std::vector<metric_row<T>> want(static_cast<std::size_t>(n));
+    make_cpu_backend<T>(src, {})->evaluate(0, n, want.data());
+    test::expect_rows_match_reference(src, 0, want.data(), n, "cpu " + dc.name);
+    backend_options tiny;
+    tiny.chunk = 7;  // many pipeline chunks, none aligned to anything
+    for (const backend_options& opt : {backend_options{}, tiny}) {
+      source scratch = src;
+      auto gpu = make_cuda_backend<T>(scratch, opt);
+      scribble_choices(scratch);
+      for (index_t count : {index_t{0}, index_t{1}, index_t{31}, index_t{32}, index_t{33}, n}) {
+        for (index_t first : {index_t{0}, n - count}) {
+          const std::string what = dc.name + " chunk " + std::to_string(opt.chunk) + " [" + std::to_string(first) +
+                                   ", +" + std::to_string(count) + ")";
+          auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count) + 1);
+          gpu->evaluate(first, count, rows.data());
+          for (index_t i = 0; i < count; ++i) {
+            for (int m = 0; m < num_metrics; ++m) {
+              const double x = rows[static_cast<std::size_t>(i)].v[m];
+              const double y = want[static_cast<std::size_t>(first + i)].v[m];
+              ASSERT_TRUE(tol.agrees(x, y)) << what << " sample " << first + i << " " << metric_names[m] << ": "
+                                            << x << " vs cpu " << y;
+            }
+          }
+          EXPECT_TRUE(std::isnan(static_cast<double>(rows[static_cast<std::size_t>(count)].v[0]))) << what;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * @brief g (the CUDA backend's reduction of [first, first + count)) against
+ *        c (the CPU backend's): counts and histograms exactly, values to the
+ *        tolerance. An argmin, argmax or top-K index may differ only where
+ *        the device's sample ties the CPU's winner within the tolerance
+ *        (`rows`: the CPU's rows of the whole design).
+ */
+template <class T>
+void expect_same_reduction(const reduce_state& g, const reduce_state& c, const std::vector<metric_row<T>>& rows,
+                           const reduce_spec& spec, const std::string& what) {
+  const auto tol = tolerance_for(test::precision_of<T>());
+  auto value = [&](index_t k, int m) { return static_cast<double>(rows[static_cast<std::size_t>(k)].v[m]); };
+  EXPECT_EQ(g.scenarios, c.scenarios) << what;
+  EXPECT_EQ(g.selected, c.selected) << what;
+  EXPECT_EQ(g.hist, c.hist) << what;
+  EXPECT_EQ(g.hist_below, c.hist_below) << what;
+  EXPECT_EQ(g.hist_above, c.hist_above) << what;
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto& gm = g.metrics[m];
+    const auto& cm = c.metrics[m];
+    const std::string at = what + " " + metric_names[m];
+    EXPECT_EQ(gm.count, cm.count) << at;
+    EXPECT_TRUE(tol.agrees(gm.min, cm.min)) << at << ": min " << gm.min << " vs " << cm.min;
+    EXPECT_TRUE(tol.agrees(gm.max, cm.max)) << at << ": max " << gm.max << " vs " << cm.max;
+    EXPECT_TRUE(agrees_or_both_nan(tol, gm.mean(), cm.mean())) << at << ": mean " << gm.mean() << " vs " << cm.mean();
+    EXPECT_EQ(gm.argmin < 0, cm.argmin < 0) << at;
+    if (gm.argmin >= 0 && cm.argmin >= 0 && gm.argmin != cm.argmin) {
+      EXPECT_TRUE(tol.agrees(value(gm.argmin, m), cm.min)) << at << ": argmin " << gm.argmin << " vs " << cm.argmin;
+    }
+    EXPECT_EQ(gm.argmax < 0, cm.argmax < 0) << at;
+    if (gm.argmax >= 0 && cm.argmax >= 0 && gm.argmax != cm.argmax) {
+      EXPECT_TRUE(tol.agrees(value(gm.argmax, m), cm.max)) << at << ": argmax " << gm.argmax << " vs " << cm.argmax;
+    }
+  }
+  ASSERT_EQ(g.top.size(), c.top.size()) << what;
+  for (std::size_t i = 0; i < g.top.size(); ++i) {
+    EXPECT_TRUE(tol.agrees(g.top[i].first, c.top[i].first)) << what << " top " << i;
+    if (g.top[i].second != c.top[i].second) {
+      EXPECT_TRUE(tol.agrees(value(g.top[i].second, spec.top_by), c.top[i].first))
+          << what << " top " << i << ": sample " << g.top[i].second << " vs " << c.top[i].second;
+    }
+  }
+}
+
+/// A reduction with a filter, top-K and a histogram whose threshold and bin
+/// edges (bins of 0.1 centred on 0, 0.1, ..., 1) stay clear of the exact values.
+reduce_spec design_reduce_spec() {
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.3")};
+  spec.top_k = 10;
+  spec.top_by = static_cast<int>(metric::shared_expected);
+  spec.hist_metric = static_cast<int>(metric::standards_p_all);
+  spec.hist_bins = 11;
+  spec.hist_lo = -0.05;
+  spec.hist_hi = 1.05;
+  spec.hist_range_given = true;
+  return spec;
+}
+
+/// Design reductions of 0, 1, 31, 32 and 33 samples at both ends of every
+/// design, and of all of it, equal the CPU backend's (the host's choice
+/// tables scribbled over once the backend is made, as for rows).
+TYPED_TEST(CudaBackend, DesignReduceMatchesTheCpuBackend) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const reduce_spec spec = design_reduce_spec();
+  for (const auto& dc : design_cases(emulated ? 4 : 40)) {
+    const source src = design_test_source(dc.opt);
+    test::expect_clear_of_edges<T>(src, spec);
+    const index_t n = src.num_scenarios();
+    std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
+    auto cpu = make_cpu_backend<T>(src, {});
+    cpu->evaluate(0, n, rows.data());
+    source scratch = src;
+    auto gpu = make_cuda_backend<T>(scratch, {});
+    scribble_choices(scratch);
+    for (index_t count : {index_t{0}, index_t{1}, index_t{31}, index_t{32}, index_t{33}, n}) {
+      for (index_t first : {index_t{0}, n - count}) {
+        const auto g = gpu->reduce(spec, first, count, {});
+        const auto c = cpu->reduce(spec, first, count, {});
+        EXPECT_EQ(g.scenarios, count);
+        expect_same_reduction<T>(g, c, rows, spec,
+                                 dc.name + " [" + std::to_string(first) + ", +" + std::to_string(count) + ")");
+      }
+    }
+  }
+}
+
+/// Designs of a reduction unit and 33 samples, reduced in launches of one
+/// unit (a launch boundary inside the range), equal the CPU backend's; with
+/// the default launch size too, to the last bit of the sums.
+TYPED_TEST(CudaBackend, DesignReduceAcrossLaunchesMatchesTheCpuBackend) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const reduce_spec spec = design_reduce_spec();
+  design_options mc;
+  mc.kind = design::design_kind::mc;
+  mc.n = kernels::reduce_unit + 33;
+  mc.seed = 7;
+  design_options saltelli;
+  saltelli.kind = design::design_kind::saltelli;
+  saltelli.n = kernels::reduce_unit / 9 + 5;  // 9 rows per point: just past one unit
+  saltelli.scramble = true;
+  saltelli.seed = 11;
+  for (const auto& o : {mc, saltelli}) {
+    const source src = design_test_source(o);
+    const index_t n = src.num_scenarios();
+    ASSERT_GT(n, kernels::reduce_unit);
+    test::expect_clear_of_edges<T>(src, spec);
+    std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
+    auto cpu = make_cpu_backend<T>(src, {});
+    cpu->evaluate(0, n, rows.data());
+    const auto c = cpu->reduce(spec, 0, n, {});
+    backend_options one_unit;
+    one_unit.chunk = kernels::reduce_unit;
+    const auto g = make_cuda_backend<T>(src, one_unit)->reduce(spec, 0, n, {});
+    const auto whole = make_cuda_backend<T>(src, {})->reduce(spec, 0, n, {});
+    const std::string what = describe_source(src);
+    expect_same_reduction<T>(g, c, rows, spec, what + ", launches of one unit");
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_TRUE(g.metrics[m].sum == whole.metrics[m].sum) << what << " " << metric_names[m];
+      EXPECT_EQ(g.metrics[m].argmin, whole.metrics[m].argmin) << what << " " << metric_names[m];
+    }
+    EXPECT_EQ(g.top, whole.top) << what;
+    EXPECT_EQ(g.hist, whole.hist) << what;
+  }
+}
+
+// A design on two devices (unit-aligned slices, each device with its own
+// choice tables) gives one device's rows and reduction to the last bit. Needs
+// two GPUs; the emulated build always has two.
+TEST(CudaDevices, SeveralDevicesGiveOneDevicesDesignResults) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const emulated_devices two_devices("2");
+#endif
+  if (cuda_device_count() < 2) GTEST_SKIP() << "fewer than two CUDA devices";
+  design_options o;
+  o.kind = design::design_kind::sobol;
+  o.scramble = true;
+  o.n = kernels::reduce_unit + 500;  // two reduction units: a slice per device
+  o.seed = 3;
+  const source src = design_test_source(o);
+  const index_t n = src.num_scenarios();
+  const reduce_spec spec = design_reduce_spec();
+  backend_options two;
+  two.devices = {0, 1};
+  auto one_gpu = make_backend<double>(backend_kind::cuda, src, {});
+  auto two_gpus = make_backend<double>(backend_kind::cuda, src, two);
+  const auto a = one_gpu->reduce(spec, 0, n, {});
+  const auto b = two_gpus->reduce(spec, 0, n, {});
+  EXPECT_EQ(a.selected, b.selected);
+  EXPECT_EQ(a.hist, b.hist);
+  for (int m = 0; m < num_metrics; ++m) {
+    EXPECT_TRUE(a.metrics[m].sum == b.metrics[m].sum) << metric_names[m];
+    EXPECT_EQ(a.metrics[m].argmax, b.metrics[m].argmax) << metric_names[m];
+  }
+  EXPECT_EQ(a.top, b.top);
+  std::vector<metric_row<double>> ra(static_cast<std::size_t>(n)), rb(static_cast<std::size_t>(n));
+  one_gpu->evaluate(0, n, ra.data());
+  two_gpus->evaluate(0, n, rb.data());
+  EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
+}
+
+}  // namespace
+}  // namespace coopgrid

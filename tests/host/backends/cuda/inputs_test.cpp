@@ -137,6 +137,76 @@ TYPED_TEST(CudaInputs, ReduceGridIsSizedForItsOwnKernel) {
 }
 #endif
 
+#if defined(COOPGRID_EMULATED_DEVICE)
+// A design's reduction sizes its persistent grid from the design kernel's occupancy alone.
+TYPED_TEST(CudaInputs, DesignReduceGridIsSizedForItsOwnKernel) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const std::string type = std::is_same_v<T, float> ? "<float>" : "<double>";
+  const std::string names[] = {"design_eval" + type, "grid_eval" + type, "batch_eval" + type};
+  auto queries = [&] {
+    std::array<std::size_t, 3> q{};
+    for (int i = 0; i < 3; ++i) q[i] = coopgrid_emulated::occupancy_queries(names[i].c_str());
+    return q;
+  };
+  problem p;
+  problem_parameter q;
+  q.field = countries_count;
+  q.dist = design::make_integers(0, 30);
+  p.parameters.push_back(q);
+  p.reals[countries_datasets] = 2;
+  p.reals[countries_share_prob] = 0.5;
+  design_options o;
+  o.n = 100;
+  const source src("problem.toml", design_source(p, o));
+  reduce_spec spec;
+  spec.top_k = 3;
+  const auto before = queries();
+  make_cuda_backend<T>(src, {})->reduce(spec, 0, src.num_scenarios(), {});
+  const auto after = queries();
+  EXPECT_GT(after[0], before[0]) << "the design reduction did not ask about its own kernel";
+  EXPECT_EQ(after[1], before[1]) << "the design reduction asked about the grid kernel";
+  EXPECT_EQ(after[2], before[2]) << "the design reduction asked about the batch kernel";
+}
+#endif
+
+// A design's choice values are on the device, concatenated in parameter
+// order; the view points each choice parameter at its own values and the
+// others at nothing.
+TYPED_TEST(CudaInputs, DesignChoicesAreOnTheDevice) {
+  SKIP_WITHOUT_DEVICE();
+  problem p;
+  auto add = [&](int field, design::distribution dist, std::vector<double> choices) {
+    problem_parameter q;
+    q.field = field;
+    q.dist = dist;
+    q.choices = std::move(choices);
+    p.parameters.push_back(q);
+  };
+  add(countries_count, design::make_choice(3), {1, 5, 9});
+  add(countries_share_prob, design::make_uniform(0, 1), {});
+  add(standards_difficulty, design::make_choice(2), {0.25, 2.5});
+  p.reals[countries_datasets] = 10;
+  design_options o;
+  o.n = 8;
+  const design_source d(p, o);
+  const cuda_impl::design_input<TypeParam> in(d, stream_view{});
+  cuda_impl::chunk c;
+  c.first = 3;
+  c.count = 5;
+  const cuda_impl::design_chunk v = in.view(c, 1);
+  EXPECT_EQ(v.first, 3);
+  EXPECT_EQ(v.d.num_samples, 8);
+  EXPECT_EQ(v.d.params[1].choices, nullptr);
+  ASSERT_NE(v.d.params[0].choices, nullptr);
+  ASSERT_NE(v.d.params[2].choices, nullptr);
+  EXPECT_NE(v.d.params[0].choices, d.prob.parameters[0].choices.data()) << "host memory";
+  EXPECT_EQ(v.d.params[2].choices, v.d.params[0].choices + 3) << "one buffer, in parameter order";
+  std::vector<double> got(5);
+  ASSERT_EQ(cudaMemcpy(got.data(), v.d.params[0].choices, 5 * sizeof(double), cudaMemcpyDeviceToHost), cudaSuccess);
+  EXPECT_EQ(got, (std::vector<double>{1, 5, 9, 0.25, 2.5}));
+}
+
 // A streamed batch's chunks keep every list's items within the staging
 // budget (a scenario alone may exceed it), cover the range exactly, and
 // carry their item ranges. Plans only: no device needed.
