@@ -3,7 +3,8 @@
 # present. Nothing is downloaded at build time. CUDA is optional: with nvcc on
 # PATH (or under /usr/local/cuda) the CUDA backend builds too.
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev)
+packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
+          python3 python3-numpy python3-scipy)  # the scipy checks of the designs (tests/designs/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
