@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -346,6 +347,30 @@ reduce_state factorized_grid::reduce(const reduce_spec& spec, index_t first, ind
   for (const auto& x : boxes) total.merge(spec, p_->reduce_box(x, spec));  // index order
   total.finish(spec);
   return total;
+}
+
+bool factorized_agrees(const reduce_state& f, const reduce_state& b) {
+  auto bits = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
+  if (f.scenarios != b.scenarios || f.selected != b.selected || f.top != b.top || f.hist != b.hist ||
+      f.hist_below != b.hist_below || f.hist_above != b.hist_above) {
+    return false;
+  }
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto &x = f.metrics[m], &y = b.metrics[m];
+    if (x.count != y.count || x.argmin != y.argmin || x.argmax != y.argmax || !bits(x.min, y.min) ||
+        !bits(x.max, y.max) || x.has_pos_inf != y.has_pos_inf || x.has_neg_inf != y.has_neg_inf) {
+      return false;
+    }
+    const double mx = x.mean(), my = y.mean();
+    if (std::isnan(my) || std::isinf(my)) {
+      if (!(bits(mx, my) || (std::isnan(mx) && std::isnan(my)))) return false;
+      continue;
+    }
+    const double scale = std::max({std::abs(my), std::isfinite(y.min) ? std::abs(y.min) : 0.0,
+                                   std::isfinite(y.max) ? std::abs(y.max) : 0.0});
+    if (!(std::abs(mx - my) <= 1e-12 * scale)) return false;
+  }
+  return true;
 }
 
 template <class T>

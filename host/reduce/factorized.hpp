@@ -53,6 +53,14 @@ class factorized_grid {
   std::unique_ptr<impl> p_;
 };
 
+/**
+ * @brief True when a factorized reduction `f` equals the element-wise fold `b`
+ *        of the same range and spec as the contract says: counts, argmin/argmax,
+ *        infinities, top-K and histogram counts identical, min/max to the bit,
+ *        means within 1e-12 of the metric's scale (max of |mean|, |min|, |max|).
+ */
+bool factorized_agrees(const reduce_state& f, const reduce_state& b);
+
 /// One-shot form: builds the tables of g in precision T and reduces [first, first + count).
 template <class T>
 reduce_state factorized_grid_reduce(const grid& g, const reduce_spec& spec, index_t first, index_t count);

@@ -168,6 +168,10 @@ difficulty = 0.2
       EXPECT_EQ(f.substr(0, cut), b.substr(0, cut)) << input << " " << prec;
       if (input != data + "/grid_small.toml" && std::string(prec) == "f64") EXPECT_NE(f, b);
     }
+    // compare checks the factorized reduction on every sample window of a grid.
+    const auto c = run_cli("compare " + input + " --backend cpu --sample 5000");
+    EXPECT_EQ(c.code, 0) << c.out << c.err;
+    EXPECT_NE(c.out.find("factorized grid reduction: equals the element-wise fold on "), std::string::npos) << c.out;
   }
 }
 

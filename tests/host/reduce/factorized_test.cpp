@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -150,7 +151,9 @@ TYPED_TEST(Factorized, RandomGridsWholeAndSubRanges) {
         count = std::uniform_int_distribution<index_t>(0, n - first)(rng);
       }
       const auto b = brute<T>(src, spec, first, count);
-      expect_same(fg.reduce(spec, first, count), b, "trial " + std::to_string(trial) + " spec " + std::to_string(s));
+      const auto f = fg.reduce(spec, first, count);
+      expect_same(f, b, "trial " + std::to_string(trial) + " spec " + std::to_string(s));
+      EXPECT_TRUE(factorized_agrees(f, b));
       (b.selected > 0 ? nonempty : empty) += 1;
       for (const auto& m : b.metrics) with_inf += m.has_neg_inf;
       for (std::size_t i = 1; i < b.top.size(); ++i) tied_top += b.top[i].first == b.top[i - 1].first;
@@ -252,6 +255,34 @@ TYPED_TEST(Factorized, EmptySelectionAndInfinities) {
   EXPECT_EQ(fi.top.size(), 3u);
   EXPECT_EQ(fi.top[0].first, -std::numeric_limits<double>::infinity());
   expect_same(fi, brute<T>(src, inf, 0, n), "-inf");
+}
+
+// factorized_agrees (compare's check) sees each kind of difference.
+TEST(FactorizedAgrees, RefusesEveryKindOfDifference) {
+  const source src = test::grid_source(test::random_grid_toml);
+  reduce_spec spec;
+  spec.top_k = 4;
+  spec.top_by = static_cast<int>(metric::standards_p_any);
+  const auto b = brute<double>(src, spec, 1000, 50'000);
+  const auto f = factorized_grid_reduce<double>(grid_of(src), spec, 1000, 50'000);
+  ASSERT_TRUE(factorized_agrees(f, b));
+  const int m = static_cast<int>(metric::standards_expected);
+  std::vector<std::function<void(reduce_state&)>> changes = {
+      [](reduce_state& s) { ++s.selected; },
+      [&](reduce_state& s) { s.metrics[m].argmin += 1; },
+      [&](reduce_state& s) { s.metrics[m].max = std::nextafter(s.metrics[m].max, 0.0); },
+      [&](reduce_state& s) { s.metrics[m].sum.add(s.metrics[m].sum.value() * 1e-11); },
+      [](reduce_state& s) { s.top[1].second += 1; },
+      [&](reduce_state& s) { s.metrics[m].has_neg_inf = true; },
+  };
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    auto g = f;
+    changes[i](g);
+    EXPECT_FALSE(factorized_agrees(g, b)) << i;
+  }
+  auto g = f;  // a mean 1e-14 off still agrees
+  g.metrics[m].sum.add(g.metrics[m].sum.value() * 1e-14);
+  EXPECT_TRUE(factorized_agrees(g, b));
 }
 
 // 1.01e12 scenarios: sub-ranges around 2^32 against the fold, the whole grid
