@@ -103,6 +103,9 @@ void declare_reduce(CLI::App* run, run_options& o) {
   add_parsed(run, "--histogram", [&o](const std::string& h) { o.histogram = parse_histogram(h); },
              "With --reduce: METRIC:BINS (range = the metric's min..max, costs a second pass) "
              "or METRIC:BINS:LO:HI");
+  run->add_flag("--brute-force", o.bopt.brute_force,
+                "With --reduce on a grid: evaluate and fold every scenario (the cpu backend otherwise reduces "
+                "a grid exactly from its blocks' sub-grids; for benchmarks and cross-checks)");
 }
 
 void declare_checkpoint(CLI::App* run, run_options& o) {

@@ -29,6 +29,9 @@ struct backend_options {
   /// chunks are copied straight from them; false stages every chunk through
   /// pinned buffers (the fallback wherever pinning fails).
   bool pin_host = true;
+  /// --brute-force: reduce a grid scenario by scenario; the cpu backend otherwise
+  /// reduces grids factorized (host/reduce/factorized.hpp). Other backends always fold every scenario.
+  bool brute_force = false;
 };
 
 /**

@@ -9,6 +9,7 @@
 #include "host/util/overloaded.hpp"
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
+#include "host/reduce/factorized.hpp"
 
 namespace coopgrid {
 namespace {
@@ -23,6 +24,7 @@ class cpu_backend final : public backend<T> {
       : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
     src.visit(
         [&](const grid& g) {
+          if (!opt.brute_force && factorized_grid::applicable(g)) grid_ = &g;
           tables_.emplace(g);
           view_ = tables_->view();
         },
@@ -50,6 +52,12 @@ class cpu_backend final : public backend<T> {
 
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
                       const progress_fn& progress) override {
+    if (grid_ != nullptr) {  // exact and in time of the blocks' sub-grids
+      if (!factorized_) factorized_.emplace(factorized_grid::build<T>(*grid_));
+      auto r = factorized_->reduce(spec, first, count);
+      if (progress) progress(count);
+      return r;
+    }
     reduce_state total(spec);
     const index_t chunks = (count + cpu_reduce_chunk - 1) / cpu_reduce_chunk;
     // Waves bound the memory held by per-chunk states and give progress ticks.
@@ -99,6 +107,8 @@ class cpu_backend final : public backend<T> {
   }
 
   int threads_;
+  const grid* grid_ = nullptr;                // set: grid reductions are factorized
+  std::optional<factorized_grid> factorized_;  // built on the first reduce()
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
   std::optional<batch_columns<T>> columns_;   // owns a batch converted to f32
   std::variant<grid_view<T>, batch_view<T>, design::design_view> view_;

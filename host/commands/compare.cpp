@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "host/backends/make_backend.hpp"
 #include "host/backends/reference.hpp"
+#include "host/reduce/factorized.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
 
@@ -64,9 +66,25 @@ compare_report compare_as(const source& src, const compare_options& opt) {
   r.tol = tolerance_for(opt.prec);
   const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
   std::array<double, num_metrics> worst_excess{};
+  // The cpu backend's rows are the formula core's bits, which the factorized
+  // grid reduction reproduces: check it on every window (top-K by each metric in turn).
+  std::optional<factorized_grid> fact;
+  if (const auto* g = std::get_if<grid>(&src.input); g && r.backend == "cpu" && factorized_grid::applicable(*g)) {
+    fact.emplace(factorized_grid::build<T>(*g));
+  }
   for (auto [first, count] : sample_windows(r.total, opt.sample)) {
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
     be->evaluate(first, count, rows.data());
+    if (fact) {
+      reduce_spec spec;
+      spec.top_k = 16;
+      spec.top_by = static_cast<int>(r.factorized_windows % num_metrics);
+      reduce_state fold(spec);
+      fold.add_rows(spec, rows.data(), first, count);
+      fold.finish(spec);
+      ++r.factorized_windows;
+      if (!factorized_agrees(fact->reduce(spec, first, count), fold)) ++r.factorized_mismatches;
+    }
     std::vector<reference::row> refs(static_cast<std::size_t>(count));
     // The reference sees the inputs exactly as the backend does (rounded to float
     // in f32), so the comparison measures arithmetic, not input rounding.
@@ -103,6 +121,7 @@ tolerance tolerance_for(precision p) {
 void compare_options::validate() const { check_backend_choice(backend, prec, bopt); }
 
 bool compare_report::agree() const {
+  if (factorized_mismatches > 0) return false;
   for (const auto& m : metrics) {
     if (m.failures > 0) return false;
   }
@@ -126,6 +145,13 @@ std::string format_compare(const source& src, const compare_options& opt, const 
     const std::string worst = scenario_label(src, a.worst);
     out += fmt::format("{:<24}{:>14.3e}{:>14.3e}{:>10.3f}{:>10}  {}\n", metric_names[m], a.max_abs,
                        a.max_rel, a.tol_used, a.failures, worst);
+  }
+  if (r.factorized_windows > 0) {
+    out += r.factorized_mismatches == 0
+               ? fmt::format("\nfactorized grid reduction: equals the element-wise fold on {} windows\n",
+                             r.factorized_windows)
+               : fmt::format("\nfactorized grid reduction: DIFFERS from the element-wise fold on {} of {} windows\n",
+                             r.factorized_mismatches, r.factorized_windows);
   }
   int bad = 0;
   for (const auto& a : r.metrics) bad += a.failures > 0;

@@ -46,6 +46,10 @@ struct compare_report {
   index_t total = 0;
   tolerance tol{};
   std::array<metric_agreement, num_metrics> metrics{};
+  /// cpu backend on a grid: sample windows whose factorized reduction was
+  /// checked against the fold of the rows compared (factorized_agrees), and
+  /// how many disagreed (0 is required to agree).
+  index_t factorized_windows = 0, factorized_mismatches = 0;
   bool agree() const;
 };
 

@@ -59,6 +59,15 @@ void exact_sum::merge(const exact_sum& o) {
   }
 }
 
+void exact_sum::multiply(std::uint64_t m) {
+  std::uint64_t carry = 0;
+  for (auto& x : w_) {
+    const unsigned __int128 p = static_cast<unsigned __int128>(x) * m + carry;
+    x = static_cast<std::uint64_t>(p);
+    carry = static_cast<std::uint64_t>(p >> 64);
+  }
+}
+
 double exact_sum::value() const {
   auto mag = w_;
   const bool negative = mag[words - 1] >> 63;

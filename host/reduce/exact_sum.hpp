@@ -21,6 +21,9 @@ class exact_sum {
   void add(double x);
   /// Adds another accumulator exactly.
   void merge(const exact_sum& o);
+  /// Multiplies the sum by m exactly (a value counted m times: factorized grid
+  /// reductions); two's complement words multiply as unsigned ones do.
+  void multiply(std::uint64_t m);
   /// The exact sum rounded to the nearest double (ties to even); +-inf beyond the range.
   double value() const;
   bool operator==(const exact_sum& o) const { return w_ == o.w_; }

@@ -130,6 +130,51 @@ TEST(Cli, JsonIsTheReduceReport) {
   EXPECT_TRUE(bad.out.empty()) << bad.out;
 }
 
+// The cpu backend reduces grids factorized; --brute-force folds every scenario.
+// The reports agree (the means too, on these grids) up to the merge state,
+// whose exact sums differ on the second grid: brute force rounds once per
+// reduction unit (so --brute-force is seen to take the element-wise path).
+TEST(Cli, BruteForceReportEqualsFactorized) {
+  test::temp_dir d;
+  test::write_file(d / "g.toml", R"([countries]
+count = { range = [1, 7] }
+datasets = { linspace = [0.1, 3.3, 7] }
+share_prob = 0.3
+[standards]
+count = { range = [1, 50] }
+difficulty = { linspace = [0, 5, 100] }
+[exchange]
+activities = 10
+countries_per_activity = 5
+[resources]
+count = 5
+share_prob = 0.5
+[ethics]
+count = 2
+difficulty = 0.2
+)");
+  const std::string opts = " --reduce --json --backend cpu --no-progress --where 'standards_p_any>=0.2' "
+                           "--top 9 --by exchange_total_log10 --histogram shared_expected:5 ";
+  for (const std::string input : {data + "/grid_small.toml", (d / "g.toml").string()}) {
+    for (const char* prec : {"f64", "f32"}) {
+      const std::string run = "run " + input + opts + "--precision " + prec + " ";
+      ASSERT_EQ(run_cli(run + "-o " + (d / "f.json").string()).code, 0);
+      const auto r = run_cli(run + "--brute-force -o " + (d / "b.json").string());
+      ASSERT_EQ(r.code, 0) << r.err;
+      const auto f = test::read_file(d / "f.json"), b = test::read_file(d / "b.json");
+      const auto cut = f.find("\"merge_state\"");
+      ASSERT_NE(cut, std::string::npos);
+      ASSERT_NE(f.find("\"histogram\""), std::string::npos);
+      EXPECT_EQ(f.substr(0, cut), b.substr(0, cut)) << input << " " << prec;
+      if (input != data + "/grid_small.toml" && std::string(prec) == "f64") EXPECT_NE(f, b);
+    }
+    // compare checks the factorized reduction on every sample window of a grid.
+    const auto c = run_cli("compare " + input + " --backend cpu --sample 5000");
+    EXPECT_EQ(c.code, 0) << c.out << c.err;
+    EXPECT_NE(c.out.find("factorized grid reduction: equals the element-wise fold on "), std::string::npos) << c.out;
+  }
+}
+
 // Option combinations refused through the binary: exit 2 and one line (the
 // messages themselves are checked against validate() in tests/host/commands).
 TEST(Cli, RefusedCombinationsExitTwo) {
@@ -281,8 +326,10 @@ TEST(CliSignals, InterruptLeavesNoPartialOutput) {
 
 TEST(CliCheckpoint, KilledRunResumesToTheUninterruptedResult) {
   test::temp_dir d;
+  // --brute-force: the factorized reduction of this grid ends before a signal could land.
   const std::string common = "run " + data + "/grid_main.toml --reduce --where 'standards_p_any>=0.3' "
-                             "--top 20 --by shared_variance --histogram ethics_q_any:8:0:1 --no-progress ";
+                             "--top 20 --by shared_variance --histogram ethics_q_any:8:0:1 --no-progress "
+                             "--brute-force ";
   const auto whole = run_cli(common + "-o '" + (d / "whole.json").string() + "'");
   ASSERT_EQ(whole.code, 0) << whole.err;
   const auto cp = d / "state.ckpt";
