@@ -6,7 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
+#include <memory>
+#include <type_traits>
+#include <utility>
 #include <fstream>
 #include <algorithm>
 
@@ -17,43 +21,72 @@
 namespace coopgrid {
 namespace {
 
-/// A read-only memory map of a whole file (unmapped at destruction).
+/// A read-only memory map of a whole file (unmapped at destruction); move-only.
 class mapped_file {
  public:
-  explicit mapped_file(const std::filesystem::path& p) : path_(p.string()) {
-    fd_ = ::open(path_.c_str(), O_RDONLY);
-    if (fd_ < 0) throw input_error(fmt::format("{}: cannot be opened: {}", path_, std::strerror(errno)));
+  explicit mapped_file(const std::filesystem::path& p) {
+    const std::string path = p.string();
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw input_error(fmt::format("{}: cannot be opened: {}", path, std::strerror(errno)));
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) throw input_error(fmt::format("{}: cannot stat", path_));
+    if (::fstat(fd, &st) != 0) {
+      ::close(fd);
+      throw input_error(fmt::format("{}: cannot stat", path));
+    }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0) {
-      data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-      if (data_ == MAP_FAILED) throw input_error(fmt::format("{}: cannot be memory-mapped", path_));
-      ::madvise(data_, size_, MADV_SEQUENTIAL);
+      // MAP_POPULATE maps every page now, in the kernel's batches: far cheaper than one
+      // fault per page later, when parallel validation and evaluation touch them.
+      void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (m == MAP_FAILED) {
+        ::close(fd);
+        throw input_error(fmt::format("{}: cannot be memory-mapped", path));
+      }
+      data_ = m;
     }
+    ::close(fd);  // the mapping keeps the file
+  }
+  mapped_file(mapped_file&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  mapped_file& operator=(mapped_file&& o) noexcept {
+    if (this != &o) {
+      unmap();
+      data_ = std::exchange(o.data_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
   }
   mapped_file(const mapped_file&) = delete;
   mapped_file& operator=(const mapped_file&) = delete;
-  ~mapped_file() {
-    if (data_ && data_ != MAP_FAILED) ::munmap(data_, size_);
-    if (fd_ >= 0) ::close(fd_);
-  }
+  ~mapped_file() { unmap(); }
   const unsigned char* data() const { return static_cast<const unsigned char*>(data_); }
   std::size_t size() const { return size_; }
 
  private:
-  std::string path_;
-  int fd_ = -1;
+  void unmap() noexcept {
+    if (data_) ::munmap(data_, size_);
+    data_ = nullptr;
+  }
   void* data_ = nullptr;
   std::size_t size_ = 0;
 };
 
-/// Reads a 1-D .npy column of `descr` ('<f8' or '<i8') into out.
+/// What a binary batch's columns point into: the mappings, and copies of columns whose data is misaligned.
+struct mapped_storage {
+  std::vector<mapped_file> files;
+  std::vector<std::vector<double>> real_copies;
+  std::vector<std::vector<index_t>> int_copies;
+};
+
+/**
+ * Maps a 1-D .npy column of `descr` ('<f8' or '<i8', the only dtypes, so no
+ * conversion) and views it in place; the mapping joins `store`. Data that is
+ * not aligned for V (a hand-written header of odd length) is copied instead.
+ */
 template <class V>
-void read_npy(const std::filesystem::path& p, const char* descr, std::vector<V>& out) {
+column<V> read_npy(const std::filesystem::path& p, const char* descr, mapped_storage& store) {
   const std::string name = p.string();
   if (!std::filesystem::exists(p)) throw input_error(fmt::format("{}: file not found", name));
-  const mapped_file f(p);
+  mapped_file f(p);
   const auto* d = f.data();
   if (f.size() < 10 || std::memcmp(d, "\x93NUMPY", 6) != 0) {
     throw input_error(fmt::format("{}: not a NumPy .npy file (bad magic)", name));
@@ -99,12 +132,27 @@ void read_npy(const std::filesystem::path& p, const char* descr, std::vector<V>&
     throw input_error(fmt::format("{}: holds {} bytes of data, the header promises {} elements of {} bytes",
                                   name, f.size() - offset, n, sizeof(V)));
   }
-  out.resize(n);
-  if (n > 0) std::memcpy(out.data(), d + offset, n * sizeof(V));
+  if (n == 0) return {};
+  if (reinterpret_cast<std::uintptr_t>(d + offset) % alignof(V) == 0) {
+    const auto* data = reinterpret_cast<const V*>(d + offset);
+    store.files.push_back(std::move(f));
+    return column<V>(data, n);
+  }
+  std::vector<V> copy(n);
+  std::memcpy(copy.data(), d + offset, n * sizeof(V));
+  auto& copies = [&]() -> std::vector<std::vector<V>>& {
+    if constexpr (std::is_same_v<V, double>) {
+      return store.real_copies;
+    } else {
+      return store.int_copies;
+    }
+  }();
+  copies.push_back(std::move(copy));  // the buffer moves, so the view stays valid
+  return column<V>(copies.back().data(), n);
 }
 
 template <class V>
-void write_npy(const std::filesystem::path& p, const char* descr, const std::vector<V>& v) {
+void write_npy(const std::filesystem::path& p, const char* descr, column<V> v) {
   std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({},), }}", descr, v.size());
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -136,17 +184,21 @@ batch read_binary_batch(const std::filesystem::path& dir) {
   batch b;
   b.source = dir.string();
   auto& c = b.columns;
-  read_npy(dir / "activities.npy", "<f8", c.activities);
-  read_npy(dir / "countries_per_activity.npy", "<i8", c.countries_per_activity);
-  read_npy(dir / "country_offsets.npy", "<i8", c.country_offsets);
-  read_npy(dir / "datasets.npy", "<f8", c.datasets);
-  read_npy(dir / "country_share_prob.npy", "<f8", c.country_share_prob);
-  read_npy(dir / "standard_offsets.npy", "<i8", c.standard_offsets);
-  read_npy(dir / "standard_difficulty.npy", "<f8", c.standard_difficulty);
-  read_npy(dir / "resource_offsets.npy", "<i8", c.resource_offsets);
-  read_npy(dir / "resource_share_prob.npy", "<f8", c.resource_share_prob);
-  read_npy(dir / "ethics_offsets.npy", "<i8", c.ethics_offsets);
-  read_npy(dir / "ethics_difficulty.npy", "<f8", c.ethics_difficulty);
+  auto store = std::make_shared<mapped_storage>();
+  auto& m = *store;
+  m.files.reserve(11);
+  c.activities = read_npy<double>(dir / "activities.npy", "<f8", m);
+  c.countries_per_activity = read_npy<index_t>(dir / "countries_per_activity.npy", "<i8", m);
+  c.country_offsets = read_npy<index_t>(dir / "country_offsets.npy", "<i8", m);
+  c.datasets = read_npy<double>(dir / "datasets.npy", "<f8", m);
+  c.country_share_prob = read_npy<double>(dir / "country_share_prob.npy", "<f8", m);
+  c.standard_offsets = read_npy<index_t>(dir / "standard_offsets.npy", "<i8", m);
+  c.standard_difficulty = read_npy<double>(dir / "standard_difficulty.npy", "<f8", m);
+  c.resource_offsets = read_npy<index_t>(dir / "resource_offsets.npy", "<i8", m);
+  c.resource_share_prob = read_npy<double>(dir / "resource_share_prob.npy", "<f8", m);
+  c.ethics_offsets = read_npy<index_t>(dir / "ethics_offsets.npy", "<i8", m);
+  c.ethics_difficulty = read_npy<double>(dir / "ethics_difficulty.npy", "<f8", m);
+  c.storage = std::move(store);
   validate_columns(c, dir.string());
   if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const auto ids_path = dir / "ids.txt";
