@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <fstream>
@@ -16,6 +18,7 @@
 
 #include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
+#include "host/util/parallel.hpp"
 #include "host/io/text_file.hpp"
 
 namespace coopgrid {
@@ -37,7 +40,7 @@ class mapped_file {
     if (size_ > 0) {
       // MAP_POPULATE maps every page now, in the kernel's batches: far cheaper than one
       // fault per page later, when parallel validation and evaluation touch them.
-      void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (m == MAP_FAILED) {
         ::close(fd);
         throw input_error(fmt::format("{}: cannot be memory-mapped", path));
@@ -167,6 +170,31 @@ void write_npy(const std::filesystem::path& p, const char* descr, column<V> v) {
   if (!out) throw std::runtime_error(fmt::format("{}: write failed", p.string()));
 }
 
+/**
+ * True when two of `hashes` are equal. Hashes are spread uniformly, so a
+ * counting pass on their top bits splits them into cache-sized buckets
+ * (equal hashes share one), each then sorted on its own, in parallel.
+ */
+bool any_equal_hashes(const std::vector<std::size_t>& hashes, int threads) {
+  constexpr int bits = 12;
+  constexpr std::size_t buckets = std::size_t{1} << bits;
+  const int shift = static_cast<int>(sizeof(std::size_t) * 8) - bits;
+  std::vector<std::size_t> start(buckets + 1, 0);
+  for (const auto h : hashes) ++start[(h >> shift) + 1];
+  for (std::size_t k = 0; k < buckets; ++k) start[k + 1] += start[k];
+  std::vector<std::size_t> sorted(hashes.size());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (const auto h : hashes) sorted[next[h >> shift]++] = h;
+  std::atomic<bool> equal{false};
+  parallel_for(static_cast<index_t>(buckets), threads, [&](index_t k) {
+    const auto lo = sorted.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(k)]);
+    const auto hi = sorted.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(k) + 1]);
+    std::sort(lo, hi);
+    if (std::adjacent_find(lo, hi) != hi) equal = true;
+  });
+  return equal;
+}
+
 struct column_file {
   const char* file;
   bool integer;
@@ -202,33 +230,48 @@ batch read_binary_batch(const std::filesystem::path& dir) {
   validate_columns(c, dir.string());
   if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const auto ids_path = dir / "ids.txt";
+  const int threads = hardware_threads();
+  constexpr index_t ids_per_task = 1 << 16;
   if (std::filesystem::exists(ids_path)) {
-    // One read, then duplicates found by sorting 64-bit hashes: a million ids in
-    // tens of milliseconds (a hash set's cache misses cost ten times more).
+    // One read and one sequential pass for the line ends; the strings and their
+    // 64-bit hashes are made in parallel, and the hashes sorted in parallel: a
+    // duplicate needs two equal hashes, so only then are the ids compared.
     const std::string text = read_text_file(ids_path, "an ids.txt file");
-    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
+    std::vector<std::string_view> lines;
+    lines.reserve(static_cast<std::size_t>(c.num_scenarios()));
     for (std::size_t at = 0; at < text.size();) {
       auto end = text.find('\n', at);
       if (end == std::string::npos) end = text.size();
       std::string_view line(text.data() + at, end - at);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      const auto n = b.ids.size() + 1;
+      const auto n = lines.size() + 1;
       if (line.empty()) throw input_error(fmt::format("{}:{}: empty id (ids must be non-empty)", ids_path.string(), n));
-      b.ids.emplace_back(line);
+      lines.push_back(line);
       at = end + 1;
     }
-    std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
-    for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
-    std::sort(hashed.begin(), hashed.end());
-    for (std::size_t i = 1; i < hashed.size(); ++i) {
-      if (hashed[i].first != hashed[i - 1].first) continue;
-      // Equal hashes: compare every pair of the run (almost always just this one).
-      for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
-        const auto first = std::min(hashed[j - 1].second, hashed[i].second);
-        const auto second = std::max(hashed[j - 1].second, hashed[i].second);
-        if (b.ids[first] == b.ids[second]) {
-          throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
-                                        second + 1, b.ids[second], first + 1));
+    const auto count = static_cast<index_t>(lines.size());
+    b.ids.resize(lines.size());
+    std::vector<std::size_t> hashes(lines.size());
+    parallel_for((count + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
+      for (index_t i = k * ids_per_task; i < std::min(count, (k + 1) * ids_per_task); ++i) {
+        b.ids[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
+        hashes[static_cast<std::size_t>(i)] = std::hash<std::string_view>{}(lines[static_cast<std::size_t>(i)]);
+      }
+    });
+    if (any_equal_hashes(hashes, threads)) {
+      std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
+      for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
+      std::sort(hashed.begin(), hashed.end());
+      for (std::size_t i = 1; i < hashed.size(); ++i) {
+        if (hashed[i].first != hashed[i - 1].first) continue;
+        // Equal hashes: compare every pair of the run (almost always just this one).
+        for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
+          const auto first = std::min(hashed[j - 1].second, hashed[i].second);
+          const auto second = std::max(hashed[j - 1].second, hashed[i].second);
+          if (b.ids[first] == b.ids[second]) {
+            throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
+                                          second + 1, b.ids[second], first + 1));
+          }
         }
       }
     }
@@ -237,8 +280,13 @@ batch read_binary_batch(const std::filesystem::path& dir) {
                                     c.num_scenarios()));
     }
   } else {
-    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
-    for (index_t i = 0; i < c.num_scenarios(); ++i) b.ids.push_back(std::to_string(i));
+    const index_t n = c.num_scenarios();
+    b.ids.resize(static_cast<std::size_t>(n));
+    parallel_for((n + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
+      for (index_t i = k * ids_per_task; i < std::min(n, (k + 1) * ids_per_task); ++i) {
+        b.ids[static_cast<std::size_t>(i)] = std::to_string(i);
+      }
+    });
   }
   return b;
 }

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "host/util/errors.hpp"
@@ -69,14 +71,22 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
   };
   auto check_reals = [&](const char* field, column<double> v, bool probability) {
     const double* p = v.data();
-    // One comparison pair catches NaN, infinities, negatives and (for probabilities) values above 1.
     const double top = probability ? 1.0 : std::numeric_limits<double>::max();
+    // On the bits: a double is in [+0, top] iff its bits are at most top's (NaN and the infinities
+    // lie above DBL_MAX, negatives have the sign bit). Integer subtract/or vectorises on every x86
+    // (comparisons of doubles do not, unless traps are off); -0.0 is flagged here and passes the rescan.
+    std::uint64_t top_bits = 0;
+    std::memcpy(&top_bits, &top, sizeof top);
     const auto i = first_failing(
         0, v.size(), threads,
-        [p, top](std::size_t lo, std::size_t hi) {
-          bool ok = true;
-          for (std::size_t j = lo; j < hi; ++j) ok &= (p[j] >= 0) & (p[j] <= top);
-          return ok;
+        [p, top_bits](std::size_t lo, std::size_t hi) {
+          std::uint64_t acc = 0;
+          for (std::size_t j = lo; j < hi; ++j) {
+            std::uint64_t b;
+            std::memcpy(&b, p + j, sizeof b);
+            acc |= (top_bits - b) | b;  // top bit set iff b > top_bits or b is negative
+          }
+          return (acc >> 63) == 0;
         },
         [p, top](std::size_t j) { return !(p[j] >= 0 && p[j] <= top); });
     if (i == v.size()) return;
