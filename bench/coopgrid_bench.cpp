@@ -83,7 +83,7 @@ struct rng64 {
 batch make_w1_batch(index_t n, std::uint64_t seed, bool light = false) {
   batch b;
   b.source = "W1";
-  auto& c = b.columns;
+  column_vectors<double> c;
   rng64 r{seed};
   c.activities.resize(static_cast<std::size_t>(n));
   c.countries_per_activity.resize(static_cast<std::size_t>(n));
@@ -109,6 +109,7 @@ batch make_w1_batch(index_t n, std::uint64_t seed, bool light = false) {
   reals(c.standard_difficulty, c.standard_offsets.back(), 5);
   reals(c.resource_share_prob, c.resource_offsets.back(), 1);
   reals(c.ethics_difficulty, c.ethics_offsets.back(), 5);
+  b.columns = batch_columns<double>(std::move(c));
   b.ids.resize(static_cast<std::size_t>(n));
   for (index_t s = 0; s < n; ++s) b.ids[s] = std::to_string(s);
   return b;
@@ -174,8 +175,8 @@ void write_csv_batch(const batch& b, const std::string& dir) {
       fmt::format_to(std::back_inserter(buf), "{},{},{}\n", b.ids[s], c.activities[s], c.countries_per_activity[s]);
     }
   });
-  auto items = [&](const char* name, const char* header, const std::vector<index_t>& off,
-                   const std::vector<double>& a, const std::vector<double>* second) {
+  auto items = [&](const char* name, const char* header, column<index_t> off, column<double> a,
+                   const column<double>* second) {
     write(name, header, [&](auto& buf) {
       for (index_t s = 0; s < c.num_scenarios(); ++s) {
         for (index_t i = off[s]; i < off[s + 1]; ++i) {

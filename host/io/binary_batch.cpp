@@ -6,54 +6,90 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <cstring>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <fstream>
 #include <algorithm>
 
 #include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
+#include "host/util/parallel.hpp"
 #include "host/io/text_file.hpp"
 
 namespace coopgrid {
 namespace {
 
-/// A read-only memory map of a whole file (unmapped at destruction).
+/// A read-only memory map of a whole file (unmapped at destruction); move-only.
 class mapped_file {
  public:
-  explicit mapped_file(const std::filesystem::path& p) : path_(p.string()) {
-    fd_ = ::open(path_.c_str(), O_RDONLY);
-    if (fd_ < 0) throw input_error(fmt::format("{}: cannot be opened: {}", path_, std::strerror(errno)));
+  explicit mapped_file(const std::filesystem::path& p) {
+    const std::string path = p.string();
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw input_error(fmt::format("{}: cannot be opened: {}", path, std::strerror(errno)));
     struct stat st {};
-    if (::fstat(fd_, &st) != 0) throw input_error(fmt::format("{}: cannot stat", path_));
+    if (::fstat(fd, &st) != 0) {
+      ::close(fd);
+      throw input_error(fmt::format("{}: cannot stat", path));
+    }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0) {
-      data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-      if (data_ == MAP_FAILED) throw input_error(fmt::format("{}: cannot be memory-mapped", path_));
-      ::madvise(data_, size_, MADV_SEQUENTIAL);
+      // MAP_POPULATE maps every page now, in the kernel's batches: far cheaper than one
+      // fault per page later, when parallel validation and evaluation touch them.
+      void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m == MAP_FAILED) {
+        ::close(fd);
+        throw input_error(fmt::format("{}: cannot be memory-mapped", path));
+      }
+      data_ = m;
     }
+    ::close(fd);  // the mapping keeps the file
+  }
+  mapped_file(mapped_file&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+  mapped_file& operator=(mapped_file&& o) noexcept {
+    if (this != &o) {
+      unmap();
+      data_ = std::exchange(o.data_, nullptr);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
   }
   mapped_file(const mapped_file&) = delete;
   mapped_file& operator=(const mapped_file&) = delete;
-  ~mapped_file() {
-    if (data_ && data_ != MAP_FAILED) ::munmap(data_, size_);
-    if (fd_ >= 0) ::close(fd_);
-  }
+  ~mapped_file() { unmap(); }
   const unsigned char* data() const { return static_cast<const unsigned char*>(data_); }
   std::size_t size() const { return size_; }
 
  private:
-  std::string path_;
-  int fd_ = -1;
+  void unmap() noexcept {
+    if (data_) ::munmap(data_, size_);
+    data_ = nullptr;
+  }
   void* data_ = nullptr;
   std::size_t size_ = 0;
 };
 
-/// Reads a 1-D .npy column of `descr` ('<f8' or '<i8') into out.
+/// What a binary batch's columns point into: the mappings, and copies of columns whose data is misaligned.
+struct mapped_storage {
+  std::vector<mapped_file> files;
+  std::vector<std::vector<double>> real_copies;
+  std::vector<std::vector<index_t>> int_copies;
+};
+
+/**
+ * Maps a 1-D .npy column of `descr` ('<f8' or '<i8', the only dtypes, so no
+ * conversion) and views it in place; the mapping joins `store`. Data that is
+ * not aligned for V (a hand-written header of odd length) is copied instead.
+ */
 template <class V>
-void read_npy(const std::filesystem::path& p, const char* descr, std::vector<V>& out) {
+column<V> read_npy(const std::filesystem::path& p, const char* descr, mapped_storage& store) {
   const std::string name = p.string();
   if (!std::filesystem::exists(p)) throw input_error(fmt::format("{}: file not found", name));
-  const mapped_file f(p);
+  mapped_file f(p);
   const auto* d = f.data();
   if (f.size() < 10 || std::memcmp(d, "\x93NUMPY", 6) != 0) {
     throw input_error(fmt::format("{}: not a NumPy .npy file (bad magic)", name));
@@ -99,12 +135,27 @@ void read_npy(const std::filesystem::path& p, const char* descr, std::vector<V>&
     throw input_error(fmt::format("{}: holds {} bytes of data, the header promises {} elements of {} bytes",
                                   name, f.size() - offset, n, sizeof(V)));
   }
-  out.resize(n);
-  if (n > 0) std::memcpy(out.data(), d + offset, n * sizeof(V));
+  if (n == 0) return {};
+  if (reinterpret_cast<std::uintptr_t>(d + offset) % alignof(V) == 0) {
+    const auto* data = reinterpret_cast<const V*>(d + offset);
+    store.files.push_back(std::move(f));
+    return column<V>(data, n);
+  }
+  std::vector<V> copy(n);
+  std::memcpy(copy.data(), d + offset, n * sizeof(V));
+  auto& copies = [&]() -> std::vector<std::vector<V>>& {
+    if constexpr (std::is_same_v<V, double>) {
+      return store.real_copies;
+    } else {
+      return store.int_copies;
+    }
+  }();
+  copies.push_back(std::move(copy));  // the buffer moves, so the view stays valid
+  return column<V>(copies.back().data(), n);
 }
 
 template <class V>
-void write_npy(const std::filesystem::path& p, const char* descr, const std::vector<V>& v) {
+void write_npy(const std::filesystem::path& p, const char* descr, column<V> v) {
   std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({},), }}", descr, v.size());
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -117,6 +168,31 @@ void write_npy(const std::filesystem::path& p, const char* descr, const std::vec
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
   out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(V)));
   if (!out) throw std::runtime_error(fmt::format("{}: write failed", p.string()));
+}
+
+/**
+ * True when two of `hashes` are equal. Hashes are spread uniformly, so a
+ * counting pass on their top bits splits them into cache-sized buckets
+ * (equal hashes share one), each then sorted on its own, in parallel.
+ */
+bool any_equal_hashes(const std::vector<std::size_t>& hashes, int threads) {
+  constexpr int bits = 12;
+  constexpr std::size_t buckets = std::size_t{1} << bits;
+  const int shift = static_cast<int>(sizeof(std::size_t) * 8) - bits;
+  std::vector<std::size_t> start(buckets + 1, 0);
+  for (const auto h : hashes) ++start[(h >> shift) + 1];
+  for (std::size_t k = 0; k < buckets; ++k) start[k + 1] += start[k];
+  std::vector<std::size_t> sorted(hashes.size());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (const auto h : hashes) sorted[next[h >> shift]++] = h;
+  std::atomic<bool> equal{false};
+  parallel_for(static_cast<index_t>(buckets), threads, [&](index_t k) {
+    const auto lo = sorted.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(k)]);
+    const auto hi = sorted.begin() + static_cast<std::ptrdiff_t>(start[static_cast<std::size_t>(k) + 1]);
+    std::sort(lo, hi);
+    if (std::adjacent_find(lo, hi) != hi) equal = true;
+  });
+  return equal;
 }
 
 struct column_file {
@@ -136,47 +212,66 @@ batch read_binary_batch(const std::filesystem::path& dir) {
   batch b;
   b.source = dir.string();
   auto& c = b.columns;
-  read_npy(dir / "activities.npy", "<f8", c.activities);
-  read_npy(dir / "countries_per_activity.npy", "<i8", c.countries_per_activity);
-  read_npy(dir / "country_offsets.npy", "<i8", c.country_offsets);
-  read_npy(dir / "datasets.npy", "<f8", c.datasets);
-  read_npy(dir / "country_share_prob.npy", "<f8", c.country_share_prob);
-  read_npy(dir / "standard_offsets.npy", "<i8", c.standard_offsets);
-  read_npy(dir / "standard_difficulty.npy", "<f8", c.standard_difficulty);
-  read_npy(dir / "resource_offsets.npy", "<i8", c.resource_offsets);
-  read_npy(dir / "resource_share_prob.npy", "<f8", c.resource_share_prob);
-  read_npy(dir / "ethics_offsets.npy", "<i8", c.ethics_offsets);
-  read_npy(dir / "ethics_difficulty.npy", "<f8", c.ethics_difficulty);
+  auto store = std::make_shared<mapped_storage>();
+  auto& m = *store;
+  m.files.reserve(11);
+  c.activities = read_npy<double>(dir / "activities.npy", "<f8", m);
+  c.countries_per_activity = read_npy<index_t>(dir / "countries_per_activity.npy", "<i8", m);
+  c.country_offsets = read_npy<index_t>(dir / "country_offsets.npy", "<i8", m);
+  c.datasets = read_npy<double>(dir / "datasets.npy", "<f8", m);
+  c.country_share_prob = read_npy<double>(dir / "country_share_prob.npy", "<f8", m);
+  c.standard_offsets = read_npy<index_t>(dir / "standard_offsets.npy", "<i8", m);
+  c.standard_difficulty = read_npy<double>(dir / "standard_difficulty.npy", "<f8", m);
+  c.resource_offsets = read_npy<index_t>(dir / "resource_offsets.npy", "<i8", m);
+  c.resource_share_prob = read_npy<double>(dir / "resource_share_prob.npy", "<f8", m);
+  c.ethics_offsets = read_npy<index_t>(dir / "ethics_offsets.npy", "<i8", m);
+  c.ethics_difficulty = read_npy<double>(dir / "ethics_difficulty.npy", "<f8", m);
+  c.storage = std::move(store);
   validate_columns(c, dir.string());
   if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const auto ids_path = dir / "ids.txt";
+  const int threads = hardware_threads();
+  constexpr index_t ids_per_task = 1 << 16;
   if (std::filesystem::exists(ids_path)) {
-    // One read, then duplicates found by sorting 64-bit hashes: a million ids in
-    // tens of milliseconds (a hash set's cache misses cost ten times more).
+    // One read and one sequential pass for the line ends; the strings and their
+    // 64-bit hashes are made in parallel, and the hashes sorted in parallel: a
+    // duplicate needs two equal hashes, so only then are the ids compared.
     const std::string text = read_text_file(ids_path, "an ids.txt file");
-    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
+    std::vector<std::string_view> lines;
+    lines.reserve(static_cast<std::size_t>(c.num_scenarios()));
     for (std::size_t at = 0; at < text.size();) {
       auto end = text.find('\n', at);
       if (end == std::string::npos) end = text.size();
       std::string_view line(text.data() + at, end - at);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      const auto n = b.ids.size() + 1;
+      const auto n = lines.size() + 1;
       if (line.empty()) throw input_error(fmt::format("{}:{}: empty id (ids must be non-empty)", ids_path.string(), n));
-      b.ids.emplace_back(line);
+      lines.push_back(line);
       at = end + 1;
     }
-    std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
-    for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
-    std::sort(hashed.begin(), hashed.end());
-    for (std::size_t i = 1; i < hashed.size(); ++i) {
-      if (hashed[i].first != hashed[i - 1].first) continue;
-      // Equal hashes: compare every pair of the run (almost always just this one).
-      for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
-        const auto first = std::min(hashed[j - 1].second, hashed[i].second);
-        const auto second = std::max(hashed[j - 1].second, hashed[i].second);
-        if (b.ids[first] == b.ids[second]) {
-          throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
-                                        second + 1, b.ids[second], first + 1));
+    const auto count = static_cast<index_t>(lines.size());
+    b.ids.resize(lines.size());
+    std::vector<std::size_t> hashes(lines.size());
+    parallel_for((count + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
+      for (index_t i = k * ids_per_task; i < std::min(count, (k + 1) * ids_per_task); ++i) {
+        b.ids[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
+        hashes[static_cast<std::size_t>(i)] = std::hash<std::string_view>{}(lines[static_cast<std::size_t>(i)]);
+      }
+    });
+    if (any_equal_hashes(hashes, threads)) {
+      std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
+      for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
+      std::sort(hashed.begin(), hashed.end());
+      for (std::size_t i = 1; i < hashed.size(); ++i) {
+        if (hashed[i].first != hashed[i - 1].first) continue;
+        // Equal hashes: compare every pair of the run (almost always just this one).
+        for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
+          const auto first = std::min(hashed[j - 1].second, hashed[i].second);
+          const auto second = std::max(hashed[j - 1].second, hashed[i].second);
+          if (b.ids[first] == b.ids[second]) {
+            throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
+                                          second + 1, b.ids[second], first + 1));
+          }
         }
       }
     }
@@ -185,8 +280,13 @@ batch read_binary_batch(const std::filesystem::path& dir) {
                                     c.num_scenarios()));
     }
   } else {
-    b.ids.reserve(static_cast<std::size_t>(c.num_scenarios()));
-    for (index_t i = 0; i < c.num_scenarios(); ++i) b.ids.push_back(std::to_string(i));
+    const index_t n = c.num_scenarios();
+    b.ids.resize(static_cast<std::size_t>(n));
+    parallel_for((n + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
+      for (index_t i = k * ids_per_task; i < std::min(n, (k + 1) * ids_per_task); ++i) {
+        b.ids[static_cast<std::size_t>(i)] = std::to_string(i);
+      }
+    });
   }
   return b;
 }

@@ -2,7 +2,7 @@
 /**
  * @file binary_batch.hpp
  * @brief The binary batch format: a directory of NumPy .npy columns (CSR),
- *        memory-mapped and copied without parsing. NumPy users write it
+ *        memory-mapped and used in place (no parsing, no copy). NumPy users write it
  *        directly (README.md, "Binary batches"); `coopgrid convert` writes it
  *        from a CSV batch.
  */
@@ -18,7 +18,9 @@ bool is_binary_batch(const std::filesystem::path& dir);
 /**
  * @brief Reads a binary batch directory. Reals are little-endian float64
  *        ('<f8'), counts and offsets int64 ('<i8'); ids come from ids.txt
- *        (one per line) or default to the row number.
+ *        (one per line) or default to the row number. The columns view
+ *        the mappings, which the batch's columns.storage keeps alive;
+ *        validation runs in parallel (validate_columns).
  * @throws input_error naming the file, the element and the rule broken.
  */
 batch read_binary_batch(const std::filesystem::path& dir);

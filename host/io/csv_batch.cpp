@@ -97,6 +97,7 @@ batch read_batch_dir(const std::filesystem::path& dir) {
   }
   batch b;
   b.source = dir.string();
+  column_vectors<double> c;
   std::unordered_map<std::string, index_t> ids;
   std::vector<std::int64_t> lines;  // line of each scenario, for duplicate messages
   {
@@ -116,7 +117,7 @@ batch read_batch_dir(const std::filesystem::path& dir) {
       }
       lines.push_back(csv.line());
       const auto a_text = f[idx[1]];
-      b.columns.activities.push_back(checked(csv, a_text, "activities", rule::non_negative));
+      c.activities.push_back(checked(csv, a_text, "activities", rule::non_negative));
       const auto g_text = f[idx[2]];
       const auto g = parse_integer(g_text, csv, "countries_per_activity");
       if (g < 0) {
@@ -124,14 +125,13 @@ batch read_batch_dir(const std::filesystem::path& dir) {
             "{}: column 'countries_per_activity': value '{}' is negative (must be >= 0)",
             csv.where(), g_text));
       }
-      b.columns.countries_per_activity.push_back(g);
+      c.countries_per_activity.push_back(g);
       b.ids.push_back(std::move(id));
     }
     if (b.ids.empty()) {
       throw input_error(fmt::format("{}: no scenarios (the file holds only a header)", csv.path()));
     }
   }
-  auto& c = b.columns;
   read_items(dir / "countries.csv", ids, b.ids,
              {{"datasets", rule::non_negative}, {"share_prob", rule::probability}},
              c.country_offsets, {&c.datasets, &c.country_share_prob});
@@ -141,6 +141,7 @@ batch read_batch_dir(const std::filesystem::path& dir) {
              {&c.resource_share_prob});
   read_items(dir / "ethics.csv", ids, b.ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
              {&c.ethics_difficulty});
+  b.columns = batch_columns<double>(std::move(c));
   return b;
 }
 

@@ -30,11 +30,11 @@ struct fnv1a {
     }
     for (; i < n; ++i) h = (h ^ c[i]) * 0x100000001b3ULL;
   }
-  template <class V>
-  void vec(const std::vector<V>& v) {
+  template <class C>  // a std::vector or a batch column
+  void vec(const C& v) {
     const std::uint64_t n = v.size();
     bytes(&n, sizeof n);
-    if (!v.empty()) bytes(v.data(), v.size() * sizeof(V));
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(v[0]));
   }
   void str(const std::string& s) {
     const std::uint64_t n = s.size();

@@ -111,7 +111,7 @@ void check_float_range(const source& src) {
       },
       [&](const batch& b) {
         const auto& c = b.columns;
-        auto scan = [&](const char* file, const std::vector<index_t>* offsets, const std::vector<double>& v) {
+        auto scan = [&](const char* file, const column<index_t>* offsets, column<double> v) {
           for (std::size_t i = 0; i < v.size(); ++i) {
             if (v[i] <= max_float) continue;
             std::size_t s = i;
@@ -191,7 +191,7 @@ std::string describe_source(const source& src) {
   return src.visit(
       [&](const batch& b) {
         const auto& c = b.columns;
-        auto list = [&](const char* name, const std::vector<index_t>& off) {
+        auto list = [&](const char* name, column<index_t> off) {
           index_t most = 0;
           for (std::size_t s = 0; s + 1 < off.size(); ++s) most = std::max(most, off[s + 1] - off[s]);
           return fmt::format("  {:<10} {:>12} items, at most {} per scenario\n", name, off.back(), most);

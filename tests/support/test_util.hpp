@@ -79,7 +79,7 @@ struct scenario_spec {
 inline batch make_batch(const std::vector<scenario_spec>& specs) {
   batch b;
   b.source = "<test>";
-  auto& c = b.columns;
+  column_vectors<double> c;
   for (const auto& s : specs) {
     b.ids.push_back(s.id);
     c.activities.push_back(s.activities);
@@ -96,6 +96,7 @@ inline batch make_batch(const std::vector<scenario_spec>& specs) {
     c.ethics_difficulty.insert(c.ethics_difficulty.end(), s.ethics.begin(), s.ethics.end());
     c.ethics_offsets.push_back(static_cast<index_t>(c.ethics_difficulty.size()));
   }
+  b.columns = batch_columns<double>(std::move(c));
   return b;
 }
 

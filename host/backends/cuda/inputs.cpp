@@ -131,7 +131,7 @@ host_batch<T>::host_batch(const batch_columns<double>& c) {
 }
 
 template <class T>
-const std::vector<index_t>& host_batch<T>::offsets(int list) const {
+const column<index_t>& host_batch<T>::offsets(int list) const {
   switch (list) {
     case 0: return cols_->country_offsets;
     case 1: return cols_->standard_offsets;
@@ -141,7 +141,7 @@ const std::vector<index_t>& host_batch<T>::offsets(int list) const {
 }
 
 template <class T>
-const std::vector<T>& host_batch<T>::items(int array) const {
+const column<T>& host_batch<T>::items(int array) const {
   switch (array) {
     case 0: return cols_->datasets;
     case 1: return cols_->country_share_prob;

@@ -80,8 +80,8 @@ class host_batch {
   /// Keeps a pointer to `c` (double), which must outlive this.
   explicit host_batch(const batch_columns<double>& c);
   const batch_columns<T>& columns() const { return *cols_; }
-  const std::vector<index_t>& offsets(int list) const;
-  const std::vector<T>& items(int array) const;
+  const column<index_t>& offsets(int list) const;
+  const column<T>& items(int array) const;
   index_t num_scenarios() const { return cols_->num_scenarios(); }
   /// Device memory the whole batch takes.
   std::size_t bytes() const;

@@ -5,6 +5,12 @@
 #include "host/source/source.hpp"
 #include "tests/support/test_util.hpp"
 
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
 namespace coopgrid {
 namespace {
 
@@ -83,6 +89,157 @@ TEST(BinaryBatch, BadFilesNameTheFileAndRule) {
   EXPECT_EQ(read_binary_batch(d / "bin").ids, (std::vector<std::string>{"a", "b", "c"}));
   std::filesystem::remove(d / "bin/datasets.npy");
   expect_error("datasets.npy: file not found");
+}
+
+/// The file whose mapping holds address p in this process (/proc/self/maps), or "" when p is not file-mapped.
+std::string mapped_file_of(const void* p) {
+  std::ifstream maps("/proc/self/maps");
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  for (std::string line; std::getline(maps, line);) {
+    std::uintptr_t lo = 0, hi = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx", &lo, &hi) != 2 || at < lo || at >= hi) continue;
+    const auto slash = line.find('/');
+    return slash == std::string::npos ? std::string() : line.substr(slash);
+  }
+  return {};
+}
+
+TEST(BinaryBatch, ColumnsAreViewsOfTheMappedFiles) {
+  test::temp_dir d;
+  test::write_batch_dir(d / "csv", test::random_specs(50, 3));
+  write_binary_batch(read_batch_dir(d / "csv"), d / "bin");
+  const batch b = read_binary_batch(d / "bin");
+  const auto& c = b.columns;
+  ASSERT_NE(c.storage, nullptr);
+  const std::pair<const char*, const void*> columns[] = {
+      {"activities.npy", c.activities.data()},
+      {"countries_per_activity.npy", c.countries_per_activity.data()},
+      {"country_offsets.npy", c.country_offsets.data()},
+      {"datasets.npy", c.datasets.data()},
+      {"country_share_prob.npy", c.country_share_prob.data()},
+      {"standard_offsets.npy", c.standard_offsets.data()},
+      {"standard_difficulty.npy", c.standard_difficulty.data()},
+      {"resource_offsets.npy", c.resource_offsets.data()},
+      {"resource_share_prob.npy", c.resource_share_prob.data()},
+      {"ethics_offsets.npy", c.ethics_offsets.data()},
+      {"ethics_difficulty.npy", c.ethics_difficulty.data()}};
+  for (const auto& [file, data] : columns) {
+    const auto mapped = mapped_file_of(data);
+    EXPECT_EQ(mapped, (std::filesystem::canonical(d / "bin") / file).string()) << file << " is not read in place";
+  }
+  // Copies share the mapping; it outlives the batch it was read into.
+  batch_columns<double> copy;
+  {
+    const batch again = read_binary_batch(d / "bin");
+    copy = again.columns;
+  }
+  EXPECT_EQ(copy.datasets, c.datasets);
+  EXPECT_NE(mapped_file_of(copy.datasets.data()), "");
+}
+
+TEST(BinaryBatch, MisalignedDataIsCopied) {
+  test::temp_dir d;
+  test::write_batch_dir(d / "csv", test::random_specs(3, 1, 2));
+  write_binary_batch(read_batch_dir(d / "csv"), d / "bin");
+  // A header whose data starts 4 bytes off an 8-byte boundary (NumPy pads to 64; hand-written files may not).
+  std::string h = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }";
+  h.append((8 - (10 + h.size() + 1) % 8) % 8 + 4, ' ');
+  h += '\n';
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(h.size() & 0xff);
+  bytes += static_cast<char>(h.size() >> 8);
+  ASSERT_EQ((bytes.size() + h.size()) % 8, 4u);
+  test::write_file(d / "bin/activities.npy", bytes + h + doubles({1.5, 2.5, 3.5}));
+  const batch b = read_binary_batch(d / "bin");
+  EXPECT_EQ(b.columns.activities, (std::vector<double>{1.5, 2.5, 3.5}));
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b.columns.activities.data()) % alignof(double), 0u);
+  EXPECT_EQ(mapped_file_of(b.columns.activities.data()), "");  // a heap copy
+}
+
+/// A valid batch of n scenarios with `per` countries each (several validation chunks when large).
+column_vectors<double> wide_columns(std::size_t n, std::size_t per) {
+  column_vectors<double> v;
+  v.activities.assign(n, 2.0);
+  v.countries_per_activity.assign(n, 3);
+  for (std::size_t s = 0; s < n; ++s) {
+    for (std::size_t k = 0; k < per; ++k) {
+      v.datasets.push_back(static_cast<double>(k));
+      v.country_share_prob.push_back(0.5);
+    }
+    v.country_offsets.push_back(static_cast<index_t>(v.datasets.size()));
+    v.standard_difficulty.push_back(1.0);
+    v.standard_offsets.push_back(static_cast<index_t>(v.standard_difficulty.size()));
+    v.resource_offsets.push_back(0);
+    v.ethics_difficulty.push_back(0.25);
+    v.ethics_offsets.push_back(static_cast<index_t>(v.ethics_difficulty.size()));
+  }
+  return v;
+}
+
+/// The message validate_columns throws on `threads` threads, or "" when it accepts the columns.
+std::string validation_error(column_vectors<double> v, int threads) {
+  try {
+    validate_columns(batch_columns<double>(std::move(v)), "B", threads);
+    return {};
+  } catch (const input_error& e) {
+    return e.what();
+  }
+}
+
+TEST(BinaryBatch, ParallelValidationNamesTheLowestFailingElement) {
+  const std::size_t n = 100000, per = 4;  // 400000 items: a dozen chunks per item column
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  for (int threads : {1, 2, 3, 8}) {
+    SCOPED_TRACE(threads);
+    EXPECT_EQ(validation_error(wide_columns(n, per), threads), "");
+    {
+      auto v = wide_columns(n, per);  // failures in several chunks, the latest ones first in memory order of discovery
+      v.datasets[390001] = -1;
+      v.datasets[250000] = nan;
+      v.datasets[131073] = inf;
+      v.datasets[131074] = -5;
+      EXPECT_EQ(validation_error(std::move(v), threads), "B/datasets.npy[131073]: value inf is not finite");
+    }
+    {
+      auto v = wide_columns(n, per);
+      v.country_share_prob[399999] = 1.5;
+      v.country_share_prob[300000] = -0.5;
+      EXPECT_EQ(validation_error(std::move(v), threads),
+                "B/country_share_prob.npy[300000]: value -0.5 is negative (must be >= 0)");
+      v = wide_columns(n, per);
+      v.country_share_prob[399999] = 1.5;
+      EXPECT_EQ(validation_error(std::move(v), threads),
+                "B/country_share_prob.npy[399999]: value 1.5 is not a probability in [0, 1]");
+    }
+    {
+      auto v = wide_columns(n, per);  // the first check in file order wins over a lower index in a later column
+      v.ethics_difficulty[3] = -1;
+      v.datasets[99999] = -2;
+      EXPECT_EQ(validation_error(std::move(v), threads), "B/datasets.npy[99999]: value -2 is negative (must be >= 0)");
+    }
+    {
+      auto v = wide_columns(n, per);
+      v.country_offsets[70001] = v.country_offsets[70000] - 1;
+      v.country_offsets[90001] = v.country_offsets[90000] - 1;
+      v.country_offsets[40001] = v.country_offsets[40000] - 1;
+      EXPECT_EQ(validation_error(std::move(v), threads),
+                "B/country_offsets.npy[40001]: value 159999 is below its predecessor");
+    }
+    {
+      auto v = wide_columns(n, per);
+      v.countries_per_activity[77777] = -3;
+      v.countries_per_activity[66666] = -4;
+      v.activities[99998] = -0.0;  // not negative
+      EXPECT_EQ(validation_error(std::move(v), threads),
+                "B/countries_per_activity.npy[66666]: value -4 is negative (must be >= 0)");
+    }
+    {
+      auto v = wide_columns(n, per);
+      v.ethics_offsets.back() = 5;
+      EXPECT_EQ(validation_error(std::move(v), threads),
+                "B/ethics_offsets.npy: offsets must have 100001 entries from 0 to 100000 (the item count)");
+    }
+  }
 }
 
 }  // namespace

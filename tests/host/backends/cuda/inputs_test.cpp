@@ -222,8 +222,8 @@ TEST(CudaStreamedBatch, ChunksFitTheBudget) {
     EXPECT_EQ(c.first, next);
     EXPECT_GE(c.count, 1);
     EXPECT_LE(c.count, 64);
-    const std::vector<index_t>* offsets[] = {&b.columns.country_offsets, &b.columns.standard_offsets,
-                                             &b.columns.resource_offsets, &b.columns.ethics_offsets};
+    const column<index_t>* offsets[] = {&b.columns.country_offsets, &b.columns.standard_offsets,
+                                        &b.columns.resource_offsets, &b.columns.ethics_offsets};
     for (int list = 0; list < cuda_impl::num_lists; ++list) {
       const auto& off = *offsets[list];
       EXPECT_EQ(c.item_lo[list], off[static_cast<std::size_t>(c.first)]);
