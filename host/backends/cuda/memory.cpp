@@ -57,9 +57,16 @@ host_registration::host_registration(const void* p, std::size_t bytes) {
     if (prev->second.end > lo) return;  // shares pages with it, not all: stage this range
   }
   if (next != reg.end() && next->first < hi) return;  // shares pages with the next range
-  if (cudaHostRegister(reinterpret_cast<void*>(lo), hi - lo, cudaHostRegisterPortable) != cudaSuccess) {
+  // The device only reads these pages, and mapped .npy columns are read-only pages, which
+  // register only with cudaHostRegisterReadOnly (where the device supports it): ask for it
+  // first, then without it (heap columns on older devices).
+  void* const pages = reinterpret_cast<void*>(lo);
+  if (cudaHostRegister(pages, hi - lo, cudaHostRegisterPortable | cudaHostRegisterReadOnly) != cudaSuccess) {
     (void)cudaGetLastError();  // not sticky, but keep later checks clean
-    return;
+    if (cudaHostRegister(pages, hi - lo, cudaHostRegisterPortable) != cudaSuccess) {
+      (void)cudaGetLastError();
+      return;
+    }
   }
   reg.emplace(lo, registered_pages{hi, 1});
   base_ = lo;

@@ -54,6 +54,7 @@ constexpr unsigned cudaStreamNonBlocking = 0x01;
 constexpr unsigned cudaEventDisableTiming = 0x02;
 constexpr unsigned cudaHostRegisterDefault = 0x00;
 constexpr unsigned cudaHostRegisterPortable = 0x01;
+constexpr unsigned cudaHostRegisterReadOnly = 0x08;
 
 struct cudaDeviceProp {
   char name[256];
