@@ -725,24 +725,24 @@ TYPED_TEST(CudaBackend, DesignReduceAcrossLaunchesMatchesTheCpuBackend) {
   const reduce_spec spec = design_reduce_spec();
   design_options mc;
   mc.kind = design::design_kind::mc;
-  mc.n = kernels::reduce_unit + 33;
+  mc.n = reduce_unit + 33;
   mc.seed = 7;
   design_options saltelli;
   saltelli.kind = design::design_kind::saltelli;
-  saltelli.n = kernels::reduce_unit / 9 + 5;  // 9 rows per point: just past one unit
+  saltelli.n = reduce_unit / 9 + 5;  // 9 rows per point: just past one unit
   saltelli.scramble = true;
   saltelli.seed = 11;
   for (const auto& o : {mc, saltelli}) {
     const source src = design_test_source(o);
     const index_t n = src.num_scenarios();
-    ASSERT_GT(n, kernels::reduce_unit);
+    ASSERT_GT(n, reduce_unit);
     test::expect_clear_of_edges<T>(src, spec);
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
     auto cpu = make_cpu_backend<T>(src, {});
     cpu->evaluate(0, n, rows.data());
     const auto c = cpu->reduce(spec, 0, n, {});
     backend_options one_unit;
-    one_unit.chunk = kernels::reduce_unit;
+    one_unit.chunk = reduce_unit;
     const auto g = make_cuda_backend<T>(src, one_unit)->reduce(spec, 0, n, {});
     const auto whole = make_cuda_backend<T>(src, {})->reduce(spec, 0, n, {});
     const std::string what = describe_source(src);
@@ -767,7 +767,7 @@ TEST(CudaDevices, SeveralDevicesGiveOneDevicesDesignResults) {
   design_options o;
   o.kind = design::design_kind::sobol;
   o.scramble = true;
-  o.n = kernels::reduce_unit + 500;  // two reduction units: a slice per device
+  o.n = reduce_unit + 500;  // two reduction units: a slice per device
   o.seed = 3;
   const source src = design_test_source(o);
   const index_t n = src.num_scenarios();
