@@ -18,6 +18,7 @@
 #include "host/commands/option_values.hpp"
 #include "host/commands/run.hpp"
 #include "host/commands/sample.hpp"
+#include "host/commands/sensitivity.hpp"
 #include "host/commands/validate.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
@@ -201,12 +202,82 @@ CLI::App* declare_convert(CLI::App& app, convert_options& o) {
 CLI::App* declare_merge(CLI::App& app, merge_options& o) {
   auto* mrg = app.add_subcommand(
       "merge",
-      "Combine the outputs of 'run --shard K/N': CSVs are concatenated in the order given; --reduce "
-      "reports merge exactly into the unsharded report");
+      "Combine the outputs of 'run --shard K/N' (or 'sobol'/'morris' --shard K/N): CSVs are concatenated in "
+      "the order given; --reduce and analysis JSON reports merge exactly into the unsharded report");
   mrg->add_option("FILES", o.files, "Shard outputs (CSV: in shard order)")->required();
   mrg->add_option("-o,--output", o.output, "Output file (default: stdout)");
   mrg->add_option("--input", o.input, "The input the shards read, when it moved since");
   return mrg;
+}
+
+/// `coopgrid sobol` and `coopgrid morris`: the design's options, the analysis', the backend's and the run's.
+CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::analysis_kind kind) {
+  o.kind = kind;
+  const bool sobol = kind == analysis::analysis_kind::sobol;
+  auto* cmd = app.add_subcommand(
+      sobol ? "sobol" : "morris",
+      sobol ? "Sobol' indices of every metric in one pass: a Saltelli design of N base points (N(d+2) rows, "
+              "N(2d+2) with --second-order) evaluated and analysed as SALib's sobol.analyze does (S1, ST, S2 with "
+              "bootstrap half-widths), nothing stored per row. Tables on a terminal (SALib's to_df() layout), "
+              "JSON to files and pipes"
+            : "Morris screening of every metric in one pass: R trajectories of d+1 points on a p-level grid, "
+              "analysed as SALib's morris.analyze does (mu, mu_star, sigma, mu_star_conf). Tables on a terminal, "
+              "JSON to files and pipes");
+  cmd->add_option("PROBLEM", o.input, "A problem file (*.toml with distributions, or SALib's text format)")
+      ->required();
+  if (sobol) {
+    cmd->add_option("--n", o.design.n, "Base points N (Sobol' points: powers of 2 balance best)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--second-order", o.design.second_order, "Also S2 (the BA_j rows: 2d+2 rows per base point)");
+    cmd->add_option("--base", o.design.base, "Base points from sobol (default) or mc (Philox)")
+        ->check(CLI::IsMember({"sobol", "mc"}));
+    cmd->add_flag("--scramble", o.design.scramble, "Owen-scramble the Sobol' base points");
+  } else {
+    cmd->add_option("--trajectories", o.design.n, "Trajectories R")->check(CLI::PositiveNumber);
+    cmd->add_option("--levels", o.design.levels, "Levels p of the grid (even; default 4)")->check(CLI::PositiveNumber);
+  }
+  cmd->add_option("--seed", o.design.seed, "Seed of the design and of the bootstrap weights (default 0)");
+  cmd->add_option("--fixed", o.design.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
+  cmd->add_option("--bootstrap", o.bootstrap, "Bootstrap replicates R of the confidence half-widths (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--conf", o.conf, "Confidence level of the half-widths")->capture_default_str();
+  add_parsed(cmd, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
+             std::string("Comma-separated metrics to analyse (default: all):") + metric_help());
+  add_parsed(cmd, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); },
+             "Backend: auto = cuda when a device is present, else cpu")
+      ->check(CLI::IsMember({"auto", "reference", "cpu", "cuda"}))
+      ->default_str("auto");
+  add_parsed(cmd, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); },
+             "Working precision of the rows (sums are in double)")
+      ->check(CLI::IsMember({"f64", "f32"}))
+      ->default_str("f64");
+  cmd->add_option("--threads", o.bopt.threads, "CPU threads (0: all hardware threads)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--device", o.bopt.device, "CUDA device ordinal")->check(CLI::NonNegativeNumber);
+  add_parsed(cmd, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
+             "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)");
+  cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
+  cmd->add_flag("--json", o.json, "JSON (with merge_state) even to a terminal");
+  add_parsed(cmd, "--shard", [&o](const std::string& t) { o.shard = parse_shard(t); },
+             "The K-th of N slices of the design points (K/N); 'coopgrid merge' combines the JSON outputs into "
+             "exactly the unsharded result");
+  cmd->add_option("--checkpoint", o.checkpoint, "Save the analysis state to FILE as the run goes and at the end");
+  cmd->add_option("--checkpoint-interval", o.checkpoint_interval, "Seconds between checkpoints")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_flag("--resume", o.resume,
+                std::string("Continue from --checkpoint FILE; with a larger ") + (sobol ? "--n" : "--trajectories") +
+                    ", grow that run: the result equals a fresh run of the larger size");
+  cmd->add_option("--until-conf", o.until_conf,
+                  sobol ? "Double N until every ST_conf of the chosen metrics is at most X"
+                        : "Double R until every mu_star_conf / mu_star of the chosen metrics is at most X");
+  cmd->add_option("--max-n", o.max_n, "With --until-conf: stop growing at this size (default 2^30)")
+      ->check(CLI::PositiveNumber);
+  o.progress = stderr_is_terminal();
+  cmd->add_flag_callback("--no-progress", [&o] { o.progress = false; },
+                         "Never show progress (evaluations, rate, ETA and the widest interval; on a terminal)");
+  return cmd;
 }
 
 int print_error(const std::exception& e, int code) {
@@ -241,12 +312,16 @@ int main(int argc, char** argv) {
   convert_options convert_opt;
   merge_options merge_opt;
   sample_options sample_opt;
+  sensitivity_options sobol_opt, morris_opt;
   const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
       {declare_run(app, run_opt), [&] { return run(run_opt); }},
       {declare_compare(app, compare_opt), [&] { return compare_command(compare_opt); }},
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
       {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
+      {declare_sensitivity(app, sobol_opt, analysis::analysis_kind::sobol), [&] { return sensitivity_command(sobol_opt); }},
+      {declare_sensitivity(app, morris_opt, analysis::analysis_kind::morris),
+       [&] { return sensitivity_command(morris_opt); }},
       {declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); }},
       {app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
        [] { return info_command(COOPGRID_VERSION); }},

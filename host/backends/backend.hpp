@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "host/analysis/accumulate.hpp"
+#include "kernels/analysis/sensitivity.hpp"
 #include "kernels/metrics.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
@@ -52,6 +54,19 @@ class backend {
    */
   virtual reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
                               const progress_fn& progress) = 0;
+  /**
+   * @brief Sums the analysis terms of design points [first, first + count) of
+   *        v (a Sobol' or Morris analysis of this backend's design source;
+   *        kernels/analysis/sensitivity.hpp), unit by unit; rows are never
+   *        kept beyond a unit. `progress` counts rows. This default evaluates
+   *        each unit's rows with evaluate() and sums them on the host; the cpu
+   *        and cuda backends fuse the two.
+   */
+  virtual sensitivity_state sensitivity(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                        const progress_fn& progress) {
+    return sensitivity_by_rows<T>(
+        v, first, count, [this](index_t lo, index_t n, metric_row<T>* rows) { evaluate(lo, n, rows); }, progress);
+  }
 };
 
 }  // namespace coopgrid

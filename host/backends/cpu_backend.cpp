@@ -85,6 +85,11 @@ class cpu_backend final : public backend<T> {
     return total;
   }
 
+  sensitivity_state sensitivity(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                const progress_fn& progress) override {
+    return sensitivity_fused<T>(v, first, count, threads_, progress);
+  }
+
  private:
   void evaluate_range(index_t first, index_t count, metric_row<T>* rows) const {
     std::visit(overloaded{[&](const grid_view<T>& g) {

@@ -41,17 +41,40 @@ class multi_backend final : public backend<T> {
     return total;
   }
 
+  sensitivity_state sensitivity(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                const progress_fn& progress) override {
+    const auto num_sums = static_cast<std::size_t>(analysis::layout_of(v).unit_sums(v.replicates));
+    std::vector<sensitivity_state> states(parts_.size(), sensitivity_state(num_sums));
+    std::mutex progress_mutex;
+    const progress_fn locked = [&](index_t done) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      if (progress) progress(done);
+    };
+    // Parts start on analysis units (absolute multiples): the bits of one device.
+    run_parts(first, count, analysis::analysis_unit, [&](std::size_t p, index_t lo, index_t n) {
+      states[p] = parts_[p]->sensitivity(v, lo, n, locked);
+    });
+    sensitivity_state total(num_sums);
+    for (const auto& s : states) total.merge(s);
+    return total;
+  }
+
  private:
   /// Splits [first, first + count) at reduction-unit boundaries and runs fn on every part at once.
   template <class Fn>
   void run_parts(index_t first, index_t count, Fn&& fn) {
+    run_parts(first, count, reduce_unit, fn);
+  }
+  /// The same at multiples of `unit` relative to `first`.
+  template <class Fn>
+  void run_parts(index_t first, index_t count, index_t unit, Fn&& fn) {
     const auto parts = static_cast<index_t>(parts_.size());
-    const index_t units = (count + reduce_unit - 1) / reduce_unit;
+    const index_t units = (count + unit - 1) / unit;
     std::vector<std::thread> threads;
     std::vector<std::exception_ptr> errors(parts_.size());
     for (index_t p = 0; p < parts; ++p) {
-      const index_t lo = std::min(count, units * p / parts * reduce_unit);
-      const index_t hi = std::min(count, units * (p + 1) / parts * reduce_unit);
+      const index_t lo = std::min(count, units * p / parts * unit);
+      const index_t hi = std::min(count, units * (p + 1) / parts * unit);
       if (hi <= lo) continue;
       threads.emplace_back([&, p, lo, hi] {
         try {

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "host/analysis/analysis_report.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
@@ -33,13 +34,47 @@ void merge_csv(const merge_options& opt, const std::vector<std::string>& texts, 
   }
 }
 
+/// sobol/morris reports: their states merged, the indices computed anew from the problem.
+void merge_analysis(const merge_options& opt, const std::vector<std::string>& states, output_file& out) {
+  std::vector<analysis_report> parts;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    if (!is_analysis_state(states[i])) {
+      throw usage_error(fmt::format("merge: {} is not a sobol/morris report like {}", opt.files[i], opt.files[0]));
+    }
+    parts.push_back(parse_analysis_state(states[i], opt.files[i]));
+  }
+  auto merged = merge_analysis_reports(parts, opt.files);
+  source_options so;
+  so.design = merged.design;
+  so.fixed = merged.fixed;
+  const auto src = load_source(opt.input.empty() ? merged.input : opt.input, so);
+  const auto& d = std::get<design_source>(src.input);
+  if (input_fingerprint(src) != merged.input_fingerprint) {
+    throw usage_error(fmt::format("merge: {} is not the problem the shards were computed from (give --input)",
+                                  opt.input.empty() ? merged.input : opt.input));
+  }
+  const auto num_sums = static_cast<std::size_t>(analysis::layout_of(merged.view(d)).unit_sums(merged.analysis.replicates));
+  if (merged.state.sums.size() != num_sums) {
+    throw input_error(fmt::format("merge: {}: damaged analysis state ({} sums where the analysis has {})", opt.files[0],
+                                  merged.state.sums.size(), num_sums));
+  }
+  merged.finish(d);
+  out.write(analysis_json(d, merged));
+}
+
 /// --reduce reports: their merge states merged, the report written anew from the input.
 void merge_reduce(const merge_options& opt, const std::vector<std::string>& texts, output_file& out) {
-  std::vector<reduce_report> parts;
+  std::vector<std::string> states;
   for (std::size_t i = 0; i < texts.size(); ++i) {
     if (!is_json(texts[i])) throw usage_error(fmt::format("merge: {} is not a --reduce JSON report", opt.files[i]));
-    parts.push_back(parse_merge_state(extract_merge_state(texts[i], opt.files[i]), opt.files[i]));
+    states.push_back(extract_merge_state(texts[i], opt.files[i]));
   }
+  if (is_analysis_state(states[0])) {
+    merge_analysis(opt, states, out);
+    return;
+  }
+  std::vector<reduce_report> parts;
+  for (std::size_t i = 0; i < texts.size(); ++i) parts.push_back(parse_merge_state(states[i], opt.files[i]));
   const auto merged = merge_reports(parts, opt.files);
   const auto input = opt.input.empty() ? merged.input : opt.input;
   source_options so;

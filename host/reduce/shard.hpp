@@ -21,5 +21,7 @@ struct shard_spec {
  *        input's size alone; with fewer units than shards some are empty.
  */
 std::pair<index_t, index_t> shard_range(index_t num_scenarios, const shard_spec& s);
+/// The same in whole units of `unit` (analyses: design points in units of analysis_unit).
+std::pair<index_t, index_t> shard_range(index_t num_scenarios, const shard_spec& s, index_t unit);
 
 }  // namespace coopgrid

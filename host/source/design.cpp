@@ -21,7 +21,7 @@ design_kind design_kind_of(const std::string& name) {
 
 const char* design_kind_name(design_kind kind) { return design::design_kind_names[static_cast<int>(kind)]; }
 
-void design_options::validate(int num_parameters) const {
+void design_options::validate(int num_parameters, int num_groups) const {
   const char* name = design_kind_name(kind);
   if (n < 1) throw usage_error(fmt::format("--n {}: a design needs at least 1 {}", n,
                                            kind == design_kind::saltelli ? "base point"
@@ -49,7 +49,8 @@ void design_options::validate(int num_parameters) const {
   if (kind == design_kind::morris && (levels < 2 || levels % 2 != 0 || levels > 1 << 20)) {
     throw usage_error(fmt::format("--levels {}: Morris needs an even number of levels p >= 2", levels));
   }
-  const int rows = design::design_rows_per_point(kind, num_parameters, second_order);
+  const int rows = design::design_rows_per_point(kind, num_parameters, second_order,
+                                                 num_groups < 0 ? num_parameters : num_groups);
   if (n > INT64_MAX / rows) {
     throw usage_error(fmt::format("--n {}: the design's {} rows per point overflow a 64-bit sample index", n, rows));
   }
@@ -96,8 +97,10 @@ design_options parse_design_options_text(const std::string& text, const std::str
 }
 
 design_source::design_source(problem p, const design_options& o) : prob(std::move(p)), options(o) {
-  options.validate(prob.num_parameters());
-  num_samples = options.n * design::design_rows_per_point(options.kind, prob.num_parameters(), options.second_order);
+  const int groups = static_cast<int>(prob.group_names().size());
+  options.validate(prob.num_parameters(), groups);
+  num_samples =
+      options.n * design::design_rows_per_point(options.kind, prob.num_parameters(), options.second_order, groups);
 }
 
 design::design_view design_source::view() const {
@@ -105,7 +108,9 @@ design::design_view design_source::view() const {
   v.kind = options.kind;
   v.num_points = options.n;
   v.num_parameters = prob.num_parameters();
-  v.rows_per_point = design::design_rows_per_point(options.kind, v.num_parameters, options.second_order);
+  v.num_groups = static_cast<int>(prob.group_names().size());
+  for (int j = 0; j < v.num_parameters; ++j) v.group_of[j] = prob.group_of(j);
+  v.rows_per_point = design::design_rows_per_point(options.kind, v.num_parameters, options.second_order, v.num_groups);
   v.num_samples = num_samples;
   v.seed = options.seed;
   v.scramble = options.scramble;

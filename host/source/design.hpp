@@ -24,7 +24,8 @@ struct design_options {
   int levels = 4;
 
   /// Throws usage_error for a combination that cannot work (naming the options).
-  void validate(int num_parameters) const;
+  /// `num_groups`: the problem's groups (saltelli's rows are per group); -1: one per parameter.
+  void validate(int num_parameters, int num_groups = -1) const;
   /// "sobol", "saltelli (second order, scrambled)"...: for reports and `validate`.
   std::string describe() const;
 };

@@ -38,6 +38,24 @@ struct problem {
   bool has_groups = false;
 
   int num_parameters() const { return static_cast<int>(parameters.size()); }
+  /// The groups' names in order of first appearance (a parameter without a group is its own).
+  std::vector<std::string> group_names() const {
+    std::vector<std::string> names;
+    for (const auto& p : parameters) {
+      bool seen = false;
+      for (const auto& n : names) seen = seen || n == p.group;
+      if (!seen) names.push_back(p.group);
+    }
+    return names;
+  }
+  /// The index in group_names() of parameter j's group.
+  int group_of(int j) const {
+    const auto names = group_names();
+    for (std::size_t g = 0; g < names.size(); ++g) {
+      if (names[g] == parameters[static_cast<std::size_t>(j)].group) return static_cast<int>(g);
+    }
+    return -1;
+  }
 };
 
 }  // namespace coopgrid

@@ -10,8 +10,8 @@ namespace coopgrid {
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
-progress_meter::progress_meter(index_t total, bool enabled)
-    : total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()), last_(start_) {}
+progress_meter::progress_meter(index_t total, bool enabled, const char* unit)
+    : total_(total), enabled_(enabled), unit_(unit), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 progress_meter::~progress_meter() {
   if (drawn_) std::fputs("\n", stderr);
@@ -43,8 +43,9 @@ void progress_meter::draw(bool final_line) {
     eta = left >= 3600 ? fmt::format("{}h{:02}m", left / 3600, (left / 60) % 60)
                        : fmt::format("{}m{:02}s", left / 60, left % 60);
   }
-  fmt::print(stderr, "\r[coopgrid] {:5.1f}%  {:.4g} / {:.4g} scenarios  {:.3g} scenarios/s  {}{}   ", pct,
-             static_cast<double>(done_), static_cast<double>(total_), rate, final_line ? "" : "ETA ", eta);
+  fmt::print(stderr, "\r[coopgrid] {:5.1f}%  {:.4g} / {:.4g} {}  {:.3g} {}/s  {}{}{}{}   ", pct,
+             static_cast<double>(done_), static_cast<double>(total_), unit_, rate, unit_, final_line ? "" : "ETA ",
+             eta, note_.empty() ? "" : "  ", note_);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -5,6 +5,7 @@
  *        stderr is a terminal.
  */
 #include <chrono>
+#include <string>
 
 #include "kernels/config.hpp"
 
@@ -19,9 +20,14 @@ bool stderr_is_terminal();
  */
 class progress_meter {
  public:
-  progress_meter(index_t total, bool enabled);
+  /// `unit` names what is counted ("scenarios", "evaluations").
+  progress_meter(index_t total, bool enabled, const char* unit = "scenarios");
   ~progress_meter();
   void add(index_t n);
+  /// Text shown after the ETA (the analyses' widest confidence interval so far).
+  void set_note(std::string note) { note_ = std::move(note); }
+  /// A new total (an analysis growing its design).
+  void set_total(index_t total) { total_ = total; }
   void finish();
 
  private:
@@ -29,6 +35,8 @@ class progress_meter {
   index_t total_;
   index_t done_ = 0;
   bool enabled_;
+  const char* unit_;
+  std::string note_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };

@@ -49,6 +49,10 @@ struct design_view {
   index_t num_samples = 0;
   std::uint64_t seed = 0;
   int num_parameters = 0;
+  /// saltelli: AB_g and BA_g swap every coordinate of group g together (SALib's groups);
+  /// without groups every parameter is its own (group_of[j] = j).
+  int num_groups = 0;
+  int group_of[max_parameters] = {};
   bool scramble = false;      ///< sobol, saltelli: Owen-scrambled Sobol' points
   bool second_order = false;  ///< saltelli: the BA_j rows too
   bool mc_base = false;       ///< saltelli: Philox base points instead of Sobol'
@@ -58,11 +62,12 @@ struct design_view {
   double fixed_reals[num_grid_fields] = {};
 };
 
-/// Rows per design point: Saltelli's A, AB_1..AB_d, [BA_1..BA_d,] B; Morris's d + 1 points; else 1.
-COOPGRID_HOST_DEVICE inline int design_rows_per_point(design_kind kind, int d, bool second_order) {
+/// Rows per design point: Saltelli's A, AB_1..AB_G, [BA_1..BA_G,] B over its G groups (G = d
+/// without groups); Morris's d + 1 points; else 1.
+COOPGRID_HOST_DEVICE inline int design_rows_per_point(design_kind kind, int d, bool second_order, int groups) {
   switch (kind) {
     case design_kind::saltelli:
-      return second_order ? 2 * d + 2 : d + 2;
+      return second_order ? 2 * groups + 2 : groups + 2;
     case design_kind::morris:
       return d + 1;
     default:
@@ -143,12 +148,14 @@ COOPGRID_HOST_DEVICE inline void design_unit_point(const design_view& v, index_t
     case design_kind::saltelli: {
       const index_t b = i / v.rows_per_point;
       const int r = static_cast<int>(i % v.rows_per_point);
-      // Row r takes B's coordinates when it is B, or AB_j at j, or BA_j away from j.
+      const int groups = v.num_groups;
+      // Row r takes B's coordinates when it is B, or AB_g in group g, or BA_g away from group g.
       const bool is_b = r == v.rows_per_point - 1;
-      const int ab = (r >= 1 && r <= d) ? r - 1 : -1;
-      const int ba = (v.second_order && r > d && !is_b) ? r - d - 1 : -1;
+      const int ab = (r >= 1 && r <= groups) ? r - 1 : -1;
+      const int ba = (v.second_order && r > groups && !is_b) ? r - groups - 1 : -1;
       for (int j = 0; j < d; ++j) {
-        const bool from_b = is_b || j == ab || (ba >= 0 && j != ba);
+        const int g = v.group_of[j];
+        const bool from_b = is_b || g == ab || (ba >= 0 && g != ba);
         u[j] = saltelli_base_coordinate(v, b, from_b ? d + j : j);
       }
       return;

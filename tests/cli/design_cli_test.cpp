@@ -109,7 +109,7 @@ TEST(CliDesign, SalibYHoldsTheMetricColumns) {
                          "--format salib-y --backend cpu");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto y = lines(r.out);
-  ASSERT_EQ(y.size(), 8u * (5 + 2));  // d = 5: d + 2 rows per base point
+  ASSERT_EQ(y.size(), 8u * (4 + 2));  // 5 parameters in 4 groups (SALib's): G + 2 rows per base point
   const auto rows = lines(run_cli("run " + salib + "--design saltelli --n 8 --metrics shared_expected,"
                                   "resources_shared --backend cpu").out);
   ASSERT_EQ(rows.size(), y.size() + 1);
@@ -173,7 +173,8 @@ TEST(CliDesign, ValidatePrintsParametersAndTheDesignSize) {
       << p.out;
   const auto d = run_cli("validate " + sharing + "--design saltelli --n 1024 --second-order");
   ASSERT_EQ(d.code, 0) << d.err;
-  EXPECT_NE(d.out.find("n = 1024 base points, 16 rows per point: 16384 scenarios"), std::string::npos) << d.out;
+  // 7 parameters in 6 groups (countries.share_prob and resources.share_prob share one): 2G + 2 rows.
+  EXPECT_NE(d.out.find("n = 1024 base points, 14 rows per point: 14336 scenarios"), std::string::npos) << d.out;
 }
 
 }  // namespace

@@ -24,7 +24,9 @@ design_view make_view(design_kind kind, index_t n, int d, std::uint64_t seed = 4
   v.kind = kind;
   v.num_points = n;
   v.num_parameters = d;
-  v.rows_per_point = design_rows_per_point(kind, d, false);
+  v.num_groups = d;
+  for (int j = 0; j < d; ++j) v.group_of[j] = j;
+  v.rows_per_point = design_rows_per_point(kind, d, false, d);
   v.num_samples = n * v.rows_per_point;
   v.seed = seed;
   for (int j = 0; j < d; ++j) {
@@ -40,7 +42,7 @@ design_view make_saltelli(index_t n, int d, bool second_order, bool mc_base, boo
   v.second_order = second_order;
   v.mc_base = mc_base;
   v.scramble = scramble;
-  v.rows_per_point = design_rows_per_point(design_kind::saltelli, d, second_order);
+  v.rows_per_point = design_rows_per_point(design_kind::saltelli, d, second_order, d);
   v.num_samples = n * v.rows_per_point;
   return v;
 }

@@ -1,0 +1,277 @@
+#include "host/commands/sensitivity.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "host/backends/make_backend.hpp"
+#include "host/io/format.hpp"
+#include "host/io/output_file.hpp"
+#include "host/io/text_file.hpp"
+#include "host/reduce/checkpoint.hpp"
+#include "host/reduce/table.hpp"
+#include "host/util/errors.hpp"
+#include "host/util/progress.hpp"
+
+namespace coopgrid {
+namespace {
+
+constexpr const char* checkpoint_magic = "coopgrid-analysis-checkpoint 1";
+/// Design points per backend call: checkpoints and progress happen between calls.
+constexpr index_t segment_points = analysis::analysis_unit * 64;
+/// --until-conf grows n up to this by default.
+constexpr index_t default_max_n = index_t{1} << 30;
+
+const char* n_option(analysis::analysis_kind kind) {
+  return kind == analysis::analysis_kind::sobol ? "--n" : "--trajectories";
+}
+
+/// The state of a run so far: whole units, and the partial last unit apart, so
+/// that growing n can drop it and sum its unit again whole.
+struct progress_state {
+  sensitivity_state full;  ///< points [lo, full_end)
+  index_t full_end = 0;
+  sensitivity_state tail;  ///< points [full_end, tail_end): the partial last unit
+  index_t tail_end = 0;
+};
+
+std::string checkpoint_text(std::uint64_t fingerprint, index_t n, const progress_state& p) {
+  return format_header(checkpoint_magic) + fmt::format("fingerprint {:016x}\nn {}\nfull {}\n", fingerprint, n, p.full_end) +
+         sensitivity_state_text(p.full) + fmt::format("tail {}\n", p.tail_end) + sensitivity_state_text(p.tail);
+}
+
+void write_analysis_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t n, const progress_state& p) {
+  output_file out(path);
+  out.write(checkpoint_text(fingerprint, n, p));
+  out.commit();
+}
+
+/**
+ * Reads a checkpoint of this analysis (any n): returns the state to continue
+ * from. A checkpoint of a smaller n keeps its whole units only (growth).
+ */
+progress_state read_analysis_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t n,
+                                        std::size_t num_sums, bool sharded) {
+  const auto text = read_text_file(path, "a checkpoint (--resume)");
+  std::istringstream in(text);
+  if (!read_format_header(in, checkpoint_magic, path)) {
+    throw usage_error(fmt::format("--resume: {} is not a coopgrid sobol/morris checkpoint", path));
+  }
+  std::string word;
+  std::uint64_t fp = 0;
+  index_t cp_n = 0;
+  progress_state p;
+  in >> word >> std::hex >> fp >> std::dec;
+  if (word != "fingerprint" || !in) throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
+  if (fp != fingerprint) {
+    throw usage_error(fmt::format("--resume: {} was written for another problem, design, analysis, backend, "
+                                  "precision or shard",
+                                  path));
+  }
+  in >> word >> cp_n;
+  if (word != "n" || !in) throw input_error(fmt::format("{}: damaged checkpoint (n)", path));
+  if (cp_n != n && sharded) {
+    throw usage_error(fmt::format("--resume: {} holds a run of n = {}; growing it to {} changes the shards' ranges, "
+                                  "so grow an unsharded run",
+                                  path, cp_n, n));
+  }
+  if (cp_n > n) {
+    throw usage_error(fmt::format("--resume: {} holds a run of n = {}; a resumed run cannot shrink it to {}", path,
+                                  cp_n, n));
+  }
+  in >> word >> p.full_end;
+  if (word != "full" || !in) throw input_error(fmt::format("{}: damaged checkpoint (full)", path));
+  parse_sensitivity_state_text(in, num_sums, p.full, path);
+  in >> word >> p.tail_end;
+  if (word != "tail" || !in) throw input_error(fmt::format("{}: damaged checkpoint (tail)", path));
+  parse_sensitivity_state_text(in, num_sums, p.tail, path);
+  if (cp_n != n) {  // growth: the partial unit is summed again whole
+    p.tail = sensitivity_state(num_sums);
+    p.tail_end = p.full_end;
+  }
+  return p;
+}
+
+/// The design source of `opt` with n design points.
+source load_analysis_source(const sensitivity_options& opt, index_t n) {
+  design_args a = opt.design;
+  a.design = opt.kind == analysis::analysis_kind::sobol ? "saltelli" : "morris";
+  a.n = n;
+  auto src = load_source(opt.input, a.source());
+  const auto& d = std::get<design_source>(src.input);
+  if (d.prob.has_groups && opt.kind == analysis::analysis_kind::morris) {
+    throw usage_error(fmt::format("{}: groups are not supported by coopgrid morris yet (SALib's grouped trajectories "
+                                  "move a group's parameters together); remove the group keys, or use coopgrid sobol, "
+                                  "whose indices are per group",
+                                  opt.input));
+  }
+  return src;
+}
+
+analysis_options analysis_of(const sensitivity_options& opt) {
+  analysis_options a;
+  a.kind = opt.kind;
+  a.replicates = opt.bootstrap;
+  a.conf = opt.conf;
+  a.metrics = opt.metrics;
+  if (a.metrics.empty()) {
+    for (int m = 0; m < num_metrics; ++m) a.metrics.push_back(m);
+  }
+  return a;
+}
+
+template <class T>
+class analysis_run {
+ public:
+  analysis_run(const sensitivity_options& opt, progress_meter& meter) : opt_(opt), meter_(meter) {}
+
+  /// Sums the points of opt.shard's range of an n-point design, continuing from `p`.
+  analysis_report run(index_t n, progress_state& p, bool resumed_from_checkpoint) {
+    const auto src = load_analysis_source(opt_, n);
+    const auto& d = std::get<design_source>(src.input);
+    auto be = make_backend<T>(opt_.backend, src, opt_.bopt);
+    analysis_report r;
+    r.input = opt_.input;
+    r.fixed = d.fixed;
+    r.design = d.options;
+    r.analysis = analysis_of(opt_);
+    r.backend = be->name();
+    r.prec = opt_.prec;
+    r.shard = opt_.shard;
+    std::tie(r.range_lo, r.range_hi) = shard_range(n, opt_.shard, analysis::analysis_unit);
+    r.fingerprint = analysis_fingerprint(d, r.analysis, r.backend, r.prec);
+    {
+      source counted;
+      counted.input = d;
+      r.input_fingerprint = input_fingerprint(counted);
+    }
+    auto v = make_sensitivity_view(d, r.analysis);
+    const int rpp = v.design.rows_per_point;
+    {
+      std::vector<metric_row<T>> rows(static_cast<std::size_t>(rpp));
+      be->evaluate(0, rpp, rows.data());  // point 0 sets the shifts (every shard evaluates it)
+      set_shifts(v, rows.data());
+      r.shift.assign(std::begin(v.shift), std::end(v.shift));
+      const std::size_t used = v.kind == analysis::analysis_kind::sobol
+                                   ? static_cast<std::size_t>(v.num_metrics)
+                                   : static_cast<std::size_t>(v.num_metrics * analysis::index_count(v));
+      r.shift.resize(used);
+    }
+    const auto num_sums = static_cast<std::size_t>(analysis::layout_of(v).unit_sums(v.replicates));
+    const std::uint64_t cp_fingerprint = r.fingerprint ^ (static_cast<std::uint64_t>(opt_.shard.k) * 0x9e3779b97f4a7c15ULL) ^
+                                         static_cast<std::uint64_t>(opt_.shard.n);
+    if (p.full.sums.empty()) {
+      p.full = sensitivity_state(num_sums);
+      p.tail = sensitivity_state(num_sums);
+      p.full_end = p.tail_end = r.range_lo;
+      if (opt_.resume && !resumed_from_checkpoint) p = read_analysis_checkpoint(opt_.checkpoint, cp_fingerprint, n, num_sums, opt_.shard.n > 1);
+    }
+    meter_.set_total(static_cast<index_t>(r.range_hi - r.range_lo) * rpp);
+    meter_.add(0);
+    const auto start = std::chrono::steady_clock::now();
+    auto last_write = start;
+    const index_t aligned_end =
+        std::max(p.full_end, r.range_lo + (r.range_hi - r.range_lo) / analysis::analysis_unit * analysis::analysis_unit);
+    // Whole units first, in segments; then the partial last unit apart.
+    for (index_t lo = p.full_end; lo < aligned_end; lo = p.full_end) {
+      const index_t count = std::min(segment_points, aligned_end - lo);
+      p.full.merge(be->sensitivity(v, lo, count, [&](index_t done) { meter_.add(done); }));
+      p.full_end = p.tail_end = lo + count;
+      const auto now = std::chrono::steady_clock::now();
+      if (!opt_.checkpoint.empty() && std::chrono::duration<double>(now - last_write).count() >= opt_.checkpoint_interval) {
+        write_analysis_checkpoint(opt_.checkpoint, cp_fingerprint, n, p);
+        last_write = now;
+      }
+    }
+    if (p.tail_end < r.range_hi) {
+      p.tail.merge(be->sensitivity(v, p.tail_end, r.range_hi - p.tail_end, [&](index_t done) { meter_.add(done); }));
+      p.tail_end = r.range_hi;
+    }
+    if (!opt_.checkpoint.empty()) write_analysis_checkpoint(opt_.checkpoint, cp_fingerprint, n, p);
+    r.state = p.full;
+    r.state.merge(p.tail);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.finish(d);
+    return r;
+  }
+
+ private:
+  const sensitivity_options& opt_;
+  progress_meter& meter_;
+};
+
+template <class T>
+analysis_report compute_as(const sensitivity_options& opt) {
+  progress_meter meter(0, opt.progress, "evaluations");
+  analysis_run<T> run(opt, meter);
+  progress_state p;
+  index_t n = opt.design.n;
+  const index_t max_n = opt.max_n > 0 ? opt.max_n : std::max(default_max_n, n);
+  double seconds = 0;
+  bool resumed = false;
+  for (;;) {
+    auto r = run.run(n, p, resumed);
+    resumed = true;
+    seconds += r.seconds;
+    if (opt.until_conf <= 0) return r;
+    const double widest = widest_confidence(opt.kind, r.indices);
+    meter.set_note(fmt::format("n {}: widest {} {:.3g}", n,
+                               opt.kind == analysis::analysis_kind::sobol ? "ST_conf" : "mu_star_conf/mu_star", widest));
+    if (widest <= opt.until_conf || 2 * n > max_n) {
+      r.seconds = seconds;
+      if (widest > opt.until_conf) {
+        std::fprintf(stderr, "coopgrid: --until-conf %g not reached at n = %lld (widest %.3g); --max-n %lld stops here\n",
+                     opt.until_conf, static_cast<long long>(n), widest, static_cast<long long>(max_n));
+      }
+      meter.finish();
+      return r;
+    }
+    n *= 2;  // the first n points are kept: growth sums only the new ones (and the old partial unit)
+    p.tail = sensitivity_state(p.full.sums.size());
+    p.tail_end = p.full_end;
+  }
+}
+
+}  // namespace
+
+void sensitivity_options::validate() const {
+  const char* name = analysis_name(kind);
+  if (design.n <= 0) throw usage_error(fmt::format("{} needs {} N (N >= 1)", name, n_option(kind)));
+  if (bootstrap < 0 || bootstrap > analysis::max_replicates) {
+    throw usage_error(fmt::format("--bootstrap {}: expected 0 to {} replicates", bootstrap, analysis::max_replicates));
+  }
+  if (!(conf > 0 && conf < 1)) throw usage_error(fmt::format("--conf {}: expected a level in (0, 1)", conf));
+  if (resume && checkpoint.empty()) throw usage_error("--resume needs --checkpoint FILE (the checkpoint to continue from)");
+  if (until_conf < 0 || std::isnan(until_conf)) throw usage_error(fmt::format("--until-conf {}: expected X > 0", until_conf));
+  if (until_conf > 0 && bootstrap < 2) {
+    throw usage_error(fmt::format("--until-conf needs confidence intervals: --bootstrap {} gives none (at least 2)", bootstrap));
+  }
+  if (until_conf > 0 && shard.n > 1) {
+    throw usage_error("--until-conf grows the design, so it cannot run one --shard of it; run it unsharded");
+  }
+  if (max_n != 0 && until_conf <= 0) throw usage_error("--max-n bounds --until-conf: give --until-conf X");
+  if (max_n != 0 && max_n < design.n) {
+    throw usage_error(fmt::format("--max-n {} is below {} {}", max_n, n_option(kind), design.n));
+  }
+  if (!design.design.empty()) throw usage_error(fmt::format("{} chooses its own design: drop --design", name));
+}
+
+analysis_report compute_sensitivity(const sensitivity_options& opt) {
+  opt.validate();
+  return opt.prec == precision::f32 ? compute_as<float>(opt) : compute_as<double>(opt);
+}
+
+int sensitivity_command(const sensitivity_options& opt) {
+  opt.validate();
+  const auto r = compute_sensitivity(opt);
+  const auto src = load_analysis_source(opt, r.design.n);
+  const auto& d = std::get<design_source>(src.input);
+  output_file out(opt.output);
+  out.write(use_table(opt.output, opt.json) ? analysis_table(d, r) : analysis_json(d, r));
+  out.commit();
+  return 0;
+}
+
+}  // namespace coopgrid
