@@ -104,6 +104,18 @@ void declare_reduce(CLI::App* run, run_options& o) {
   add_parsed(run, "--histogram", [&o](const std::string& h) { o.histogram = parse_histogram(h); },
              "With --reduce: METRIC:BINS (range = the metric's min..max, costs a second pass) "
              "or METRIC:BINS:LO:HI");
+  run->add_option_function<std::vector<std::string>>(
+      "--marginal",
+      [&o](const std::vector<std::string>& ms) {
+        o.marginals.clear();
+        for (const auto& m : ms) o.marginals.push_back(parse_marginal(m));
+      },
+      "With --reduce: per value of a grid AXIS (or pair AXIS,AXIS), count, min, max and mean of every "
+      "metric over the rest of the grid (partial dependence; repeatable). Batches (scenarios.csv columns) "
+      "and designs (parameters) take NAME:BINS equal-width bins over the input's observed range");
+  run->add_option("--marginal-csv", o.marginal_csv,
+                  "With --marginal: also write the marginals to FILE in long format (marginal, axis columns, "
+                  "metric, count, min, max, mean; a bin is named by its midpoint)");
   run->add_flag("--brute-force", o.bopt.brute_force,
                 "With --reduce on a grid: evaluate and fold every scenario (the cpu backend otherwise reduces "
                 "a grid exactly from its blocks' sub-grids; for benchmarks and cross-checks)");

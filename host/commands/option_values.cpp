@@ -90,6 +90,37 @@ histogram_option parse_histogram(const std::string& text) {
   return h;
 }
 
+marginal_option parse_marginal(const std::string& text) {
+  marginal_option m;
+  m.text = text;
+  const auto items = split(text, ',');
+  if (items.size() > 2) {
+    throw usage_error(fmt::format("--marginal '{}': at most two axes (AXIS or AXIS,AXIS; repeat the option for more)",
+                                  text));
+  }
+  for (const auto& item : items) {
+    const auto colon = item.find(':');
+    const std::string name = item.substr(0, colon);
+    if (name.empty()) throw usage_error(fmt::format("--marginal '{}': expected AXIS, AXIS:BINS or AXIS,AXIS", text));
+    index_t bins = 0;
+    if (colon != std::string::npos) {
+      const std::string b = item.substr(colon + 1);
+      try {
+        bins = whole<long long>(b, [](const std::string& s, std::size_t* n) { return std::stoll(s, n); });
+      } catch (const std::exception&) {
+        bins = 0;
+      }
+      if (bins < 1 || bins > marginal_max_cells) {
+        throw usage_error(fmt::format("--marginal '{}': BINS '{}' must be an integer in [1, {}]", text, b,
+                                      marginal_max_cells));
+      }
+    }
+    m.names.push_back(name);
+    m.bins.push_back(bins);
+  }
+  return m;
+}
+
 shard_spec parse_shard(const std::string& text) {
   shard_spec s;
   const auto slash = text.find('/');

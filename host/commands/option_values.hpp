@@ -11,6 +11,7 @@
 
 #include "host/backends/backend.hpp"
 #include "host/reduce/state.hpp"
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 
@@ -37,6 +38,9 @@ struct histogram_option {
 };
 /// Parses METRIC:BINS (BINS in [1, 1e8]) or METRIC:BINS:LO:HI (LO <= HI, finite).
 histogram_option parse_histogram(const std::string& text);
+
+/// --marginal AXIS[,AXIS]: one or two names, each optionally NAME:BINS (BINS an integer in [1, 65536]).
+marginal_option parse_marginal(const std::string& text);
 
 /// --shard K/N (0 <= K < N).
 shard_spec parse_shard(const std::string& text);

@@ -1,5 +1,7 @@
 #include "host/commands/run.hpp"
 
+#include <fmt/format.h>
+
 #include "host/backends/make_backend.hpp"
 #include "host/commands/run_reduce.hpp"
 #include "host/commands/run_rows.hpp"
@@ -14,6 +16,14 @@ void check_reduce_options(const run_options& o) {
   if (!o.where.empty() || o.top > 0 || o.histogram) throw usage_error("--where, --top and --histogram need --reduce");
   if (!o.checkpoint.empty()) throw usage_error("--checkpoint needs --reduce");
   if (o.json) throw usage_error("--json needs --reduce");
+  if (!o.marginals.empty()) throw usage_error("--marginal needs --reduce");
+}
+
+void check_marginals(const run_options& o) {
+  if (!o.marginal_csv.empty() && o.marginals.empty()) {
+    throw usage_error(fmt::format("--marginal-csv {}: needs --marginal AXIS[,AXIS]", o.marginal_csv));
+  }
+  if (!o.marginal_csv.empty() && o.mpi_ranks > 1) throw usage_error("--marginal-csv is not available under MPI");
 }
 
 void check_salib_y(const run_options& o) {
@@ -43,6 +53,7 @@ void check_mpi(const run_options& o) {
 void run_options::validate() const {
   check_reduce_options(*this);
   check_salib_y(*this);
+  check_marginals(*this);
   design.source();  // its usage errors before any input is read
   check_top_and_checkpoint(*this);
   check_mpi(*this);

@@ -37,6 +37,8 @@ struct run_options {
   std::optional<int> by;                     ///< --by METRIC
   bool ascending = false;                    ///< --ascending
   std::optional<histogram_option> histogram;  ///< --histogram
+  std::vector<marginal_option> marginals;     ///< --marginal, repeatable (host/reduce/marginal.hpp)
+  std::string marginal_csv;                   ///< --marginal-csv FILE: the marginals in long format
   std::string checkpoint;           ///< write the reduction state here as the run goes
   double checkpoint_interval = 10;  ///< seconds between checkpoints (0: after every segment)
   bool resume = false;              ///< continue from `checkpoint`

@@ -8,13 +8,17 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <tuple>
+#include <vector>
 
 #include "host/backends/make_backend.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
 #include "host/reduce/checkpoint.hpp"
+#include "host/reduce/factorized.hpp"
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/table.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
@@ -37,32 +41,78 @@ reduce_report report_of_run(const source& src, const run_options& opt, const std
   r.metrics = opt.selected_metrics();
   r.shard = opt.shard;
   r.spec = opt.spec();
-  r.fingerprint = run_fingerprint(src, backend, opt.prec, r.spec);
+  r.marginals = resolve_marginals(src, opt.marginals, r.metrics);
+  r.fingerprint = run_fingerprint(src, backend, opt.prec, r.spec, r.marginals);
   r.input_fingerprint = input_fingerprint(src);
   r.state = reduce_state(r.spec);
   return r;
 }
 
+/// Scenarios whose rows the host fold of marginals holds at once.
+constexpr index_t marginal_rows_chunk = index_t{1} << 16;
+
+/**
+ * @brief Adds a range's scenarios to the report's marginals: factorized where
+ *        the cpu backend reduces the grid factorized (the same block values),
+ *        else from the backend's rows, folded on the host (any backend).
+ */
+template <class T>
+class marginal_folder {
+ public:
+  marginal_folder(const source& src, const run_options& opt, const std::string& backend) : src_(src) {
+    const auto* g = std::get_if<grid>(&src.input);
+    if (g != nullptr && backend == "cpu" && !opt.bopt.brute_force && factorized_grid::applicable(*g)) {
+      factorized_.emplace(factorized_grid::build<T>(*g));
+    }
+  }
+
+  void add(backend<T>& be, reduce_report& r, index_t first, index_t count) {
+    if (r.marginals.empty()) return;
+    if (factorized_) {
+      for (auto& m : r.marginals) factorized_->add_marginal(r.spec, m, first, count);
+      return;
+    }
+    std::vector<metric_row<T>> rows;
+    std::vector<double> wide;
+    for (index_t lo = first; lo < first + count; lo += marginal_rows_chunk) {
+      const index_t n = std::min(marginal_rows_chunk, first + count - lo);
+      rows.resize(static_cast<std::size_t>(n));
+      be.evaluate(lo, n, rows.data());
+      wide.resize(static_cast<std::size_t>(n) * num_metrics);
+      for (index_t i = 0; i < n; ++i) {
+        for (int m = 0; m < num_metrics; ++m) wide[static_cast<std::size_t>(i * num_metrics + m)] = rows[i].v[m];
+      }
+      fold_marginals(src_, r.spec, wide.data(), lo, n, r.marginals);
+    }
+  }
+
+ private:
+  const source& src_;
+  std::optional<factorized_grid> factorized_;
+};
+
 /// Reduces r's range segment by segment into r.state, from the checkpoint when
 /// resuming, writing one every opt.checkpoint_interval seconds and at the end.
 template <class T>
-void reduce_segments(backend<T>& be, const run_options& opt, reduce_report& r, progress_meter& meter) {
+void reduce_segments(backend<T>& be, const run_options& opt, reduce_report& r, progress_meter& meter,
+                     marginal_folder<T>& marginals) {
   // The checkpoint also names the shard it belongs to.
   const auto cp_fingerprint = r.fingerprint ^ (static_cast<std::uint64_t>(r.range_lo) * 0x9e3779b97f4a7c15ULL) ^
                               static_cast<std::uint64_t>(r.range_hi);
   index_t next = r.range_lo;
   if (opt.resume) {
-    next = read_checkpoint(opt.checkpoint, cp_fingerprint, r.spec, r.state);
+    next = read_checkpoint(opt.checkpoint, cp_fingerprint, r.spec, r.state, &r.marginals);
     meter.add(next - r.range_lo);
   }
   auto last_write = std::chrono::steady_clock::now();
   for (index_t lo = next; lo < r.range_hi; lo += reduce_segment) {
     const index_t count = std::min(reduce_segment, r.range_hi - lo);
     r.state.merge(r.spec, be.reduce(r.spec, lo, count, [&](index_t done) { meter.add(done); }));
+    marginals.add(be, r, lo, count);
     const auto now = std::chrono::steady_clock::now();
     if (!opt.checkpoint.empty() && (lo + count == r.range_hi ||
                                     std::chrono::duration<double>(now - last_write).count() >= opt.checkpoint_interval)) {
-      write_checkpoint(opt.checkpoint, cp_fingerprint, lo + count, r.state);
+      write_checkpoint(opt.checkpoint, cp_fingerprint, lo + count, r.state, r.marginals);
       last_write = now;
     }
   }
@@ -111,7 +161,8 @@ reduce_report compute_reduce_as(const source& src, const run_options& opt) {
   const index_t n = r.range_hi - r.range_lo;
   {
     progress_meter meter(second_pass ? 2 * n : n, opt.progress);
-    reduce_segments(*be, opt, r, meter);
+    marginal_folder<T> marginals(src, opt, be->name());
+    reduce_segments(*be, opt, r, meter, marginals);
     r.state.finish(r.spec);
     if (second_pass) histogram_pass(*be, r, meter);
     meter.finish();
@@ -146,6 +197,11 @@ void run_reduce(const source& src, const run_options& opt) {
   nvtx_range range("write");
   output_file out(opt.output);
   out.write(report_text(src, r, report_format_of(opt)));
+  if (!opt.marginal_csv.empty()) {
+    output_file csv(opt.marginal_csv);
+    csv.write(marginals_csv(r.marginals));
+    csv.commit();
+  }
   out.commit();
 }
 

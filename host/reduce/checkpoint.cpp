@@ -13,8 +13,8 @@
 namespace coopgrid {
 namespace {
 
-// Version 3: the metric count after the magic (shared_quota made it 15).
-constexpr const char* magic = "coopgrid-checkpoint 3";
+// Version 3: the metric count after the magic (shared_quota made it 15); 4: the marginals after the state.
+constexpr const char* magic = "coopgrid-checkpoint 4";
 
 /// FNV-1a over 8-byte words (then the tail bytes): fingerprints of GB-sized inputs in tens of ms.
 struct fnv1a {
@@ -130,7 +130,7 @@ std::uint64_t input_fingerprint(const source& src) {
 }
 
 std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
-                              const reduce_spec& spec) {
+                              const reduce_spec& spec, const std::vector<marginal>& marginals) {
   fnv1a f;
   f.str(magic);
   f.str(backend);
@@ -140,6 +140,7 @@ std::uint64_t run_fingerprint(const source& src, const std::string& backend, pre
   f.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
                     spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
                     spec.hist_range_given));
+  if (!marginals.empty()) f.str(marginals_spec_line(marginals));
   return f.h;
 }
 
@@ -194,15 +195,15 @@ void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& s
 }
 
 void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
-                      const reduce_state& state) {
+                      const reduce_state& state, const std::vector<marginal>& marginals) {
   output_file out(path);
   out.write(format_header(magic) + fmt::format("fingerprint {:016x}\nnext {}\n", fingerprint, next) +
-            state_text(state));
+            state_text(state) + marginals_text(marginals));
   out.commit();
 }
 
 index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
-                        reduce_state& state) {
+                        reduce_state& state, std::vector<marginal>* marginals) {
   std::ifstream in(path);
   if (!in) throw usage_error(fmt::format("--resume: checkpoint {} not found (run with --checkpoint first)", path));
   std::string word, fp;
@@ -217,6 +218,8 @@ index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, cons
   in >> word >> next;
   if (word != "next") throw input_error(fmt::format("{}: damaged checkpoint (next)", path));
   parse_state_text(in, spec, state, path);
+  auto ms = parse_marginals_text(in, path);
+  if (marginals != nullptr) *marginals = std::move(ms);
   return next;
 }
 

@@ -9,6 +9,9 @@
 #include <istream>
 #include <string>
 
+#include <vector>
+
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
 
@@ -49,18 +52,19 @@ std::uint64_t input_fingerprint(const source& src);
 
 /// A hash of everything the result depends on.
 std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
-                              const reduce_spec& spec);
+                              const reduce_spec& spec, const std::vector<marginal>& marginals = {});
 
 /// Writes the state reached after scenario `next` - 1, atomically (temporary name, then rename).
 void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,
-                      const reduce_state& state);
+                      const reduce_state& state, const std::vector<marginal>& marginals = {});
 
 /**
- * @brief Reads a checkpoint into `state` and returns the next scenario index.
+ * @brief Reads a checkpoint into `state` (and its marginals into `marginals`
+ *        when given) and returns the next scenario index.
  * @throws usage_error when the file is missing or was written for another
  *         input, backend, precision or reduction; input_error when damaged.
  */
 index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, const reduce_spec& spec,
-                        reduce_state& state);
+                        reduce_state& state, std::vector<marginal>* marginals = nullptr);
 
 }  // namespace coopgrid

@@ -5,9 +5,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <string>
 #include <optional>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "host/util/errors.hpp"
 #include "kernels/histogram.hpp"
@@ -66,6 +70,12 @@ struct block_summary {
   index_t below = 0, above = 0;
 };
 
+/// A block's selected points grouped by the marginal fields in it (key: the cell's digits those fields fix).
+struct block_groups {
+  std::vector<index_t> count;           ///< selected points per key
+  std::vector<metric_summary> metrics;  ///< per key, per metric of the block (impl::metrics_of order)
+};
+
 /// A sub-product of the grid: an interval of points per block.
 struct box {
   index_t lo[num_blocks], hi[num_blocks];
@@ -82,6 +92,10 @@ struct factorized_grid::impl {
 
   std::optional<reduce_spec> cached_spec;
   std::array<std::optional<block_summary>, num_blocks> whole;  ///< each block's full interval
+  index_t field_size[num_grid_fields] = {};
+
+  std::optional<reduce_spec> marginal_spec;  ///< the spec of whole_groups
+  std::map<std::string, std::array<std::optional<block_groups>, num_blocks>> whole_groups;  ///< by marginal_key
 
   bool has_hist(const reduce_spec& spec) const { return spec.hist_metric >= 0 && spec.hist_range_given; }
 
@@ -239,6 +253,110 @@ struct factorized_grid::impl {
     }
   }
 
+  static int block_of_field(int f) {
+    int b = 0;
+    while (f >= block_field_lo[b + 1]) ++b;
+    return b;
+  }
+
+  /// Which of the marginal's axes lie in block b: bit a set for axis a.
+  static unsigned axes_in(const marginal& m, int b) {
+    unsigned bits = 0;
+    for (std::size_t a = 0; a < m.axes.size(); ++a) {
+      if (block_of_field(m.axes[a].input) == b) bits |= 1u << a;
+    }
+    return bits;
+  }
+
+  /// The group key of block b for cell digits (j0, j1).
+  static index_t group_key(const marginal& m, unsigned bits, index_t j0, index_t j1) {
+    switch (bits) {
+      case 1: return j0;
+      case 2: return j1;
+      case 3: return m.cell_of(j0, j1);
+      default: return 0;
+    }
+  }
+
+  block_groups group(int b, index_t lo, index_t hi, const reduce_spec& spec, const marginal& m) const {
+    const auto& ms = metrics_of[b];
+    const std::size_t w = ms.size();
+    const unsigned bits = axes_in(m, b);
+    const index_t keys = bits == 3 ? m.num_cells() : bits == 1 ? m.axes[0].cells() : bits == 2 ? m.axes[1].cells() : 1;
+    block_groups g;
+    g.count.assign(static_cast<std::size_t>(keys), 0);
+    g.metrics.assign(static_cast<std::size_t>(keys) * w, metric_summary{});
+    std::vector<int> slot_of(num_metrics, -1);
+    for (std::size_t i = 0; i < w; ++i) slot_of[ms[i]] = static_cast<int>(i);
+    index_t digit[num_grid_fields] = {};
+    for (index_t p = lo; p < hi; ++p) {
+      const double* v = values[b].data() + static_cast<std::size_t>(p) * w;
+      bool pass = true;
+      for (const auto& f : spec.where) {
+        if (metric_block[f.metric] != b) continue;
+        const double x = v[slot_of[f.metric]];
+        if (f.at_least ? !(x >= f.threshold) : !(x <= f.threshold)) {
+          pass = false;
+          break;
+        }
+      }
+      if (!pass) continue;
+      index_t rest = p;
+      for (int f = block_field_lo[b + 1] - 1; f >= block_field_lo[b]; --f) {
+        digit[f] = rest % field_size[f];
+        rest /= field_size[f];
+      }
+      const index_t j0 = digit[m.axes[0].input];
+      const index_t j1 = m.axes.size() == 2 ? digit[m.axes[1].input] : 0;
+      const index_t key = group_key(m, bits, j0, j1);
+      ++g.count[static_cast<std::size_t>(key)];
+      for (std::size_t i = 0; i < w; ++i) g.metrics[static_cast<std::size_t>(key) * w + i].add(v[i], 0);
+    }
+    return g;
+  }
+
+  /// The marginal of one sub-product, added to m.
+  void marginal_box(const box& x, const reduce_spec& spec, marginal& m,
+                    const std::array<std::optional<block_groups>, num_blocks>& whole_g) const {
+    std::array<std::optional<block_groups>, num_blocks> own;
+    std::array<const block_groups*, num_blocks> g{};
+    std::array<unsigned, num_blocks> bits{};
+    for (int b = 0; b < num_blocks; ++b) {
+      bits[b] = axes_in(m, b);
+      if (x.lo[b] == 0 && x.hi[b] == points[b]) {
+        g[b] = &*whole_g[b];
+      } else {
+        own[b] = group(b, x.lo[b], x.hi[b], spec, m);
+        g[b] = &*own[b];
+      }
+    }
+    std::vector<std::pair<int, std::size_t>> where_of(m.metrics.size());  // (block, slot in block)
+    for (std::size_t s = 0; s < m.metrics.size(); ++s) {
+      const int b = metric_block[m.metrics[s]];
+      const auto& ms = metrics_of[b];
+      where_of[s] = {b, static_cast<std::size_t>(std::find(ms.begin(), ms.end(), m.metrics[s]) - ms.begin())};
+    }
+    const index_t n1 = m.axes.size() == 2 ? m.axes[1].cells() : 1;
+    for (index_t c = 0; c < m.num_cells(); ++c) {
+      const index_t j0 = c / n1, j1 = c % n1;
+      index_t key[num_blocks];
+      index_t count = 1;
+      for (int b = 0; b < num_blocks; ++b) {
+        key[b] = group_key(m, bits[b], j0, j1);
+        count *= g[b]->count[static_cast<std::size_t>(key[b])];
+      }
+      if (count == 0) continue;
+      for (std::size_t s = 0; s < m.metrics.size(); ++s) {
+        const auto [b, i] = where_of[s];
+        const index_t n_b = g[b]->count[static_cast<std::size_t>(key[b])];
+        metric_summary part = g[b]->metrics[static_cast<std::size_t>(key[b]) * metrics_of[b].size() + i];
+        part.count = count;
+        part.sum.multiply(static_cast<std::uint64_t>(count / n_b));  // scenarios per point of the group
+        m.at(c, s).merge(part);
+      }
+    }
+  }
+
   /// Cuts [lo, hi) of the sub-space of blocks >= level (prefix fixed in `at`) into boxes, in index order.
   void decompose(int level, index_t lo, index_t hi, box& at, std::vector<box>& out) const {
     if (lo >= hi) return;
@@ -295,6 +413,7 @@ factorized_grid factorized_grid::build(const grid& g) {
   COOPGRID_EXPECTS(applicable(g), "factorized_grid: a block's sub-grid is too large");
   auto p = std::make_unique<impl>();
   p->total = g.num_scenarios;
+  for (int f = 0; f < num_grid_fields; ++f) p->field_size[f] = g.size(f);
   for (int m = 0; m < num_metrics; ++m) p->metrics_of[metric_block[m]].push_back(m);
   index_t st = 1;
   for (int b = num_blocks - 1; b >= 0; --b) {
@@ -347,6 +466,27 @@ reduce_state factorized_grid::reduce(const reduce_spec& spec, index_t first, ind
   for (const auto& x : boxes) total.merge(spec, p_->reduce_box(x, spec));  // index order
   total.finish(spec);
   return total;
+}
+
+void factorized_grid::add_marginal(const reduce_spec& spec, marginal& m, index_t first, index_t count) {
+  COOPGRID_EXPECTS(first >= 0 && count >= 0 && first + count <= p_->total,
+                   "factorized_grid::add_marginal: range outside the grid");
+  COOPGRID_EXPECTS(!m.axes.empty() && m.axes.size() <= 2, "factorized_grid::add_marginal: one or two axes");
+  if (count == 0) return;
+  if (!p_->marginal_spec || !same_spec(*p_->marginal_spec, spec)) {
+    p_->whole_groups.clear();
+    p_->marginal_spec = spec;
+  }
+  std::string key;
+  for (const auto& a : m.axes) key += fmt::format("{} ", a.input);
+  auto& whole_g = p_->whole_groups[key];
+  for (int b = 0; b < num_blocks; ++b) {
+    if (!whole_g[b]) whole_g[b] = p_->group(b, 0, p_->points[b], spec, m);
+  }
+  std::vector<box> boxes;
+  box at{};
+  p_->decompose(0, first, first + count, at, boxes);
+  for (const auto& x : boxes) p_->marginal_box(x, spec, m, whole_g);
 }
 
 bool factorized_agrees(const reduce_state& f, const reduce_state& b) {

@@ -16,6 +16,7 @@
  */
 #include <memory>
 
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/grid.hpp"
 
@@ -46,6 +47,16 @@ class factorized_grid {
    *        the last spec.
    */
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count);
+
+  /**
+   * @brief Adds the scenarios [first, first + count) that pass spec to the
+   *        marginal m, whose axes are grid axes (their `input` a grid field):
+   *        per block, its selected points grouped by the marginal's fields in
+   *        it, and each cell the product of one group per block. Gives
+   *        fold_marginals' counts, extrema and exact sums. Not thread-safe
+   *        (caches the whole blocks' groups per marginal).
+   */
+  void add_marginal(const reduce_spec& spec, marginal& m, index_t first, index_t count);
 
  private:
   struct impl;

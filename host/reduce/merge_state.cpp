@@ -12,8 +12,8 @@
 namespace coopgrid {
 namespace {
 
-// Version 2: the metric count after the magic (shared_quota made it 15).
-constexpr const char* state_magic = "coopgrid-merge-state 3";
+// Version 3: the metric count after the magic (shared_quota made it 15); 4: the marginals after the state.
+constexpr const char* state_magic = "coopgrid-merge-state 4";
 
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {
@@ -23,7 +23,7 @@ std::string spec_line(const reduce_report& r) {
                    int(r.spec.top_ascending), r.spec.hist_metric, r.spec.hist_bins, hexf(r.spec.hist_lo),
                    hexf(r.spec.hist_hi), int(r.spec.hist_range_given), r.metrics.size());
   for (int m : r.metrics) s += fmt::format(" {}", m);
-  return s;
+  return s + " " + marginals_spec_line(r.marginals);
 }
 
 }  // namespace
@@ -37,6 +37,7 @@ std::string merge_state_text(const reduce_report& r) {
   if (r.kind == "design") t += fmt::format("design {}\nfixed {}\n", r.design, r.fixed);
   t += fmt::format("shard {} {} {} {}\n{}\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi, spec_line(r));
   t += state_text(r.state);
+  t += marginals_text(r.marginals);
   t += fmt::format("rows {}\n", r.rows.size());
   for (const auto& [k, row] : r.rows) {
     t += fmt::format("{}", k);
@@ -96,12 +97,14 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
     r.metrics.resize(nm);
     for (auto& m : r.metrics) s >> m;
     if (!s) throw damaged("spec");
+    // The marginals' axes follow; parse_marginals_text reads them again with the cells.
     r.spec.top_ascending = asc != 0;
     r.spec.hist_lo = parse_hexf(lo, what);
     r.spec.hist_hi = parse_hexf(hi, what);
     r.spec.hist_range_given = given != 0;
   }
   parse_state_text(in, r.spec, r.state, what);
+  r.marginals = parse_marginals_text(in, what);
   std::size_t n = 0;
   in >> word >> n;
   if (word != "rows" || !in) throw damaged("rows");
@@ -180,10 +183,12 @@ reduce_report merge_reports(const std::vector<reduce_report>& parts, const std::
   out.shard = shard_spec{};
   out.state = reduce_state(first.spec);
   out.rows.clear();
+  for (auto& m : out.marginals) m.reset();
   std::map<index_t, std::array<double, num_metrics>> all_rows;
   for (int i : seen) {
     const auto& p = parts[static_cast<std::size_t>(i)];
     out.state.merge(first.spec, p.state);
+    for (std::size_t j = 0; j < out.marginals.size(); ++j) out.marginals[j].merge(p.marginals[j]);
     all_rows.insert(p.rows.begin(), p.rows.end());
     out.range_hi = std::max(out.range_hi, p.range_hi);
   }

@@ -61,6 +61,7 @@ std::string reduce_json(const source& src, const reduce_report& r) {
         json_string(metric_names[spec.hist_metric]), spec.hist_bins, json_number(spec.hist_lo),
         json_number(spec.hist_hi), counts, st.hist_below, st.hist_above);
   }
+  if (!r.marginals.empty()) js += ",\n  \"marginals\": " + marginals_json(r.marginals);
   js += fmt::format(",\n  \"merge_state\": {}\n}}\n", json_string(merge_state_text(r)));
   return js;
 }

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/shard.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
@@ -35,6 +36,7 @@ struct reduce_report {
   index_t range_lo = 0, range_hi = 0;
   reduce_state state;
   std::map<index_t, std::array<double, num_metrics>> rows;  ///< all metrics of the top entries
+  std::vector<marginal> marginals;  ///< --marginal, in the order given
 };
 
 /// The JSON report (its last member, merge_state, is what `coopgrid merge` reads).

@@ -313,6 +313,44 @@ std::string histogram_section(const reduce_report& r, std::size_t width) {
   return out;
 }
 
+/// Cells a marginal shows in the table (the rest: --json or --marginal-csv).
+constexpr index_t max_marginal_rows = 12;
+
+/// Each marginal's first cells for one metric: --by's when selected, else the first selected.
+std::string marginals_section(const reduce_report& r) {
+  std::string out;
+  for (const auto& m : r.marginals) {
+    if (m.metrics.empty()) continue;
+    std::size_t slot = 0;
+    for (std::size_t s = 0; s < m.metrics.size(); ++s) {
+      if (r.spec.top_k > 0 && m.metrics[s] == r.spec.top_by) slot = s;
+    }
+    out += fmt::format("\nmarginal {}: {} cells, {}\n", m.name(), grouped(m.num_cells()),
+                       metric_names[m.metrics[slot]]);
+    std::vector<column> cols;
+    for (const auto& a : m.axes) cols.push_back({a.bins > 0 ? a.name + " (bin mid)" : a.name});
+    for (const char* h : {"count", "mean", "min", "max"}) cols.push_back({h});
+    table_rows rows;
+    const index_t n1 = m.axes.size() == 2 ? m.axes[1].cells() : 1;
+    const index_t shown = std::min(m.num_cells(), max_marginal_rows);
+    for (index_t c = 0; c < shown; ++c) {
+      std::vector<std::string> row{num(m.axes[0].label(m.axes.size() == 2 ? c / n1 : c))};
+      if (m.axes.size() == 2) row.push_back(num(m.axes[1].label(c % n1)));
+      const auto& x = m.at(c, slot);
+      const bool any = x.count > 0;
+      row.push_back(grouped(x.count));
+      for (double v : {x.mean(), x.min, x.max}) row.push_back(any ? num(v) : "-");
+      rows.push_back(std::move(row));
+    }
+    for (const auto& line : render(cols, rows, column_widths(cols, rows))) out += line + "\n";
+    if (shown < m.num_cells()) {
+      out += fmt::format("  ... {} more cells (all cells and metrics: --json or --marginal-csv FILE)\n",
+                         grouped(m.num_cells() - shown));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string reduce_table(const source& src, const reduce_report& r, int width) {
@@ -320,6 +358,7 @@ std::string reduce_table(const source& src, const reduce_report& r, int width) {
   std::string out = header_section(r) + metrics_section(src, r, w);
   if (r.spec.top_k > 0) out += top_section(src, r, w);
   if (r.spec.hist_metric >= 0) out += histogram_section(r, w);
+  out += marginals_section(r);
   out += "\nfull report (all digits, and the merge state coopgrid merge reads): --json, or -o FILE\n";
   return trim_lines(out);
 }

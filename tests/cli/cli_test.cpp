@@ -1,6 +1,7 @@
 // End-to-end: the coopgrid binary on the files in data/ and on bad input.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -350,6 +351,112 @@ TEST(CliCheckpoint, KilledRunResumesToTheUninterruptedResult) {
   EXPECT_EQ(other.code, 2);
   EXPECT_NE(other.err.find("was written for another input"), std::string::npos) << other.err;
   EXPECT_EQ(run_cli("run " + data + "/cases --reduce --resume").code, 2);
+}
+
+
+/// The "marginals" member of a JSON report (up to the merge state).
+std::string marginals_member(const std::string& json) {
+  const auto at = json.find("\"marginals\"");
+  const auto end = json.find("\"merge_state\"");
+  if (at == std::string::npos || end == std::string::npos) return "";
+  return json.substr(at, end - at);
+}
+
+TEST(CliMarginal, FactorizedBruteForceShardsAndResumeAgree) {
+  test::temp_dir d;
+  const std::string common = "run " + data + "/grid_small.toml --reduce --json --no-progress "
+                             "--where 'standards_p_any>=0.1' --marginal countries.count "
+                             "--marginal standards.count,exchange.activities --marginal exchange.activities,countries.share_prob ";
+  const auto whole = run_cli(common + "--backend cpu");
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const auto want = marginals_member(whole.out);
+  ASSERT_NE(want, "");
+  EXPECT_NE(want.find("\"values\": [0, 5, 10, 15, 20]"), std::string::npos) << want;
+  // Exact sums: the scenario-by-scenario fold gives the same digits, on every backend that computes in double alike.
+  const auto brute = run_cli(common + "--backend cpu --brute-force --threads 2");
+  ASSERT_EQ(brute.code, 0) << brute.err;
+  EXPECT_EQ(marginals_member(brute.out), want);
+  const auto ref = run_cli(common + "--backend reference");
+  ASSERT_EQ(ref.code, 0) << ref.err;
+  EXPECT_NE(marginals_member(ref.out), "");
+
+  // Shards merged: the whole run's marginals.
+  std::string files;
+  for (int k = 0; k < 3; ++k) {
+    const auto part = d / ("part" + std::to_string(k) + ".json");
+    const auto r = run_cli(common + "--backend cpu --shard " + std::to_string(k) + "/3 -o '" + part.string() + "'");
+    ASSERT_EQ(r.code, 0) << r.err;
+    files += " '" + part.string() + "'";
+  }
+  const auto merged = run_cli("merge" + files);
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  EXPECT_EQ(marginals_member(merged.out), want);
+
+  // Resumed from the checkpoint: the marginals come back from it.
+  const auto cp = d / "state.ckpt";
+  ASSERT_EQ(run_cli(common + "--backend cpu --brute-force --checkpoint '" + cp.string() + "'").code, 0);
+  EXPECT_NE(test::read_file(cp).find("marginals 3"), std::string::npos);
+  const auto resumed = run_cli(common + "--backend cpu --brute-force --checkpoint '" + cp.string() + "' --resume");
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(marginals_member(resumed.out), want);
+  // Another marginal: another fingerprint, the checkpoint is refused.
+  const auto other = run_cli("run " + data + "/grid_small.toml --reduce --no-progress --where 'standards_p_any>=0.1' "
+                             "--marginal countries.count --brute-force --checkpoint '" + cp.string() + "' --resume");
+  EXPECT_EQ(other.code, 2) << other.err;
+}
+
+TEST(CliMarginal, CsvParsesBack) {
+  test::temp_dir d;
+  const auto csv = d / "m.csv";
+  const auto r = run_cli("run " + data + "/varied --reduce --json --no-progress --metrics shared_expected,ethics_q_any "
+                         "--marginal activities:4 --marginal activities:2,countries_per_activity:3 "
+                         "--marginal-csv '" + csv.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"edges\": ["), std::string::npos);
+  std::istringstream in(test::read_file(csv));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "marginal,activities,countries_per_activity,metric,count,min,max,mean");
+  int rows = 0;
+  long long total_one_axis = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    if (line.back() == ',') f.push_back("");
+    ASSERT_GE(f.size(), 5u) << line;
+    if (line.rfind("\"activities:2,countries_per_activity:3\",", 0) == 0) {
+      ASSERT_EQ(f.size(), 9u) << line;  // the name is quoted: it holds a comma
+      continue;
+    }
+    ASSERT_EQ(f[0], "activities:4") << line;
+    ASSERT_EQ(f.size(), 8u) << line;
+    EXPECT_EQ(f[2], "");  // not an axis of this marginal
+    const long long count = std::stoll(f[4]);
+    if (f[3] == "shared_expected") total_one_axis += count;
+    if (count > 0) EXPECT_LE(std::stod(f[5]), std::stod(f[7])) << line;
+    if (count > 0) EXPECT_LE(std::stod(f[7]), std::stod(f[6])) << line;
+  }
+  EXPECT_EQ(rows, 4 * 2 + 6 * 2);
+  EXPECT_EQ(total_one_axis, 300);
+}
+
+TEST(CliMarginal, BadOptionsExit2WithOneLine) {
+  const std::string grid = "run " + data + "/grid_small.toml ";
+  for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{
+           {grid + "--reduce --marginal nope", "--marginal 'nope': 'nope' is not an axis of this grid (known: "},
+           {grid + "--reduce --marginal countries.count:4", "drop ':4'"},
+           {grid + "--reduce --marginal a,b,c", "at most two axes"},
+           {"run " + data + "/varied --reduce --marginal activities:0", "BINS '0' must be an integer in [1, 65536]"},
+           {"run " + data + "/varied --reduce --marginal activities", "give activities:BINS"},
+           {grid + "--marginal countries.count", "--marginal needs --reduce"},
+           {grid + "--reduce --marginal-csv x.csv", "--marginal-csv x.csv: needs --marginal"}}) {
+    const auto r = run_cli(args + " -o /dev/null");
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_NE(r.err.find(says), std::string::npos) << args << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
 }
 
 }  // namespace
