@@ -112,7 +112,9 @@ def _frames_source(tables: Mapping[str, Any]) -> Source:
         for name, frame in tables.items():
             frame.to_csv(os.path.join(tmp, name + ".csv"), index=False)
         try:
-            return _native.load(tmp, {})
+            src = _native.load(tmp, {})
+            src.path = "<memory>"  # reports name the input: not the temporary directory, gone on return
+            return src
         except ValueError as e:  # name the table, not the temporary directory
             raise ValueError(str(e).replace(tmp + os.sep, "").replace(tmp, "<memory>")) from None
     finally:

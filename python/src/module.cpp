@@ -369,7 +369,9 @@ PYBIND11_MODULE(_native, m) {
   m.attr("field_names") = std::vector<std::string>(std::begin(grid_field_names), std::end(grid_field_names));
 
   py::class_<py_source, source_ptr>(m, "Source")
-      .def_property_readonly("path", [](const py_source& s) { return s.src.path; })
+      .def_property(
+          "path", [](const py_source& s) { return s.src.path; },
+          [](py_source& s, const std::string& p) { s.src.path = p; })
       .def_property_readonly("kind", [](const py_source& s) { return std::string(s.src.kind()); })
       .def_property_readonly("num_scenarios", [](const py_source& s) { return s.src.num_scenarios(); })
       .def_property_readonly("input_columns", [](const py_source& s) { return input_column_names(s.src); })

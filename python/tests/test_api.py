@@ -90,6 +90,7 @@ def test_evaluate_long_dataframes_equals_cli(cli):
     tables = {p.stem: pd.read_csv(p, dtype={"scenario": str}, float_precision="round_trip") for p in (DATA / "varied").glob("*.csv")}
     df = coopgrid.evaluate(tables)
     assert_rows_equal(df, cli_rows(cli("run", "data/varied"), ids_as_str=True))
+    assert coopgrid.reduce(tables).input == "<memory>"
 
 
 def test_evaluate_absent_block_is_empty(cli, tmp_path):
