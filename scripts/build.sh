@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Configures and builds coopgrid into build/ (Release). With nvcc present the
 # CUDA backend is compiled for CMAKE_CUDA_ARCHITECTURES (default 90, the H200).
-# Extra arguments go to the CMake configure step.
+# Extra arguments go to the CMake configure step. When the Python module was
+# built, Debian's python3 is pointed at it (scripts/install-python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/cuda/bin"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build build
+scripts/install-python.sh build

@@ -4,7 +4,8 @@
 # PATH (or under /usr/local/cuda) the CUDA backend builds too.
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
-          python3 python3-numpy python3-scipy)  # the scipy checks of the designs (tests/designs/)
+          python3 python3-numpy python3-scipy   # the scipy checks of the designs (tests/designs/)
+          pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest)  # the Python package (python/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,12 +3,23 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 
 namespace coopgrid {
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+namespace {
+std::atomic<interrupt_check_fn> g_interrupt_check{nullptr};
+}  // namespace
+
+void set_interrupt_check(interrupt_check_fn check) { g_interrupt_check = check; }
+
+void check_interrupt() {
+  if (const auto check = g_interrupt_check.load()) check();
+}
 
 progress_meter::progress_meter(index_t total, bool enabled, const char* unit)
     : total_(total), enabled_(enabled), unit_(unit), start_(std::chrono::steady_clock::now()), last_(start_) {}
@@ -19,6 +30,7 @@ progress_meter::~progress_meter() {
 
 void progress_meter::add(index_t n) {
   done_ += n;
+  check_interrupt();
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_ < std::chrono::milliseconds(250)) return;

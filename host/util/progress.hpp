@@ -14,6 +14,14 @@ namespace coopgrid {
 /// True when stderr is a terminal (progress is shown only then).
 bool stderr_is_terminal();
 
+/// Called by every progress_meter::add, on the thread running the work: an
+/// embedder (the Python module, python/src/module.cpp) throws from it to stop
+/// a run between units, e.g. on Ctrl-C. Null (the default): nothing is called.
+using interrupt_check_fn = void (*)();
+void set_interrupt_check(interrupt_check_fn check);
+/// Calls the installed check, if any (long loops outside a progress_meter call it too).
+void check_interrupt();
+
 /**
  * @brief Progress on stderr (done, rate, ETA), redrawn at most 4 times a second;
  *        silent when disabled. Call add() from one thread.

@@ -1,0 +1,155 @@
+"""Problem definitions both ways: coopgrid's problem files and SALib's problem dict.
+
+SALib's dict holds ``num_vars``, ``names``, ``bounds``, ``dists`` and, when
+parameters share a group, ``groups``. coopgrid reads its problem files with
+the engine's own reader (:func:`read_problem`) and writes TOML problem files
+(:func:`write_problem`) that ``coopgrid`` reads back. The samples of
+``coopgrid.sample(problem, "saltelli", N)`` are SALib's, in SALib's order, so
+``SALib.analyze.sobol.analyze(to_salib(p), Y)`` reads ``coopgrid.run`` outputs.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from . import _native
+
+
+@dataclass
+class Parameter:
+    """One varied field: its dotted name, distribution (DESIGNS.md section 1) and group."""
+    name: str
+    dist: str                 # uniform, loguniform, normal, truncnormal, lognormal, triangular, integers, choice
+    args: List[float]         # as written in the TOML file: uniform [a, b], truncnormal [mu, sigma, lo, hi], ...
+    group: Optional[str] = None  # None: the parameter is its own group
+
+
+@dataclass
+class Problem:
+    """A coopgrid problem: the varied fields (field order) and the fixed ones."""
+    parameters: List[Parameter]
+    fixed: Dict[str, float] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def names(self) -> List[str]:
+        return [p.name for p in self.parameters]
+
+
+def _parse_text(text: str):
+    m = re.match(r"\s*(\w+)\s*\[(.*?)\]", text)  # "uniform [0.2, 0.9] group sharing"
+    if not m:
+        raise ValueError(f"cannot read the distribution '{text}'")
+    return m.group(1), [float(v) for v in m.group(2).split(",") if v.strip()]
+
+
+def read_problem(path: Union[str, "os.PathLike[str]"], fixed: Optional[str] = None) -> Problem:
+    """Reads a problem file (TOML, or SALib's text format with ``fixed`` TOML) with coopgrid's reader.
+
+    Bad content raises ValueError with the CLI's message.
+    """
+    info = _native.problem_info(os.fspath(path), "" if fixed is None else os.fspath(fixed))
+    params = []
+    for p in info["parameters"]:
+        dist, args = _parse_text(p["text"])
+        group = p["group"] if p["group"] != p["name"] else None
+        params.append(Parameter(p["name"], dist, args, group))
+    return Problem(params, dict(info["fixed"]), info["source"])
+
+
+# coopgrid distribution -> SALib's dist name, and the bounds SALib gives it.
+def _to_salib_bounds(p: Parameter):
+    a = p.args
+    if p.dist == "uniform":
+        return "unif", [a[0], a[1]]
+    if p.dist == "loguniform":
+        return "logunif", [a[0], a[1]]
+    if p.dist == "normal":
+        return "norm", [a[0], a[1]]
+    if p.dist == "lognormal":
+        return "lognorm", [a[0], a[1]]
+    if p.dist == "truncnormal":  # SALib: [lower, upper, mean, sd]
+        return "truncnorm", [a[2], a[3], a[0], a[1]]
+    if p.dist == "triangular":  # SALib: [end, peak as a fraction of the width], starting at 0
+        lo, mode, hi = a
+        c = 0.0 if hi == lo else (mode - lo) / (hi - lo)
+        return "triang", [hi, c] if lo == 0 else [lo, hi, c]
+    raise ValueError(f"{p.name}: {p.dist} {a} has no SALib distribution (SALib samples continuous "
+                     "parameters only)")
+
+
+def _from_salib_bounds(name: str, dist: str, b: List[float]) -> Parameter:
+    b = [float(v) for v in b]
+    if dist == "unif":
+        return Parameter(name, "uniform", b[:2])
+    if dist == "logunif":
+        return Parameter(name, "loguniform", b[:2])
+    if dist == "norm":
+        return Parameter(name, "normal", b[:2])
+    if dist == "lognorm":
+        return Parameter(name, "lognormal", b[:2])
+    if dist == "truncnorm":
+        if len(b) != 4:
+            raise ValueError(f"{name}: truncnorm needs bounds [lower, upper, mean, sd], got {b}")
+        return Parameter(name, "truncnormal", [b[2], b[3], b[0], b[1]])
+    if dist == "triang":
+        lo, hi, c = (0.0, b[0], b[1]) if len(b) == 2 else (b[0], b[1], b[2])
+        return Parameter(name, "triangular", [lo, lo + c * (hi - lo), hi])
+    raise ValueError(f"{name}: SALib dist '{dist}': expected unif, logunif, triang, norm, truncnorm or lognorm")
+
+
+def to_salib(problem: Union[Problem, str, "os.PathLike[str]"]) -> Dict[str, Any]:
+    """SALib's problem dict of a Problem (or of a problem file's path)."""
+    if not isinstance(problem, Problem):
+        problem = read_problem(problem)
+    dists, bounds = zip(*(_to_salib_bounds(p) for p in problem.parameters)) if problem.parameters else ((), ())
+    out: Dict[str, Any] = {"num_vars": len(problem.parameters), "names": problem.names,
+                           "bounds": [list(b) for b in bounds], "dists": list(dists)}
+    if any(p.group for p in problem.parameters):
+        out["groups"] = [p.group or p.name for p in problem.parameters]
+    return out
+
+
+def from_salib(salib_problem: Mapping[str, Any], fixed: Optional[Mapping[str, float]] = None) -> Problem:
+    """The Problem of SALib's dict (names are coopgrid's dotted field names); ``fixed``: the other fields."""
+    names = list(salib_problem["names"])
+    bounds = list(salib_problem["bounds"])
+    dists = list(salib_problem.get("dists") or ["unif"] * len(names))
+    groups = salib_problem.get("groups")
+    params = []
+    for i, name in enumerate(names):
+        p = _from_salib_bounds(name, dists[i], bounds[i])
+        if groups is not None and groups[i] != name:
+            p.group = str(groups[i])
+        params.append(p)
+    return Problem(params, dict(fixed or {}))
+
+
+def _toml_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
+
+
+def write_problem(problem: Problem, path: Union[str, "os.PathLike[str]"]) -> None:
+    """Writes ``problem`` as a TOML problem file (``coopgrid run PATH --design ...`` reads it)."""
+    sections: Dict[str, List[str]] = {}
+    known = set(_native.field_names)
+    for name, value in problem.fixed.items():
+        if name not in known:
+            raise ValueError(f"fixed: '{name}' is not a field; expected one of {sorted(known)}")
+        block, key = name.split(".")
+        sections.setdefault(block, []).append(f"{key} = {_toml_number(value)}")
+    for p in problem.parameters:
+        if p.name not in known:
+            raise ValueError(f"parameter '{p.name}' is not a field; expected one of {sorted(known)}")
+        block, key = p.name.split(".")
+        args = ", ".join(_toml_number(a) for a in p.args)
+        group = f', group = "{p.group}"' if p.group else ""
+        sections.setdefault(block, []).append(f"{key} = {{ {p.dist} = [{args}]{group} }}")
+    order = [f.split(".")[0] for f in _native.field_names]
+    text = "".join(f"[{b}]\n" + "\n".join(sections[b]) + "\n\n" for b in dict.fromkeys(order) if b in sections)
+    tmp = f"{os.fspath(path)}.tmp-{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)

@@ -1,0 +1,394 @@
+// coopgrid._native: the Python module's compiled layer. A thin binding of the
+// host functions the CLI commands call (load_source, make_backend,
+// compute_reduce, reduce_json, design_source::parameter_values); the Python
+// package (python/coopgrid/) shapes their results into pandas objects.
+// Long calls run with the GIL released and stop on Ctrl-C between units (the
+// progress hook of host/util/progress.hpp raises KeyboardInterrupt).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/backends/make_backend.hpp"
+#include "host/commands/option_values.hpp"
+#include "host/commands/run.hpp"
+#include "host/commands/run_reduce.hpp"
+#include "host/reduce/report.hpp"
+#include "host/source/source.hpp"
+#include "host/util/errors.hpp"
+#include "host/util/parallel.hpp"
+#include "host/util/progress.hpp"
+#include "kernels/metrics.hpp"
+
+#ifndef COOPGRID_VERSION
+#define COOPGRID_VERSION "0.0.0"
+#endif
+
+namespace py = pybind11;
+using namespace coopgrid;
+
+namespace {
+
+// ---- Ctrl-C: checked between units while the GIL is released ----
+
+/// Thrown by the interrupt hook once Python's signal handler has set the error (KeyboardInterrupt).
+struct interrupted {};
+
+/// True on the thread that released the GIL for a coopgrid call (only it may take the GIL back to check).
+thread_local bool t_in_call = false;
+thread_local std::chrono::steady_clock::time_point t_last_check{};
+
+void python_interrupt_check() {
+  if (!t_in_call) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - t_last_check < std::chrono::milliseconds(20)) return;  // the GIL is taken at most 50 times a second
+  t_last_check = now;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) throw interrupted{};  // the error stays set for the caller to raise
+}
+
+/// Runs fn with the GIL released; KeyboardInterrupt (or what a signal handler raised) if it was interrupted.
+template <class Fn>
+auto without_gil(Fn&& fn) -> decltype(fn()) {
+  try {
+    py::gil_scoped_release release;
+    t_in_call = true;
+    struct reset {
+      ~reset() { t_in_call = false; }
+    } r;
+    return fn();
+  } catch (const interrupted&) {
+    throw py::error_already_set();
+  }
+}
+
+// ---- Options, as the CLI parses them ----
+
+design_args design_of(const py::dict& d) {
+  design_args a;
+  if (d.contains("design") && !d["design"].is_none()) a.design = d["design"].cast<std::string>();
+  if (d.contains("n") && !d["n"].is_none()) a.n = d["n"].cast<index_t>();
+  if (d.contains("seed") && !d["seed"].is_none()) a.seed = d["seed"].cast<std::uint64_t>();
+  if (d.contains("scramble")) a.scramble = d["scramble"].cast<bool>();
+  if (d.contains("second_order")) a.second_order = d["second_order"].cast<bool>();
+  if (d.contains("base") && !d["base"].is_none()) a.base = d["base"].cast<std::string>();
+  if (d.contains("levels") && !d["levels"].is_none()) a.levels = d["levels"].cast<int>();
+  if (d.contains("fixed") && !d["fixed"].is_none()) a.fixed = d["fixed"].cast<std::string>();
+  if (!a.design.empty()) design_kind_of(a.design);  // usage_error listing the names, as the CLI's check does
+  return a;
+}
+
+/// The run_options of the CLI's `run` for these keyword arguments (validated as `run` validates them).
+run_options run_options_of(const std::string& backend, const std::string& prec,
+                           const std::optional<std::vector<std::string>>& metrics, int threads, bool brute_force) {
+  run_options o;
+  o.backend = parse_backend_kind(backend);
+  o.prec = parse_precision(prec);
+  if (threads < 0) throw usage_error(fmt::format("threads {}: expected 0 (every core) or more", threads));
+  o.bopt.threads = threads;
+  o.bopt.brute_force = brute_force;
+  if (metrics) {
+    std::string list;
+    for (const auto& m : *metrics) list += (list.empty() ? "" : ",") + m;
+    o.metrics = parse_metric_list(list);
+  }
+  return o;
+}
+
+// ---- Sources ----
+
+/// A source and what keeps its in-memory columns alive.
+struct py_source {
+  source src;
+};
+using source_ptr = std::shared_ptr<py_source>;
+
+source_ptr load(const std::string& path, const py::dict& design) {
+  const auto args = design_of(design);
+  const auto opts = args.source();
+  return without_gil([&] { return std::make_shared<py_source>(py_source{load_source(path, opts)}); });
+}
+
+/// A column of `arrays[name]`, used in place (the array is C-contiguous of the
+/// right dtype: the Python side converts anything else once, before).
+template <class T>
+column<T> view_of(const py::dict& arrays, const char* name) {
+  if (!arrays.contains(name)) throw usage_error(fmt::format("in-memory batch: column '{}' is missing", name));
+  auto a = py::reinterpret_borrow<py::array>(arrays[name]);
+  if (!py::isinstance<py::array_t<T>>(a) || a.ndim() != 1 || !(a.flags() & py::array::c_style)) {
+    throw usage_error(fmt::format("in-memory batch: column '{}' must be a 1-D contiguous {} array", name,
+                                  std::is_same_v<T, double> ? "float64" : "int64"));
+  }
+  return column<T>(static_cast<const T*>(a.data()), static_cast<std::size_t>(a.size()));
+}
+
+source_ptr from_arrays(const py::dict& arrays, const std::vector<std::string>& ids) {
+  batch b;
+  b.source = "<memory>";
+  auto& c = b.columns;
+  c.activities = view_of<double>(arrays, "activities");
+  c.countries_per_activity = view_of<index_t>(arrays, "countries_per_activity");
+  c.country_offsets = view_of<index_t>(arrays, "country_offsets");
+  c.datasets = view_of<double>(arrays, "datasets");
+  c.country_share_prob = view_of<double>(arrays, "country_share_prob");
+  c.standard_offsets = view_of<index_t>(arrays, "standard_offsets");
+  c.standard_difficulty = view_of<double>(arrays, "standard_difficulty");
+  c.resource_offsets = view_of<index_t>(arrays, "resource_offsets");
+  c.resource_share_prob = view_of<double>(arrays, "resource_share_prob");
+  c.ethics_offsets = view_of<index_t>(arrays, "ethics_offsets");
+  c.ethics_difficulty = view_of<double>(arrays, "ethics_difficulty");
+  // The arrays stay referenced while any copy of the columns lives; released under the GIL.
+  c.storage = std::shared_ptr<const void>(new py::dict(arrays), [](const void* p) {
+    py::gil_scoped_acquire gil;
+    delete static_cast<const py::dict*>(p);
+  });
+  if (c.countries_per_activity.size() != c.activities.size()) {
+    throw input_error(fmt::format("<memory>/countries_per_activity.npy: {} entries, expected {} (one per scenario)",
+                                  c.countries_per_activity.size(), c.activities.size()));
+  }
+  if (ids.size() != c.activities.size()) {
+    throw input_error(fmt::format("<memory>: {} ids for {} scenarios", ids.size(), c.activities.size()));
+  }
+  b.ids = ids;
+  without_gil([&] { validate_columns(b.columns, "<memory>"); });
+  if (b.num_scenarios() == 0) throw input_error("<memory>: no scenarios (activities is empty)");
+  return std::make_shared<py_source>(py_source{source("<memory>", std::move(b))});
+}
+
+/// The addresses the backends read an in-memory batch from (tests: no copy was made).
+std::map<std::string, std::uintptr_t> column_addresses(const py_source& s) {
+  const auto* b = std::get_if<batch>(&s.src.input);
+  if (!b) throw usage_error("column_addresses: not a batch");
+  const auto v = b->columns.view();
+  auto a = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
+  return {{"activities", a(v.activities)},
+          {"countries_per_activity", a(v.countries_per_activity)},
+          {"country_offsets", a(v.country_offsets)},
+          {"datasets", a(v.datasets)},
+          {"country_share_prob", a(v.country_share_prob)},
+          {"standard_offsets", a(v.standard_offsets)},
+          {"standard_difficulty", a(v.standard_difficulty)},
+          {"resource_offsets", a(v.resource_offsets)},
+          {"resource_share_prob", a(v.resource_share_prob)},
+          {"ethics_offsets", a(v.ethics_offsets)},
+          {"ethics_difficulty", a(v.ethics_difficulty)}};
+}
+
+// ---- Rows ----
+
+using row_columns = std::vector<std::pair<std::string, py::object>>;
+
+template <class T>
+void evaluate_into(const source& src, const run_options& opt, const std::vector<int>& metrics,
+                   const std::vector<double*>& inputs, const std::vector<void*>& out_columns) {
+  std::vector<T*> out;
+  for (void* p : out_columns) out.push_back(static_cast<T*>(p));
+  auto be = make_backend<T>(opt.backend, src, opt.bopt);
+  const index_t n = src.num_scenarios();
+  const index_t chunk = std::max<index_t>(1, opt.chunk_rows);
+  const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
+  std::vector<metric_row<T>> rows(static_cast<std::size_t>(std::min(n, chunk)));
+  for (index_t first = 0; first < n; first += chunk) {
+    const index_t count = std::min(chunk, n - first);
+    be->evaluate(first, count, rows.data());
+    parallel_for(count, threads, [&](index_t i) {
+      const auto& row = rows[static_cast<std::size_t>(i)];
+      for (std::size_t j = 0; j < metrics.size(); ++j) out[j][first + i] = row.v[metrics[j]];
+      if (!inputs.empty()) {
+        const auto values = scenario_inputs(src, first + i);
+        for (std::size_t j = 0; j < inputs.size(); ++j) inputs[j][first + i] = values[j].second;
+      }
+    });
+    check_interrupt();
+  }
+}
+
+/// `run`'s rows as columns: "scenario" (batch ids, or the index), the input columns, the metrics
+/// (float64; float32 in an f32 run, the values the CLI prints in their shortest form).
+row_columns rows(const source_ptr& s, const std::string& backend, const std::string& prec,
+                 const std::optional<std::vector<std::string>>& metric_list, int threads, index_t max_rows) {
+  auto opt = run_options_of(backend, prec, metric_list, threads, false);
+  opt.max_rows = max_rows;
+  opt.validate();
+  const source& src = s->src;
+  const index_t n = src.num_scenarios();
+  if (n > opt.max_rows) {
+    throw usage_error(fmt::format("{}: {} scenarios is more than max_rows {}; use reduce() for a summary, or "
+                                  "raise max_rows",
+                                  src.path, n, opt.max_rows));
+  }
+  const auto metrics = opt.selected_metrics();
+  row_columns cols;
+  if (const auto* b = std::get_if<batch>(&src.input)) {
+    cols.emplace_back("scenario", py::cast(b->ids));
+  } else {
+    py::array_t<std::int64_t> index(n);
+    auto* p = index.mutable_data();
+    for (index_t k = 0; k < n; ++k) p[k] = k;
+    cols.emplace_back("scenario", index);
+  }
+  std::vector<double*> inputs;
+  std::vector<void*> out;  // float64, or float32 for an f32 run
+  for (const auto& name : input_column_names(src)) {
+    py::array_t<double> a(n);
+    inputs.push_back(a.mutable_data());
+    cols.emplace_back(name, a);
+  }
+  for (int m : metrics) {
+    if (opt.prec == precision::f32) {
+      py::array_t<float> a(n);
+      out.push_back(a.mutable_data());
+      cols.emplace_back(metric_names[m], a);
+    } else {
+      py::array_t<double> a(n);
+      out.push_back(a.mutable_data());
+      cols.emplace_back(metric_names[m], a);
+    }
+  }
+  without_gil([&] {
+    if (opt.prec == precision::f32) {
+      evaluate_into<float>(src, opt, metrics, inputs, out);
+    } else {
+      evaluate_into<double>(src, opt, metrics, inputs, out);
+    }
+  });
+  return cols;
+}
+
+// ---- Reduce ----
+
+/// `run --reduce`'s report: (the JSON the CLI writes, the table it prints on a terminal).
+std::pair<std::string, std::string> reduce(const source_ptr& s, const std::string& backend, const std::string& prec,
+                                           const std::optional<std::vector<std::string>>& metric_list, int threads,
+                                           const std::vector<std::string>& where, index_t top,
+                                           const std::optional<std::string>& by, bool ascending,
+                                           const std::optional<std::string>& histogram, bool brute_force) {
+  auto opt = run_options_of(backend, prec, metric_list, threads, brute_force);
+  opt.reduce = true;
+  opt.where = parse_where(where);
+  if (top < 0) throw usage_error(fmt::format("top {}: expected a positive count", top));
+  opt.top = top;
+  if (by) opt.by = parse_metric(*by);
+  opt.ascending = ascending;
+  if (histogram) opt.histogram = parse_histogram(*histogram);
+  opt.validate();
+  const source& src = s->src;
+  return without_gil([&] {
+    const auto r = compute_reduce(src, opt);
+    return std::make_pair(report_text(src, r, report_format::json), report_text(src, r, report_format::table));
+  });
+}
+
+// ---- Designs and problems ----
+
+/// A design's samples: (parameter names, n x d values), as `coopgrid sample` writes them.
+std::pair<std::vector<std::string>, py::array_t<double>> sample_values(const source_ptr& s) {
+  const auto* d = std::get_if<design_source>(&s->src.input);
+  if (!d) throw usage_error(fmt::format("sample: {} is not a problem file", s->src.path));
+  const index_t n = d->num_samples;
+  const auto cols = static_cast<std::size_t>(d->prob.num_parameters());
+  py::array_t<double> x({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(cols)});
+  double* p = x.mutable_data();
+  without_gil([&] {
+    const index_t chunk = index_t{1} << 16;
+    for (index_t first = 0; first < n; first += chunk) {
+      const index_t count = std::min(chunk, n - first);
+      parallel_for(count, hardware_threads(), [&](index_t i) {
+        const auto v = d->parameter_values(first + i);
+        std::copy(v.begin(), v.end(), p + static_cast<std::size_t>(first + i) * cols);
+      });
+      check_interrupt();
+    }
+  });
+  return {input_column_names(s->src), x};
+}
+
+/// A problem file as read: its parameters (name, distribution as written, group) and fixed fields.
+py::dict problem_info(const std::string& path, const std::string& fixed) {
+  auto in = load_input(path, fixed);
+  const auto* p = std::get_if<problem>(&in);
+  if (!p) throw usage_error(fmt::format("{}: not a problem file (no field holds a distribution)", path));
+  py::list params;
+  std::vector<bool> varied(num_grid_fields, false);
+  for (const auto& q : p->parameters) {
+    varied[static_cast<std::size_t>(q.field)] = true;
+    py::dict e;
+    e["name"] = grid_field_names[q.field];
+    e["text"] = q.text;
+    e["group"] = q.group;
+    e["integer"] = grid_field_is_integer(q.field);
+    params.append(e);
+  }
+  py::dict fixed_values;
+  for (int f = 0; f < num_grid_fields; ++f) {
+    if (varied[static_cast<std::size_t>(f)] || !p->given[static_cast<std::size_t>(f)]) continue;
+    if (grid_field_is_integer(f)) {
+      fixed_values[grid_field_names[f]] = p->ints[static_cast<std::size_t>(f)];
+    } else {
+      fixed_values[grid_field_names[f]] = p->reals[static_cast<std::size_t>(f)];
+    }
+  }
+  py::dict out;
+  out["source"] = p->source;
+  out["parameters"] = params;
+  out["fixed"] = fixed_values;
+  out["has_groups"] = p->has_groups;
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_native, m) {
+  m.doc() = "coopgrid's compiled layer (use the coopgrid package, not this module)";
+  set_interrupt_check(&python_interrupt_check);
+
+  // Bad input and bad usage are the caller's: ValueError with the CLI's message.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const input_error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const usage_error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  m.attr("version") = COOPGRID_VERSION;
+  m.attr("metric_names") = std::vector<std::string>(std::begin(metric_names), std::end(metric_names));
+  m.attr("metric_descriptions") =
+      std::vector<std::string>(std::begin(metric_descriptions), std::end(metric_descriptions));
+  m.attr("field_names") = std::vector<std::string>(std::begin(grid_field_names), std::end(grid_field_names));
+
+  py::class_<py_source, source_ptr>(m, "Source")
+      .def_property(
+          "path", [](const py_source& s) { return s.src.path; },
+          [](py_source& s, const std::string& p) { s.src.path = p; })
+      .def_property_readonly("kind", [](const py_source& s) { return std::string(s.src.kind()); })
+      .def_property_readonly("num_scenarios", [](const py_source& s) { return s.src.num_scenarios(); })
+      .def_property_readonly("input_columns", [](const py_source& s) { return input_column_names(s.src); })
+      .def("describe", [](const py_source& s) { return describe_source(s.src); })
+      .def("column_addresses", &column_addresses);
+
+  m.def("load", &load, py::arg("path"), py::arg("design"));
+  m.def("from_arrays", &from_arrays, py::arg("arrays"), py::arg("ids"));
+  m.def("rows", &rows, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
+        py::arg("threads"), py::arg("max_rows"));
+  m.def("reduce", &reduce, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
+        py::arg("threads"), py::arg("where"), py::arg("top"), py::arg("by"), py::arg("ascending"),
+        py::arg("histogram"), py::arg("brute_force"));
+  m.def("sample_values", &sample_values, py::arg("source"));
+  m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"));
+  m.def("resolve_backend", [](const std::string& b) {
+    const auto k = resolve_backend(parse_backend_kind(b));
+    return std::string(k == backend_kind::cuda ? "cuda" : k == backend_kind::reference ? "reference" : "cpu");
+  });
+}

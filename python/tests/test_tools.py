@@ -1,0 +1,165 @@
+"""Plots, SALib and EMA Workbench hand-offs, and the README's example."""
+import io
+import re
+import subprocess
+import sys
+import tarfile
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import QuadMesh
+from pandas.testing import assert_frame_equal
+
+import coopgrid
+from conftest import DATA, ROOT
+
+GRID = "data/grid_small.toml"
+
+
+# ---- plots ----
+
+def test_heatmap_shows_the_grouped_table():
+    rows = coopgrid.run(GRID)
+    ax = coopgrid.plot.heatmap(GRID, "shared_expected", x="countries.share_prob", y="countries.datasets", stat="max")
+    meshes = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    assert len(meshes) == 1
+    table = rows.pivot_table(values="shared_expected", index="countries.datasets", columns="countries.share_prob",
+                             aggfunc="max")
+    np.testing.assert_array_equal(np.asarray(meshes[0].get_array()).reshape(table.shape), table.to_numpy())
+    assert ax.get_xlabel() == "countries.share_prob" and ax.get_ylabel() == "countries.datasets"
+    assert len(ax.get_xticklabels()) == table.shape[1]
+    ax.figure.canvas.draw()  # renders (Agg)
+
+
+def test_line_plots_the_stat_over_one_axis():
+    rows = coopgrid.run(GRID)
+    ax = coopgrid.plot.line(rows, "standards_p_all", x="standards.difficulty")
+    assert len(ax.lines) == 1
+    expected = rows.groupby("standards.difficulty")["standards_p_all"].mean()
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), expected.index.to_numpy(dtype=float))
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), expected.to_numpy())
+    ax.figure.canvas.draw()
+
+
+def test_histogram_has_one_bar_per_bin():
+    report = coopgrid.reduce(GRID, histogram="shared_expected:9")
+    ax = coopgrid.plot.histogram(report)
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == report.json["histogram"]["counts"]
+    assert ax.patches[0].get_x() == report.histogram.lo
+    ax.figure.canvas.draw()
+    with pytest.raises(ValueError, match="no histogram"):
+        coopgrid.plot.histogram(coopgrid.reduce(GRID))
+
+
+def test_plot_from_a_report_waits_for_marginals():
+    with pytest.raises(NotImplementedError, match="marginals"):
+        coopgrid.plot.heatmap(coopgrid.reduce(GRID), "shared_expected", "countries.count", "countries.datasets")
+
+
+# ---- SALib ----
+
+def test_read_problem_and_to_salib():
+    p = coopgrid.salib.read_problem("data/problem_salib.txt", fixed="data/problem_fixed.toml")
+    d = coopgrid.salib.to_salib(p)
+    assert d["num_vars"] == 5
+    assert d["names"] == ["countries.datasets", "countries.share_prob", "standards.difficulty",
+                          "exchange.activities", "resources.share_prob"]
+    assert d["dists"] == ["unif", "unif", "triang", "lognorm", "unif"]
+    assert d["bounds"] == [[100, 10000], [0.2, 0.9], [2.0, 0.25], [2.3, 0.5], [0.3, 0.8]]
+    assert d["groups"] == ["countries.datasets", "sharing", "standards.difficulty", "exchange", "sharing"]
+    assert p.fixed == {"countries.count": 20, "standards.count": 5, "exchange.countries_per_activity": 5,
+                       "resources.count": 4, "ethics.count": 3, "ethics.difficulty": 0.8}  # from --fixed
+
+
+def test_problem_round_trip_samples_the_same(tmp_path):
+    p = coopgrid.salib.read_problem("data/problem_salib.txt", fixed="data/problem_fixed.toml")
+    back = coopgrid.salib.from_salib(coopgrid.salib.to_salib(p), fixed=p.fixed)
+    path = tmp_path / "problem.toml"
+    coopgrid.salib.write_problem(back, path)
+    again = coopgrid.salib.read_problem(path)
+    assert coopgrid.salib.to_salib(again) == coopgrid.salib.to_salib(p)
+    assert again.fixed == p.fixed
+    a = coopgrid.run("data/problem_salib.txt", fixed="data/problem_fixed.toml", design="saltelli", n=32)
+    b = coopgrid.run(path, design="saltelli", n=32)
+    assert_frame_equal(a, b, check_exact=True)
+
+
+def test_to_salib_refuses_discrete_parameters():
+    p = coopgrid.salib.read_problem("data/problem_sharing.toml")
+    assert [q.dist for q in p.parameters] == ["loguniform", "uniform", "integers", "triangular", "lognormal",
+                                             "choice", "truncnormal"]
+    with pytest.raises(ValueError, match="standards.count: integers"):
+        coopgrid.salib.to_salib(p)
+    continuous = coopgrid.salib.Problem([q for q in p.parameters if q.dist not in ("integers", "choice")])
+    d = coopgrid.salib.to_salib(continuous)
+    assert d["dists"] == ["logunif", "unif", "triang", "lognorm", "truncnorm"]
+    assert d["bounds"][2] == [0.1, 2.0, pytest.approx((0.5 - 0.1) / 1.9)]
+    assert d["bounds"][4] == [0.0, 1.0, 0.6, 0.15]
+    with pytest.raises(ValueError, match="not a problem file"):
+        coopgrid.salib.read_problem(GRID)
+
+
+# ---- EMA Workbench ----
+
+def test_ema_results_layout():
+    rows = coopgrid.run(GRID)
+    experiments, outcomes = coopgrid.ema.results(GRID, where="shared_expected>=1000")
+    selected = rows[rows["shared_expected"] >= 1000].reset_index(drop=True)
+    axes = [c for c in rows.columns[1:] if c not in coopgrid.metric_names]
+    assert list(experiments.columns) == axes + ["scenario", "policy", "model"]
+    assert_frame_equal(experiments[axes], selected[axes], check_exact=True)
+    assert (experiments["scenario"].to_numpy() == selected["scenario"].to_numpy()).all()
+    assert sorted(outcomes) == sorted(coopgrid.metric_names)
+    for name, v in outcomes.items():
+        np.testing.assert_array_equal(v, selected[name].to_numpy())
+    with pytest.raises(ValueError, match="not a metric"):
+        coopgrid.ema.results(GRID, where="bogus>=1")
+
+
+def test_ema_save_results_archive(tmp_path):
+    path = tmp_path / "r.tar.gz"
+    coopgrid.ema.save_results(GRID, path, where=["ethics_q_all<=0.5"], metrics=["shared_expected", "ethics_q_all"])
+    experiments, outcomes = coopgrid.ema.results(GRID, where="ethics_q_all<=0.5",
+                                                 metrics=["shared_expected", "ethics_q_all"])
+    with tarfile.open(path, "r:gz") as z:
+        names = z.getnames()
+        assert names == ["experiments.csv", "experiments metadata.csv", "outcomes metadata.csv",
+                         "shared_expected.csv", "ethics_q_all.csv"]
+        read = lambda n: z.extractfile(n).read().decode()  # noqa: E731
+        exp = pd.read_csv(io.StringIO(read("experiments.csv")), float_precision="round_trip")
+        assert_frame_equal(exp, experiments, check_dtype=False, check_exact=True)
+        meta = [line.split(",") for line in read("experiments metadata.csv").splitlines()]
+        assert [m[0] for m in meta] == list(experiments.columns)
+        assert dict(meta)["policy"] == "object" and dict(meta)["countries.share_prob"] == "float64"
+        assert read("outcomes metadata.csv").splitlines() == [f"shared_expected,({len(exp)},)",
+                                                               f"ethics_q_all,({len(exp)},)"]
+        for name in outcomes:
+            v = pd.read_csv(io.StringIO(read(f"{name}.csv")), header=None, float_precision="round_trip").to_numpy().ravel()
+            np.testing.assert_array_equal(v, outcomes[name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.tar.gz"]  # no temporary left
+
+
+# ---- the README's example and examples/ ----
+
+def readme_example() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## From Python", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_readme_example_runs_as_written(tmp_path):
+    (tmp_path / "data").symlink_to(DATA)
+    p = subprocess.run([sys.executable, "-c", readme_example()], cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for png in ("heatmap.png", "line.png", "histogram.png"):
+        assert (tmp_path / png).stat().st_size > 1000
+
+
+def test_example_script_runs(tmp_path):
+    p = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py"), str(tmp_path)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "grid_small_results.tar.gz").exists() and (tmp_path / "heatmap.png").exists()
