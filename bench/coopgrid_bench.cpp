@@ -237,6 +237,11 @@ void cpu_cases(double scale) {
   const auto spec = w3_spec();
   const double t = time_host([&] { be->reduce(spec, 0, m, {}); }, std::min(repeats, 3));
   table.push_back({"W3-cpu", fmt::format("cpu f64 reduce ({} threads), first {} scenarios", all, m), static_cast<double>(m), t, 0, "", 0, ""});
+  // The same slice scenario by scenario (--brute-force): per-block table lookups and the fold.
+  auto bf = make_cpu_backend<double>(g, {all, 0, 0, {}, true, true});
+  const double tb = time_host([&] { bf->reduce(spec, 0, m, {}); }, std::min(repeats, 3));
+  table.push_back({"W3-cpu-bf", fmt::format("cpu f64 reduce --brute-force ({} threads), first {} scenarios", all, m),
+                   static_cast<double>(m), tb, 0, "", 0, ""});
 }
 
 #if defined(COOPGRID_HAVE_CUDA)

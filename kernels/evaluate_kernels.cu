@@ -10,7 +10,9 @@ namespace {
 using detail::batch_rows_balanced_kernel;
 using detail::batch_rows_group_kernel;
 using detail::batch_scenarios;
+using detail::block_tables_kernel;
 using detail::design_samples;
+using detail::grid_direct_scenarios;
 using detail::grid_scenarios;
 using detail::rebase_offsets_kernel;
 using detail::thread_rows_kernel;
@@ -84,11 +86,29 @@ void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t coun
 }
 
 template <class T>
-void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
+void launch_block_tables_async(const tabulated_grid_view<T>& t, T* d_values, stream_view stream) {
+  const index_t rows = block_table_rows(t);
+  if (rows <= 0) return;
+  COOPGRID_LAUNCH(grid_size_for(rows, rows_threads), rows_threads, 0, stream.value(),
+                  block_tables_kernel<T>)(t, rows, d_values);
+  COOPGRID_CHECK_LAUNCH();
+}
+
+template <class T>
+void launch_grid_rows_async(const tabulated_grid_view<T>& t, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_view stream) {
   if (count <= 0) return;
   COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream.value(),
-                  thread_rows_kernel<T, grid_scenarios<T>>)(grid_scenarios<T>{g}, first, count, d_rows);
+                  thread_rows_kernel<T, grid_scenarios<T>>)(grid_scenarios<T>{t}, first, count, d_rows);
+  COOPGRID_CHECK_LAUNCH();
+}
+
+template <class T>
+void launch_grid_direct_rows_async(const grid_view<T>& g, index_t first, index_t count,
+                                   metric_row<T>* d_rows, stream_view stream) {
+  if (count <= 0) return;
+  COOPGRID_LAUNCH(grid_size_for(count, rows_threads), rows_threads, 0, stream.value(),
+                  thread_rows_kernel<T, grid_direct_scenarios<T>>)(grid_direct_scenarios<T>{g}, first, count, d_rows);
   COOPGRID_CHECK_LAUNCH();
 }
 
@@ -105,10 +125,16 @@ template void launch_batch_rows_async<float>(const batch_view<float>&, index_t, 
                                              metric_row<float>*, batch_schedule, stream_view);
 template void launch_batch_rows_async<double>(const batch_view<double>&, index_t, index_t,
                                               metric_row<double>*, batch_schedule, stream_view);
-template void launch_grid_rows_async<float>(const grid_view<float>&, index_t, index_t,
+template void launch_block_tables_async<float>(const tabulated_grid_view<float>&, float*, stream_view);
+template void launch_block_tables_async<double>(const tabulated_grid_view<double>&, double*, stream_view);
+template void launch_grid_rows_async<float>(const tabulated_grid_view<float>&, index_t, index_t,
                                             metric_row<float>*, stream_view);
-template void launch_grid_rows_async<double>(const grid_view<double>&, index_t, index_t,
+template void launch_grid_rows_async<double>(const tabulated_grid_view<double>&, index_t, index_t,
                                              metric_row<double>*, stream_view);
+template void launch_grid_direct_rows_async<float>(const grid_view<float>&, index_t, index_t,
+                                                   metric_row<float>*, stream_view);
+template void launch_grid_direct_rows_async<double>(const grid_view<double>&, index_t, index_t,
+                                                    metric_row<double>*, stream_view);
 template void launch_design_rows_async<float>(const design::design_view&, index_t, index_t,
                                               metric_row<float>*, stream_view);
 template void launch_design_rows_async<double>(const design::design_view&, index_t, index_t,

@@ -10,6 +10,7 @@
  * errors during execution surface at the next synchronising call.
  */
 #include "kernels/batch_view.hpp"
+#include "kernels/block_tables.hpp"
 #include "kernels/design/design_view.hpp"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
@@ -58,10 +59,24 @@ template <class T>
 void launch_batch_rows_async(const batch_view<T>& b, index_t first, index_t count,
                              metric_row<T>* d_rows, batch_schedule schedule, stream_view stream);
 
-/// rows[i] = all metrics of grid scenario first + i (decoded on the device).
+/**
+ * @brief Fills the block tables of t into d_values (block_table_size(t)
+ *        entries, laid out as block_table_offset says); t.g's pointers are
+ *        device memory. attach_block_tables(t, d_values) then lends them.
+ */
 template <class T>
-void launch_grid_rows_async(const grid_view<T>& g, index_t first, index_t count,
+void launch_block_tables_async(const tabulated_grid_view<T>& t, T* d_values, stream_view stream);
+
+/// rows[i] = all metrics of grid scenario first + i (decoded on the device, read from t's tables).
+template <class T>
+void launch_grid_rows_async(const tabulated_grid_view<T>& t, index_t first, index_t count,
                             metric_row<T>* d_rows, stream_view stream);
+
+/// The same evaluated from g's fields, without tables: the per-scenario
+/// evaluation the tables replace, the yardstick their bits are tested against.
+template <class T>
+void launch_grid_direct_rows_async(const grid_view<T>& g, index_t first, index_t count,
+                                   metric_row<T>* d_rows, stream_view stream);
 
 /// rows[i] = all metrics of design sample first + i (decoded on the device; d's
 /// `choices` are device memory).
@@ -140,7 +155,7 @@ std::size_t reduce_shared_bytes(const reduce_params& p);
  *        multiple of reduce_unit relative to the start of the reduction.
  */
 template <class T>
-void launch_grid_reduce_async(const grid_view<T>& g, index_t first, index_t count,
+void launch_grid_reduce_async(const tabulated_grid_view<T>& t, index_t first, index_t count,
                               const reduce_params& p, const reduce_outputs& out, int num_blocks,
                               stream_view stream);
 

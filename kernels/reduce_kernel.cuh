@@ -15,6 +15,7 @@
 #include <cstddef>
 
 #include "kernels/batch_view.hpp"
+#include "kernels/block_tables.hpp"
 #include "kernels/design/design_view.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
@@ -31,9 +32,22 @@ constexpr int block_warps = block_threads / 32;
 static_assert(reduce_unit % (block_threads * run_length) == 0, "units hold whole super-tiles");
 static_assert(num_metrics <= 2 * block_warps, "each warp owns at most two metrics");
 
-/// A grid as a scenario source: an odometer cursor, decoded once per run.
+/// A grid as a scenario source: an odometer over the block indices, decoded
+/// once per run; a scenario is table lookups (kernels/block_tables.hpp).
 template <class T>
 struct grid_eval {
+  tabulated_grid_view<T> t;
+  struct cursor {
+    block_point q;
+  };
+  __device__ cursor start(index_t k) const { return {decode_block_index(t, k)}; }
+  __device__ metric_row<T> eval(const cursor& c) const { return evaluate_block_point(t, c.q); }
+  __device__ void next(cursor& c) const { advance_block_point(t, c.q); }
+};
+
+/// A grid evaluated from its fields (no tables): what grid_eval must reproduce.
+template <class T>
+struct grid_direct_eval {
   grid_view<T> g;
   struct cursor {
     grid_point p;

@@ -46,10 +46,10 @@ std::size_t reduce_shared_bytes(const reduce_params& p) {
 }
 
 template <class T>
-void launch_grid_reduce_async(const grid_view<T>& g, index_t first, index_t count,
+void launch_grid_reduce_async(const tabulated_grid_view<T>& t, index_t first, index_t count,
                               const reduce_params& p, const reduce_outputs& out, int num_blocks,
                               stream_view stream) {
-  launch_fused<T>(grid_eval<T>{g}, first, count, 0, p, out, num_blocks, stream);
+  launch_fused<T>(grid_eval<T>{t}, first, count, 0, p, out, num_blocks, stream);
 }
 
 template <class T>
@@ -83,7 +83,7 @@ int design_reduce_blocks_per_device(const reduce_params& p, int device) {
 
 #define COOPGRID_INSTANTIATE(T)                                                                  \
   template std::size_t reduce_shared_bytes<T>(const reduce_params&);                             \
-  template void launch_grid_reduce_async<T>(const grid_view<T>&, index_t, index_t,               \
+  template void launch_grid_reduce_async<T>(const tabulated_grid_view<T>&, index_t, index_t,     \
                                             const reduce_params&, const reduce_outputs&, int,    \
                                             stream_view);                                           \
   template void launch_batch_reduce_async<T>(const batch_view<T>&, index_t, index_t, index_t,    \

@@ -7,6 +7,7 @@
  *        tests/kernels/simt_emulator.hpp runs the same bodies on the CPU.
  */
 #include "kernels/batch_view.hpp"
+#include "kernels/block_tables.hpp"
 #include "kernels/design/design_view.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/grid_view.hpp"
@@ -23,9 +24,16 @@ struct batch_scenarios {
   __device__ metric_row<T> operator()(index_t k) const { return evaluate_scenario(b, k); }
 };
 
-/// Grid scenario k, decoded from its index.
+/// Grid scenario k, decoded from its index into block indices, read from the block tables.
 template <class T>
 struct grid_scenarios {
+  tabulated_grid_view<T> t;
+  __device__ metric_row<T> operator()(index_t k) const { return evaluate_tabulated_scenario(t, k); }
+};
+
+/// Grid scenario k evaluated from its fields (no tables): what the tables must reproduce.
+template <class T>
+struct grid_direct_scenarios {
   grid_view<T> g;
   __device__ metric_row<T> operator()(index_t k) const { return evaluate_grid_scenario(g, k); }
 };
@@ -226,6 +234,13 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
     consensus_list(eb, b.ethics_offsets, b.ethics_difficulty, acc.ethics);
     if (active) d_rows[base + lane] = finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
   }
+}
+
+/// Fills the block tables of t (every tabulated block's points, a thread per
+/// point) into d_values: on the device, so they hold the device's own bits.
+template <class T>
+__global__ void block_tables_kernel(tabulated_grid_view<T> t, index_t rows, T* __restrict__ d_values) {
+  for (index_t r = global_thread_id(); r < rows; r += grid_stride()) tabulate_block_row(t, r, d_values);
 }
 
 static __global__ void rebase_offsets_kernel(index_t* __restrict__ d_offsets, index_t n, index_t base) {

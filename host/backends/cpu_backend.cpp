@@ -10,6 +10,7 @@
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
 #include "host/reduce/factorized.hpp"
+#include "host/source/grid_block_tables.hpp"
 
 namespace coopgrid {
 namespace {
@@ -26,7 +27,9 @@ class cpu_backend final : public backend<T> {
         [&](const grid& g) {
           if (!opt.brute_force && factorized_grid::applicable(g)) grid_ = &g;
           tables_.emplace(g);
-          view_ = tables_->view();
+          // Lookups, not 8 transcendentals per scenario: grid_main --brute-force 20 s -> 12 s CPU (bench/RESULTS.md).
+          block_tables_.emplace(tables_->view());
+          view_ = block_tables_->view();
         },
         [&](const batch& b) {
           if constexpr (std::is_same_v<T, double>) {
@@ -92,12 +95,12 @@ class cpu_backend final : public backend<T> {
 
  private:
   void evaluate_range(index_t first, index_t count, metric_row<T>* rows) const {
-    std::visit(overloaded{[&](const grid_view<T>& g) {
+    std::visit(overloaded{[&](const tabulated_grid_view<T>& g) {
                             if (count == 0) return;
-                            grid_point p = decode_grid_index(g, first);
+                            block_point q = decode_block_index(g, first);
                             for (index_t i = 0; i < count; ++i) {
-                              rows[i] = evaluate_grid_point(g, p);
-                              advance_grid_point(g, p);
+                              rows[i] = evaluate_block_point(g, q);
+                              advance_block_point(g, q);
                             }
                           },
                           [&](const batch_view<T>& b) {
@@ -115,8 +118,9 @@ class cpu_backend final : public backend<T> {
   const grid* grid_ = nullptr;                // set: grid reductions are factorized
   std::optional<factorized_grid> factorized_;  // built on the first reduce()
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
+  std::optional<grid_block_tables<T>> block_tables_;  // the grid's per-block metric tables
   std::optional<batch_columns<T>> columns_;   // owns a batch converted to f32
-  std::variant<grid_view<T>, batch_view<T>, design::design_view> view_;
+  std::variant<tabulated_grid_view<T>, batch_view<T>, design::design_view> view_;
 };
 
 class reference_backend final : public backend<double> {

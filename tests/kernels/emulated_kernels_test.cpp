@@ -8,6 +8,7 @@
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/cuda/device_merge.hpp"
 #include "host/commands/run.hpp"
+#include "host/source/grid_block_tables.hpp"
 #include "kernels/reduce_kernel.cuh"
 #include "kernels/rows_kernels.cuh"
 #include "tests/support/test_util.hpp"
@@ -140,13 +141,25 @@ countries_per_activity = { range = [0, 2] }
 )");
   const grid_tables<T> tables(test::grid_of(src));
   const auto g = tables.view();
+  // The block tables as the device builds them (a thread per table row) are the host's.
+  auto t = untabulated(g);
+  std::vector<T> values(static_cast<std::size_t>(block_table_size(t)), std::numeric_limits<T>::quiet_NaN());
+  simt::launch(2, 64, 0, kd::block_tables_kernel<T>, t, block_table_rows(t), values.data());
+  attach_block_tables(t, values.data());
+  const grid_block_tables<T> host_tables(g);
+  ASSERT_EQ(values.size(), host_tables.values().size());
+  ASSERT_EQ(std::memcmp(values.data(), host_tables.values().data(), values.size() * sizeof(T)), 0);
   const index_t first = 17, count = g.num_scenarios - 40;
   auto rows = test::poisoned_rows<T>(static_cast<std::size_t>(count));
-  simt::launch(3, 64, 0, kd::thread_rows_kernel<T, kd::grid_scenarios<T>>, kd::grid_scenarios<T>{g}, first, count,
+  auto direct = test::poisoned_rows<T>(static_cast<std::size_t>(count));
+  simt::launch(3, 64, 0, kd::thread_rows_kernel<T, kd::grid_scenarios<T>>, kd::grid_scenarios<T>{t}, first, count,
                rows.data());
+  simt::launch(3, 64, 0, kd::thread_rows_kernel<T, kd::grid_direct_scenarios<T>>, kd::grid_direct_scenarios<T>{g},
+               first, count, direct.data());
   for (index_t i = 0; i < count; ++i) {
     const auto cpu = evaluate_grid_scenario(g, first + i);
     ASSERT_EQ(std::memcmp(&rows[i], &cpu, sizeof cpu), 0) << "scenario " << first + i;
+    ASSERT_EQ(std::memcmp(&direct[i], &cpu, sizeof cpu), 0) << "scenario " << first + i << " (direct)";
   }
 }
 
@@ -257,11 +270,14 @@ difficulty = { linspace = [0, 3, 9] }
   ASSERT_GT(src.num_scenarios(), reduce_unit);
   ASSERT_LT(src.num_scenarios(), 2 * reduce_unit);
   const grid_tables<T> tables(test::grid_of(src));
-  const kd::grid_eval<T> ev{tables.view()};
+  const grid_block_tables<T> block_tables(tables.view());
+  const kd::grid_eval<T> ev{block_tables.view()};
+  const kd::grid_direct_eval<T> direct{tables.view()};
   auto cpu = make_cpu_backend<T>(src, {});
   for (const auto& [name, spec] : reduce_specs()) {
     const auto want = cpu->reduce(spec, 0, src.num_scenarios(), {});
     expect_same_summary(fused_reduce<T>(ev, 0, src.num_scenarios(), 0, spec, 3), want, 0, name + ", 3 blocks");
+    expect_same_summary(fused_reduce<T>(direct, 0, src.num_scenarios(), 0, spec, 3), want, 0, name + ", direct");
   }
   // A later launch of a longer reduction starts on a unit boundary.
   const auto specs = reduce_specs();

@@ -75,20 +75,27 @@ std::vector<chunk> cut(index_t first, index_t count, index_t cap) {
 template <class T>
 grid_input<T>::grid_input(const grid& g, stream_view s) {
   const grid_tables<T> t(g);
-  view_.num_scenarios = t.num_scenarios;
+  grid_view<T> axes;
+  axes.num_scenarios = t.num_scenarios;
   for (int f = 0; f < num_grid_fields; ++f) {
     upload_async(ints_[f], t.ints[f], s);
     upload_async(reals_[f], t.reals[f], s);
-    view_.size[f] = static_cast<index_t>(grid_field_is_integer(f) ? t.ints[f].size() : t.reals[f].size());
-    view_.ints[f] = ints_[f].data();
-    view_.reals[f] = reals_[f].data();
+    axes.size[f] = static_cast<index_t>(grid_field_is_integer(f) ? t.ints[f].size() : t.reals[f].size());
+    axes.ints[f] = ints_[f].data();
+    axes.reals[f] = reals_[f].data();
   }
   upload_async(standards_log_q_, t.standards_log_q, s);
   upload_async(ethics_log_q_, t.ethics_log_q, s);
   upload_async(activities_log10_, t.activities_log10, s);
-  view_.standards_log_q = standards_log_q_.data();
-  view_.ethics_log_q = ethics_log_q_.data();
-  view_.activities_log10 = activities_log10_.data();
+  axes.standards_log_q = standards_log_q_.data();
+  axes.ethics_log_q = ethics_log_q_.data();
+  axes.activities_log10 = activities_log10_.data();
+  // Block tables once per grid, kept on the device for every launch: a
+  // scenario is then lookups, not 8 transcendentals (kernels/block_tables.hpp).
+  view_ = untabulated(axes);
+  block_values_ = device_buffer<T>(static_cast<std::size_t>(block_table_size(view_)));
+  kernels::launch_block_tables_async(view_, block_values_.data(), s);
+  attach_block_tables(view_, block_values_.data());
   synchronize(s);  // the host tables go away after this
 }
 

@@ -31,7 +31,7 @@ inline constexpr double memory_share = 0.4;
 /// Chunks of at most `cap` scenarios covering [first, first + count), no item ranges.
 std::vector<chunk> cut(index_t first, index_t count, index_t cap);
 
-/// Grid axis tables on the device.
+/// Grid axis tables and per-block metric tables (built by a kernel: the device's own bits) on the device.
 template <class T>
 class grid_input {
  public:
@@ -48,7 +48,8 @@ class grid_input {
   std::array<device_buffer<T>, num_grid_fields> reals_;
   device_buffer<double> standards_log_q_, ethics_log_q_;
   device_buffer<T> activities_log10_;
-  grid_view<T> view_;
+  device_buffer<T> block_values_;
+  tabulated_grid_view<T> view_;
 };
 
 /**

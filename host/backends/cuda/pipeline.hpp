@@ -38,10 +38,10 @@ struct chunk {
   std::array<index_t, num_lists> item_lo{}, item_hi{};
 };
 
-/// A grid chunk as the kernels read it: scenarios [first, first + count) of g.
+/// A grid chunk as the kernels read it: scenarios [first, first + count) of g (with its block tables).
 template <class T>
 struct grid_chunk {
-  grid_view<T> g;
+  tabulated_grid_view<T> g;
   index_t first;
 };
 

@@ -13,7 +13,9 @@
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
 #include <cuda_runtime_api.h>
 
+#include "host/backends/cuda/inputs.hpp"
 #include "host/backends/cuda/memory.hpp"
+#include "host/source/grid_block_tables.hpp"
 #include "kernels/launch.hpp"
 #else
 // CPU-only builds: the fault tests skip before reaching these.
@@ -352,6 +354,66 @@ TYPED_TEST(CudaKernels, EveryScheduleMatchesTheReference) {
 TYPED_TEST(CudaKernels, EveryScheduleOnNearCertainLists) {
   SKIP_WITHOUT_DEVICE();
   expect_every_schedule_matches<TypeParam>(test::batch_source(test::near_certain_specs(24, 11)), 1, "near-certain");
+}
+
+// The grid kernels read per-block tables that a kernel builds on the device:
+// their rows are the bits of the per-scenario evaluation from the fields (the
+// direct kernel) on this device, for tabulated blocks, a block past
+// block_table_max_points (evaluated directly), 1-point axes and indices past
+// 2^32. On the emulated device both are also the CPU's bits.
+TYPED_TEST(CudaKernels, GridBlockTablesGiveTheDirectRowsBits) {
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const std::string edges32 = R"(
+[countries]
+count = { range = [1, 64] }
+datasets = { logspace = [0, 6, 64] }
+share_prob = { linspace = [0, 1, 64] }
+[standards]
+count = { range = [1, 256] }
+difficulty = { linspace = [0, 5, 256] }
+)";
+  const std::string past_limit = R"(
+[countries]
+count = { range = [0, 99] }
+datasets = { logspace = [0, 6, 1000] }
+share_prob = { linspace = [0, 1, 1001] }
+[standards]
+count = { range = [0, 99] }
+difficulty = { linspace = [0, 3, 97] }
+)";
+  const index_t n = emulated ? 700 : 20000;
+  for (const std::string& toml : {std::string(test::random_grid_toml), edges32, past_limit,
+                                  std::string("[ethics]\ncount = 3\ndifficulty = 0.2\n")}) {
+    const auto src = test::grid_source(toml);
+    const cuda_impl::grid_input<T> in(test::grid_of(src), stream_view{});
+    const index_t total = src.num_scenarios();
+    const index_t edge = total > (index_t{1} << 32) ? index_t{1} << 32 : total / 2;
+    const index_t first = std::max<index_t>(0, edge - n / 2), count = std::min(n, total - first);
+    const auto v = in.view(cuda_impl::chunk{first, count, {}, {}}, 0);
+    const grid_tables<T> axes(test::grid_of(src));
+    const grid_block_tables<T> host(axes.view());
+    for (int b = 0; b < num_grid_blocks; ++b) {
+      EXPECT_EQ(v.g.values[b] == nullptr, host.view().values[b] == nullptr) << toml << " block " << b;
+    }
+    device_buffer<metric_row<T>> d_tab(static_cast<std::size_t>(count)), d_direct(static_cast<std::size_t>(count));
+    ASSERT_EQ(cudaMemset(d_tab.data(), 0xff, static_cast<std::size_t>(count) * sizeof(metric_row<T>)), cudaSuccess);
+    kernels::launch_grid_rows_async(v.g, first, count, d_tab.data(), stream_view{});
+    kernels::launch_grid_direct_rows_async(v.g.g, first, count, d_direct.data(), stream_view{});
+    std::vector<metric_row<T>> tab(static_cast<std::size_t>(count)), direct(static_cast<std::size_t>(count));
+    ASSERT_EQ(cudaMemcpy(tab.data(), d_tab.data(), tab.size() * sizeof(metric_row<T>), cudaMemcpyDeviceToHost),
+              cudaSuccess);
+    ASSERT_EQ(cudaMemcpy(direct.data(), d_direct.data(), direct.size() * sizeof(metric_row<T>), cudaMemcpyDeviceToHost),
+              cudaSuccess);
+    for (index_t i = 0; i < count; ++i) {
+      ASSERT_EQ(std::memcmp(&tab[i], &direct[i], sizeof(metric_row<T>)), 0) << toml << " scenario " << first + i;
+      if (emulated) {
+        const auto cpu = evaluate_tabulated_scenario(host.view(), first + i);
+        ASSERT_EQ(std::memcmp(&tab[i], &cpu, sizeof cpu), 0) << toml << " scenario " << first + i << " (cpu)";
+      }
+    }
+    test::expect_rows_match_reference(src, first, tab.data(), count, "tabulated grid rows");
+  }
 }
 
 // Out of memory keeps its type through the backend's stage messages: the
