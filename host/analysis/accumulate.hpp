@@ -30,7 +30,11 @@ class unit_accumulator {
   analysis::term_layout layout_;
   index_t points_ = 0;
   std::vector<double> sums_;
+  std::vector<double> weights_;  ///< the bootstrap weights of a group's points
 };
+
+/// w[r - 1] = analysis::bootstrap_weight(seed, b, r) for r = 1 .. replicates (vectorised; the same integers).
+void bootstrap_weights(std::uint64_t seed, index_t b, int replicates, double* w);
 
 /// Points of one accumulation group: terms of this many points are held at once.
 inline constexpr int accumulate_group = 8;

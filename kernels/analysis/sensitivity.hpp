@@ -112,22 +112,34 @@ COOPGRID_HOST_DEVICE inline double morris_delta(int levels) {
 
 /**
  * The Poisson(1) weight of point b in bootstrap replicate r (1 <= r <= R): the
- * inverse CDF at a uniform from the bootstrap stream, counter (b, replicate),
- * key = seed. The CDF is summed in the same IEEE operations everywhere, so the
- * weight is the same integer on every backend.
+ * inverse CDF at a uniform u from the bootstrap stream, counter (b, replicate),
+ * key = seed: the number of CDF values <= u. The CDF values are those of the
+ * recurrence p_k = p_{k-1} / k, F_k = F_{k-1} + p_k from p_0 = e^-1 in double
+ * (F_18 rounds to 1, above every u), written out so that host and device
+ * compare u with the same constants without a division. poisson1_count(u) is
+ * the count; host/analysis/accumulate.cpp draws a point's R weights at once
+ * (Philox across replicates in SIMD lanes), bit-identical to bootstrap_weight.
  */
-COOPGRID_HOST_DEVICE inline int bootstrap_weight(std::uint64_t seed, index_t b, int r) {
-  const double u = design::mc_coordinate(
-      seed, b, static_cast<index_t>(design::philox_stream(design::bootstrap_stream, static_cast<std::uint32_t>(r))));
-  double p = 0.36787944117144233;  // e^-1
-  double cdf = p;
-  int k = 0;
-  while (u >= cdf && k < 30) {
-    ++k;
-    p = p / static_cast<double>(k);
-    cdf = cdf + p;
-  }
+COOPGRID_HOST_DEVICE inline int poisson1_count(double u) {
+  const double cdf[18] = {0x1.78b56362cef38p-2, 0x1.78b56362cef38p-1, 0x1.d6e2bc3b82b06p-1, 0x1.f6472f2e6944bp-1,
+                          0x1.fe204beb22e9cp-1, 0x1.ffb21e77480acp-1, 0x1.fff516e3f8e59p-1, 0x1.fffea81812296p-1,
+                          0x1.ffffda3e9551ep-1, 0x1.fffffc42dcc82p-1, 0x1.ffffffa9b0ba6p-1, 0x1.fffffff8db44cp-1,
+                          0x1.ffffffff7425ap-1, 0x1.fffffffff60f9p-1, 0x1.ffffffffff572p-1, 0x1.fffffffffff58p-1,
+                          0x1.ffffffffffff6p-1, 0x1.fffffffffffffp-1};
+  // Three in four weights are 0 or 1: decide those with one comparison.
+  if (u < cdf[1]) return u >= cdf[0] ? 1 : 0;
+  int k = 2;
+  while (k < 18 && u >= cdf[k]) ++k;
   return k;
+}
+
+/// The counter word of replicate r's weights (the bootstrap stream).
+COOPGRID_HOST_DEVICE constexpr std::uint64_t bootstrap_counter(int r) {
+  return design::philox_stream(design::bootstrap_stream, static_cast<std::uint32_t>(r));
+}
+
+COOPGRID_HOST_DEVICE inline int bootstrap_weight(std::uint64_t seed, index_t b, int r) {
+  return poisson1_count(design::mc_coordinate(seed, b, static_cast<index_t>(bootstrap_counter(r))));
 }
 
 /// True when x[0 .. n) are all finite.
