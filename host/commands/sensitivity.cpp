@@ -263,13 +263,17 @@ analysis_report compute_sensitivity(const sensitivity_options& opt) {
   return opt.prec == precision::f32 ? compute_as<float>(opt) : compute_as<double>(opt);
 }
 
+std::string sensitivity_output(const sensitivity_options& opt, const analysis_report& r, bool table) {
+  const auto src = load_analysis_source(opt, r.design.n);
+  const auto& d = std::get<design_source>(src.input);
+  return table ? analysis_table(d, r) : analysis_json(d, r);
+}
+
 int sensitivity_command(const sensitivity_options& opt) {
   opt.validate();
   const auto r = compute_sensitivity(opt);
-  const auto src = load_analysis_source(opt, r.design.n);
-  const auto& d = std::get<design_source>(src.input);
   output_file out(opt.output);
-  out.write(use_table(opt.output, opt.json) ? analysis_table(d, r) : analysis_json(d, r));
+  out.write(sensitivity_output(opt, r, use_table(opt.output, opt.json)));
   out.commit();
   return 0;
 }

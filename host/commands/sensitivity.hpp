@@ -40,6 +40,8 @@ struct sensitivity_options {
 
 /// Runs the analysis of opt.shard's range (growing it under --until-conf) and returns its report.
 analysis_report compute_sensitivity(const sensitivity_options& opt);
+/// The report of `r` (computed for `opt`) as JSON, or as the terminal's tables.
+std::string sensitivity_output(const sensitivity_options& opt, const analysis_report& r, bool table);
 /// `coopgrid sobol` / `coopgrid morris`: validates, runs, writes the tables or JSON atomically; returns the exit code.
 int sensitivity_command(const sensitivity_options& opt);
 

@@ -8,6 +8,8 @@ input. Long calls release the GIL and stop on Ctrl-C (KeyboardInterrupt).
 >>> rows = coopgrid.run("data/grid_small.toml")                      # a DataFrame, one row per scenario
 >>> report = coopgrid.reduce("data/grid_main.toml", top=5, by="shared_expected")
 >>> x = coopgrid.sample("data/problem_sharing.toml", "sobol", 1024)
+>>> si = coopgrid.sobol("data/problem_sharing.toml", 4096, metrics="shared_expected")
+>>> si["shared_expected"].to_df()                                      # SALib's [ST, S1] frames
 
 Errors: bad input or options raise ValueError with the CLI's message (file,
 line or key, value and rule); runtime failures (I/O, no CUDA device for
@@ -28,8 +30,10 @@ except ImportError as _e:  # pragma: no cover - a build without the module
 
 from .core import (Report, evaluate, metric_names, reduce, run, sample,
                    source)
+from .sensitivity import Analysis, ResultDict, morris, sobol
 from . import ema, plot, salib
 
 __version__ = _native.version
-__all__ = ["run", "evaluate", "reduce", "sample", "source", "Report", "metric_names",
+__all__ = ["run", "evaluate", "reduce", "sample", "source", "sobol", "morris", "Report", "Analysis", "ResultDict",
+           "metric_names",
            "salib", "plot", "ema", "__version__"]

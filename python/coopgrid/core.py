@@ -290,6 +290,38 @@ class Report:
         rows = self.json["top"]["rows"]
         return pd.json_normalize(rows) if rows else pd.DataFrame(columns=["index", "value"])
 
+    def marginal_frame(self, which: Union[int, str] = 0) -> "pandas.DataFrame":
+        """Marginal ``which`` (its index, or its axes "a" / "a,b") in long format: one row per cell
+        and metric, with the axis values (bin midpoints for bins), count, min, max and mean; as the
+        CLI's ``--marginal-csv`` writes them."""
+        pd = _pandas()
+        ms = self.json.get("marginals") or []
+        if not ms:
+            raise ValueError("this report has no marginals: reduce(..., marginals=['AXIS'])")
+        if isinstance(which, str):
+            names = [",".join(a["name"] for a in m["axes"]) for m in ms]
+            if which not in names:
+                raise ValueError(f"no marginal {which!r}; the report has {names}")
+            which = names.index(which)
+        m = ms[which]
+        axes = m["axes"]
+
+        def label(axis, i):
+            if "values" in axis:
+                return axis["values"][i]
+            e = axis["edges"]
+            return (e[i] + e[i + 1]) / 2
+
+        rows = []
+        for cell in m["cells"]:
+            at = cell["at"]
+            base = {a["name"]: label(a, i) for a, i in zip(axes, at)}
+            for metric, v in (cell.get("metrics") or {}).items():
+                v = v or {}
+                rows.append({**base, "metric": metric, "count": cell["count"], "min": v.get("min"),
+                             "max": v.get("max"), "mean": v.get("mean")})
+        return pd.DataFrame(rows)
+
     def histogram_frame(self) -> "pandas.DataFrame":
         """The histogram (``histogram=``): one row per bin with its edges and count."""
         pd = _pandas()
@@ -321,6 +353,16 @@ def _histogram_text(histogram: Union[None, str, Sequence[Any]]) -> Optional[str]
     return ":".join(repr(v) if isinstance(v, float) else str(v) for v in histogram)
 
 
+def _marginal_texts(marginals: Union[str, Sequence[Any]]) -> List[str]:
+    """--marginal texts: "AXIS", "AXIS,AXIS", "NAME:BINS", or tuples of those parts."""
+    if isinstance(marginals, str):
+        return [marginals]
+    out = []
+    for m in marginals:
+        out.append(m if isinstance(m, str) else ",".join(str(a) for a in m))
+    return out
+
+
 def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional[int] = None,
            by: Optional[str] = None, ascending: bool = False,
            histogram: Union[None, str, Sequence[Any]] = None, marginals: Sequence[Any] = (),
@@ -334,18 +376,17 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     ``where``: filters "METRIC>=X" / "METRIC<=X" (or tuples (metric, op,
     value)), ANDed; ``top`` K scenarios ``by`` a metric (largest first unless
     ``ascending``); ``histogram`` "METRIC:BINS[:LO:HI]" or (metric, bins[, lo,
-    hi]). Nothing is stored per scenario; the cpu backend reduces grids
-    factorized (``brute_force=True``: scenario by scenario).
+    hi]); ``marginals``: "AXIS" or "AXIS,AXIS" per marginal (grid axes or
+    design parameters; "NAME:BINS" bins a batch's or design's input), read
+    with :meth:`Report.marginal_frame`. Nothing is stored per scenario; the
+    cpu backend reduces grids factorized (``brute_force=True``: scenario by
+    scenario).
     """
-    if marginals:
-        raise NotImplementedError(
-            "reduce(marginals=...) needs the C++ marginal reductions (issue #16 item 2), which this "
-            "build does not have yet; group run() rows with pandas meanwhile (coopgrid.plot.heatmap does)")
     src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
                  base=base, levels=levels, fixed=fixed)
     json_text, table = _native.reduce(src, backend, precision, _metric_list(metrics), threads,
                                       _where_texts(where), 0 if top is None else int(top), by, ascending,
-                                      _histogram_text(histogram), brute_force)
+                                      _histogram_text(histogram), brute_force, _marginal_texts(marginals))
     return Report(json_text, table)
 
 

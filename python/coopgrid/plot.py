@@ -1,9 +1,10 @@
 """Plots of runs and reports (matplotlib); each function returns its Axes.
 
-``heatmap`` and ``line`` group the rows of :func:`coopgrid.run` with pandas
-(any input, or a DataFrame of rows already computed); once the engine's
-marginal reductions land (issue #16) they will also take a report's
-marginals, without rows. ``histogram`` draws a report's histogram.
+``heatmap`` and ``line`` take a report's marginals (``reduce(...,
+marginals=["x,y"])``: exact, factorized on grids, no rows) or group the rows
+of :func:`coopgrid.run` with pandas (any input, or a DataFrame of rows).
+``histogram`` draws a report's histogram; ``sobol`` draws indices as bars
+with their confidence intervals; ``morris`` mu_star against sigma.
 """
 from __future__ import annotations
 
@@ -21,12 +22,26 @@ def _axes(ax):
     return plt.figure().add_subplot()
 
 
+_MARGINAL_STATS = ("mean", "min", "max", "count")
+
+
+def _marginal_rows(report: Report, metric: str, axes, stat: str):
+    """The cells of the report's marginal over exactly `axes`, as rows with the axes and `metric` = stat."""
+    for m in report.json.get("marginals") or []:
+        names = [a["name"] for a in m["axes"]]
+        if sorted(names) == sorted(axes):
+            if stat not in _MARGINAL_STATS:
+                raise ValueError(f"stat {stat!r}: a report's marginals hold {list(_MARGINAL_STATS)}")
+            frame = report.marginal_frame(",".join(names))
+            frame = frame[frame["metric"] == metric]
+            if frame.empty:
+                raise ValueError(f"the marginal over {names} has no metric {metric!r}")
+            return frame.rename(columns={stat: metric})[list(axes) + [metric]]
+    raise ValueError(f"the report has no marginal over {list(axes)}: reduce(..., marginals=[{','.join(axes)!r}])")
+
+
 def _rows(input_or_rows: Any, columns, run_kwargs):
     import pandas as pd
-    if isinstance(input_or_rows, Report):
-        raise NotImplementedError(
-            "plots from a report's marginals need reduce(marginals=...) (issue #16 item 2); pass the input "
-            "(or run() rows) to plot from rows grouped with pandas")
     rows = input_or_rows if isinstance(input_or_rows, pd.DataFrame) else run(input_or_rows, **run_kwargs)
     missing = [c for c in columns if c not in rows.columns]
     if missing:
@@ -38,13 +53,17 @@ def heatmap(input_or_report: Any, metric: str, x: str, y: str, stat: str = "mean
             ax: Optional[Any] = None, cmap: str = "viridis", **run_kwargs: Any):
     """``stat`` (mean, min, max, median, count, ... as pandas names them) of ``metric`` over axes ``x`` and ``y``.
 
-    ``input_or_report``: an input (run with ``run_kwargs``) or run() rows. The
-    cells are the distinct values of x and y (grid axes, or binned design
-    parameters you add as columns). Returns the Axes (its image is
+    ``input_or_report``: a :class:`Report` with a marginal over (x, y), an
+    input (run with ``run_kwargs``) or run() rows. The cells are the distinct
+    values of x and y (grid axes, or bins of design parameters). Returns the Axes (its image is
     ``ax.collections[0]``, a QuadMesh whose array is the table).
     """
-    rows = _rows(input_or_report, [metric, x, y], run_kwargs)
-    table = rows.pivot_table(values=metric, index=y, columns=x, aggfunc=stat)
+    if isinstance(input_or_report, Report):
+        cells = _marginal_rows(input_or_report, metric, [x, y], stat)
+        table = cells.pivot_table(values=metric, index=y, columns=x, aggfunc="first", dropna=False)
+    else:
+        rows = _rows(input_or_report, [metric, x, y], run_kwargs)
+        table = rows.pivot_table(values=metric, index=y, columns=x, aggfunc=stat)
     ax = _axes(ax)
     xs, ys = np.asarray(table.columns, dtype=float), np.asarray(table.index, dtype=float)
     mesh = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), table.to_numpy(), cmap=cmap)
@@ -60,8 +79,11 @@ def heatmap(input_or_report: Any, metric: str, x: str, y: str, stat: str = "mean
 def line(input_or_report: Any, metric: str, x: str, stat: str = "mean", *,
          ax: Optional[Any] = None, **run_kwargs: Any):
     """``stat`` of ``metric`` at each value of axis ``x`` (one line, markers at the points); returns the Axes."""
-    rows = _rows(input_or_report, [metric, x], run_kwargs)
-    series = rows.groupby(x)[metric].agg(stat)
+    if isinstance(input_or_report, Report):
+        series = _marginal_rows(input_or_report, metric, [x], stat).set_index(x)[metric].sort_index()
+    else:
+        rows = _rows(input_or_report, [metric, x], run_kwargs)
+        series = rows.groupby(x)[metric].agg(stat)
     ax = _axes(ax)
     ax.plot(series.index.to_numpy(dtype=float), series.to_numpy(dtype=float), marker="o", label=f"{stat} {metric}")
     ax.set_xlabel(x)
@@ -82,4 +104,47 @@ def histogram(report: Report, *, ax: Optional[Any] = None, **bar_kwargs: Any):
     ax.set_ylabel("scenarios")
     ax.set_title(f"{h['metric']}: {report.json.get('selected', sum(h['counts']))} scenarios"
                  f" ({h['below']} below, {h['above']} above)")
+    return ax
+
+
+def _result(analysis: Any, metric: Optional[str], kind: str):
+    from .sensitivity import Analysis, ResultDict
+    if isinstance(analysis, ResultDict):
+        return analysis, metric or ""
+    if isinstance(analysis, Analysis):
+        if analysis.kind != kind:
+            raise ValueError(f"expected a {kind} analysis, got {analysis.kind}")
+        if metric is None:
+            if len(analysis) != 1:
+                raise ValueError(f"name the metric: the analysis has {list(analysis)}")
+            metric = next(iter(analysis))
+        return analysis[metric], metric
+    raise TypeError(f"expected coopgrid.{kind}() results")
+
+
+def sobol(analysis: Any, metric: Optional[str] = None, *, ax: Optional[Any] = None):
+    """S1 and ST of one metric as bars per parameter (or group), with their confidence half-widths; returns the Axes."""
+    r, metric = _result(analysis, metric, "sobol")
+    ax = _axes(ax)
+    names = r["names"]
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, r["S1"], width=0.4, yerr=r["S1_conf"], capsize=3, label="S1")
+    ax.bar(x + 0.2, r["ST"], width=0.4, yerr=r["ST_conf"], capsize=3, label="ST")
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.set_ylabel("Sobol' index")
+    ax.set_title(f"Sobol' indices of {metric}" if metric else "Sobol' indices")
+    ax.legend()
+    return ax
+
+
+def morris(analysis: Any, metric: Optional[str] = None, *, ax: Optional[Any] = None):
+    """Morris's mu_star against sigma, one labelled point per parameter (error bars: mu_star_conf); returns the Axes."""
+    r, metric = _result(analysis, metric, "morris")
+    ax = _axes(ax)
+    ax.errorbar(r["mu_star"], r["sigma"], xerr=r["mu_star_conf"], fmt="o", capsize=3)
+    for name, mx, sy in zip(r["names"], r["mu_star"], r["sigma"]):
+        ax.annotate(name, (mx, sy), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel("mu_star")
+    ax.set_ylabel("sigma")
+    ax.set_title(f"Morris screening of {metric}" if metric else "Morris screening")
     return ax

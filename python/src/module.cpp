@@ -22,6 +22,7 @@
 #include "host/commands/option_values.hpp"
 #include "host/commands/run.hpp"
 #include "host/commands/run_reduce.hpp"
+#include "host/commands/sensitivity.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
@@ -271,7 +272,8 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
                                            const std::optional<std::vector<std::string>>& metric_list, int threads,
                                            const std::vector<std::string>& where, index_t top,
                                            const std::optional<std::string>& by, bool ascending,
-                                           const std::optional<std::string>& histogram, bool brute_force) {
+                                           const std::optional<std::string>& histogram, bool brute_force,
+                                           const std::vector<std::string>& marginals) {
   auto opt = run_options_of(backend, prec, metric_list, threads, brute_force);
   opt.reduce = true;
   opt.where = parse_where(where);
@@ -280,11 +282,38 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
   if (by) opt.by = parse_metric(*by);
   opt.ascending = ascending;
   if (histogram) opt.histogram = parse_histogram(*histogram);
+  for (const auto& m : marginals) opt.marginals.push_back(parse_marginal(m));
   opt.validate();
   const source& src = s->src;
   return without_gil([&] {
     const auto r = compute_reduce(src, opt);
     return std::make_pair(report_text(src, r, report_format::json), report_text(src, r, report_format::table));
+  });
+}
+
+// ---- Sensitivity ----
+
+/// `coopgrid sobol` / `coopgrid morris`: (the JSON the CLI writes, the tables it prints on a terminal).
+std::pair<std::string, std::string> sensitivity(const std::string& kind, const std::string& path, const py::dict& d,
+                                                int bootstrap, double conf,
+                                                const std::optional<std::vector<std::string>>& metric_list,
+                                                const std::string& backend, const std::string& prec, int threads) {
+  sensitivity_options opt;
+  if (kind != "sobol" && kind != "morris") throw usage_error(fmt::format("{}: expected sobol or morris", kind));
+  opt.kind = kind == "sobol" ? analysis::analysis_kind::sobol : analysis::analysis_kind::morris;
+  opt.input = path;
+  opt.design = design_of(d);
+  opt.bootstrap = bootstrap;
+  opt.conf = conf;
+  const auto ro = run_options_of(backend, prec, metric_list, threads, false);
+  opt.backend = ro.backend;
+  opt.prec = ro.prec;
+  opt.bopt = ro.bopt;
+  opt.metrics = ro.metrics;
+  opt.validate();
+  return without_gil([&] {
+    const auto r = compute_sensitivity(opt);
+    return std::make_pair(sensitivity_output(opt, r, false), sensitivity_output(opt, r, true));
   });
 }
 
@@ -384,7 +413,9 @@ PYBIND11_MODULE(_native, m) {
         py::arg("threads"), py::arg("max_rows"));
   m.def("reduce", &reduce, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
         py::arg("threads"), py::arg("where"), py::arg("top"), py::arg("by"), py::arg("ascending"),
-        py::arg("histogram"), py::arg("brute_force"));
+        py::arg("histogram"), py::arg("brute_force"), py::arg("marginals"));
+  m.def("sensitivity", &sensitivity, py::arg("kind"), py::arg("path"), py::arg("design"), py::arg("bootstrap"),
+        py::arg("conf"), py::arg("metrics"), py::arg("backend"), py::arg("precision"), py::arg("threads"));
   m.def("sample_values", &sample_values, py::arg("source"));
   m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"));
   m.def("resolve_backend", [](const std::string& b) {

@@ -153,9 +153,29 @@ def test_reduce_in_memory_batch_equals_cli(cli, tmp_path):
     assert r.json["top"] == expected["top"]
 
 
-def test_reduce_marginals_not_yet():
-    with pytest.raises(NotImplementedError, match="marginal"):
-        coopgrid.reduce("data/grid_small.toml", marginals=["countries.count"])
+def test_reduce_marginals_equal_cli(cli, tmp_path):
+    r = coopgrid.reduce("data/grid_small.toml", marginals=["countries.count", ("standards.count", "ethics.count")])
+    expected = json.loads(cli("run", "data/grid_small.toml", "--reduce", "--marginal", "countries.count",
+                              "--marginal", "standards.count,ethics.count"))
+    assert r.json["marginals"] == expected["marginals"]
+    # The long frame equals the CLI's --marginal-csv, cell for cell.
+    csv = tmp_path / "m.csv"
+    cli("run", "data/grid_small.toml", "--reduce", "--marginal", "countries.count", "--marginal-csv", csv)
+    want = pd.read_csv(csv, float_precision="round_trip")
+    got = r.marginal_frame("countries.count")
+    assert len(got) == len(want)
+    assert list(got["mean"]) == list(want["mean"])
+    assert list(got["count"]) == list(want["count"])
+    with pytest.raises(ValueError, match="no marginal"):
+        r.marginal_frame("exchange.activities")
+
+
+def test_reduce_bad_marginal_raises_value_error(cli):
+    p = cli("run", "data/grid_small.toml", "--reduce", "--marginal", "no.such_axis", check=False)
+    assert p.returncode == 2
+    with pytest.raises(ValueError) as e:
+        coopgrid.reduce("data/grid_small.toml", marginals=["no.such_axis"])
+    assert str(e.value) in p.stderr
 
 
 # ---- sample ----

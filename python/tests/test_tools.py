@@ -54,9 +54,21 @@ def test_histogram_has_one_bar_per_bin():
         coopgrid.plot.histogram(coopgrid.reduce(GRID))
 
 
-def test_plot_from_a_report_waits_for_marginals():
-    with pytest.raises(NotImplementedError, match="marginals"):
-        coopgrid.plot.heatmap(coopgrid.reduce(GRID), "shared_expected", "countries.count", "countries.datasets")
+def test_heatmap_and_line_from_a_reports_marginals_equal_the_rows():
+    rows = coopgrid.run(GRID)
+    report = coopgrid.reduce(GRID, marginals=["countries.share_prob,countries.datasets", "standards.difficulty"])
+    ax = coopgrid.plot.heatmap(report, "shared_expected", x="countries.share_prob", y="countries.datasets",
+                               stat="max")
+    mesh = [c for c in ax.collections if isinstance(c, QuadMesh)][0]
+    table = rows.pivot_table(values="shared_expected", index="countries.datasets", columns="countries.share_prob",
+                             aggfunc="max")
+    np.testing.assert_array_equal(np.asarray(mesh.get_array()).reshape(table.shape), table.to_numpy())
+    ax = coopgrid.plot.line(report, "standards_p_all", x="standards.difficulty")
+    expected = rows.groupby("standards.difficulty")["standards_p_all"].mean()
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), expected.to_numpy(), rtol=1e-12)
+    ax.figure.canvas.draw()
+    with pytest.raises(ValueError, match="no marginal"):
+        coopgrid.plot.heatmap(report, "shared_expected", "countries.count", "countries.datasets")
 
 
 # ---- SALib ----
