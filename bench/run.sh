@@ -6,7 +6,7 @@
 # against coopgrid's result before it is timed; then one CPU table (coopgrid against numba
 # and PyTorch-CPU peers, ratios to numba; the peers need CPU_PYTHON with numba / torch).
 #   bench/run.sh [BIN_DIR] [SCALE]     (BIN_DIR: coopgrid and coopgrid_bench; default build/)
-#   CPU_ONLY=1 CPU_PYTHON=/usr/bin/python3 bench/run.sh build 1    (the CPU table alone)
+#   CPU_ONLY=1 CPU_PYTHON=/usr/bin/python3 bench/run.sh build 1    (the CPU table alone; NO_CPU=1: without it)
 # Writes bench-out/ (git-ignored): the JSON of every case, table.txt and cpu-table.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +75,7 @@ fi
 # before it is timed (1e-9 relative) and fails the run on a mismatch; a peer whose package
 # is missing is skipped with a message. The peers need Debian's python3-numba and
 # python3-torch: CPU_PYTHON=/usr/bin/python3 (default: $PYTHON).
+[[ ${NO_CPU:-0} == 1 ]] && exit 0  # NO_CPU=1: skip it (a device run with little time)
 echo "== CPU: coopgrid against numba and PyTorch (CPU)"
 cpy="${CPU_PYTHON:-$py}"
 cpu="$out/cpu"
