@@ -410,6 +410,26 @@ void write_json(const std::string& path) {
   out << "]\n";
 }
 
+
+/// --time-batch DIR: coopgrid's cpu backend (f64, all threads) on a binary batch already in
+/// memory, rows and --reduce (every metric's min/max/mean), for bench/peers/cpu_peers.py's table:
+/// the same input the CPU peers time, ingest excluded as it is for them. One JSON line each.
+void time_batch(const std::string& dir) {
+  source src;
+  src.path = dir;
+  src.input = read_binary_batch(dir);
+  const index_t n = src.num_scenarios();
+  const int all = hardware_threads();
+  auto be = make_cpu_backend<double>(src, {all, 0, 0, {}});
+  std::vector<metric_row<double>> rows(static_cast<std::size_t>(n));
+  const double t_rows = time_host([&] { be->evaluate(0, n, rows.data()); });
+  const double t_reduce = time_host([&] { be->reduce(reduce_spec{}, 0, n, {}); });
+  for (const auto& [what, t] : {std::pair{"rows", t_rows}, std::pair{"reduce", t_reduce}}) {
+    fmt::print("{{\"implementation\": \"coopgrid cpu f64 (in memory)\", \"workload\": \"w1-{}\", \"threads\": {}, "
+               "\"scenarios\": {}, \"seconds\": {}, \"repeats\": {}, \"check\": \"(reference)\"}}\n",
+               what, all, n, t, repeats);
+  }
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -432,6 +452,14 @@ int main(int argc, char** argv) {
       const auto n = static_cast<index_t>(std::stod(argv[++i]));
       write_binary_batch(make_w1_batch(n, 7), dir);
       return 0;
+    } else if (a == "--time-batch" && i + 1 < argc) {
+      try {
+        time_batch(argv[++i]);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "coopgrid_bench: error: {}\n", e.what());
+        return 1;
+      }
+      return 0;
     } else if (a == "--write-w4" && i + 2 < argc) {
       // W4's batch in both formats: DIR/csv and DIR/bin.
       const std::string dir = argv[++i];
@@ -444,7 +472,8 @@ int main(int argc, char** argv) {
       fmt::print(stderr,
                  "usage: coopgrid_bench [--scale S] [--repeats N] [--json FILE] [--smoke]\n"
                  "       coopgrid_bench --write-w1 DIR N   (W1's batch of N scenarios as .npy columns)\n"
-                 "       coopgrid_bench --write-w4 DIR N   (W4's batch: DIR/csv and DIR/bin)\n");
+                 "       coopgrid_bench --write-w4 DIR N   (W4's batch: DIR/csv and DIR/bin)\n"
+                 "       coopgrid_bench [--repeats N] --time-batch DIR   (cpu f64 rows and reduce on a binary batch, JSON)\n");
       return 2;
     }
   }

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
           python3 python3-numpy python3-scipy   # the scipy checks of the designs (tests/designs/)
           pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest)  # the Python package (python/)
+# Optional, not installed here: bench/run.sh's CPU peers (bench/peers/cpu_peers.py) use
+# python3-numba and python3-torch when present (CPU_PYTHON=/usr/bin/python3) and skip without them.
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
