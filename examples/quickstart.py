@@ -33,9 +33,21 @@ print(report.selected, "scenarios selected; mean shared_expected", report.metric
 print(report.to_frame()[["count", "min", "max", "mean"]])
 print(report.top_frame()[["index", "value"]])
 
+# Partial dependence without rows: marginals of the same grid (exact, factorized), as a long DataFrame.
+marg = coopgrid.reduce(DATA / "grid_main.toml", marginals=["standards.count,standards.difficulty"])
+print(marg.marginal_frame(0).query("metric == 'standards_p_all'").head())
+
+# Which inputs matter: Sobol' indices in one pass, keyed and shaped as SALib's (per group).
+si = coopgrid.sobol(problem, 1024, metrics=["shared_expected", "standards_p_all"])
+total, first = si["standards_p_all"].to_df()
+print(total)
+
 # Plots return their matplotlib Axes.
 ax = coopgrid.plot.heatmap(rows, "shared_expected", x="countries.share_prob", y="countries.datasets")
 ax.figure.savefig(out / "heatmap.png")
+coopgrid.plot.heatmap(marg, "standards_p_all", x="standards.difficulty", y="standards.count").figure.savefig(
+    out / "heatmap_marginal.png")
+coopgrid.plot.sobol(si, "standards_p_all").figure.savefig(out / "sobol.png")
 coopgrid.plot.line(rows, "standards_p_all", x="standards.difficulty").figure.savefig(out / "line.png")
 coopgrid.plot.histogram(report).figure.savefig(out / "histogram.png")
 

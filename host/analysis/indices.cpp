@@ -185,6 +185,7 @@ std::vector<metric_indices> compute_indices(const analysis::sensitivity_view& v,
 double widest_confidence(analysis::analysis_kind kind, const std::vector<metric_indices>& ix) {
   double widest = 0;
   for (const auto& mi : ix) {
+    if (!mi.reason.empty()) continue;  // constant or not finite: no interval will narrow (the report says why)
     if (kind == analysis::analysis_kind::sobol) {
       for (double c : mi.ST_conf) widest = std::isnan(c) ? HUGE_VAL : std::max(widest, c);
     } else {

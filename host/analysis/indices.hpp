@@ -31,7 +31,8 @@ std::vector<metric_indices> compute_indices(const analysis::sensitivity_view& v,
                                             double conf);
 
 /// The widest relative confidence of `ix` (Sobol': max ST_conf; Morris: max mu_star_conf / mu_star);
-/// NaN indices count as infinitely wide, so --until-conf keeps growing.
+/// metrics whose indices are NaN for a reason (constant, not finite) are left out; any other
+/// NaN half-width counts as infinitely wide, so --until-conf keeps growing.
 double widest_confidence(analysis::analysis_kind kind, const std::vector<metric_indices>& ix);
 
 }  // namespace coopgrid

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Draws the pictures of docs/plots.md from the example data (run from the repository root after a build):
+
+    /usr/bin/python3 scripts/doc-plots.py [OUT_DIR]      (default docs/img)
+
+Every plot of coopgrid.plot once: a heatmap and a line from a grid's marginals,
+a histogram from a report, Sobol' indices with their intervals, Morris mu_star
+against sigma.
+"""
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import coopgrid  # noqa: E402
+
+root = Path(__file__).resolve().parents[1]
+data = root / "data"
+out = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "docs" / "img"
+out.mkdir(parents=True, exist_ok=True)
+
+
+def save(ax, name):
+    ax.figure.set_size_inches(7, 4.5)
+    ax.figure.tight_layout()
+    ax.figure.savefig(out / name, dpi=90)
+    print("wrote", out / name)
+
+
+grid = data / "grid_main.toml"  # 86.4 million scenarios, reduced factorized: no rows
+report = coopgrid.reduce(grid, marginals=["standards.count,standards.difficulty", "countries.share_prob"],
+                         histogram="standards_p_all:25")
+save(coopgrid.plot.heatmap(report, "standards_p_all", x="standards.difficulty", y="standards.count"),
+     "heatmap_standards.png")
+save(coopgrid.plot.line(report, "shared_expected", x="countries.share_prob"), "line_shared.png")
+save(coopgrid.plot.histogram(report), "histogram_standards.png")
+
+problem = data / "problem_sharing.toml"
+si = coopgrid.sobol(problem, 4096, metrics=["standards_p_all"], seed=1)
+save(coopgrid.plot.sobol(si, "standards_p_all"), "sobol_standards.png")
+
+no_groups = data / "problem_nogroups.toml"
+if no_groups.exists():
+    mo = coopgrid.morris(no_groups, 200, levels=4, metrics=["shared_expected"], seed=1)
+    save(coopgrid.plot.morris(mo, "shared_expected"), "morris_shared.png")
