@@ -40,7 +40,7 @@ problem = data / "problem_sharing.toml"
 si = coopgrid.sobol(problem, 4096, metrics=["standards_p_all"], seed=1)
 save(coopgrid.plot.sobol(si, "standards_p_all"), "sobol_standards.png")
 
-no_groups = data / "problem_nogroups.toml"
+no_groups = data / "problem_morris.toml"
 if no_groups.exists():
     mo = coopgrid.morris(no_groups, 200, levels=4, metrics=["shared_expected"], seed=1)
     save(coopgrid.plot.morris(mo, "shared_expected"), "morris_shared.png")
