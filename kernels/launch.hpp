@@ -9,6 +9,7 @@
  * and returns; errors in the launch configuration throw cuda_error at once,
  * errors during execution surface at the next synchronising call.
  */
+#include "kernels/analysis/sensitivity.hpp"
 #include "kernels/batch_view.hpp"
 #include "kernels/block_tables.hpp"
 #include "kernels/design/design_view.hpp"
@@ -185,5 +186,29 @@ template <class T>
 int batch_reduce_blocks_per_device(const reduce_params& p, int device);
 template <class T>
 int design_reduce_blocks_per_device(const reduce_params& p, int device);
+
+// ---- The fused Sobol'/Morris pass (kernels/analysis_kernels.cuh) ----
+// Points [first, first + count) of a chunk: whole analysis units, the first and
+// last possibly partial, cut at absolute multiples of analysis_unit. v's design
+// has its `choices` in device memory.
+
+/// Analysis units (absolute multiples of analysis_unit) that [first, first + count) touches.
+index_t analysis_units_in(index_t first, index_t count);
+
+/// d_terms[i * layout_of(v).total + q]: the terms of point first + i (its rows in precision T).
+template <class T>
+void launch_sensitivity_terms_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                    double* d_terms, stream_view stream);
+
+/// d_weights[(u R + r - 1) analysis_unit + b % analysis_unit]: the bootstrap weight of
+/// point b in replicate r (1..R), u its unit's index in the chunk ([units x R x analysis_unit] bytes).
+void launch_bootstrap_weights_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                    unsigned char* d_weights, stream_view stream);
+
+/// d_sums[u * unit_sums(R) + e]: the sums of the chunk's unit u, in the host's
+/// unit order and rounding (host/analysis/accumulate.cpp, unit_accumulator).
+void launch_unit_sums_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                            const double* d_terms, const unsigned char* d_weights, double* d_sums,
+                            stream_view stream);
 
 }  // namespace coopgrid::kernels

@@ -443,6 +443,11 @@ T atomicAdd(T* address, U value) {
   return old;
 }
 
+// Rounded alone, as on the device: the emulated builds never contract a * b + c
+// (tests/CMakeLists.txt compiles them with -ffp-contract=off).
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+
 inline double __longlong_as_double(long long x) {
   double d;
   std::memcpy(&d, &x, sizeof d);

@@ -14,6 +14,8 @@
 #include "host/backends/cuda/inputs.hpp"
 #include "host/backends/cuda/jobs.hpp"
 #include "host/backends/cuda/pipeline.hpp"
+#include "host/backends/cuda/sensitivity.hpp"
+#include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
 #include "kernels/cuda_check.hpp"
 
@@ -85,6 +87,23 @@ class cuda_backend final : public backend<T> {
             return job.result();
           },
           input_);
+    });
+  }
+
+  /// Fused on the device (host/backends/cuda/sensitivity.hpp): only a design has design points.
+  sensitivity_state sensitivity(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                const progress_fn& progress) override {
+    COOPGRID_CUDA_TRY(cudaSetDevice(device_));
+    const auto* in = std::get_if<design_input<T>>(&input_);
+    COOPGRID_EXPECTS(in != nullptr, "sobol and morris run on a design source");
+    return in_stage("sensitivity", [&] {
+      nvtx_range range("sensitivity");
+      // The same design with the device's copy of its choice values.
+      const design::design_view d = in->view(chunk{}, 0).d;
+      COOPGRID_EXPECTS(d.num_parameters == v.design.num_parameters, "the analysis' design is the backend's");
+      analysis::sensitivity_view dv = v;
+      for (int j = 0; j < d.num_parameters; ++j) dv.design.params[j].choices = d.params[j].choices;
+      return device_sensitivity<T>(dv, first, count, chunk_, progress, pipes_);
     });
   }
 
