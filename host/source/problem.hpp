@@ -38,21 +38,28 @@ struct problem {
   bool has_groups = false;
 
   int num_parameters() const { return static_cast<int>(parameters.size()); }
+  /// Parameter j's group: its `group`, or its field's dotted name when that is empty.
+  std::string group_name(int j) const {
+    const auto& p = parameters[static_cast<std::size_t>(j)];
+    return p.group.empty() ? std::string(grid_field_names[p.field]) : p.group;
+  }
   /// The groups' names in order of first appearance (a parameter without a group is its own).
   std::vector<std::string> group_names() const {
     std::vector<std::string> names;
-    for (const auto& p : parameters) {
+    for (int j = 0; j < num_parameters(); ++j) {
+      const auto g = group_name(j);
       bool seen = false;
-      for (const auto& n : names) seen = seen || n == p.group;
-      if (!seen) names.push_back(p.group);
+      for (const auto& n : names) seen = seen || n == g;
+      if (!seen) names.push_back(g);
     }
     return names;
   }
   /// The index in group_names() of parameter j's group.
   int group_of(int j) const {
     const auto names = group_names();
-    for (std::size_t g = 0; g < names.size(); ++g) {
-      if (names[g] == parameters[static_cast<std::size_t>(j)].group) return static_cast<int>(g);
+    const auto g = group_name(j);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (names[k] == g) return static_cast<int>(k);
     }
     return -1;
   }
