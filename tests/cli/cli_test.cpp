@@ -7,27 +7,14 @@
 #include <sstream>
 
 #include "tests/support/bad_inputs.hpp"
+#include "tests/support/cli_runner.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
 namespace {
 
-struct result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-/// Runs `coopgrid ARGS` from a bash script (ARGS is shell text); captures stdout and stderr.
-result run_cli(const std::string& args, const std::string& prefix = "") {
-  test::temp_dir d;
-  const auto out = d / "stdout", err = d / "stderr", script = d / "cmd.sh";
-  test::write_file(script, prefix + "exec '" + test::binary_path() + "' " + args + " >'" + out.string() +
-                               "' 2>'" + err.string() + "'\n");
-  const int status = std::system(("bash '" + script.string() + "'").c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), test::read_file(out),
-          test::read_file(err)};
-}
+using result = test::cli_result;
+using test::run_cli;
 
 const std::string data = test::data_dir();
 
