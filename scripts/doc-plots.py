@@ -30,8 +30,8 @@ def save(ax, name):
 
 grid = data / "grid_main.toml"  # 86.4 million scenarios, reduced factorized: no rows
 report = coopgrid.reduce(grid, marginals=["standards.count,standards.difficulty", "countries.share_prob"],
-                         histogram="standards_p_all:25")
-save(coopgrid.plot.heatmap(report, "standards_p_all", x="standards.difficulty", y="standards.count"),
+                         histogram="standards_p_any:25")
+save(coopgrid.plot.heatmap(report, "standards_p_any", x="standards.difficulty", y="standards.count"),
      "heatmap_standards.png")
 save(coopgrid.plot.line(report, "shared_expected", x="countries.share_prob"), "line_shared.png")
 save(coopgrid.plot.histogram(report), "histogram_standards.png")

@@ -67,8 +67,8 @@ def heatmap(input_or_report: Any, metric: str, x: str, y: str, stat: str = "mean
     ax = _axes(ax)
     xs, ys = np.asarray(table.columns, dtype=float), np.asarray(table.index, dtype=float)
     mesh = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), table.to_numpy(), cmap=cmap)
-    ax.set_xticks(np.arange(len(xs)) + 0.5, [f"{v:g}" for v in xs], rotation=90 if len(xs) > 8 else 0)
-    ax.set_yticks(np.arange(len(ys)) + 0.5, [f"{v:g}" for v in ys])
+    ax.set_xticks(np.arange(len(xs)) + 0.5, [f"{v:.3g}" for v in xs], rotation=90 if len(xs) > 8 else 0)
+    ax.set_yticks(np.arange(len(ys)) + 0.5, [f"{v:.3g}" for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(f"{stat} of {metric}")
@@ -142,8 +142,13 @@ def morris(analysis: Any, metric: Optional[str] = None, *, ax: Optional[Any] = N
     r, metric = _result(analysis, metric, "morris")
     ax = _axes(ax)
     ax.errorbar(r["mu_star"], r["sigma"], xerr=r["mu_star_conf"], fmt="o", capsize=3)
+    # Inputs without any effect all sit at (0, 0): one label names them together.
+    idle = [n for n, mx, sy in zip(r["names"], r["mu_star"], r["sigma"]) if mx == 0 and sy == 0]
     for name, mx, sy in zip(r["names"], r["mu_star"], r["sigma"]):
-        ax.annotate(name, (mx, sy), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        if name not in idle:
+            ax.annotate(name, (mx, sy), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    if idle:
+        ax.annotate("no effect: " + ", ".join(idle), (0, 0), textcoords="offset points", xytext=(4, 6), fontsize=8)
     ax.set_xlabel("mu_star")
     ax.set_ylabel("sigma")
     ax.set_title(f"Morris screening of {metric}" if metric else "Morris screening")
