@@ -303,6 +303,7 @@ int main(int argc, char** argv) {
 #if defined(COOPGRID_HAVE_MPI)
   mpi::session mpi_session(&argc, &argv);
   const auto run = [&](const run_options& o) { return mpi::run_command(o, mpi_session); };
+  const auto analyse = [&](const sensitivity_options& o) { return mpi::sensitivity_command(o, mpi_session); };
   // Under MPI an error on one rank must end them all, with its exit code.
   const auto fail = [&](int code) {
     if (mpi_session.size() > 1) mpi::abort(code);
@@ -310,6 +311,7 @@ int main(int argc, char** argv) {
   };
 #else
   const auto run = [](const run_options& o) { return run_command(o); };
+  const auto analyse = [](const sensitivity_options& o) { return sensitivity_command(o); };
   const auto fail = [](int code) { return code; };
 #endif
   CLI::App app{
@@ -331,9 +333,9 @@ int main(int argc, char** argv) {
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
       {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
-      {declare_sensitivity(app, sobol_opt, analysis::analysis_kind::sobol), [&] { return sensitivity_command(sobol_opt); }},
+      {declare_sensitivity(app, sobol_opt, analysis::analysis_kind::sobol), [&] { return analyse(sobol_opt); }},
       {declare_sensitivity(app, morris_opt, analysis::analysis_kind::morris),
-       [&] { return sensitivity_command(morris_opt); }},
+       [&] { return analyse(morris_opt); }},
       {declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); }},
       {app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
        [] { return info_command(COOPGRID_VERSION); }},

@@ -32,6 +32,23 @@ done
 "$bin" run data/grid_edges.toml --backend cpu -o "$out/rows.single.csv"
 mpirun_ 2 "$bin" run data/grid_edges.toml --backend cpu -o "$out/rows.mpi.csv"
 check "grid_edges rows (2 units), -np 2" "$out/rows.single.csv" "$out/rows.mpi.csv"
+# sobol/morris: the ranks' exact states merge to the single run's report (all but its "seconds").
+same_analysis() {  # name, file a, file b
+  if /usr/bin/python3 -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+a.pop("seconds"); b.pop("seconds")
+sys.exit(a != b)' "$2" "$3"; then passed=$((passed + 1)); echo "mpi: $1 identical"; else failed=$((failed + 1)); echo "mpi: $1 DIFFERS"; fi
+}
+"$bin" sobol data/problem_sharing.toml --n 9000 --second-order --bootstrap 20 --backend cpu --no-progress -o "$out/sobol.single.json"
+"$bin" morris data/problem_morris.toml --trajectories 9000 --bootstrap 20 --backend cpu --no-progress -o "$out/morris.single.json"
+for np in 2 3; do
+  mpirun_ "$np" "$bin" sobol data/problem_sharing.toml --n 9000 --second-order --bootstrap 20 --backend cpu --no-progress \
+    -o "$out/sobol.mpi$np.json"
+  same_analysis "sobol, -np $np" "$out/sobol.single.json" "$out/sobol.mpi$np.json"
+  mpirun_ "$np" "$bin" morris data/problem_morris.toml --trajectories 9000 --bootstrap 20 --backend cpu --no-progress \
+    -o "$out/morris.mpi$np.json"
+  same_analysis "morris, -np $np" "$out/morris.single.json" "$out/morris.mpi$np.json"
+done
 # An error on one rank ends the run with its exit code and no output.
 set +e
 mpirun_ 2 "$bin" run data/grid_small.toml --backend cpu --reduce --top 3 -o "$out/bad.json" 2>/dev/null

@@ -7,6 +7,7 @@
 
 #include "host/commands/run_reduce.hpp"
 #include "host/commands/run_rows.hpp"
+#include "host/analysis/analysis_report.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
@@ -94,6 +95,31 @@ void run_reduce(const source& src, run_options opt, const session& s) {
   output_file out(opt.output);
   out.write(report_text(src, merge_reports(parts, names), report_format_of(opt)));
   out.commit();
+}
+
+int sensitivity_command(sensitivity_options opt, const session& s) {
+  if (s.size() == 1) return coopgrid::sensitivity_command(opt);
+  opt.mpi_ranks = s.size();
+  opt.validate();  // the user's options; below, this rank's shard of them
+  opt.mpi_ranks = 1;
+  opt.shard = shard_spec{s.rank(), s.size()};
+  opt.progress = opt.progress && s.rank() == 0;
+  const auto mine = compute_sensitivity(opt);
+  if (s.rank() != 0) {
+    send_text(analysis_state_text(mine));
+    return 0;
+  }
+  std::vector<analysis_report> parts{mine};
+  std::vector<std::string> names{"rank 0"};
+  for (int r = 1; r < s.size(); ++r) {
+    names.push_back("rank " + std::to_string(r));
+    parts.push_back(parse_analysis_state(receive_text(r), names.back()));
+  }
+  const auto merged = merge_sensitivity_shards(opt, parts, names);
+  output_file out(opt.output);
+  out.write(sensitivity_output(opt, merged, sensitivity_table(opt)));
+  out.commit();
+  return 0;
 }
 
 void abort(int code) {

@@ -6,6 +6,7 @@
  *        run's output byte for byte. Synchronous; collective over MPI_COMM_WORLD.
  */
 #include "host/commands/run.hpp"
+#include "host/commands/sensitivity.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid::mpi {
@@ -34,6 +35,9 @@ int run_command(run_options opt, const session& s);
 void run_rows(const source& src, run_options opt, const session& s);
 /// --reduce: every rank reduces its shard, rank 0 merges the states and writes the report.
 void run_reduce(const source& src, run_options opt, const session& s);
+/// `coopgrid sobol` / `coopgrid morris`: every rank sums its shard of the design points, rank 0
+/// merges the exact states and writes the report (one process: sensitivity_command).
+int sensitivity_command(sensitivity_options opt, const session& s);
 /// Ends every rank with `code` (after an error on one of them).
 [[noreturn]] void abort(int code);
 

@@ -238,6 +238,11 @@ analysis_report compute_as(const sensitivity_options& opt) {
 
 void sensitivity_options::validate() const {
   const char* name = analysis_name(kind);
+  if (mpi_ranks > 1 && (shard.n > 1 || !checkpoint.empty() || until_conf > 0)) {
+    throw usage_error(fmt::format("{} under MPI: the {} ranks take a shard each, so --shard, --checkpoint and "
+                                  "--until-conf do not apply (run one process for them)",
+                                  name, mpi_ranks));
+  }
   if (design.n <= 0) throw usage_error(fmt::format("{} needs {} N (N >= 1)", name, n_option(kind)));
   if (bootstrap < 0 || bootstrap > analysis::max_replicates) {
     throw usage_error(fmt::format("--bootstrap {}: expected 0 to {} replicates", bootstrap, analysis::max_replicates));
@@ -263,6 +268,16 @@ analysis_report compute_sensitivity(const sensitivity_options& opt) {
   return opt.prec == precision::f32 ? compute_as<float>(opt) : compute_as<double>(opt);
 }
 
+analysis_report merge_sensitivity_shards(const sensitivity_options& opt, const std::vector<analysis_report>& parts,
+                                         const std::vector<std::string>& names) {
+  auto merged = merge_analysis_reports(parts, names);
+  const auto src = load_analysis_source(opt, merged.design.n);
+  merged.finish(std::get<design_source>(src.input));
+  return merged;
+}
+
+bool sensitivity_table(const sensitivity_options& opt) { return use_table(opt.output, opt.json); }
+
 std::string sensitivity_output(const sensitivity_options& opt, const analysis_report& r, bool table) {
   const auto src = load_analysis_source(opt, r.design.n);
   const auto& d = std::get<design_source>(src.input);
@@ -273,7 +288,7 @@ int sensitivity_command(const sensitivity_options& opt) {
   opt.validate();
   const auto r = compute_sensitivity(opt);
   output_file out(opt.output);
-  out.write(sensitivity_output(opt, r, use_table(opt.output, opt.json)));
+  out.write(sensitivity_output(opt, r, sensitivity_table(opt)));
   out.commit();
   return 0;
 }

@@ -33,6 +33,7 @@ struct sensitivity_options {
   bool resume = false;
   double until_conf = 0;  ///< --until-conf X (0: not given)
   index_t max_n = 0;      ///< --max-n (0: 2^30 base points or trajectories)
+  int mpi_ranks = 1;      ///< the MPI ranks sharing the run (1: no MPI); more refuse --shard, --checkpoint, --until-conf
 
   /// Throws usage_error for every combination of the options above that cannot work.
   void validate() const;
@@ -40,6 +41,11 @@ struct sensitivity_options {
 
 /// Runs the analysis of opt.shard's range (growing it under --until-conf) and returns its report.
 analysis_report compute_sensitivity(const sensitivity_options& opt);
+/// Merges the reports of opt's shards (MPI ranks) into the unsharded report, indices computed.
+analysis_report merge_sensitivity_shards(const sensitivity_options& opt, const std::vector<analysis_report>& parts,
+                                         const std::vector<std::string>& names);
+/// True when `opt`'s report goes to a terminal as tables (else JSON).
+bool sensitivity_table(const sensitivity_options& opt);
 /// The report of `r` (computed for `opt`) as JSON, or as the terminal's tables.
 std::string sensitivity_output(const sensitivity_options& opt, const analysis_report& r, bool table);
 /// `coopgrid sobol` / `coopgrid morris`: validates, runs, writes the tables or JSON atomically; returns the exit code.
