@@ -229,7 +229,7 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
   auto* cmd = app.add_subcommand(
       sobol ? "sobol" : "morris",
       sobol ? "Sobol' indices of every metric in one pass: a Saltelli design of N base points (N(d+2) rows, "
-              "N(2d+2) with --second-order) evaluated and analysed as SALib's sobol.analyze does (S1, ST, S2 with "
+              "N(2d+2) with --second-order; d = the problem's groups, an ungrouped parameter its own) evaluated and analysed as SALib's sobol.analyze does (S1, ST, S2 with "
               "bootstrap half-widths), nothing stored per row. Tables on a terminal (SALib's to_df() layout), "
               "JSON to files and pipes"
             : "Morris screening of every metric in one pass: R trajectories of d+1 points on a p-level grid, "
