@@ -143,7 +143,7 @@ difficulty = 0.2
 )");
   const std::string opts = " --reduce --json --backend cpu --no-progress --where 'standards_p_any>=0.2' "
                            "--top 9 --by exchange_total_log10 --histogram shared_expected:5 ";
-  for (const std::string input : {data + "/grid_small.toml", (d / "g.toml").string()}) {
+  for (const std::string& input : {data + "/grid_small.toml", (d / "g.toml").string()}) {
     for (const char* prec : {"f64", "f32"}) {
       const std::string run = "run " + input + opts + "--precision " + prec + " ";
       ASSERT_EQ(run_cli(run + "-o " + (d / "f.json").string()).code, 0);
@@ -154,7 +154,9 @@ difficulty = 0.2
       ASSERT_NE(cut, std::string::npos);
       ASSERT_NE(f.find("\"histogram\""), std::string::npos);
       EXPECT_EQ(f.substr(0, cut), b.substr(0, cut)) << input << " " << prec;
-      if (input != data + "/grid_small.toml" && std::string(prec) == "f64") EXPECT_NE(f, b);
+      if (input != data + "/grid_small.toml" && std::string(prec) == "f64") {
+        EXPECT_NE(f, b);
+      }
     }
     // compare checks the factorized reduction on every sample window of a grid.
     const auto c = run_cli("compare " + input + " --backend cpu --sample 5000");
@@ -422,8 +424,10 @@ TEST(CliMarginal, CsvParsesBack) {
     EXPECT_EQ(f[2], "");  // not an axis of this marginal
     const long long count = std::stoll(f[4]);
     if (f[3] == "shared_expected") total_one_axis += count;
-    if (count > 0) EXPECT_LE(std::stod(f[5]), std::stod(f[7])) << line;
-    if (count > 0) EXPECT_LE(std::stod(f[7]), std::stod(f[6])) << line;
+    if (count > 0) {
+      EXPECT_LE(std::stod(f[5]), std::stod(f[7])) << line;
+      EXPECT_LE(std::stod(f[7]), std::stod(f[6])) << line;
+    }
   }
   EXPECT_EQ(rows, 4 * 2 + 6 * 2);
   EXPECT_EQ(total_one_axis, 300);
