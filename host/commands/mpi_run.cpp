@@ -101,7 +101,6 @@ int sensitivity_command(sensitivity_options opt, const session& s) {
   if (s.size() == 1) return coopgrid::sensitivity_command(opt);
   opt.mpi_ranks = s.size();
   opt.validate();  // the user's options; below, this rank's shard of them
-  opt.mpi_ranks = 1;
   opt.shard = shard_spec{s.rank(), s.size()};
   opt.progress = opt.progress && s.rank() == 0;
   const auto mine = compute_sensitivity(opt);

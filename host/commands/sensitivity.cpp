@@ -264,7 +264,6 @@ void sensitivity_options::validate() const {
 }
 
 analysis_report compute_sensitivity(const sensitivity_options& opt) {
-  opt.validate();
   return opt.prec == precision::f32 ? compute_as<float>(opt) : compute_as<double>(opt);
 }
 

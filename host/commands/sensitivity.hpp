@@ -39,7 +39,8 @@ struct sensitivity_options {
   void validate() const;
 };
 
-/// Runs the analysis of opt.shard's range (growing it under --until-conf) and returns its report.
+/// Runs the analysis of opt.shard's range (growing it under --until-conf) and returns its report;
+/// `opt` was validated by the caller (an MPI rank runs its own shard of the options it validated).
 analysis_report compute_sensitivity(const sensitivity_options& opt);
 /// Merges the reports of opt's shards (MPI ranks) into the unsharded report, indices computed.
 analysis_report merge_sensitivity_shards(const sensitivity_options& opt, const std::vector<analysis_report>& parts,
