@@ -8,6 +8,7 @@
 
 #include "host/io/format.hpp"
 #include "host/reduce/checkpoint.hpp"
+#include "host/source/problem.hpp"
 #include "host/util/errors.hpp"
 #include "kernels/histogram.hpp"
 
@@ -46,10 +47,47 @@ struct scenario_reader {
     const double v = std::holds_alternative<batch>(src.input)
                          ? batch_value(std::get<batch>(src.input), a.input, k)
                          : params[static_cast<std::size_t>(a.input)];
-    // Inside [lo, hi] by construction (the range is observed over the whole input).
-    return std::min(histogram_bin(v, a.lo, a.hi, a.bins), a.bins - 1);
+    // Inside [lo, hi] by construction (the declared or the observed range), but for
+    // an inverse CDF's rounding at a declared end (loguniform's exp): the end bins take those.
+    const index_t bin = histogram_bin(v, a.lo, a.hi, a.bins);
+    return bin == a.bins ? 0 : std::min(bin, a.bins - 1);
   }
 };
+
+/**
+ * @brief The range [lo, hi] a parameter's distribution declares in the problem
+ *        file (uniform, loguniform, truncnormal, triangular, integers: its
+ *        bounds; choice: its least and largest value); false for the unbounded
+ *        normal and lognormal, whose bins then span the values observed.
+ */
+bool declared_range(const problem_parameter& p, double& lo, double& hi) {
+  using design::distribution_kind;
+  const auto& d = p.dist;
+  switch (d.kind) {
+    case distribution_kind::uniform:
+    case distribution_kind::loguniform:
+      lo = d.x0, hi = d.x1;
+      return true;
+    case distribution_kind::truncnormal:
+      lo = d.x2, hi = d.x3;
+      return true;
+    case distribution_kind::triangular:
+      lo = d.x0, hi = d.x2;
+      return true;
+    case distribution_kind::integers:
+      lo = static_cast<double>(d.i0), hi = static_cast<double>(d.i1);
+      return true;
+    case distribution_kind::choice:
+      if (p.choices.empty()) return false;
+      lo = *std::min_element(p.choices.begin(), p.choices.end());
+      hi = *std::max_element(p.choices.begin(), p.choices.end());
+      return true;
+    case distribution_kind::normal:
+    case distribution_kind::lognormal:
+      return false;
+  }
+  return false;
+}
 
 /// Cell text of the JSON and CSV: empty cells have no extrema or mean.
 std::string json_or_null(bool any, double v) { return any ? json_number(v) : "null"; }
@@ -133,6 +171,7 @@ std::vector<marginal> resolve_marginals(const source& src, const std::vector<mar
               if (name == names.back()) a.input = static_cast<int>(p);
             }
             if (a.input < 0) return;
+            if (declared_range(d.prob.parameters[static_cast<std::size_t>(a.input)], a.lo, a.hi)) return;
             for (index_t k = 0; k < d.num_samples; ++k) {
               const double v = d.parameter_values(k)[static_cast<std::size_t>(a.input)];
               a.lo = k == 0 ? v : std::min(a.lo, v);

@@ -5,8 +5,11 @@
  *        one input, or each pair of values of two, the count, min, max and
  *        exact mean of every selected metric over the scenarios in that cell
  *        that pass --where. Grid axes are cut at their points; batch columns
- *        and design parameters into equal-width bins over the range observed
- *        on the whole input (so every shard bins alike).
+ *        into equal-width bins over the range observed on the whole input (so
+ *        every shard bins alike), design parameters over the range their
+ *        distribution declares in the problem file (uniform, loguniform,
+ *        truncnormal, triangular, integers, choice), else (normal, lognormal)
+ *        the range observed over the whole design.
  *
  * Cells hold exact sums and order-free extrema, so marginals merge exactly:
  * threads, segments, checkpoints, shards and ranks give the same bits.
@@ -36,7 +39,7 @@ struct marginal_axis {
   std::string name;  ///< grid field / design parameter (dotted), or batch scenarios.csv column
   int input = -1;    ///< grids: the grid field; designs: the parameter index; batches: a batch column id
   index_t bins = 0;  ///< equal-width bins; 0 for a grid axis (its points are the cells)
-  double lo = 0, hi = 0;       ///< bins: the range (observed over the whole input)
+  double lo = 0, hi = 0;       ///< bins: the range (declared by a design's distribution, else observed over the whole input)
   std::vector<double> values;  ///< grid axis: its points
 
   index_t cells() const { return bins > 0 ? bins : static_cast<index_t>(values.size()); }

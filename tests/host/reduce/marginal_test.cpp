@@ -227,6 +227,60 @@ TEST(Marginal, BatchBinsMatchReferenceBackend) {
   EXPECT_EQ(ms[0].at(0, 0).count, in_first);
 }
 
+// A design parameter's bins span the range its distribution declares in the
+// problem file (every bounded kind), not the values drawn; the unbounded
+// lognormal keeps the observed range. Every sample lands in a bin.
+TEST(Marginal, DesignBinsSpanTheDeclaredRange) {
+  source_options so;
+  design_options d;
+  d.kind = design::design_kind::lhs;
+  d.n = 40;  // few samples: the observed range is well inside the declared one
+  d.seed = 5;
+  so.design = d;
+  const auto src = load_source(test::data_dir() + "/problem_sharing.toml", so);
+  const std::vector<std::string> names = {"countries.datasets:4",   "countries.share_prob:7", "standards.count:3",
+                                          "standards.difficulty:5", "exchange.countries_per_activity:2",
+                                          "resources.share_prob:10", "exchange.activities:6"};
+  const std::vector<std::pair<double, double>> declared = {{100, 10000}, {0.2, 0.9}, {1, 10}, {0.1, 2.0},
+                                                           {2, 10},      {0.0, 1.0}};
+  std::vector<marginal_option> opts;
+  for (const auto& n : names) opts.push_back(option(n));
+  auto ms = resolve_marginals(src, opts, {static_cast<int>(metric::shared_expected)});
+  const auto& ds = std::get<design_source>(src.input);
+  for (std::size_t j = 0; j < ms.size(); ++j) {
+    const auto& a = ms[j].axes[0];
+    double lo = 0, hi = 0;
+    for (index_t k = 0; k < ds.num_samples; ++k) {
+      const double v = ds.parameter_values(k)[static_cast<std::size_t>(a.input)];
+      lo = k == 0 ? v : std::min(lo, v);
+      hi = k == 0 ? v : std::max(hi, v);
+    }
+    if (j < declared.size()) {
+      EXPECT_EQ(a.lo, declared[j].first) << names[j];
+      EXPECT_EQ(a.hi, declared[j].second) << names[j];
+      const bool discrete = j == 2 || j == 4;  // 40 LHS samples reach both ends of integers and choice
+      if (!discrete) {
+        EXPECT_TRUE(lo > a.lo && hi < a.hi) << names[j] << ": the observed range would give other bins";
+      }
+    } else {  // lognormal: unbounded, so the values drawn
+      EXPECT_EQ(a.lo, lo) << names[j];
+      EXPECT_EQ(a.hi, hi) << names[j];
+    }
+  }
+  const index_t n = src.num_scenarios();
+  brute(src, *make_cpu_backend<double>(src, {}), {}, 0, n, ms);
+  for (const auto& m : ms) {
+    index_t total = 0;
+    for (const auto& c : m.cells) total += c.count;
+    EXPECT_EQ(total, n) << m.name();
+  }
+  // standards.count in [1, 10] over 3 bins: 1..3 | 4..6 | 7..10 (edges 4 and 7).
+  const auto& counts = ms[2];
+  index_t low = 0;
+  for (index_t k = 0; k < n; ++k) low += ds.parameter_values(k)[static_cast<std::size_t>(counts.axes[0].input)] < 4;
+  EXPECT_EQ(counts.at(0, 0).count, low);
+}
+
 TEST(Marginal, BadOptions) {
   const auto grid = test::grid_source("[countries]\ncount = { values = [0, 2] }\ndatasets = 1\nshare_prob = 0.5\n");
   const auto batch = load_source(test::data_dir() + "/varied");
