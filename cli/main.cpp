@@ -112,13 +112,15 @@ void declare_reduce(CLI::App* run, run_options& o) {
       },
       "With --reduce: per value of a grid AXIS (or pair AXIS,AXIS), count, min, max and mean of every "
       "metric over the rest of the grid (partial dependence; repeatable). Batches (scenarios.csv columns) "
-      "and designs (parameters) take NAME:BINS equal-width bins over the input's observed range");
+      "take NAME:BINS equal-width bins over the input's observed range, designs (parameters) over the range "
+      "the problem file declares (normal, lognormal: the observed range)");
   run->add_option("--marginal-csv", o.marginal_csv,
                   "With --marginal: also write the marginals to FILE in long format (marginal, axis columns, "
                   "metric, count, min, max, mean; a bin is named by its midpoint)");
   run->add_flag("--brute-force", o.bopt.brute_force,
-                "With --reduce on a grid: evaluate and fold every scenario (the cpu backend otherwise reduces "
-                "a grid exactly from its blocks' sub-grids; for benchmarks and cross-checks)");
+                "With --reduce on a grid: evaluate and fold every scenario on the backend (the cpu and cuda "
+                "backends otherwise reduce a grid exactly on the host from its blocks' sub-grids; for "
+                "benchmarks and cross-checks)");
 }
 
 void declare_checkpoint(CLI::App* run, run_options& o) {
@@ -170,6 +172,14 @@ CLI::App* declare_compare(CLI::App& app, compare_options& o) {
   cmp->add_option("--sample", o.sample, "Compare at most this many scenarios, in 64 windows spread over the input")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  cmp->add_option_function<std::vector<std::string>>(
+      "--marginal",
+      [&o](const std::vector<std::string>& ms) {
+        o.marginals.clear();
+        for (const auto& m : ms) o.marginals.push_back(parse_marginal(m));
+      },
+      "Also compare this marginal (as run --reduce --marginal) of the compared scenarios with the "
+      "reference's: counts equal, min, max and mean within the tolerance (repeatable)");
   return cmp;
 }
 
@@ -219,6 +229,9 @@ CLI::App* declare_merge(CLI::App& app, merge_options& o) {
   mrg->add_option("FILES", o.files, "Shard outputs (CSV: in shard order)")->required();
   mrg->add_option("-o,--output", o.output, "Output file (default: stdout)");
   mrg->add_option("--input", o.input, "The input the shards read, when it moved since");
+  mrg->add_option("--marginal-csv", o.marginal_csv,
+                  "--reduce reports with marginals: also write the merged marginals to FILE in long format, "
+                  "as 'run --reduce --marginal-csv' writes them");
   return mrg;
 }
 

@@ -17,6 +17,8 @@
 
 namespace coopgrid {
 
+class factorized_grid;
+
 enum class backend_kind { automatic, reference, cpu, cuda };
 
 /// Called with the number of scenarios just finished; used for progress reports.
@@ -31,8 +33,9 @@ struct backend_options {
   /// chunks are copied straight from them; false stages every chunk through
   /// pinned buffers (the fallback wherever pinning fails).
   bool pin_host = true;
-  /// --brute-force: reduce a grid scenario by scenario; the cpu backend otherwise
-  /// reduces grids factorized (host/reduce/factorized.hpp). Other backends always fold every scenario.
+  /// --brute-force: reduce a grid scenario by scenario (on the backend itself);
+  /// the cpu, cuda and multi-device backends otherwise reduce grids factorized on
+  /// the host (host/backends/factorized_backend.hpp). The reference always folds every scenario.
   bool brute_force = false;
 };
 
@@ -67,6 +70,12 @@ class backend {
     return sensitivity_by_rows<T>(
         v, first, count, [this](index_t lo, index_t n, metric_row<T>* rows) { evaluate(lo, n, rows); }, progress);
   }
+  /**
+   * @brief The block tables reduce() takes its grid reductions from, or null
+   *        when it folds scenario by scenario; marginals and compare use the
+   *        same (host/backends/factorized_backend.hpp sets it). Not thread-safe.
+   */
+  virtual factorized_grid* factorized() { return nullptr; }
 };
 
 }  // namespace coopgrid

@@ -9,7 +9,7 @@
 #include "host/util/overloaded.hpp"
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
-#include "host/reduce/factorized.hpp"
+#include "host/backends/factorized_backend.hpp"
 #include "host/source/grid_block_tables.hpp"
 
 namespace coopgrid {
@@ -25,7 +25,6 @@ class cpu_backend final : public backend<T> {
       : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
     src.visit(
         [&](const grid& g) {
-          if (!opt.brute_force && factorized_grid::applicable(g)) grid_ = &g;
           tables_.emplace(g);
           // Lookups, not 8 transcendentals per scenario: grid_main --brute-force 20 s -> 12 s CPU (bench/RESULTS.md).
           block_tables_.emplace(tables_->view());
@@ -55,12 +54,6 @@ class cpu_backend final : public backend<T> {
 
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
                       const progress_fn& progress) override {
-    if (grid_ != nullptr) {  // exact and in time of the blocks' sub-grids
-      if (!factorized_) factorized_.emplace(factorized_grid::build<T>(*grid_));
-      auto r = factorized_->reduce(spec, first, count);
-      if (progress) progress(count);
-      return r;
-    }
     reduce_state total(spec);
     const index_t chunks = (count + cpu_reduce_chunk - 1) / cpu_reduce_chunk;
     // Waves bound the memory held by per-chunk states and give progress ticks.
@@ -115,8 +108,6 @@ class cpu_backend final : public backend<T> {
   }
 
   int threads_;
-  const grid* grid_ = nullptr;                // set: grid reductions are factorized
-  std::optional<factorized_grid> factorized_;  // built on the first reduce()
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
   std::optional<grid_block_tables<T>> block_tables_;  // the grid's per-block metric tables
   std::optional<batch_columns<T>> columns_;   // owns a batch converted to f32
@@ -161,7 +152,7 @@ class reference_backend final : public backend<double> {
 
 template <class T>
 std::unique_ptr<backend<T>> make_cpu_backend(const source& src, const backend_options& opt) {
-  return std::make_unique<cpu_backend<T>>(src, opt);
+  return with_factorized_grid<T>(std::make_unique<cpu_backend<T>>(src, opt), src, opt);
 }
 
 template std::unique_ptr<backend<float>> make_cpu_backend<float>(const source&, const backend_options&);

@@ -12,6 +12,7 @@ namespace coopgrid {
 /// Scenarios per reduction chunk: one reduction unit, so results do not depend on the thread count.
 inline constexpr index_t cpu_reduce_chunk = reduce_unit;
 
+/// Grids are reduced factorized unless opt.brute_force (with_factorized_grid).
 template <class T>
 std::unique_ptr<backend<T>> make_cpu_backend(const source& src, const backend_options& opt);
 

@@ -5,6 +5,7 @@
 
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
+#include "host/backends/factorized_backend.hpp"
 #include "host/backends/multi_backend.hpp"
 #include "host/backends/reference.hpp"
 #include "host/util/errors.hpp"
@@ -43,7 +44,7 @@ std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, c
       if (b.devices.size() <= 1) {
         backend_options one = b;
         if (!b.devices.empty()) one.device = b.devices.front();
-        return make_cuda_backend<T>(src, one);
+        return with_factorized_grid<T>(make_cuda_backend<T>(src, one), src, b);
       }
       std::vector<std::unique_ptr<backend<T>>> parts;  // one per device, each on its own thread
       for (int d : b.devices) {
@@ -51,10 +52,11 @@ std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, c
         one.device = d;
         parts.push_back(make_cuda_backend<T>(src, one));
       }
-      return make_multi_backend<T>(std::move(parts));
+      // One set of block tables for all devices: the parts evaluate, the host reduces grids.
+      return with_factorized_grid<T>(make_multi_backend<T>(std::move(parts)), src, b);
     }
     default:
-      return make_cpu_backend<T>(src, b);
+      return make_cpu_backend<T>(src, b);  // factorized inside (with_factorized_grid)
   }
 }
 

@@ -19,7 +19,8 @@ backend_kind resolve_backend(backend_kind kind);
  */
 void check_backend_choice(backend_kind kind, precision prec, const backend_options& opt);
 
-/// Creates the backend `kind` (automatic: cuda when a device is present, else cpu).
+/// Creates the backend `kind` (automatic: cuda when a device is present, else cpu);
+/// cpu and cuda (one device or several) reduce grids factorized unless opt.brute_force.
 template <class T>
 std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src,
                                          const backend_options& opt);

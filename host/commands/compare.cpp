@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/backends/cpu_backend.hpp"
 #include "host/backends/make_backend.hpp"
 #include "host/backends/reference.hpp"
 #include "host/reduce/factorized.hpp"
@@ -57,6 +58,23 @@ void score(const tolerance& tol, double x, double ref, index_t k, metric_agreeme
   }
 }
 
+/// Every metric, in MODEL.md's order: compare checks them all.
+std::vector<int> all_metrics() {
+  std::vector<int> m(num_metrics);
+  for (int i = 0; i < num_metrics; ++i) m[static_cast<std::size_t>(i)] = i;
+  return m;
+}
+
+/// Rows widened to double, num_metrics per scenario (fold_marginals' layout).
+template <class T>
+std::vector<double> widened(const std::vector<metric_row<T>>& rows) {
+  std::vector<double> wide(rows.size() * num_metrics);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (int m = 0; m < num_metrics; ++m) wide[i * num_metrics + static_cast<std::size_t>(m)] = rows[i].v[m];
+  }
+  return wide;
+}
+
 template <class T>
 compare_report compare_as(const source& src, const compare_options& opt) {
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
@@ -66,12 +84,24 @@ compare_report compare_as(const source& src, const compare_options& opt) {
   r.tol = tolerance_for(opt.prec);
   const int threads = opt.bopt.threads > 0 ? opt.bopt.threads : hardware_threads();
   std::array<double, num_metrics> worst_excess{};
-  // The cpu backend's rows are the formula core's bits, which the factorized
-  // grid reduction reproduces: check it on every window (top-K by each metric in turn).
-  std::optional<factorized_grid> fact;
-  if (const auto* g = std::get_if<grid>(&src.input); g && r.backend == "cpu" && factorized_grid::applicable(*g)) {
-    fact.emplace(factorized_grid::build<T>(*g));
+  // Where the backend reduces a grid factorized (host/backends/factorized_backend.hpp)
+  // its reductions come from the formula core's block values on the host: check the
+  // factorized reduction of every window (top-K by each metric in turn) against the
+  // element-wise fold of the formula core's rows there (the cpu's, brute force), which
+  // it reproduces; the backend's own rows are measured against the reference below.
+  factorized_grid* fact = be->factorized();
+  std::unique_ptr<backend<T>> host;
+  if (fact != nullptr) {
+    backend_options bf = opt.bopt;
+    bf.brute_force = true;
+    bf.devices.clear();
+    host = make_cpu_backend<T>(src, bf);
   }
+  // --marginal: built as run builds them (factorized where the backend reduces so,
+  // else folded from its rows) and, from the reference's rows, the cells they must match.
+  auto marginals = resolve_marginals(src, opt.marginals, all_metrics());
+  auto ref_marginals = marginals;
+  const reduce_spec no_filter;
   for (auto [first, count] : sample_windows(r.total, opt.sample)) {
     std::vector<metric_row<T>> rows(static_cast<std::size_t>(count));
     be->evaluate(first, count, rows.data());
@@ -79,11 +109,21 @@ compare_report compare_as(const source& src, const compare_options& opt) {
       reduce_spec spec;
       spec.top_k = 16;
       spec.top_by = static_cast<int>(r.factorized_windows % num_metrics);
+      std::vector<metric_row<T>> host_rows(static_cast<std::size_t>(count));
+      host->evaluate(first, count, host_rows.data());
       reduce_state fold(spec);
-      fold.add_rows(spec, rows.data(), first, count);
+      fold.add_rows(spec, host_rows.data(), first, count);
       fold.finish(spec);
       ++r.factorized_windows;
-      if (!factorized_agrees(fact->reduce(spec, first, count), fold)) ++r.factorized_mismatches;
+      if (!factorized_agrees(be->reduce(spec, first, count, {}), fold)) ++r.factorized_mismatches;
+    }
+    if (!marginals.empty()) {
+      if (fact) {
+        for (auto& m : marginals) fact->add_marginal(no_filter, m, first, count);
+      } else {
+        const auto wide = widened(rows);
+        fold_marginals(src, no_filter, wide.data(), first, count, marginals);
+      }
     }
     std::vector<reference::row> refs(static_cast<std::size_t>(count));
     // The reference sees the inputs exactly as the backend does (rounded to float
@@ -98,12 +138,47 @@ compare_report compare_as(const source& src, const compare_options& opt) {
         score(r.tol, static_cast<double>(rows[at].v[m]), refs[at][m], first + i, r.metrics[m], worst_excess[m]);
       }
     }
+    if (!ref_marginals.empty()) {
+      std::vector<double> wide(refs.size() * num_metrics);
+      for (std::size_t i = 0; i < refs.size(); ++i) {
+        for (int m = 0; m < num_metrics; ++m) wide[i * num_metrics + static_cast<std::size_t>(m)] = refs[i][m];
+      }
+      fold_marginals(src, no_filter, wide.data(), first, count, ref_marginals);
+    }
     r.compared += count;
+  }
+  for (std::size_t i = 0; i < marginals.size(); ++i) {
+    r.marginals.push_back(compare_marginal(r.tol, marginals[i], ref_marginals[i]));
   }
   return r;
 }
 
 }  // namespace
+
+marginal_agreement compare_marginal(const tolerance& tol, const marginal& got, const marginal& ref) {
+  marginal_agreement a;
+  a.name = got.name();
+  for (index_t c = 0; c < got.num_cells(); ++c) {
+    for (std::size_t s = 0; s < got.metrics.size(); ++s) {
+      const auto& x = got.at(c, s);
+      const auto& y = ref.at(c, s);
+      ++a.compared;
+      bool ok = x.count == y.count;
+      if (ok && y.count > 0) {
+        const double scale = std::max(std::fabs(y.min), std::fabs(y.max));
+        const double mx = x.mean(), my = y.mean();
+        const bool mean_ok = std::isfinite(my) ? std::isfinite(mx) && std::fabs(mx - my) <= tol.atol + tol.rtol * scale
+                                               : tol.agrees(mx, my) || (std::isnan(mx) && std::isnan(my));
+        ok = tol.agrees(x.min, y.min) && tol.agrees(x.max, y.max) && mean_ok;
+      }
+      if (!ok) {
+        if (a.failures == 0) a.first_failure = fmt::format("cell {} {}", c, metric_names[got.metrics[s]]);
+        ++a.failures;
+      }
+    }
+  }
+  return a;
+}
 
 bool tolerance::agrees(double x, double ref) const {
   if (std::isnan(x) || std::isnan(ref)) return false;
@@ -122,6 +197,9 @@ void compare_options::validate() const { check_backend_choice(backend, prec, bop
 
 bool compare_report::agree() const {
   if (factorized_mismatches > 0) return false;
+  for (const auto& m : marginals) {
+    if (m.failures > 0) return false;
+  }
   for (const auto& m : metrics) {
     if (m.failures > 0) return false;
   }
@@ -152,6 +230,12 @@ std::string format_compare(const source& src, const compare_options& opt, const 
                              r.factorized_windows)
                : fmt::format("\nfactorized grid reduction: DIFFERS from the element-wise fold on {} of {} windows\n",
                              r.factorized_mismatches, r.factorized_windows);
+  }
+  if (!r.marginals.empty()) out += "\n";
+  for (const auto& m : r.marginals) {
+    out += m.failures == 0 ? fmt::format("marginal {}: {} cell metrics agree\n", m.name, m.compared)
+                           : fmt::format("marginal {}: {} of {} cell metrics DISAGREE (first: {})\n", m.name,
+                                         m.failures, m.compared, m.first_failure);
   }
   int bad = 0;
   for (const auto& a : r.metrics) bad += a.failures > 0;

@@ -10,6 +10,7 @@
 #include "host/util/progress.hpp"
 #include "host/io/text_file.hpp"
 #include "host/reduce/checkpoint.hpp"
+#include "host/reduce/marginal.hpp"
 #include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
@@ -62,7 +63,8 @@ void merge_analysis(const merge_options& opt, const std::vector<std::string>& st
   out.write(analysis_json(d, merged));
 }
 
-/// --reduce reports: their merge states merged, the report written anew from the input.
+/// --reduce reports: their merge states merged, the report written anew from the
+/// input; with --marginal-csv also the marginals, as run writes them.
 void merge_reduce(const merge_options& opt, const std::vector<std::string>& texts, output_file& out) {
   std::vector<std::string> states;
   for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -70,6 +72,10 @@ void merge_reduce(const merge_options& opt, const std::vector<std::string>& text
     states.push_back(extract_merge_state(texts[i], opt.files[i]));
   }
   if (is_analysis_state(states[0])) {
+    if (!opt.marginal_csv.empty()) {
+      throw usage_error(fmt::format("merge --marginal-csv: {} is a sobol/morris report, which has no marginals",
+                                    opt.files[0]));
+    }
     merge_analysis(opt, states, out);
     return;
   }
@@ -86,7 +92,16 @@ void merge_reduce(const merge_options& opt, const std::vector<std::string>& text
   if (input_fingerprint(src) != merged.input_fingerprint) {
     throw usage_error(fmt::format("merge: {} is not the input the shards were computed from (give --input)", input));
   }
+  if (!opt.marginal_csv.empty() && merged.marginals.empty()) {
+    throw usage_error(fmt::format("merge --marginal-csv: {} carries no marginals (run it with --marginal)",
+                                  opt.files[0]));
+  }
   out.write(reduce_json(src, merged));
+  if (!opt.marginal_csv.empty()) {
+    output_file csv(opt.marginal_csv);
+    csv.write(marginals_csv(merged.marginals));
+    csv.commit();
+  }
 }
 
 }  // namespace
@@ -103,6 +118,10 @@ int merge_command(const merge_options& opt) {
   if (is_json(texts[0])) {
     merge_reduce(opt, texts, out);
   } else {
+    if (!opt.marginal_csv.empty()) {
+      throw usage_error(fmt::format("merge --marginal-csv: {} is a per-scenario CSV, which has no marginals",
+                                    opt.files[0]));
+    }
     merge_csv(opt, texts, out);
   }
   out.commit();

@@ -13,6 +13,7 @@ struct merge_options {
   std::vector<std::string> files;  ///< shard outputs (CSV: in shard order)
   std::string input;               ///< the input the shards read, when it moved since ("": as recorded)
   std::string output;              ///< "" or "-": stdout
+  std::string marginal_csv;        ///< --marginal-csv FILE: the merged marginals in long format (as run writes it)
 
   /// Throws usage_error for every combination of the options above that cannot work.
   void validate() const;

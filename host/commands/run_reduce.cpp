@@ -53,23 +53,18 @@ constexpr index_t marginal_rows_chunk = index_t{1} << 16;
 
 /**
  * @brief Adds a range's scenarios to the report's marginals: factorized where
- *        the cpu backend reduces the grid factorized (the same block values),
- *        else from the backend's rows, folded on the host (any backend).
+ *        the backend reduces the grid factorized (the same block tables), else
+ *        from the backend's rows, folded on the host (any backend).
  */
 template <class T>
 class marginal_folder {
  public:
-  marginal_folder(const source& src, const run_options& opt, const std::string& backend) : src_(src) {
-    const auto* g = std::get_if<grid>(&src.input);
-    if (g != nullptr && backend == "cpu" && !opt.bopt.brute_force && factorized_grid::applicable(*g)) {
-      factorized_.emplace(factorized_grid::build<T>(*g));
-    }
-  }
+  explicit marginal_folder(const source& src) : src_(src) {}
 
   void add(backend<T>& be, reduce_report& r, index_t first, index_t count) {
     if (r.marginals.empty()) return;
-    if (factorized_) {
-      for (auto& m : r.marginals) factorized_->add_marginal(r.spec, m, first, count);
+    if (auto* f = be.factorized()) {
+      for (auto& m : r.marginals) f->add_marginal(r.spec, m, first, count);
       return;
     }
     std::vector<metric_row<T>> rows;
@@ -88,7 +83,6 @@ class marginal_folder {
 
  private:
   const source& src_;
-  std::optional<factorized_grid> factorized_;
 };
 
 /// Reduces r's range segment by segment into r.state, from the checkpoint when
@@ -161,7 +155,7 @@ reduce_report compute_reduce_as(const source& src, const run_options& opt) {
   const index_t n = r.range_hi - r.range_lo;
   {
     progress_meter meter(second_pass ? 2 * n : n, opt.progress);
-    marginal_folder<T> marginals(src, opt, be->name());
+    marginal_folder<T> marginals(src);
     reduce_segments(*be, opt, r, meter, marginals);
     r.state.finish(r.spec);
     if (second_pass) histogram_pass(*be, r, meter);

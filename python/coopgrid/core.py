@@ -379,8 +379,8 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     hi]); ``marginals``: "AXIS" or "AXIS,AXIS" per marginal (grid axes or
     design parameters; "NAME:BINS" bins a batch's or design's input), read
     with :meth:`Report.marginal_frame`. Nothing is stored per scenario; the
-    cpu backend reduces grids factorized (``brute_force=True``: scenario by
-    scenario).
+    cpu and cuda backends reduce grids factorized (``brute_force=True``:
+    scenario by scenario).
     """
     src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
                  base=base, levels=levels, fixed=fixed)

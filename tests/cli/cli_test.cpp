@@ -433,6 +433,73 @@ TEST(CliMarginal, CsvParsesBack) {
   EXPECT_EQ(total_one_axis, 300);
 }
 
+// merge --marginal-csv: the shards' marginals merged give the very bytes of
+// the unsharded run's --marginal-csv (a grid factorized, a design binned over
+// its declared ranges); inputs without marginals are refused.
+TEST(CliMarginal, MergedShardsWriteTheRunsCsv) {
+  test::temp_dir d;
+  const std::string problem = data + "/problem_sharing.toml --design lhs --n 3000 --seed 2 ";
+  const std::pair<std::string, std::string> runs[] = {
+      {"grid", data + "/grid_small.toml --where 'standards_p_any>=0.1' --marginal countries.count "
+                      "--marginal standards.count,exchange.activities "},
+      {"design", problem + "--marginal countries.share_prob:5 --marginal standards.count:3,exchange.activities:4 "}};
+  for (const auto& [name, args] : runs) {
+    SCOPED_TRACE(name);
+    const std::string common = "run " + args + "--reduce --json --no-progress --backend cpu ";
+    const auto whole_csv = d / (name + "-whole.csv");
+    const auto whole = run_cli(common + "--marginal-csv '" + whole_csv.string() + "' -o /dev/null");
+    ASSERT_EQ(whole.code, 0) << whole.err;
+    std::string files;
+    for (int k = 0; k < 3; ++k) {
+      const auto part = d / (name + std::to_string(k) + ".json");
+      const auto r = run_cli(common + "--shard " + std::to_string(k) + "/3 -o '" + part.string() + "'");
+      ASSERT_EQ(r.code, 0) << r.err;
+      files += " '" + part.string() + "'";
+    }
+    const auto merged_csv = d / (name + "-merged.csv");
+    const auto merged = run_cli("merge" + files + " --marginal-csv '" + merged_csv.string() + "' -o '" +
+                                (d / (name + "-merged.json")).string() + "'");
+    ASSERT_EQ(merged.code, 0) << merged.err;
+    const auto want = test::read_file(whole_csv);
+    EXPECT_EQ(want.rfind("marginal,", 0), 0u) << want.substr(0, 200);  // the header
+    EXPECT_GT(std::count(want.begin(), want.end(), '\n'), 10);
+    EXPECT_EQ(test::read_file(merged_csv), want);
+  }
+  // Without marginals: refused, no CSV written.
+  const auto plain = d / "plain.json";
+  ASSERT_EQ(run_cli("run " + data + "/grid_small.toml --reduce --json --no-progress -o '" + plain.string() + "'").code, 0);
+  const auto none = d / "none.csv";
+  const auto r = run_cli("merge '" + plain.string() + "' --marginal-csv '" + none.string() + "' -o /dev/null");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("carries no marginals (run it with --marginal)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(none));
+}
+
+// compare --marginal: the backend's marginals of the compared scenarios (the
+// cpu's factorized on a grid) against the reference's, in both precisions.
+TEST(CliMarginal, CompareChecksMarginals) {
+  const std::pair<std::string, std::string> cases[] = {
+      {data + "/grid_small.toml --marginal countries.count --marginal standards.count,exchange.activities",
+       "marginal standards.count,exchange.activities: "},
+      {data + "/varied --marginal activities:4", "marginal activities:4: "},
+      {data + "/problem_sharing.toml --design lhs --n 2000 --seed 2 --marginal countries.share_prob:5",
+       "marginal countries.share_prob:5: "}};
+  for (const auto& [args, says] : cases) {
+    for (const char* p : {"f64", "f32"}) {
+      const auto r = run_cli("compare " + args + " --backend cpu --sample 20000 --precision " + p);
+      EXPECT_EQ(r.code, 0) << args << " " << p << "\n" << r.out << r.err;
+      const auto at = r.out.find(says);
+      ASSERT_NE(at, std::string::npos) << r.out;
+      EXPECT_EQ(r.out.find("cell metrics agree", at), r.out.find('\n', at) - std::string("cell metrics agree").size())
+          << r.out;
+      EXPECT_EQ(r.out.find("DISAGREE"), std::string::npos) << r.out;
+    }
+  }
+  const auto bad = run_cli("compare " + data + "/grid_small.toml --backend cpu --marginal nope");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("'nope' is not an axis of this grid"), std::string::npos) << bad.err;
+}
+
 TEST(CliMarginal, BadOptionsExit2WithOneLine) {
   const std::string grid = "run " + data + "/grid_small.toml ";
   for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{

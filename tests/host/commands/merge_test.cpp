@@ -21,9 +21,9 @@ TEST(MergeCommand, RefusesMixedCsvAndJson) {
   test::write_file(d / "b.csv", "scenario,shared_expected\n1,2\n");
   test::write_file(d / "c.json", "{\n}\n");
   const auto a = (d / "a.csv").string(), b = (d / "b.csv").string(), c = (d / "c.json").string();
-  test::expect_usage_error([&] { merge_command({{a, b}, "", (d / "x.csv").string()}); },
+  test::expect_usage_error([&] { merge_command({{a, b}, "", (d / "x.csv").string(), ""}); },
                            "merge: " + b + " does not start with the CSV header of " + a);
-  test::expect_usage_error([&] { merge_command({{a, c}, "", (d / "x.csv").string()}); },
+  test::expect_usage_error([&] { merge_command({{a, c}, "", (d / "x.csv").string(), ""}); },
                            "merge: " + c + " does not start with the CSV header of " + a);
   EXPECT_FALSE(std::filesystem::exists(d / "x.csv"));
 }

@@ -86,8 +86,8 @@ countries_per_activity = { values = [0, 3] }
         run_rows(src, rows);
         csvs.push_back(rows.output);
       }
-      merge_command({jsons, "", (d / "merged.json").string()});
-      merge_command({csvs, "", (d / "merged.csv").string()});
+      merge_command({jsons, "", (d / "merged.json").string(), ""});
+      merge_command({csvs, "", (d / "merged.csv").string(), ""});
       EXPECT_EQ(test::read_file(d / "merged.json"), test::read_file(d / "whole.json")) << parts;
       EXPECT_EQ(test::read_file(d / "merged.csv"), test::read_file(d / "whole.csv")) << parts;
     }
@@ -113,13 +113,13 @@ TEST(Merge, RefusesIncompleteOrMixedShards) {
   };
   // grid_small has 5,400 scenarios: one unit, so shard 0/2 holds it all and 1/2 is empty.
   const auto a = shard(0, 2, "a.json"), b = shard(1, 2, "b.json");
-  EXPECT_NO_THROW(merge_command({{a, b}, "", (d / "ok.json").string()}));
-  EXPECT_THROW(merge_command({{a}, "", (d / "x.json").string()}), usage_error);     // 1/2 missing
-  EXPECT_THROW(merge_command({{a, a}, "", (d / "x.json").string()}), usage_error);  // given twice
+  EXPECT_NO_THROW(merge_command({{a, b}, "", (d / "ok.json").string(), ""}));
+  EXPECT_THROW(merge_command({{a}, "", (d / "x.json").string(), ""}), usage_error);     // 1/2 missing
+  EXPECT_THROW(merge_command({{a, a}, "", (d / "x.json").string(), ""}), usage_error);  // given twice
   opt.prec = precision::f32;
   const auto c = shard(1, 2, "c.json");
-  EXPECT_THROW(merge_command({{a, c}, "", (d / "x.json").string()}), usage_error);  // another precision
-  EXPECT_THROW(merge_command({{a, b}, test::data_dir() + "/grid_edges.toml", (d / "x.json").string()}), usage_error);
+  EXPECT_THROW(merge_command({{a, c}, "", (d / "x.json").string(), ""}), usage_error);  // another precision
+  EXPECT_THROW(merge_command({{a, b}, test::data_dir() + "/grid_edges.toml", (d / "x.json").string(), ""}), usage_error);
   EXPECT_FALSE(std::filesystem::exists(d / "x.json"));
 }
 

@@ -227,8 +227,11 @@ difficulty = { linspace = [0, 4, 21] }
   spec.top_by = static_cast<int>(metric::shared_variance);
   backend_options two;
   two.devices = {0, 1};
-  auto one_gpu = make_backend<double>(backend_kind::cuda, grid, {});
-  auto two_gpus = make_backend<double>(backend_kind::cuda, grid, two);
+  // --brute-force: the devices reduce the grid (it is otherwise factorized on the host).
+  backend_options one_bf, two_bf = two;
+  one_bf.brute_force = two_bf.brute_force = true;
+  auto one_gpu = make_backend<double>(backend_kind::cuda, grid, one_bf);
+  auto two_gpus = make_backend<double>(backend_kind::cuda, grid, two_bf);
   const auto a = one_gpu->reduce(spec, 0, grid.num_scenarios(), {});
   const auto b = two_gpus->reduce(spec, 0, grid.num_scenarios(), {});
   EXPECT_EQ(a.selected, b.selected);
@@ -851,6 +854,96 @@ TEST(CudaDevices, SeveralDevicesGiveOneDevicesDesignResults) {
   one_gpu->evaluate(0, n, ra.data());
   two_gpus->evaluate(0, n, rb.data());
   EXPECT_EQ(0, std::memcmp(ra.data(), rb.data(), ra.size() * sizeof(ra[0])));
+}
+
+/// Every field of two reductions, to the bit (exact sums compared as sums).
+void expect_identical(const reduce_state& a, const reduce_state& b, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(a.scenarios, b.scenarios);
+  EXPECT_EQ(a.selected, b.selected);
+  for (int m = 0; m < num_metrics; ++m) {
+    const auto &x = a.metrics[m], &y = b.metrics[m];
+    EXPECT_EQ(x.count, y.count) << metric_names[m];
+    EXPECT_EQ(x.argmin, y.argmin) << metric_names[m];
+    EXPECT_EQ(x.argmax, y.argmax) << metric_names[m];
+    EXPECT_EQ(0, std::memcmp(&x.min, &y.min, sizeof(double))) << metric_names[m];
+    EXPECT_EQ(0, std::memcmp(&x.max, &y.max, sizeof(double))) << metric_names[m];
+    EXPECT_TRUE(x.sum == y.sum) << metric_names[m];
+    EXPECT_EQ(x.has_pos_inf, y.has_pos_inf) << metric_names[m];
+    EXPECT_EQ(x.has_neg_inf, y.has_neg_inf) << metric_names[m];
+  }
+  EXPECT_EQ(a.top, b.top);
+  EXPECT_EQ(a.hist, b.hist);
+  EXPECT_EQ(a.hist_below, b.hist_below);
+  EXPECT_EQ(a.hist_above, b.hist_above);
+}
+
+// Grid reductions on the cuda backend (one device or several) are factorized on
+// the host, as the cpu's are: the same state to the bit, and no kernel runs for
+// them; --brute-force keeps the device's own reduction.
+TYPED_TEST(CudaBackend, GridReductionsFactorizedUnlessBruteForce) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const emulated_devices two_devices("2");
+#endif
+  SKIP_WITHOUT_DEVICE();
+  using T = TypeParam;
+  const auto g = test::grid_source(R"(
+[countries]
+count = { range = [0, 6] }
+datasets = { logspace = [0, 4, 5] }
+share_prob = { linspace = [0, 1, 9] }
+[standards]
+count = { range = [0, 7] }
+difficulty = { values = [0, 0.5, 3] }
+[exchange]
+activities = { range = [0, 3] }
+)");
+  reduce_spec spec;
+  spec.where = {parse_filter("standards_p_any>=0.3")};
+  spec.top_k = 25;
+  spec.top_by = static_cast<int>(metric::shared_variance);
+  spec.hist_metric = static_cast<int>(metric::shared_expected);
+  spec.hist_bins = 7;
+  spec.hist_lo = -1;
+  spec.hist_hi = 3000;
+  spec.hist_range_given = true;
+  const index_t n = g.num_scenarios();
+  const index_t first = 37, count = n - 100;  // a range cut inside the blocks, as shards and segments are
+  const auto cpu = make_backend<T>(backend_kind::cpu, g, {})->reduce(spec, first, count, {});
+  auto gpu = make_backend<T>(backend_kind::cuda, g, {});  // may launch the block tables' kernel
+  ASSERT_NE(gpu->factorized(), nullptr);
+  std::size_t launches = 0;
+#if defined(COOPGRID_EMULATED_DEVICE)
+  coopgrid_emulated::set_launch_observer([&](const void*) { ++launches; });
+#endif
+  const auto fact = gpu->reduce(spec, first, count, {});
+  EXPECT_EQ(launches, 0u);
+  expect_identical(fact, cpu, "cuda factorized");
+  if (cuda_device_count() >= 2) {
+    backend_options two;
+    two.devices = {0, 1};
+    auto multi = make_backend<T>(backend_kind::cuda, g, two);
+    ASSERT_NE(multi->factorized(), nullptr);
+    expect_identical(multi->reduce(spec, first, count, {}), cpu, "two devices factorized");
+  }
+  backend_options bf;
+  bf.brute_force = true;
+  auto brute = make_backend<T>(backend_kind::cuda, g, bf);
+  EXPECT_EQ(brute->factorized(), nullptr);
+  launches = 0;
+  const auto device = brute->reduce(spec, first, count, {});
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_GT(launches, 0u);  // the device folded the scenarios
+  coopgrid_emulated::set_launch_observer(nullptr);
+#endif
+  // The device's own reduction, as make_cuda_backend gives it.
+  expect_identical(device, make_cuda_backend<T>(g, {})->reduce(spec, first, count, {}), "brute force");
+  EXPECT_EQ(device.selected, cpu.selected);
+  EXPECT_EQ(device.hist, cpu.hist);
+  // The reference backend stays brute force.
+  if constexpr (std::is_same_v<T, double>) {
+    EXPECT_EQ(make_backend<double>(backend_kind::reference, g, {})->factorized(), nullptr);
+  }
 }
 
 }  // namespace
