@@ -8,17 +8,19 @@
 namespace coopgrid {
 namespace {
 
-// GCC vector extensions, cloned for AVX2 and AVX-512 with run-time dispatch; compiled with -ffp-contract=off
-// (CMakeLists.txt) like host/analysis/accumulate.cpp, though there is no
-// product to fuse: every clone gives add_rows' bits.
+// GCC vector extensions, cloned for AVX2 and AVX-512 with run-time dispatch;
+// compiled with -ffp-contract=off (CMakeLists.txt) like
+// host/analysis/accumulate.cpp, though there is no product to fuse: every
+// clone gives add_rows' bits.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
 #define COOPGRID_SIMD_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
 #else
 #define COOPGRID_SIMD_CLONES
 #endif
 
-// 4-lane vectors: AVX2's registers (two SSE2 ones in the default clone); an
-// AVX-512 clone would need 8-lane ones, which GCC lowers badly for the others.
+// 4-lane vectors: AVX2's registers (two SSE2 ones in the default clone; the
+// avx512f clone gets AVX-512's encodings at this width). 8-lane ones, which
+// AVX-512 would want, GCC lowers to scalar code for the other clones.
 typedef double v4d __attribute__((vector_size(32)));
 typedef std::int64_t v4l __attribute__((vector_size(32)));
 constexpr int group = 4;                       // lanes per vector
@@ -26,17 +28,6 @@ constexpr int per_pass = 2;                    // vectors folded together: two i
 constexpr int passes = plain_lanes / (group * per_pass);
 static_assert(plain_lanes == group * per_pass * passes && per_pass == 2, "fold_rows' switch takes 2 bits a pass");
 
-/**
- * The running extrema and compensated_sum::add of every lane, row after row:
- * strict comparisons (x < min ? x : min, one vminpd: NaN never replaces a
- * value, nor is replaced once it is the first) and Neumaier's steps,
- * branch-free (TwoSum, fold_pass). A NaN or infinity is summed as +0,
- * which leaves the sum and compensation as skipping it does but for the sign
- * of a zero and an overflowed unit's (infinite) compensation, neither of
- * which exact_sum::add ever adds: the same exact sums. Lanes are folded 8 at
- * a time over the whole batch (rows in order per lane) so that their state
- * stays in registers (16 on AVX2).
- */
 /// Lanes p * 8 .. p * 8 + 7 of every row, in row order; masked0/1: whether
 /// vector 0/1 of the pass may hold a NaN or infinity (else no masks: the same bits).
 template <bool masked0, bool masked1>

@@ -24,8 +24,10 @@ inline bool is_plain(const reduce_spec& spec) {
  * @brief Folds the rows of one reduction unit into a reduce_state for a plain
  *        spec: the same comparisons and Neumaier steps as add_rows, per metric
  *        in row order, so the same bits (extrema, first index on ties, sums).
- *        Rows come in batches, in index order; nothing reaches the state
- *        before finish().
+ *        The SIMD kernel carries the running values; the index of an extremum
+ *        that moved, and which infinities occurred, are found per batch from
+ *        its rows. Rows come in batches, in index order; nothing reaches the
+ *        state before finish().
  */
 class plain_unit_fold {
  public:
