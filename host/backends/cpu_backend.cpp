@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 #include <variant>
 
 #include "kernels/batch_view.hpp"
@@ -51,12 +52,22 @@ std::array<bool, num_metrics> finite_metrics(const tabulated_grid_view<T>& t) {
  *        straight from the tables into a plain fold (one unit): no metric_row.
  *        Each row is copied from its blocks' table entries (which the odometer
  *        moves), never from a row just written: a wide load of narrow stores
- *        would stall on store forwarding.
+ *        would stall on store forwarding. A buffer row keeps what it held in
+ *        the last batch, so only the blocks whose entry differs are copied;
+ *        batches span whole periods of the fastest block, whose entries then
+ *        stay put.
  */
 template <class T>
 void fold_tabulated(const tabulated_grid_view<T>& t, const std::array<bool, num_metrics>& finite, index_t first,
                     index_t count, reduce_state& st) {
   alignas(64) double buf[fold_batch * plain_lanes] = {};  // the pad lane stays 0
+  const T* held[num_grid_blocks][fold_batch] = {};       // the entry each row holds, per block
+  index_t batch = fold_batch;
+  for (int b = num_grid_blocks - 1; b >= 0; --b) {
+    if (t.points[b] == 1) continue;
+    if (t.points[b] <= fold_batch) batch = fold_batch / t.points[b] * t.points[b];
+    break;
+  }
   const block_point q = decode_block_index(t, first);
   // The odometer in scalars (block 4 fastest): an array indexed by a variable
   // block would live on the stack, every row waiting on its own stores.
@@ -76,15 +87,21 @@ void fold_tabulated(const tabulated_grid_view<T>& t, const std::array<bool, num_
     return true;
   };
   plain_unit_fold fold(st, first);
-  for (index_t lo = 0; lo < count; lo += fold_batch) {
-    const index_t n = std::min(fold_batch, count - lo);
+  auto refresh = [&](auto block, const T* e, index_t i, double* r) {
+    constexpr int b = decltype(block)::value;
+    if (held[b][i] == e) return;
+    copy_block<b>(e, r);
+    held[b][i] = e;
+  };
+  for (index_t lo = 0; lo < count; lo += batch) {
+    const index_t n = std::min(batch, count - lo);
     for (index_t i = 0; i < n; ++i) {
       double* r = buf + i * plain_lanes;
-      copy_block<0>(e0, r);
-      copy_block<1>(e1, r);
-      copy_block<2>(e2, r);
-      copy_block<3>(e3, r);
-      copy_block<4>(e4, r);
+      refresh(std::integral_constant<int, 0>{}, e0, i, r);
+      refresh(std::integral_constant<int, 1>{}, e1, i, r);
+      refresh(std::integral_constant<int, 2>{}, e2, i, r);
+      refresh(std::integral_constant<int, 3>{}, e3, i, r);
+      refresh(std::integral_constant<int, 4>{}, e4, i, r);
       if (step(q4, e4, 4) && step(q3, e3, 3) && step(q2, e2, 2) && step(q1, e1, 1)) step(q0, e0, 0);
     }
     fold.add(buf, n, finite.data());
