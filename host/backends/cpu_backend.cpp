@@ -119,7 +119,7 @@ class cpu_backend final : public backend<T> {
           if (!opt.brute_force && factorized_grid::applicable(g)) grid_ = &g;
           tables_.emplace(g);
           // Lookups, not 8 transcendentals per scenario: grid_main --brute-force 20 s -> 12 s CPU (bench/RESULTS.md);
-          // with the plain fold straight from the tables (fold_tabulated), 1.8 s.
+          // with the plain fold straight from the tables (fold_tabulated), 1.7 s.
           block_tables_.emplace(tables_->view());
           view_ = block_tables_->view();
           finite_ = finite_metrics(block_tables_->view());
