@@ -1,7 +1,9 @@
 #include "host/reduce/state.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "host/reduce/plain_fold.hpp"
 #include "kernels/histogram.hpp"
 
 namespace coopgrid {
@@ -40,6 +42,27 @@ void reduce_state::add_selected(const reduce_spec& spec, const double* v, index_
 template <class T>
 void reduce_state::add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
                             index_t count) {
+  if (!is_plain(spec)) {
+    add_rows_generic(spec, rows, first, count);
+    return;
+  }
+  // Widened a batch at a time into the fold's padded rows (a few KiB: stays in L1).
+  constexpr index_t batch = 128;
+  alignas(64) double buf[batch * plain_lanes] = {};
+  plain_unit_fold fold(*this, first);
+  for (index_t lo = 0; lo < count; lo += batch) {
+    const index_t n = std::min(batch, count - lo);
+    for (index_t i = 0; i < n; ++i) {
+      for (int m = 0; m < num_metrics; ++m) buf[i * plain_lanes + m] = static_cast<double>(rows[lo + i].v[m]);
+    }
+    fold.add(buf, n);
+  }
+  fold.finish();
+}
+
+template <class T>
+void reduce_state::add_rows_generic(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
+                                    index_t count) {
   std::array<compensated_sum<double>, num_metrics> unit;
   double v[num_metrics];
   for (index_t i = 0; i < count; ++i) {
@@ -63,6 +86,10 @@ template void reduce_state::add_rows<float>(const reduce_spec&, const metric_row
                                             index_t);
 template void reduce_state::add_rows<double>(const reduce_spec&, const metric_row<double>*, index_t,
                                              index_t);
+template void reduce_state::add_rows_generic<float>(const reduce_spec&, const metric_row<float>*, index_t,
+                                                    index_t);
+template void reduce_state::add_rows_generic<double>(const reduce_spec&, const metric_row<double>*, index_t,
+                                                     index_t);
 
 void reduce_state::merge(const reduce_spec& spec, const reduce_state& o) {
   scenarios += o.scenarios;

@@ -30,10 +30,14 @@ struct reduce_state {
   /**
    * @brief Adds rows [first, first + count) (values widened to double) that pass
    *        the filters. Finite values are summed in row order (Neumaier) and the
-   *        result added exactly: call it once per reduction unit.
+   *        result added exactly: call it once per reduction unit. A plain spec
+   *        (host/reduce/plain_fold.hpp) takes the SIMD fold, with the same bits.
    */
   template <class T>
   void add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first, index_t count);
+  /// add_rows for any spec, one row and metric after another (the plain fold's tests compare with it).
+  template <class T>
+  void add_rows_generic(const reduce_spec& spec, const metric_row<T>* rows, index_t first, index_t count);
   /// Adds one row of scenario k (already widened).
   void add(const reduce_spec& spec, const double* v, index_t k);
   /// Folds `o` in, exactly (counts, extrema, top lists, histograms and sums alike).

@@ -1,0 +1,195 @@
+#include "host/reduce/plain_fold.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace coopgrid {
+namespace {
+
+// GCC vector extensions, cloned for AVX2 and AVX-512 with run-time dispatch;
+// compiled with -ffp-contract=off (CMakeLists.txt) like
+// host/analysis/accumulate.cpp, though there is no product to fuse: every
+// clone gives add_rows' bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define COOPGRID_SIMD_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#else
+#define COOPGRID_SIMD_CLONES
+#endif
+
+// 4-lane vectors: AVX2's registers (two SSE2 ones in the default clone; the
+// avx512f clone gets AVX-512's encodings at this width). 8-lane ones, which
+// AVX-512 would want, GCC lowers to scalar code for the other clones.
+typedef double v4d __attribute__((vector_size(32)));
+typedef std::int64_t v4l __attribute__((vector_size(32)));
+constexpr int group = 4;                       // lanes per vector
+constexpr int per_pass = 2;                    // vectors folded together: two independent chains
+constexpr int passes = plain_lanes / (group * per_pass);
+static_assert(plain_lanes == group * per_pass * passes && per_pass == 2, "fold_rows' switch takes 2 bits a pass");
+
+/// Lanes p * 8 .. p * 8 + 7 of every row, in row order; masked0/1: whether
+/// vector 0/1 of the pass may hold a NaN or infinity (else no masks: the same bits).
+template <bool masked0, bool masked1>
+__attribute__((always_inline)) inline void fold_pass(const double* rows, index_t count, plain_unit_fold::lanes* l,
+                                                     int p) {
+  constexpr bool masked[per_pass] = {masked0, masked1};
+  const v4d vinf = v4d{} + std::numeric_limits<double>::infinity();
+  const v4l magnitude = v4l{} + std::numeric_limits<std::int64_t>::max();  // & clears the sign: std::fabs
+  v4d mn[per_pass], mx[per_pass], s[per_pass], c[per_pass];
+  v4l finite_rows[per_pass];
+  for (int g = 0; g < per_pass; ++g) {
+    const int o = (p * per_pass + g) * group;
+    std::memcpy(&mn[g], l->min + o, sizeof(v4d));
+    std::memcpy(&mx[g], l->max + o, sizeof(v4d));
+    std::memcpy(&s[g], l->sum + o, sizeof(v4d));
+    std::memcpy(&c[g], l->comp + o, sizeof(v4d));
+    std::memcpy(&finite_rows[g], l->finite + o, sizeof(v4l));
+  }
+  for (index_t i = 0; i < count; ++i) {
+    for (int g = 0; g < per_pass; ++g) {
+      v4d x;
+      std::memcpy(&x, rows + i * plain_lanes + (p * per_pass + g) * group, sizeof x);
+      mn[g] = x < mn[g] ? x : mn[g];
+      mx[g] = x > mx[g] ? x : mx[g];
+      v4d xf = x;
+      if (masked[g]) {
+        const v4l finite = (v4d)((v4l)x & magnitude) < vinf;  // false for NaN too
+        finite_rows[g] -= finite;                              // true is -1
+        xf = (v4d)((v4l)x & finite);
+      } else {
+        finite_rows[g] += 1;
+      }
+      // TwoSum's error term: the exact rounding error of s + x, which is what
+      // Neumaier's branch (Fast2Sum on the larger operand) computes too, so
+      // the same bits; a zero error is +0 in both. Only an overflowed unit
+      // (s = inf) differs, in its compensation (NaN, not -inf), and exact_sum
+      // adds neither.
+      const v4d t = s[g] + xf;
+      const v4d bp = t - s[g];
+      const v4d ap = t - bp;
+      c[g] += (s[g] - ap) + (xf - bp);
+      s[g] = t;
+    }
+  }
+  for (int g = 0; g < per_pass; ++g) {
+    const int o = (p * per_pass + g) * group;
+    std::memcpy(l->min + o, &mn[g], sizeof(v4d));
+    std::memcpy(l->max + o, &mx[g], sizeof(v4d));
+    std::memcpy(l->sum + o, &s[g], sizeof(v4d));
+    std::memcpy(l->comp + o, &c[g], sizeof(v4d));
+    std::memcpy(l->finite + o, &finite_rows[g], sizeof(v4l));
+  }
+}
+
+/**
+ * The running extrema and compensated_sum::add of every lane, row after row:
+ * strict comparisons (x < min ? x : min, one vminpd: NaN never replaces a
+ * value, nor is replaced once it is the first) and Neumaier's steps,
+ * branch-free (TwoSum, fold_pass). A NaN or infinity is summed as +0,
+ * which leaves the sum and compensation as skipping it does but for the sign
+ * of a zero and an overflowed unit's (infinite) compensation, neither of
+ * which exact_sum::add ever adds: the same exact sums. Lanes are folded 8 at
+ * a time over the whole batch (rows in order per lane) so that their state
+ * stays in registers (16 on AVX2). Bit g of `masked`: vector g (lanes 4g ..
+ * 4g + 3) may hold a NaN or infinity; the others skip the masks.
+ */
+COOPGRID_SIMD_CLONES
+void fold_rows(const double* rows, index_t count, plain_unit_fold::lanes* l, unsigned masked) {
+  for (int p = 0; p < passes; ++p) {
+    switch ((masked >> (p * per_pass)) & 3u) {
+      case 0: fold_pass<false, false>(rows, count, l, p); break;
+      case 1: fold_pass<true, false>(rows, count, l, p); break;
+      case 2: fold_pass<false, true>(rows, count, l, p); break;
+      default: fold_pass<true, true>(rows, count, l, p); break;
+    }
+  }
+}
+
+}  // namespace
+
+plain_unit_fold::plain_unit_fold(reduce_state& st, index_t first) : st_(st), first_(first), next_(first), l_{} {
+  for (int m = 0; m < plain_lanes; ++m) {
+    const bool metric = m < num_metrics;
+    l_.min[m] = metric ? st.metrics[m].min : 0;
+    l_.max[m] = metric ? st.metrics[m].max : 0;
+    argmin_[m] = metric ? st.metrics[m].argmin : -1;
+    argmax_[m] = metric ? st.metrics[m].argmax : -1;
+    pos_inf_[m] = neg_inf_[m] = false;
+  }
+}
+
+void plain_unit_fold::add(const double* rows, index_t count, const bool* finite_lanes) {
+  if (count <= 0) return;
+  // add_extrema: the state's first row sets both extrema, whatever it holds (NaN, -inf).
+  for (int m = 0; m < num_metrics; ++m) {
+    if (argmin_[m] < 0) {
+      l_.min[m] = rows[m];
+      argmin_[m] = next_;
+    }
+    if (argmax_[m] < 0) {
+      l_.max[m] = rows[m];
+      argmax_[m] = next_;
+    }
+  }
+  double before_min[plain_lanes], before_max[plain_lanes];
+  std::memcpy(before_min, l_.min, sizeof before_min);
+  std::memcpy(before_max, l_.max, sizeof before_max);
+  unsigned masked = 0;
+  for (int m = 0; m < num_metrics; ++m) {
+    if (finite_lanes == nullptr || !finite_lanes[m]) masked |= 1u << (m / group);
+  }
+  std::fill(std::begin(l_.finite), std::end(l_.finite), 0);
+  fold_rows(rows, count, &l_, masked);
+  for (int m = 0; m < num_metrics; ++m) {
+    // A running minimum that fell took its final value at the first row holding it
+    // (rows before it are larger, or NaN), as add_extrema's strict comparisons do.
+    if (l_.min[m] < before_min[m]) {
+      index_t i = 0;
+      while (!(rows[i * plain_lanes + m] == l_.min[m])) ++i;
+      argmin_[m] = next_ + i;
+    }
+    if (l_.max[m] > before_max[m]) {
+      index_t i = 0;
+      while (!(rows[i * plain_lanes + m] == l_.max[m])) ++i;
+      argmax_[m] = next_ + i;
+    }
+    // A running maximum is +inf once a value was, unless it is NaN (the state's
+    // first value: nothing replaces it); then the batch tells.
+    const double inf = std::numeric_limits<double>::infinity();
+    if (l_.finite[m] != count && (std::isnan(l_.max[m]) || std::isnan(l_.min[m]))) {
+      for (index_t i = 0; i < count; ++i) {
+        const double x = rows[i * plain_lanes + m];
+        pos_inf_[m] = pos_inf_[m] || x == inf;
+        neg_inf_[m] = neg_inf_[m] || x == -inf;
+      }
+    }
+    pos_inf_[m] = pos_inf_[m] || l_.max[m] == inf;
+    neg_inf_[m] = neg_inf_[m] || l_.min[m] == -inf;
+  }
+  next_ += count;
+}
+
+void plain_unit_fold::finish() {
+  const index_t n = next_ - first_;
+  st_.scenarios += n;
+  st_.selected += n;
+  for (int m = 0; m < num_metrics; ++m) {
+    metric_summary& s = st_.metrics[m];
+    s.count += n;
+    s.min = l_.min[m];
+    s.max = l_.max[m];
+    s.argmin = argmin_[m];
+    s.argmax = argmax_[m];
+    s.has_pos_inf = s.has_pos_inf || pos_inf_[m];
+    s.has_neg_inf = s.has_neg_inf || neg_inf_[m];
+    // add_rows' unit sum: (sum, compensation) added exactly, both of them, always.
+    s.sum.add(l_.sum[m]);
+    s.sum.add(l_.comp[m]);
+    pos_inf_[m] = neg_inf_[m] = false;
+  }
+  for (int m = 0; m < plain_lanes; ++m) l_.sum[m] = l_.comp[m] = 0;  // the next unit starts afresh
+  first_ = next_;
+}
+
+}  // namespace coopgrid
