@@ -8,6 +8,7 @@
 #include "kernels/grid_view.hpp"
 #include "host/util/overloaded.hpp"
 #include "host/util/parallel.hpp"
+#include "host/backends/cpu_simd.hpp"
 #include "host/backends/reference.hpp"
 #include "host/reduce/factorized.hpp"
 #include "host/source/grid_block_tables.hpp"
@@ -22,7 +23,7 @@ template <class T>
 class cpu_backend final : public backend<T> {
  public:
   cpu_backend(const source& src, const backend_options& opt)
-      : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
+      : threads_(opt.threads > 0 ? opt.threads : hardware_threads()), simd_(selected_simd_target()) {
     src.visit(
         [&](const grid& g) {
           if (!opt.brute_force && factorized_grid::applicable(g)) grid_ = &g;
@@ -104,7 +105,11 @@ class cpu_backend final : public backend<T> {
                             }
                           },
                           [&](const batch_view<T>& b) {
-                            for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+                            if constexpr (std::is_same_v<T, double>) {
+                              simd_batch_rows(simd_, b, first, count, rows);  // f32 stays scalar (cpu_simd.hpp)
+                            } else {
+                              for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+                            }
                           },
                           [&](const design::design_view& d) {
                             for (index_t i = 0; i < count; ++i) {
@@ -115,6 +120,7 @@ class cpu_backend final : public backend<T> {
   }
 
   int threads_;
+  simd_target simd_;  // batch rows in f64: read once (COOPGRID_SIMD; unset: scalar)
   const grid* grid_ = nullptr;                // set: grid reductions are factorized
   std::optional<factorized_grid> factorized_;  // built on the first reduce()
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
