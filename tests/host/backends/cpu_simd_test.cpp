@@ -266,6 +266,30 @@ TYPED_TEST(CpuSimdBackend, ForcedTargetsMatchTheReference) {
   }
 }
 
+// `compare --backend cpu` on the best vector target: a million equal items per
+// list (every rounding of the lane sums has one sign) and long lists of
+// near-certain items (log P_m from log1p(-e)).
+TEST(CpuSimdHardLists, AgreeWithTheReference) {
+  if (best_simd_target() == simd_target::scalar) GTEST_SKIP() << "no vector target on this build or CPU";
+  simd_env env("auto");
+  test::scenario_spec s;
+  s.id = "equal";
+  s.countries.assign(1000000, {7279160.3, 0.3});
+  s.standards.assign(1000000, 7279160.3);
+  s.resources.assign(1000000, 0.7);
+  s.ethics.assign(1000000, 1e-3);
+  for (const auto& src : {test::batch_source({s}), test::batch_source(test::near_certain_specs(24, 11))}) {
+    compare_options opt;
+    opt.backend = backend_kind::cpu;
+    opt.prec = precision::f64;
+    const auto r = compare(src, opt);
+    EXPECT_EQ(r.compared, src.num_scenarios());
+    for (int m = 0; m < num_metrics; ++m) {
+      EXPECT_EQ(r.metrics[m].failures, 0) << metric_names[m] << " max rel " << r.metrics[m].max_rel;
+    }
+  }
+}
+
 // ---- (c) the targets against each other ----
 
 TEST(CpuSimdRows, TargetsAgreeAndVectorTargetsToTheBit) {
