@@ -13,6 +13,7 @@
 #include "kernels/grid_view.hpp"
 #include "host/util/overloaded.hpp"
 #include "host/util/parallel.hpp"
+#include "host/backends/cpu_simd.hpp"
 #include "host/backends/reference.hpp"
 #include "host/backends/factorized_backend.hpp"
 #include "host/reduce/plain_fold.hpp"
@@ -113,7 +114,7 @@ template <class T>
 class cpu_backend final : public backend<T> {
  public:
   cpu_backend(const source& src, const backend_options& opt)
-      : threads_(opt.threads > 0 ? opt.threads : hardware_threads()) {
+      : threads_(opt.threads > 0 ? opt.threads : hardware_threads()), simd_(selected_simd_target()) {
     src.visit(
         [&](const grid& g) {
           tables_.emplace(g);
@@ -208,7 +209,11 @@ class cpu_backend final : public backend<T> {
                             }
                           },
                           [&](const batch_view<T>& b) {
-                            for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+                            if constexpr (std::is_same_v<T, double>) {
+                              simd_batch_rows(simd_, b, first, count, rows);  // f32 stays scalar (cpu_simd.hpp)
+                            } else {
+                              for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+                            }
                           },
                           [&](const design::design_view& d) {
                             for (index_t i = 0; i < count; ++i) {
@@ -219,6 +224,7 @@ class cpu_backend final : public backend<T> {
   }
 
   int threads_;
+  simd_target simd_;  // batch rows in f64: read once (COOPGRID_SIMD; unset: scalar)
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
   std::optional<grid_block_tables<T>> block_tables_;  // the grid's per-block metric tables
   std::array<bool, num_metrics> finite_{};            // per metric: its block table is all finite

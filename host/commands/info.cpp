@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "host/backends/cpu_simd.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 
 namespace coopgrid {
@@ -13,6 +14,8 @@ int info_command(std::string_view version) {
   fmt::print("compiler: {}\n", __VERSION__);
   fmt::print("backends: reference, cpu ({} hardware threads){}\n", std::thread::hardware_concurrency(),
              cuda_compiled() ? ", cuda" : "  (cuda: not compiled in)");
+  fmt::print("cpu simd (f64 batch rows): {}  (available: {}; COOPGRID_SIMD=scalar|avx2|avx512|auto)\n",
+             simd_target_name(selected_simd_target()), available_simd_targets());
   if (!cuda_compiled()) return 0;
   const auto devices = cuda_devices();
   if (devices.empty()) {

@@ -1,0 +1,154 @@
+#include "host/backends/cpu_simd.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "host/backends/cpu_simd_lanes.hpp"
+#include "host/util/errors.hpp"
+
+namespace coopgrid {
+namespace {
+
+using namespace simd_detail;
+
+const kernels* kernels_of(simd_target t) {
+#if defined(COOPGRID_HAVE_SLEEF)
+  if (t == simd_target::avx2) return &avx2_kernels;
+  if (t == simd_target::avx512) return &avx512_kernels;
+#endif
+  (void)t;
+  return nullptr;
+}
+
+compensated_sum<double> summed(const pair_sum& p) { return compensated_sum<double>{p.s, p.c}; }
+
+countries_acc<double> countries(const kernels& k, const batch_view<double>& b, index_t s) {
+  const index_t lo = b.country_offsets[s], n = b.country_offsets[s + 1] - lo;
+  countries_acc<double> a;
+  if (n == 0) return a;
+  country_lanes l;
+  k.countries(b.datasets + lo, b.country_share_prob + lo, n, l);
+  a.total = summed(l.total);
+  a.shared = summed(l.shared);
+  a.variance = summed(l.variance);
+  a.quota = l.quota;
+  return a;
+}
+
+consensus_acc<double> consensus(const kernels& k, const index_t* offsets, const double* x, index_t s,
+                                consensus_base<double> base) {
+  const index_t lo = offsets[s], n = offsets[s + 1] - lo;
+  consensus_acc<double> a;
+  if (n <= 1) {  // M = 0 or 1 (MODEL.md's edge cases): no transcendental, the scalar core
+    for (index_t i = 0; i < n; ++i) a.add(base, x[lo + i]);
+    return a;
+  }
+  consensus_lanes l;
+  k.consensus(x + lo, n, base.log_q, l);
+  a.difficulty = summed(l.difficulty);
+  a.log_p_all = summed(l.log_p_all);
+  a.expected = summed(l.expected);
+  a.constrained = l.constrained;
+  a.any_zero = l.any_zero;
+  return a;
+}
+
+metric_row<double> vector_scenario(const kernels& k, const batch_view<double>& b, index_t s) {
+  const auto sb = standards_base_of(b, s);
+  const auto eb = ethics_base_of(b, s);
+  scenario_acc<double> acc;
+  acc.countries = countries(k, b, s);
+  acc.standards = consensus(k, b.standard_offsets, b.standard_difficulty, s, sb);
+  const index_t rlo = b.resource_offsets[s], rn = b.resource_offsets[s + 1] - rlo;
+  if (rn > 0) {
+    pair_sum l;
+    k.sum(b.resource_share_prob + rlo, rn, l);
+    acc.resources = summed(l);
+  }
+  acc.ethics = consensus(k, b.ethics_offsets, b.ethics_difficulty, s, eb);
+  return finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
+}
+
+}  // namespace
+
+const char* simd_target_name(simd_target t) {
+  switch (t) {
+    case simd_target::scalar: return "scalar";
+    case simd_target::avx2: return "avx2";
+    case simd_target::avx512: return "avx512";
+  }
+  return "?";
+}
+
+bool simd_available(simd_target t) {
+  if (t == simd_target::scalar) return true;
+  if (kernels_of(t) == nullptr) return false;
+  // libgcc's checks include the OS's saving of the wider registers (XCR0).
+  if (t == simd_target::avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+}
+
+std::string available_simd_targets() {
+  std::string out;
+  for (simd_target t : {simd_target::scalar, simd_target::avx2, simd_target::avx512}) {
+    if (simd_available(t)) out += std::string(out.empty() ? "" : ", ") + simd_target_name(t);
+  }
+  return out;
+}
+
+simd_target best_simd_target() {
+  if (simd_available(simd_target::avx512)) return simd_target::avx512;
+  if (simd_available(simd_target::avx2)) return simd_target::avx2;
+  return simd_target::scalar;
+}
+
+simd_target parse_simd_target(std::string_view value) {
+  if (value == "auto") return best_simd_target();
+  for (simd_target t : {simd_target::scalar, simd_target::avx2, simd_target::avx512}) {
+    if (value == simd_target_name(t)) return t;
+  }
+  throw usage_error("COOPGRID_SIMD=" + std::string(value) + ": expected scalar, avx2, avx512 or auto");
+}
+
+simd_target selected_simd_target() {
+  const char* env = std::getenv("COOPGRID_SIMD");
+  if (env != nullptr && *env != '\0') {
+    const simd_target t = parse_simd_target(env);
+    if (!simd_available(t)) {
+      throw usage_error(std::string("COOPGRID_SIMD=") + env + ": " +
+                        (kernels_of(t) == nullptr ? "this build has no SLEEF (vector paths not compiled in)"
+                                                  : "this CPU lacks it") +
+                        " (this machine runs: " + available_simd_targets() + ")");
+    }
+    return t;
+  }
+  return simd_target::scalar;  // see cpu_simd.hpp: bits shared with the CUDA kernels
+}
+
+void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, index_t count,
+                     metric_row<double>* rows) {
+  const kernels* k = kernels_of(t);
+  if (k == nullptr) {
+    for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+    return;
+  }
+  for (index_t i = 0; i < count; ++i) rows[i] = vector_scenario(*k, b, first + i);
+}
+
+void simd_math(simd_target t, simd_math_fn f, const double* in, double* out, std::size_t n) {
+  if (const kernels* k = kernels_of(t)) {
+    k->math(f, in, out, n);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (f) {
+      case simd_math_fn::exp: out[i] = std::exp(in[i]); break;
+      case simd_math_fn::expm1: out[i] = std::expm1(in[i]); break;
+      case simd_math_fn::log: out[i] = std::log(in[i]); break;
+      case simd_math_fn::log1p: out[i] = std::log1p(in[i]); break;
+    }
+  }
+}
+
+}  // namespace coopgrid

@@ -1,0 +1,166 @@
+#pragma once
+/**
+ * @file cpu_simd_body.hpp
+ * @brief The vector kernels of cpu_simd_lanes.hpp, written once over a
+ *        target's operations V (eight doubles: one __m512d, or two __m256d).
+ *        Included only by the vector translation units, inside their
+ *        anonymous namespace, so every instantiation is internal to one.
+ *
+ * Each item's arithmetic is the scalar formula core's (kernels/formulas.hpp),
+ * operation for operation, with SLEEF's u10 functions for libm's; the units
+ * are compiled with -ffp-contract=off, so no target fuses what the other
+ * rounds twice.
+ */
+
+template <class V>
+struct simd_body {
+  using vd = typename V::vd;
+  using vm = typename V::vm;
+  static constexpr unsigned all = (1u << simd_detail::lanes) - 1;
+
+  struct vsum {
+    vd s = V::zero();
+    vd c = V::zero();
+  };
+
+  /// compensated_sum::add, lane-wise and without its branch: TwoSum's error
+  /// is the exact rounding error of s + x, the value Neumaier's branch adds.
+  template <class W>
+  static void two_sum(W& s, W& c, W x, W (*add_)(W, W), W (*sub_)(W, W)) {
+    const W t = add_(s, x);
+    const W z = sub_(t, s);
+    c = add_(c, add_(sub_(s, sub_(t, z)), sub_(x, z)));
+    s = t;
+  }
+  static void add(vsum& a, vd x) { two_sum<vd>(a.s, a.c, x, &V::add, &V::sub); }
+
+  static __m256d add4(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
+  static __m256d sub4(__m256d a, __m256d b) { return _mm256_sub_pd(a, b); }
+  static __m128d add2(__m128d a, __m128d b) { return _mm_add_pd(a, b); }
+  static __m128d sub2(__m128d a, __m128d b) { return _mm_sub_pd(a, b); }
+  static double add1(double a, double b) { return a + b; }
+  static double sub1(double a, double b) { return a - b; }
+
+  /// compensated_sum::merge(o) (add o.s, then o.c) at one width.
+  template <class W>
+  static void merge(W& s, W& c, W os, W oc, W (*add_)(W, W), W (*sub_)(W, W)) {
+    two_sum<W>(s, c, os, add_, sub_);
+    c = add_(c, oc);
+  }
+
+  /// The eight lanes merged in the fixed tree (j, j + 4), (j, j + 2), (0, 1), on both targets.
+  static simd_detail::pair_sum reduce(const vsum& a) {
+    __m256d s, c, s_hi, c_hi;
+    V::halves(a.s, s, s_hi);
+    V::halves(a.c, c, c_hi);
+    merge<__m256d>(s, c, s_hi, c_hi, &add4, &sub4);
+    __m128d s2 = _mm256_castpd256_pd128(s), c2 = _mm256_castpd256_pd128(c);
+    merge<__m128d>(s2, c2, _mm256_extractf128_pd(s, 1), _mm256_extractf128_pd(c, 1), &add2, &sub2);
+    double s1 = _mm_cvtsd_f64(s2), c1 = _mm_cvtsd_f64(c2);
+    merge<double>(s1, c1, _mm_cvtsd_f64(_mm_unpackhi_pd(s2, s2)), _mm_cvtsd_f64(_mm_unpackhi_pd(c2, c2)), &add1,
+                  &sub1);
+    return {s1, c1};
+  }
+
+  /// Items [i, i + 8) of x; past n, +0 (a no-op in every sum of the lists).
+  static vd load(const double* x, index_t i, index_t n) {
+    if (n - i >= simd_detail::lanes) return V::load(x + i);
+    double buf[simd_detail::lanes] = {};
+    for (index_t k = 0; k < n - i; ++k) buf[k] = x[i + k];
+    return V::load(buf);
+  }
+
+  static unsigned valid_bits(index_t i, index_t n) {
+    return n - i >= simd_detail::lanes ? all : (1u << (n - i)) - 1u;
+  }
+
+  static void sum(const double* x, index_t n, simd_detail::pair_sum& out) {
+    vsum a;
+    for (index_t i = 0; i < n; i += simd_detail::lanes) add(a, load(x, i, n));
+    out = reduce(a);
+  }
+
+  static void countries(const double* datasets, const double* share_prob, index_t n,
+                        simd_detail::country_lanes& out) {
+    vsum total, shared, variance;
+    vd quota = V::zero();
+    const vd one = V::set1(1.0);
+    for (index_t i = 0; i < n; i += simd_detail::lanes) {
+      const vd d = load(datasets, i, n);
+      const vd p = load(share_prob, i, n);
+      add(total, d);
+      add(shared, V::mul(p, d));
+      add(variance, V::mul(V::mul(d, p), V::sub(one, p)));
+      quota = V::add(quota, V::floor(V::mul(d, p)));
+    }
+    out.total = reduce(total);
+    out.shared = reduce(shared);
+    out.variance = reduce(variance);
+    double q[simd_detail::lanes];
+    V::store(q, quota);
+    out.quota = 0;
+    for (double x : q) out.quota += x;
+  }
+
+  /// consensus_acc::add over the list, agreement_with_log's two branches per lane, blended.
+  static void consensus(const double* difficulty, index_t n, double log_q, simd_detail::consensus_lanes& out) {
+    vsum diff, log_p_all, expected;
+    const vd zero = V::zero(), one = V::set1(1.0), lq = V::set1(log_q);
+    const vd half_point = V::set1(-0.6931471805599453);  // y below: e = exp(y) < 1/2
+    index_t constrained = 0;
+    bool any_zero = false;
+    for (index_t i = 0; i < n; i += simd_detail::lanes) {
+      const unsigned valid = valid_bits(i, n);
+      const vd x = load(difficulty, i, n);
+      add(diff, x);
+      const vd y = V::mul(x, lq);  // consensus_exponent in double: lo = 0
+      const vm small_e = V::lt(y, half_point);
+      const unsigned small_bits = V::bits(small_e);
+      vd p_small = zero, l_small = zero, p_big = zero, l_big = zero;
+      // A branch no lane takes is skipped: the lanes that take it get the same bits either way.
+      if (small_bits != 0) {
+        const vd e = V::exp(y);
+        p_small = V::sub(one, e);
+        l_small = V::log1p(V::neg(e));
+      }
+      if (small_bits != all) {
+        p_big = V::neg(V::expm1(y));
+        l_big = V::log(p_big);
+      }
+      const vd p = V::select(small_e, p_big, p_small);
+      const vd lp = V::select(small_e, l_big, l_small);
+      add(expected, p);
+      const vm positive = V::gt(p, zero);
+      add(log_p_all, V::select(positive, zero, lp));
+      any_zero = any_zero || (valid & ~V::bits(positive)) != 0;
+      constrained += __builtin_popcount(valid & V::bits(V::le(x, one)));
+    }
+    out.difficulty = reduce(diff);
+    out.log_p_all = reduce(log_p_all);
+    out.expected = reduce(expected);
+    out.constrained = constrained;
+    out.any_zero = any_zero;
+  }
+
+  static vd apply(simd_math_fn f, vd x) {
+    switch (f) {
+      case simd_math_fn::exp: return V::exp(x);
+      case simd_math_fn::expm1: return V::expm1(x);
+      case simd_math_fn::log: return V::log(x);
+      case simd_math_fn::log1p: return V::log1p(x);
+    }
+    return x;
+  }
+
+  static void math(simd_math_fn f, const double* in, double* out, std::size_t n) {
+    for (std::size_t i = 0; i < n; i += simd_detail::lanes) {
+      const std::size_t m = n - i < simd_detail::lanes ? n - i : simd_detail::lanes;
+      double a[simd_detail::lanes] = {}, r[simd_detail::lanes];
+      for (std::size_t k = 0; k < m; ++k) a[k] = in[i + k];
+      V::store(r, apply(f, V::load(a)));
+      for (std::size_t k = 0; k < m; ++k) out[i + k] = r[k];
+    }
+  }
+
+  static constexpr simd_detail::kernels table{&countries, &consensus, &sum, &math};
+};
