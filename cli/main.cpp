@@ -64,6 +64,13 @@ void declare_design(CLI::App* app, design_args& d) {
   app->add_option("--fixed", d.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
 }
 
+/// --threads: the backend's CPU threads, also the threads a CSV batch parses on.
+void declare_threads(CLI::App* app, int& threads) {
+  app->add_option("--threads", threads, "CPU threads (0: all hardware threads)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
 /// INPUT and the backend options of run and compare.
 template <class Options>
 void declare_evaluation(CLI::App* app, Options& o, const char* backend_help) {
@@ -76,9 +83,7 @@ void declare_evaluation(CLI::App* app, Options& o, const char* backend_help) {
              "Working precision of the cpu and cuda backends")
       ->check(CLI::IsMember({"f64", "f32"}))
       ->default_str("f64");
-  app->add_option("--threads", o.bopt.threads, "CPU threads (0: all hardware threads)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  declare_threads(app, o.bopt.threads);
   app->add_option("--device", o.bopt.device, "CUDA device ordinal (see 'coopgrid info')")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -189,6 +194,7 @@ CLI::App* declare_validate(CLI::App& app, validate_options& o) {
                   "their distributions and, with --design, the design's size)");
   val->add_option("INPUT", o.input, input_help)->required();
   declare_design(val, o.design);
+  declare_threads(val, o.threads);
   return val;
 }
 
@@ -276,9 +282,7 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
              "Working precision of the rows (sums are in double)")
       ->check(CLI::IsMember({"f64", "f32"}))
       ->default_str("f64");
-  cmd->add_option("--threads", o.bopt.threads, "CPU threads (0: all hardware threads)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  declare_threads(cmd, o.bopt.threads);
   cmd->add_option("--device", o.bopt.device, "CUDA device ordinal")->check(CLI::NonNegativeNumber);
   add_parsed(cmd, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
              "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)");

@@ -246,7 +246,9 @@ std::string format_compare(const source& src, const compare_options& opt, const 
 
 int compare_command(const compare_options& opt) {
   opt.validate();
-  const auto src = load_source(opt.input, opt.design.source());
+  source_options so = opt.design.source();
+  so.threads = opt.bopt.threads;
+  const auto src = load_source(opt.input, so);
   const auto report = compare(src, opt);
   fmt::print("{}", format_compare(src, opt, report));
   return report.agree() ? 0 : 1;

@@ -54,7 +54,9 @@ int run_command(run_options opt, const session& s) {
   if (s.size() == 1) return coopgrid::run_command(opt);
   opt.mpi_ranks = s.size();
   opt.validate();
-  const auto src = load_source(opt.input, opt.design.source());
+  source_options so = opt.design.source();
+  so.threads = opt.bopt.threads;
+  const auto src = load_source(opt.input, so);
   if (opt.reduce) {
     run_reduce(src, opt, s);
   } else {

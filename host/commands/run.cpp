@@ -85,7 +85,9 @@ std::vector<int> run_options::selected_metrics() const {
 
 int run_command(const run_options& opt) {
   opt.validate();
-  const auto src = load_source(opt.input, opt.design.source());
+  source_options so = opt.design.source();
+  so.threads = opt.bopt.threads;
+  const auto src = load_source(opt.input, so);
   if (opt.reduce) {
     run_reduce(src, opt);
   } else {

@@ -14,8 +14,9 @@ void validate_options::validate() const {
 
 int validate_command(const validate_options& opt) {
   opt.validate();
-  const source_options so = opt.design.source();
-  loaded_input in = load_input(opt.input, so.fixed);
+  source_options so = opt.design.source();
+  so.threads = opt.threads;
+  loaded_input in = load_input(opt.input, so.fixed, so.threads);
   const auto* p = std::get_if<problem>(&in);
   if (p && !so.design) {  // a problem needs no design to be checked: its parameters
     fmt::print("{}", describe_problem(*p));

@@ -12,6 +12,7 @@ namespace coopgrid {
 struct validate_options {
   std::string input;  ///< a batch directory, a grid file or a problem file
   design_args design;  ///< with a problem: the design whose size to print
+  int threads = 0;     ///< --threads: CPU threads to parse a CSV batch with (0: all hardware threads)
 
   /// Throws usage_error when no input is named.
   void validate() const;

@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <system_error>
 
 #include "host/util/errors.hpp"
 #include "host/io/text_file.hpp"
+#include "host/util/parallel.hpp"
 
 namespace coopgrid {
 namespace {
@@ -32,13 +34,75 @@ csv_reader::csv_reader(const std::filesystem::path& file)
     : csv_reader(file.string(), read_text_file(file, "a CSV file")) {}
 
 csv_reader::csv_reader(std::string name, std::string content)
-    : path_(std::move(name)), data_(std::move(content)) {
+    : path_(std::move(name)), storage_(std::move(content)), data_(storage_), limit_(data_.size()) {
   if (data_.size() >= 3 && data_.compare(0, 3, "\xEF\xBB\xBF") == 0) pos_ = 3;
   std::vector<std::string_view> fields;
   if (!read_record(fields)) {
     throw input_error(fmt::format("{}: empty file, expected a header row", path_));
   }
   for (auto f : fields) header_.emplace_back(trim(f));
+}
+
+csv_reader::csv_reader(const csv_reader& whole, const csv_span& span)
+    : path_(whole.path_),
+      data_(whole.data_),
+      pos_(span.begin),
+      limit_(span.end),
+      next_line_(span.line),
+      header_(whole.header_) {}
+
+std::vector<csv_span> csv_reader::split(std::size_t chunk_bytes, int threads) const {
+  const std::size_t first = pos_;
+  const std::size_t n = limit_;
+  const std::size_t pieces = chunk_bytes == 0 ? 1 : std::max<std::size_t>(1, (n - first + chunk_bytes - 1) / chunk_bytes);
+  if (pieces <= 1) return {csv_span{first, n, next_line_}};
+  auto piece_begin = [&](std::size_t k) { return std::min(n, first + k * chunk_bytes); };
+  std::vector<std::size_t> quotes(pieces), newlines(pieces);
+  parallel_for(static_cast<index_t>(pieces), threads, [&](index_t k) {
+    std::size_t q = 0, l = 0;
+    const char* p = data_.data() + piece_begin(static_cast<std::size_t>(k));
+    const char* e = data_.data() + piece_begin(static_cast<std::size_t>(k) + 1);
+    for (; p != e; ++p) {
+      q += *p == '"';
+      l += *p == '\n';
+    }
+    quotes[static_cast<std::size_t>(k)] = q;
+    newlines[static_cast<std::size_t>(k)] = l;
+  });
+  std::vector<std::size_t> quotes_before(pieces, 0);
+  std::vector<std::int64_t> line_at(pieces, next_line_);
+  for (std::size_t k = 1; k < pieces; ++k) {
+    quotes_before[k] = quotes_before[k - 1] + quotes[k - 1];
+    line_at[k] = line_at[k - 1] + static_cast<std::int64_t>(newlines[k - 1]);
+  }
+  // The first record start at or after each piece's first byte.
+  std::vector<csv_span> starts(pieces);
+  starts[0] = {first, n, next_line_};
+  parallel_for(static_cast<index_t>(pieces) - 1, threads, [&](index_t j) {
+    const auto k = static_cast<std::size_t>(j) + 1;
+    std::size_t p = piece_begin(k);
+    bool quoted = (quotes_before[k] & 1) != 0;
+    std::int64_t line = line_at[k];
+    for (; p < n; ++p) {
+      if (data_[p] == '"') {
+        quoted = !quoted;
+      } else if (data_[p] == '\n') {
+        ++line;
+        if (!quoted) {
+          ++p;
+          break;
+        }
+      }
+    }
+    starts[k] = {p, n, line};
+  });
+  std::vector<csv_span> spans;
+  for (std::size_t k = 0; k < pieces; ++k) {
+    const std::size_t end = k + 1 < pieces ? starts[k + 1].begin : n;
+    if (end > starts[k].begin) spans.push_back({starts[k].begin, end, starts[k].line});
+  }
+  if (spans.empty()) spans.push_back({first, n, next_line_});
+  return spans;
 }
 
 std::string csv_reader::where() const { return fmt::format("{}:{}", path_, record_line_); }
@@ -49,7 +113,7 @@ bool csv_reader::read_record(std::vector<std::string_view>& fields) {
   const std::size_t n = data_.size();
   // Skip blank lines (only spaces, tabs and a CR).
   for (;;) {
-    if (pos_ >= n) return false;
+    if (pos_ >= limit_) return false;
     std::size_t p = pos_;
     while (p < n && (data_[p] == ' ' || data_[p] == '\t' || data_[p] == '\r')) ++p;
     if (p < n && data_[p] != '\n') break;

@@ -14,12 +14,37 @@
 
 namespace coopgrid {
 
+/// A run of whole records: bytes [begin, end) of the text, starting on `line` (1-based).
+struct csv_span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::int64_t line = 1;
+};
+
 class csv_reader {
  public:
   /// Reads the whole file; throws input_error if it is missing, unreadable or has no header.
   explicit csv_reader(const std::filesystem::path& file);
   /// Reads CSV text held in memory; `name` stands for the file in messages.
   csv_reader(std::string name, std::string content);
+  /// Reads only the records of `span` (from whole.split()); shares whole's text, which must outlive it.
+  csv_reader(const csv_reader& whole, const csv_span& span);
+  // Views into the text are handed out: the reader stays where it was built.
+  csv_reader(const csv_reader&) = delete;
+  csv_reader& operator=(const csv_reader&) = delete;
+
+  /**
+   * @brief Splits the records not yet read into spans of about `chunk_bytes`
+   *        (0: one span), each starting on a true record start, in file order,
+   *        on up to `threads` threads. A newline ends a record exactly when an
+   *        even number of quotes precede it ("" escapes come in pairs), so a
+   *        first pass counts quotes and newlines per piece. Up to the first bad
+   *        record the spans are exact, so every span before the one holding
+   *        it parses clean and that one reports it as a serial read would.
+   */
+  std::vector<csv_span> split(std::size_t chunk_bytes, int threads) const;
+  /// Bytes of text not yet read.
+  std::size_t bytes_left() const { return limit_ - pos_; }
 
   /// Header names, trimmed, in file order.
   const std::vector<std::string>& header() const { return header_; }
@@ -48,8 +73,10 @@ class csv_reader {
   bool read_record(std::vector<std::string_view>& fields);
 
   std::string path_;
-  std::string data_;
+  std::string storage_;    // the text, owned by the whole-file reader
+  std::string_view data_;  // the whole text (of the whole-file reader, for a span reader)
   std::size_t pos_ = 0;
+  std::size_t limit_ = 0;  // no record starts at or after this byte
   std::int64_t next_line_ = 1;
   std::int64_t record_line_ = 0;
   std::vector<std::string> header_;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "host/util/errors.hpp"
 
@@ -18,10 +17,15 @@ std::string read_text_file(const std::filesystem::path& file, const char* kind) 
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw input_error(fmt::format("{}: cannot be opened for reading", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Straight into a string of the file's size: a stringstream would hold a
+  // second copy of a large batch file at the peak.
+  std::string out;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (!ec) out.reserve(static_cast<std::size_t>(size));
+  char block[1 << 16];
+  while (in.read(block, sizeof block) || in.gcount() > 0) out.append(block, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw input_error(fmt::format("{}: read error", path));
-  return std::move(ss).str();
+  return out;
 }
 
 }  // namespace coopgrid

@@ -24,7 +24,7 @@ const char* source::kind() const {
                [](const design_source&) { return "design"; });
 }
 
-loaded_input load_input(const std::filesystem::path& input, const std::string& fixed) {
+loaded_input load_input(const std::filesystem::path& input, const std::string& fixed, int threads) {
   const std::string path = input.string();
   std::error_code ec;
   const bool is_toml = input.extension() == ".toml";
@@ -34,7 +34,9 @@ loaded_input load_input(const std::filesystem::path& input, const std::string& f
   if (is_binary_batch(input)) return read_binary_batch(input);
   if (std::filesystem::is_directory(input, ec)) {
     nvtx_range range("parse");
-    return read_batch_dir(input);
+    csv_parse_options csv;
+    csv.threads = threads;
+    return read_batch_dir(input, csv);
   }
   if (!std::filesystem::exists(input, ec)) {
     throw input_error(fmt::format(
@@ -55,7 +57,7 @@ loaded_input load_input(const std::filesystem::path& input, const std::string& f
 }
 
 source load_source(const std::filesystem::path& input, const source_options& opt) {
-  return make_source(input.string(), load_input(input, opt.fixed), opt);
+  return make_source(input.string(), load_input(input, opt.fixed, opt.threads), opt);
 }
 
 source make_source(const std::string& path, loaded_input in, const source_options& opt) {

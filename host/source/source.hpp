@@ -52,6 +52,7 @@ struct source {
 struct source_options {
   std::optional<design_options> design;
   std::string fixed;  ///< --fixed FILE.toml (SALib text problems only); empty: none
+  int threads = 0;    ///< threads a CSV batch parses on: backend_options::threads (--threads); 0: all
 };
 
 /// What a path holds before a design is applied.
@@ -60,10 +61,11 @@ using loaded_input = std::variant<batch, grid, problem>;
 /**
  * @brief Reads INPUT: a directory or a .npy batch is a batch; a *.toml file is a
  *        grid, or a problem when its fields hold distributions; a *.txt file is
- *        a SALib problem text file.
+ *        a SALib problem text file. A CSV batch parses on `threads` threads
+ *        (source_options::threads).
  * @throws input_error for anything else, or for bad content.
  */
-loaded_input load_input(const std::filesystem::path& input, const std::string& fixed = {});
+loaded_input load_input(const std::filesystem::path& input, const std::string& fixed = {}, int threads = 0);
 
 /**
  * @brief load_input, with a problem turned into a design by `opt.design`.

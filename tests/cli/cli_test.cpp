@@ -274,6 +274,35 @@ TEST(Cli, ValidatePrintsCounts) {
   EXPECT_NE(b.out.find("5 scenarios"), std::string::npos) << b.out;
 }
 
+TEST(Cli, ValidateParsesALargeCsvBatchOnAnyThreadsAlike) {
+  // Over 1 MiB, so the default sizes split it into parallel chunks.
+  test::temp_dir d;
+  std::string sc = "scenario,activities,countries_per_activity\n";
+  for (int k = 0; k < 90000; ++k) sc += "s" + std::to_string(k) + "," + std::to_string(k) + ".5,3\n";
+  ASSERT_GT(sc.size(), std::size_t{1} << 20);
+  test::write_file(d / "b/scenarios.csv", sc);
+  const auto one = run_cli("validate --threads 1 '" + (d / "b").string() + "'");
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_NE(one.out.find("90000 scenarios"), std::string::npos) << one.out;
+  for (const char* t : {"2", "3", "0"}) {
+    const auto r = run_cli("validate --threads " + std::string(t) + " '" + (d / "b").string() + "'");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, one.out) << t << " threads";
+  }
+  // Two bad records far apart: every thread count names the first.
+  sc.replace(sc.find("\ns60000,60000.5,3\n"), 18, "\ns60000,-1,3\n");
+  sc.replace(sc.find("\ns80000,80000.5,3\n"), 18, "\ns80000,x,3\n");
+  test::write_file(d / "b/scenarios.csv", sc);
+  for (const char* t : {"1", "2", "3"}) {
+    const auto r = run_cli("validate --threads " + std::string(t) + " '" + (d / "b").string() + "'");
+    EXPECT_EQ(r.code, 2) << t << " threads";
+    EXPECT_EQ(r.err, "coopgrid: error: " + (d / "b/scenarios.csv").string() +
+                         ":60002: column 'activities': value '-1' is negative (must be >= 0)\n")
+        << t << " threads";
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace coopgrid
 
