@@ -5,6 +5,7 @@
 
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
+#include "host/util/simd_clones.hpp"
 
 namespace coopgrid {
 namespace {
@@ -14,11 +15,6 @@ namespace {
 // Cloned for AVX2 and AVX-512 (run-time dispatch); compiled with
 // -ffp-contract=off (CMakeLists.txt), so every clone rounds the same products
 // and sums: the same bits on every x86 machine.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define COOPGRID_SIMD_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
-#else
-#define COOPGRID_SIMD_CLONES
-#endif
 
 /// out[q] += w[0] t0[q] + ... + w[7] t7[q], added one point after another, for q < n.
 COOPGRID_SIMD_CLONES

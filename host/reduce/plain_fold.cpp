@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "host/util/simd_clones.hpp"
+
 namespace coopgrid {
 namespace {
 
@@ -12,11 +14,6 @@ namespace {
 // compiled with -ffp-contract=off (CMakeLists.txt) like
 // host/analysis/accumulate.cpp, though there is no product to fuse: every
 // clone gives add_rows' bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define COOPGRID_SIMD_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
-#else
-#define COOPGRID_SIMD_CLONES
-#endif
 
 // 4-lane vectors: AVX2's registers (two SSE2 ones in the default clone; the
 // avx512f clone gets AVX-512's encodings at this width). 8-lane ones, which
