@@ -42,6 +42,10 @@ for input in cases varied grid_small.toml grid_edges.toml grid_main.toml; do
   done
 done
 step main-job "$dir/coopgrid" run data/grid_main.toml --reduce --top 5 --by shared_expected --backend cuda -o "$log/main.json"
+# The main job reduces factorized on the host on every backend; --brute-force is the device's own
+# fused reduction of all 8.64e7 scenarios, and it must give the factorized report's counts and extrema.
+step main-job-device bash -c "'$dir/coopgrid' run data/grid_main.toml --reduce --brute-force --backend cuda \
+  -o '$log/main_bf.json' && python3 tests/support/same_reduction.py '$log/main.json' '$log/main_bf.json'"
 # Sobol' and Morris fused on the device against the cpu backend (indices to 1e-6:
 # the device's math changes the rows' last bits), then one timed Sobol' run
 # (10^6 base points, second order: 1.6e7 evaluations; bench/RESULTS.md predicts ~10 ns a point).
