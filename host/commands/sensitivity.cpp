@@ -1,5 +1,7 @@
 #include "host/commands/sensitivity.hpp"
 
+#include "host/io/problem_reader.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include "host/backends/make_backend.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
+#include "host/io/problem_reader.hpp"
 #include "host/io/text_file.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/reduce/table.hpp"
@@ -99,7 +102,9 @@ source load_analysis_source(const sensitivity_options& opt, index_t n) {
   design_args a = opt.design;
   a.design = opt.kind == analysis::analysis_kind::sobol ? "saltelli" : "morris";
   a.n = n;
-  auto src = load_source(opt.input, a.source());
+  auto src = opt.problem_text.empty()
+                 ? load_source(opt.input, a.source())
+                 : make_source(opt.input, parse_problem(opt.problem_text, opt.input), a.source());
   const auto& d = std::get<design_source>(src.input);
   if (d.prob.has_groups && opt.kind == analysis::analysis_kind::morris) {
     throw usage_error(fmt::format("{}: groups are not supported by coopgrid morris yet (SALib's grouped trajectories "

@@ -16,7 +16,8 @@ namespace coopgrid {
 
 struct sensitivity_options {
   analysis::analysis_kind kind = analysis::analysis_kind::sobol;
-  std::string input;   ///< the problem file
+  std::string input;   ///< the problem file (with problem_text: only the name reports give it)
+  std::string problem_text;  ///< a TOML problem's text (Python's dicts and Problems); empty: read `input`
   design_args design;  ///< n (sobol: --n base points; morris: --trajectories), seed, and the design's shape
   int bootstrap = 100;  ///< --bootstrap R
   double conf = 0.95;   ///< --conf

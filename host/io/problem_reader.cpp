@@ -286,16 +286,22 @@ problem problem_from_fields(const field_nodes& nodes, const std::string& name) {
   }
   problem p;
   p.source = name;
+  std::vector<std::pair<toml::source_position, problem_parameter>> varied_fields;
   for (int f = 0; f < num_grid_fields; ++f) {
     if (!nodes[f]) continue;
     const field_ctx c{name, grid_field_names[f], f};
     if (const auto* t = nodes[f]->as_table()) {
-      p.parameters.push_back(read_distribution(*t, *nodes[f], c, p.has_groups));
+      varied_fields.emplace_back(nodes[f]->source().begin, read_distribution(*t, *nodes[f], c, p.has_groups));
       p.given[f] = true;
     } else {
       read_scalar(p, *nodes[f], c);
     }
   }
+  // The problem's order is the file's, as written (DESIGNS.md section 1): coordinate j is the j-th
+  // distribution in the text, so a SALib dict or sampler built from the same list lines up with it.
+  std::stable_sort(varied_fields.begin(), varied_fields.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& v : varied_fields) p.parameters.push_back(std::move(v.second));
   check_problem_items(p, name, "");
   return p;
 }
@@ -530,9 +536,7 @@ problem parse_salib_problem(std::string_view text, const std::string& name, cons
   if (p.parameters.empty()) {
     throw input_error(fmt::format("{}: no parameters (every line is blank or a # comment)", name));
   }
-  // The unit point's coordinates are in field order (DESIGNS.md section 1), whatever the file's order.
-  std::sort(p.parameters.begin(), p.parameters.end(),
-            [](const problem_parameter& a, const problem_parameter& b) { return a.field < b.field; });
+  // The file's row order is the problem's order (DESIGNS.md section 1), as SALib's read_param_file keeps it.
   check_problem_items(p, name, fixed ? " in the SALib file or the --fixed file" : " with --fixed FILE.toml");
   return p;
 }
@@ -555,7 +559,7 @@ problem read_problem_file(const std::filesystem::path& file, const std::filesyst
 std::string describe_problem(const problem& p) {
   std::set<std::string> groups;
   for (const auto& q : p.parameters) groups.insert(q.group);
-  std::string out = fmt::format("problem {}: {} parameters ({} groups)\nparameters (in field order):\n", p.source,
+  std::string out = fmt::format("problem {}: {} parameters ({} groups)\nparameters (in problem order):\n", p.source,
                                 p.num_parameters(), groups.size());
   for (const auto& q : p.parameters) {
     // A parameter without a group of its own is its own group when others are grouped.

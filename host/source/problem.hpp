@@ -32,7 +32,7 @@ struct problem {
   std::array<double, num_grid_fields> reals{};
   /// The fields the file (or --fixed) gives, fixed or varied; the rest are MODEL.md's empty block.
   std::array<bool, num_grid_fields> given{};
-  /// The varied fields in field order (grid_field order): the unit point's coordinates.
+  /// The varied fields in the problem's order (the file's, as written): the unit point's coordinates.
   std::vector<problem_parameter> parameters;
   /// True when some parameter named a group (sensitivity indices are then per group).
   bool has_groups = false;

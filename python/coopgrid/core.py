@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _native
+from .salib import Problem, ProblemInput, is_salib_dict, problem_input
 
 #: The metric columns, in MODEL.md's order (kernels/metrics.hpp).
 metric_names: Tuple[str, ...] = tuple(_native.metric_names)
@@ -24,7 +25,9 @@ metric_names: Tuple[str, ...] = tuple(_native.metric_names)
 metric_descriptions: Dict[str, str] = dict(zip(_native.metric_names, _native.metric_descriptions))
 
 Source = _native.Source
-Input = Union[str, "os.PathLike[str]", Mapping[str, Any], "Source"]
+Input = Union[str, "os.PathLike[str]", Mapping[str, Any], Problem, "Source"]
+#: --fixed: a TOML path for a SALib text file; field values for a dict or Problem.
+Fixed = Union[None, str, "os.PathLike[str]", Mapping[str, float]]
 
 # The binary batch format's columns (README.md, "Binary batches"): name -> dtype.
 _BATCH_COLUMNS = {
@@ -54,7 +57,7 @@ def _design_args(design: Optional[str], n: Optional[int], seed: int, scramble: b
                  fixed: Optional[str]) -> Dict[str, Any]:
     return {"design": design, "n": n, "seed": seed, "scramble": scramble,
             "second_order": second_order, "base": base, "levels": levels,
-            "fixed": None if fixed is None else os.fspath(fixed)}
+            "fixed": fixed or None}
 
 
 def _arrays_source(scenarios: Mapping[str, Any]) -> Source:
@@ -123,18 +126,26 @@ def _frames_source(tables: Mapping[str, Any]) -> Source:
 
 def source(input: Input, *, design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-           levels: Optional[int] = None, fixed: Optional[str] = None) -> Source:
+           levels: Optional[int] = None, fixed: Fixed = None, argument: str = "input") -> Source:
     """Loads (and checks) an input once, for several calls.
 
     ``input`` is a path, a dict of NumPy arrays (the binary batch's CSR
     columns, plus optional ``ids``), a dict of long-format DataFrames
     (``scenarios``, ``countries``, ``standards``, ``resources``, ``ethics``:
-    the CSV batch files' columns), or a Source. A problem file needs
-    ``design`` and ``n`` (and takes ``seed``, ``scramble``, ``second_order``,
-    ``base``, ``levels``, ``fixed`` as the CLI's options of the same names).
+    the CSV batch files' columns), a problem (SALib's dict with ``names`` and
+    ``bounds``, or a :class:`coopgrid.salib.Problem`), or a Source. A problem
+    needs ``design`` and ``n`` (and takes ``seed``, ``scramble``,
+    ``second_order``, ``base``, ``levels``, ``fixed`` as the CLI's options of
+    the same names; ``fixed`` is a TOML path for a SALib text file, a mapping
+    of field values for a dict or Problem). Its parameters keep the order
+    given: X columns, rows and indices follow it.
     """
     if isinstance(input, Source):
         return input
+    if isinstance(input, Problem) or is_salib_dict(input):
+        name, text, fixed_path = problem_input(input, fixed, argument)
+        return _native.load(name, _design_args(design, n, seed, scramble, second_order, base, levels, fixed_path),
+                            text)
     if isinstance(input, Mapping):
         if design is not None:
             raise ValueError("design: only a problem file is sampled by a design")
@@ -143,9 +154,11 @@ def source(input: Input, *, design: Optional[str] = None, n: Optional[int] = Non
             return _frames_source(input)
         return _arrays_source(input)
     if isinstance(input, (str, os.PathLike)):
+        _, _, fixed_path = problem_input(input, fixed, argument)
         return _native.load(os.fspath(input),
-                            _design_args(design, n, seed, scramble, second_order, base, levels, fixed))
-    raise TypeError(f"input: expected a path, a dict of arrays or DataFrames, or a Source, not {type(input).__name__}")
+                            _design_args(design, n, seed, scramble, second_order, base, levels, fixed_path))
+    raise TypeError(f"{argument}: expected a path, a dict of arrays or DataFrames, a SALib problem dict, a "
+                    f"coopgrid.salib.Problem or a Source, not {type(input).__name__}")
 
 
 def _metric_list(metrics: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
@@ -160,7 +173,7 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
         metrics: Union[None, str, Sequence[str]] = None, threads: int = 0,
         design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
         scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-        levels: Optional[int] = None, fixed: Optional[str] = None,
+        levels: Optional[int] = None, fixed: Fixed = None,
         max_rows: int = 100_000_000) -> "pandas.DataFrame":
     """One row per scenario, as ``coopgrid run INPUT`` writes them.
 
@@ -370,7 +383,7 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
            metrics: Union[None, str, Sequence[str]] = None, threads: int = 0, brute_force: bool = False,
            design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-           levels: Optional[int] = None, fixed: Optional[str] = None) -> Report:
+           levels: Optional[int] = None, fixed: Fixed = None) -> Report:
     """The summary of ``coopgrid run INPUT --reduce`` as a :class:`Report`.
 
     ``where``: filters "METRIC>=X" / "METRIC<=X" (or tuples (metric, op,
@@ -390,19 +403,18 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     return Report(json_text, table)
 
 
-def sample(problem: Union[str, "os.PathLike[str]"], design: str, n: int, seed: int = 0, *,
+def sample(problem: ProblemInput, design: str, n: int, seed: int = 0, *,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-           levels: Optional[int] = None, fixed: Optional[str] = None) -> "pandas.DataFrame":
+           levels: Optional[int] = None, fixed: Fixed = None) -> "pandas.DataFrame":
     """A design's samples, as ``coopgrid sample PROBLEM --design D --n N -o X.csv`` writes them.
 
-    Columns: ``sample`` (the index) and one per parameter (dotted field name,
-    problem order). The same values as the rows of :func:`run` with the same
-    design.
+    ``problem``: a path, a SALib problem dict or a :class:`coopgrid.salib.Problem`.
+    One column per parameter (dotted field name), in the problem's order, indexed
+    by the sample number (index name ``sample``): ``X.to_numpy()`` is SALib's X.
+    The same values as the rows of :func:`run` with the same design.
     """
     src = source(problem, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
-                 base=base, levels=levels, fixed=fixed)
+                 base=base, levels=levels, fixed=fixed, argument="problem")
     names, x = _native.sample_values(src)
     pd = _pandas()
-    frame = pd.DataFrame(x, columns=names)
-    frame.insert(0, "sample", np.arange(len(frame), dtype=np.int64))
-    return frame
+    return pd.DataFrame(x, columns=names, index=pd.RangeIndex(len(x), name="sample"))

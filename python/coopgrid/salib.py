@@ -112,15 +112,33 @@ def to_salib(problem: Union[Problem, str, "os.PathLike[str]"]) -> Dict[str, Any]
     return out
 
 
-def from_salib(salib_problem: Mapping[str, Any], fixed: Optional[Mapping[str, float]] = None) -> Problem:
-    """The Problem of SALib's dict (names are coopgrid's dotted field names); ``fixed``: the other fields."""
+def from_salib(salib_problem: Mapping[str, Any], fixed: Optional[Mapping[str, float]] = None,
+               argument: str = "problem") -> Problem:
+    """The Problem of SALib's dict, in its ``names`` order (names are coopgrid's dotted field names);
+    ``fixed``: the other fields' values. Bad entries raise ValueError naming ``argument`` and the key."""
     names = list(salib_problem["names"])
     bounds = list(salib_problem["bounds"])
+    known = set(_native.field_names)
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or name not in known:
+            raise ValueError(f"{argument}['names'][{i}]: {name!r} is not a coopgrid field; expected one of "
+                             f"{list(_native.field_names)}")
+        if name in names[:i]:
+            raise ValueError(f"{argument}['names'][{i}]: {name!r} is listed twice")
+    num_vars = salib_problem.get("num_vars", len(names))
+    if num_vars != len(names):
+        raise ValueError(f"{argument}['num_vars']: {num_vars}, but 'names' lists {len(names)} parameters")
     dists = list(salib_problem.get("dists") or ["unif"] * len(names))
     groups = salib_problem.get("groups")
+    for key, seq in (("bounds", bounds), ("dists", dists), ("groups", groups)):
+        if seq is not None and len(seq) != len(names):
+            raise ValueError(f"{argument}['{key}']: {len(seq)} entries for {len(names)} names")
     params = []
     for i, name in enumerate(names):
-        p = _from_salib_bounds(name, dists[i], bounds[i])
+        try:
+            p = _from_salib_bounds(name, dists[i], bounds[i])
+        except (TypeError, IndexError) as e:
+            raise ValueError(f"{argument}['bounds'][{i}]: {bounds[i]!r} for {name} ({dists[i]}): {e}") from None
         if groups is not None and groups[i] != name:
             p.group = str(groups[i])
         params.append(p)
@@ -131,25 +149,65 @@ def _toml_number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
 
 
-def write_problem(problem: Problem, path: Union[str, "os.PathLike[str]"]) -> None:
-    """Writes ``problem`` as a TOML problem file (``coopgrid run PATH --design ...`` reads it)."""
-    sections: Dict[str, List[str]] = {}
+def problem_toml(problem: Problem) -> str:
+    """``problem`` as TOML problem text, its parameters in its own order.
+
+    Every field is a dotted key at the top level (``countries.datasets = {...}``):
+    TOML tables would group fields by block, and the problem's order is the
+    order its distributions are written in (DESIGNS.md section 1).
+    """
     known = set(_native.field_names)
+    lines = []
     for name, value in problem.fixed.items():
         if name not in known:
             raise ValueError(f"fixed: '{name}' is not a field; expected one of {sorted(known)}")
-        block, key = name.split(".")
-        sections.setdefault(block, []).append(f"{key} = {_toml_number(value)}")
+        lines.append(f"{name} = {_toml_number(value)}")
     for p in problem.parameters:
         if p.name not in known:
             raise ValueError(f"parameter '{p.name}' is not a field; expected one of {sorted(known)}")
-        block, key = p.name.split(".")
         args = ", ".join(_toml_number(a) for a in p.args)
         group = f', group = "{p.group}"' if p.group else ""
-        sections.setdefault(block, []).append(f"{key} = {{ {p.dist} = [{args}]{group} }}")
-    order = [f.split(".")[0] for f in _native.field_names]
-    text = "".join(f"[{b}]\n" + "\n".join(sections[b]) + "\n\n" for b in dict.fromkeys(order) if b in sections)
+        lines.append(f"{p.name} = {{ {p.dist} = [{args}]{group} }}")
+    return "\n".join(lines) + "\n"
+
+
+def write_problem(problem: Problem, path: Union[str, "os.PathLike[str]"]) -> None:
+    """Writes ``problem`` as a TOML problem file (``coopgrid run PATH --design ...`` reads it)."""
+    text = problem_toml(problem)
     tmp = f"{os.fspath(path)}.tmp-{os.getpid()}"
     with open(tmp, "w") as f:
         f.write(text)
     os.replace(tmp, path)
+
+
+def is_salib_dict(value: Any) -> bool:
+    """True for SALib's problem dict (``names`` and ``bounds``), as opposed to a batch's columns."""
+    return isinstance(value, Mapping) and "names" in value and "bounds" in value
+
+
+ProblemInput = Union[Problem, Mapping[str, Any], str, "os.PathLike[str]"]
+
+
+def problem_input(problem: ProblemInput, fixed: Union[None, str, "os.PathLike[str]", Mapping[str, float]] = None,
+                  argument: str = "problem"):
+    """(name, TOML text or "", --fixed path or "") of a path, a SALib dict or a :class:`Problem`.
+
+    A dict or Problem is handed to the engine as TOML text (no file is written);
+    ``fixed`` is then a mapping of field values (a path applies to SALib text files only).
+    """
+    if isinstance(problem, (str, os.PathLike)):
+        if fixed is not None and not isinstance(fixed, (str, os.PathLike)):
+            raise TypeError(f"fixed: a problem file takes a TOML path, not {type(fixed).__name__}")
+        return os.fspath(problem), "", "" if fixed is None else os.fspath(fixed)
+    if isinstance(fixed, (str, os.PathLike)):
+        raise TypeError("fixed: a dict or Problem takes fixed values as a mapping {field: value}, not a path")
+    if isinstance(problem, Problem):
+        p = Problem(list(problem.parameters), {**problem.fixed, **dict(fixed or {})}, problem.source)
+        return problem.source or "<Problem>", problem_toml(p), ""
+    if isinstance(problem, Mapping):
+        if not is_salib_dict(problem):
+            raise ValueError(f"{argument}: a SALib problem dict needs 'names' and 'bounds' "
+                             f"(and optionally 'num_vars', 'dists', 'groups'); got keys {sorted(problem)}")
+        return "<SALib dict>", problem_toml(from_salib(problem, fixed, argument)), ""
+    raise TypeError(f"{argument}: expected a path, a SALib problem dict or a coopgrid.salib.Problem, "
+                    f"not {type(problem).__name__}")

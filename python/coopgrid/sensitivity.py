@@ -14,7 +14,8 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _native
-from .core import _metric_list, _pandas
+from .core import Fixed, _metric_list, _pandas
+from .salib import ProblemInput, problem_input
 
 _SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")
 _MORRIS_KEYS = ("mu", "mu_star", "sigma", "mu_star_conf")
@@ -98,27 +99,32 @@ def _design(n: int, seed: int, **kw: Any) -> Dict[str, Any]:
     return d
 
 
-def sobol(problem: str, n: int, *, second_order: bool = False, base: Optional[str] = None,
+def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Optional[str] = None,
           scramble: bool = False, seed: int = 0, bootstrap: int = 100, conf: float = 0.95,
           metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto", precision: str = "f64",
-          threads: int = 0, fixed: Optional[str] = None) -> Analysis:
+          threads: int = 0, fixed: Fixed = None) -> Analysis:
     """``coopgrid sobol PROBLEM --n N``: S1, ST (S2 with ``second_order``) and their bootstrap half-widths.
 
-    A Saltelli design of ``n`` base points (Sobol' points, or ``base="mc"``)
-    is evaluated and analysed in one pass; indices are per group when the
-    problem has groups. Returns an :class:`Analysis` (``result["shared_expected"]["ST"]``).
+    ``problem``: a path, a SALib problem dict or a :class:`coopgrid.salib.Problem`;
+    indices come back in its parameters' order (its groups' order of first
+    appearance when it has groups). A Saltelli design of ``n`` base points
+    (Sobol' points, or ``base="mc"``) is evaluated and analysed in one pass.
+    Returns an :class:`Analysis` (``result["shared_expected"]["ST"]``).
     """
-    design = _design(n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed)
-    j, t = _native.sensitivity("sobol", str(problem), design, bootstrap, conf, _metric_list(metrics), backend,
-                               precision, threads)
+    name, text, fixed_path = problem_input(problem, fixed)
+    design = _design(n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed_path or None)
+    j, t = _native.sensitivity("sobol", name, design, bootstrap, conf, _metric_list(metrics), backend,
+                               precision, threads, text)
     return Analysis(j, t)
 
 
-def morris(problem: str, trajectories: int, *, levels: int = 4, seed: int = 0, bootstrap: int = 100,
+def morris(problem: ProblemInput, trajectories: int, *, levels: int = 4, seed: int = 0, bootstrap: int = 100,
            conf: float = 0.95, metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto",
-           precision: str = "f64", threads: int = 0, fixed: Optional[str] = None) -> Analysis:
-    """``coopgrid morris PROBLEM --trajectories R --levels P``: mu, mu_star, sigma and mu_star_conf."""
-    design = _design(trajectories, seed, levels=levels, fixed=fixed)
-    j, t = _native.sensitivity("morris", str(problem), design, bootstrap, conf, _metric_list(metrics), backend,
-                               precision, threads)
+           precision: str = "f64", threads: int = 0, fixed: Fixed = None) -> Analysis:
+    """``coopgrid morris PROBLEM --trajectories R --levels P``: mu, mu_star, sigma and mu_star_conf,
+    in the problem's parameter order (``problem`` as for :func:`sobol`)."""
+    name, text, fixed_path = problem_input(problem, fixed)
+    design = _design(trajectories, seed, levels=levels, fixed=fixed_path or None)
+    j, t = _native.sensitivity("morris", name, design, bootstrap, conf, _metric_list(metrics), backend,
+                               precision, threads, text)
     return Analysis(j, t)

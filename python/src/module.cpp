@@ -23,6 +23,7 @@
 #include "host/commands/run.hpp"
 #include "host/commands/run_reduce.hpp"
 #include "host/commands/sensitivity.hpp"
+#include "host/io/problem_reader.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
@@ -113,10 +114,19 @@ struct py_source {
 };
 using source_ptr = std::shared_ptr<py_source>;
 
-source_ptr load(const std::string& path, const py::dict& design) {
+/// A problem given as TOML text (Python's dicts and Problems) is read as that text, named `path`.
+loaded_input load_input_or_text(const std::string& path, const std::string& fixed, const std::string& problem_text) {
+  if (problem_text.empty()) return load_input(path, fixed);
+  return parse_problem(problem_text, path);
+}
+
+source_ptr load(const std::string& path, const py::dict& design, const std::string& problem_text) {
   const auto args = design_of(design);
   const auto opts = args.source();
-  return without_gil([&] { return std::make_shared<py_source>(py_source{load_source(path, opts)}); });
+  return without_gil([&] {
+    return std::make_shared<py_source>(
+        py_source{make_source(path, load_input_or_text(path, opts.fixed, problem_text), opts)});
+  });
 }
 
 /// A column of `arrays[name]`, used in place (the array is C-contiguous of the
@@ -297,11 +307,13 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
 std::pair<std::string, std::string> sensitivity(const std::string& kind, const std::string& path, const py::dict& d,
                                                 int bootstrap, double conf,
                                                 const std::optional<std::vector<std::string>>& metric_list,
-                                                const std::string& backend, const std::string& prec, int threads) {
+                                                const std::string& backend, const std::string& prec, int threads,
+                                                const std::string& problem_text) {
   sensitivity_options opt;
   if (kind != "sobol" && kind != "morris") throw usage_error(fmt::format("{}: expected sobol or morris", kind));
   opt.kind = kind == "sobol" ? analysis::analysis_kind::sobol : analysis::analysis_kind::morris;
   opt.input = path;
+  opt.problem_text = problem_text;
   opt.design = design_of(d);
   opt.bootstrap = bootstrap;
   opt.conf = conf;
@@ -342,8 +354,8 @@ std::pair<std::vector<std::string>, py::array_t<double>> sample_values(const sou
 }
 
 /// A problem file as read: its parameters (name, distribution as written, group) and fixed fields.
-py::dict problem_info(const std::string& path, const std::string& fixed) {
-  auto in = load_input(path, fixed);
+py::dict problem_info(const std::string& path, const std::string& fixed, const std::string& problem_text) {
+  auto in = load_input_or_text(path, fixed, problem_text);
   const auto* p = std::get_if<problem>(&in);
   if (!p) throw usage_error(fmt::format("{}: not a problem file (no field holds a distribution)", path));
   py::list params;
@@ -407,7 +419,7 @@ PYBIND11_MODULE(_native, m) {
       .def("describe", [](const py_source& s) { return describe_source(s.src); })
       .def("column_addresses", &column_addresses);
 
-  m.def("load", &load, py::arg("path"), py::arg("design"));
+  m.def("load", &load, py::arg("path"), py::arg("design"), py::arg("problem_text") = "");
   m.def("from_arrays", &from_arrays, py::arg("arrays"), py::arg("ids"));
   m.def("rows", &rows, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
         py::arg("threads"), py::arg("max_rows"));
@@ -415,9 +427,10 @@ PYBIND11_MODULE(_native, m) {
         py::arg("threads"), py::arg("where"), py::arg("top"), py::arg("by"), py::arg("ascending"),
         py::arg("histogram"), py::arg("brute_force"), py::arg("marginals"));
   m.def("sensitivity", &sensitivity, py::arg("kind"), py::arg("path"), py::arg("design"), py::arg("bootstrap"),
-        py::arg("conf"), py::arg("metrics"), py::arg("backend"), py::arg("precision"), py::arg("threads"));
+        py::arg("conf"), py::arg("metrics"), py::arg("backend"), py::arg("precision"), py::arg("threads"),
+        py::arg("problem_text") = "");
   m.def("sample_values", &sample_values, py::arg("source"));
-  m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"));
+  m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"), py::arg("problem_text") = "");
   m.def("resolve_backend", [](const std::string& b) {
     const auto k = resolve_backend(parse_backend_kind(b));
     return std::string(k == backend_kind::cuda ? "cuda" : k == backend_kind::reference ? "reference" : "cpu");

@@ -77,11 +77,12 @@ def test_read_problem_and_to_salib():
     p = coopgrid.salib.read_problem("data/problem_salib.txt", fixed="data/problem_fixed.toml")
     d = coopgrid.salib.to_salib(p)
     assert d["num_vars"] == 5
-    assert d["names"] == ["countries.datasets", "countries.share_prob", "standards.difficulty",
-                          "exchange.activities", "resources.share_prob"]
-    assert d["dists"] == ["unif", "unif", "triang", "lognorm", "unif"]
-    assert d["bounds"] == [[100, 10000], [0.2, 0.9], [2.0, 0.25], [2.3, 0.5], [0.3, 0.8]]
-    assert d["groups"] == ["countries.datasets", "sharing", "standards.difficulty", "exchange", "sharing"]
+    # The file's order (SALib's), not the model's fields'.
+    assert d["names"] == ["countries.datasets", "countries.share_prob", "resources.share_prob",
+                          "standards.difficulty", "exchange.activities"]
+    assert d["dists"] == ["unif", "unif", "unif", "triang", "lognorm"]
+    assert d["bounds"] == [[100, 10000], [0.2, 0.9], [0.3, 0.8], [2.0, 0.25], [2.3, 0.5]]
+    assert d["groups"] == ["countries.datasets", "sharing", "sharing", "standards.difficulty", "exchange"]
     assert p.fixed == {"countries.count": 20, "standards.count": 5, "exchange.countries_per_activity": 5,
                        "resources.count": 4, "ethics.count": 3, "ethics.difficulty": 0.8}  # from --fixed
 

@@ -53,7 +53,7 @@ difficulty = { choice = [0.5, 1.25] }
   EXPECT_EQ(p.source, "p.toml");
   ASSERT_EQ(p.num_parameters(), 8);
   EXPECT_FALSE(p.has_groups);
-  // Field order, whatever the file's order.
+  // The file's order (here also the fields').
   const int order[] = {countries_count,      countries_datasets,  countries_share_prob, standards_count,
                        standards_difficulty, exchange_activities, resources_share_prob, ethics_difficulty};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(p.parameters[i].field, order[i]) << i;
@@ -238,6 +238,27 @@ TEST_P(BadSalibProblem, NamesFileLineFieldAndRule) {
 INSTANTIATE_TEST_SUITE_P(Table, BadSalibProblem, ::testing::ValuesIn(test::bad_salib_problems),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(ProblemToml, ParametersKeepTheOrderWritten) {
+  // Tables out of field order, a dotted key at the top, and fields out of order within a table:
+  // coordinate j is the j-th distribution in the text (DESIGNS.md section 1).
+  const problem p = parse_problem(R"(exchange.activities = { uniform = [1, 5] }
+standards.count = 0
+[resources]
+count = 2
+share_prob = { uniform = [0.1, 0.2], group = "g" }
+[countries]
+share_prob = { uniform = [0.2, 0.9] }
+datasets = { loguniform = [10, 1000], group = "g" }
+)", "order.toml");
+  ASSERT_EQ(p.num_parameters(), 4);
+  EXPECT_EQ(p.parameters[0].field, exchange_activities);
+  EXPECT_EQ(p.parameters[1].field, resources_share_prob);
+  EXPECT_EQ(p.parameters[2].field, countries_share_prob);
+  EXPECT_EQ(p.parameters[3].field, countries_datasets);
+  EXPECT_EQ(p.group_names(), (std::vector<std::string>{"exchange.activities", "g", "countries.share_prob"}));
+  EXPECT_NE(describe_problem(p).find("in problem order"), std::string::npos);
+}
+
 TEST(SalibText, SpaceDelimitedWithCommentsGroupsAndEveryDist) {
   const problem p = parse_salib_problem(
       "# name lower upper group dist\n"
@@ -252,13 +273,16 @@ TEST(SalibText, SpaceDelimitedWithCommentsGroupsAndEveryDist) {
       "s.txt", nullptr);
   ASSERT_EQ(p.num_parameters(), 6);
   EXPECT_TRUE(p.has_groups);
-  // Field order, not the file's.
-  EXPECT_EQ(p.parameters[0].field, countries_datasets);
+  // The file's order, as SALib's read_param_file keeps it (DESIGNS.md section 1), not the fields'.
+  EXPECT_EQ(p.parameters[0].field, exchange_activities);
   EXPECT_EQ(p.parameters[1].field, countries_share_prob);
-  EXPECT_EQ(p.parameters[2].field, standards_difficulty);
-  EXPECT_EQ(p.parameters[3].field, exchange_activities);
+  EXPECT_EQ(p.parameters[2].field, countries_datasets);
+  EXPECT_EQ(p.parameters[3].field, standards_difficulty);
   EXPECT_EQ(p.parameters[4].field, resources_share_prob);
   EXPECT_EQ(p.parameters[5].field, ethics_difficulty);
+  // Groups in order of first appearance: SALib's.
+  EXPECT_EQ(p.group_names(), (std::vector<std::string>{"exchange.activities", "sharing", "countries.datasets",
+                                                       "standards.difficulty", "ethics.difficulty"}));
   const auto& t = param(p, exchange_activities);
   EXPECT_EQ(t.dist.kind, distribution_kind::lognormal);  // ln-space mean and sd
   EXPECT_EQ(t.dist.x0, 2.3);
