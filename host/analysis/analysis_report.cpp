@@ -288,8 +288,8 @@ analysis_report merge_analysis_reports(const std::vector<analysis_report>& parts
     const auto& p = parts[i];
     if (p.fingerprint != first.fingerprint || p.input_fingerprint != first.input_fingerprint ||
         p.design.n != first.design.n || p.shift != first.shift || p.state.sums.size() != first.state.sums.size()) {
-      throw usage_error(fmt::format("merge: {} is not a shard of the same analysis as {} (problem, design, n, "
-                                    "analysis options, backend and precision must match)",
+      throw usage_error(fmt::format("merge: {} is not a shard of the same analysis as {} (problem and its "
+                                    "parameters' order, design, n, analysis options, backend and precision must match)",
                                     names[i], names[0]));
     }
     if (p.state.points != p.range_hi - p.range_lo) {

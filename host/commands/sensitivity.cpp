@@ -69,8 +69,8 @@ progress_state read_analysis_checkpoint(const std::string& path, std::uint64_t f
   in >> word >> std::hex >> fp >> std::dec;
   if (word != "fingerprint" || !in) throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
   if (fp != fingerprint) {
-    throw usage_error(fmt::format("--resume: {} was written for another problem, design, analysis, backend, "
-                                  "precision or shard",
+    throw usage_error(fmt::format("--resume: {} was written for another problem (or its parameters in another "
+                                  "order), design, analysis, backend, precision or shard",
                                   path));
   }
   in >> word >> cp_n;

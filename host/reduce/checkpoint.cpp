@@ -212,7 +212,9 @@ index_t read_checkpoint(const std::string& path, std::uint64_t fingerprint, cons
   if (word != "fingerprint") throw input_error(fmt::format("{}: damaged checkpoint (fingerprint)", path));
   if (fp != fmt::format("{:016x}", fingerprint)) {
     throw usage_error(fmt::format(
-        "--resume: {} was written for another input, backend, precision or reduction", path));
+        "--resume: {} was written for another input (or a problem's parameters in another order), "
+        "backend, precision or reduction",
+        path));
   }
   index_t next = 0;
   in >> word >> next;

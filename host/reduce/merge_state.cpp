@@ -161,7 +161,8 @@ reduce_report merge_reports(const std::vector<reduce_report>& parts, const std::
     const auto& p = parts[i];
     if (p.fingerprint != first.fingerprint || spec_line(p) != spec_line(first)) {
       throw usage_error(fmt::format(
-          "merge: {} was computed from another input, backend, precision or reduction than {} (a "
+          "merge: {} was computed from another input (or a problem's parameters in another order), backend, "
+          "precision or reduction than {} (a "
           "histogram without LO:HI takes its range from each shard's data: give METRIC:BINS:LO:HI)",
           names[i], names[0]));
     }

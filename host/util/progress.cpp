@@ -13,9 +13,15 @@ bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 namespace {
 std::atomic<interrupt_check_fn> g_interrupt_check{nullptr};
+std::atomic<progress_observer_fn> g_progress_observer{nullptr};
+
+void observe(index_t done, index_t total, const char* unit) {
+  if (const auto observer = g_progress_observer.load()) observer(done, total, unit);
+}
 }  // namespace
 
 void set_interrupt_check(interrupt_check_fn check) { g_interrupt_check = check; }
+void set_progress_observer(progress_observer_fn observer) { g_progress_observer = observer; }
 
 void check_interrupt() {
   if (const auto check = g_interrupt_check.load()) check();
@@ -31,6 +37,7 @@ progress_meter::~progress_meter() {
 void progress_meter::add(index_t n) {
   done_ += n;
   check_interrupt();
+  observe(done_, total_, unit_);
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_ < std::chrono::milliseconds(250)) return;
@@ -39,6 +46,7 @@ void progress_meter::add(index_t n) {
 }
 
 void progress_meter::finish() {
+  observe(done_, total_, unit_);
   if (enabled_ && drawn_) draw(true);
   if (drawn_) std::fputs("\n", stderr);
   drawn_ = false;

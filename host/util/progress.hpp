@@ -22,6 +22,12 @@ void set_interrupt_check(interrupt_check_fn check);
 /// Calls the installed check, if any (long loops outside a progress_meter call it too).
 void check_interrupt();
 
+/// Called by every progress_meter::add and finish with the work done and the current total, on the
+/// thread running the work, whether or not the meter draws: an embedder's own progress display (the
+/// Python module's `progress=` callback). Null (the default): nothing is called.
+using progress_observer_fn = void (*)(index_t done, index_t total, const char* unit);
+void set_progress_observer(progress_observer_fn observer);
+
 /**
  * @brief Progress on stderr (done, rate, ETA), redrawn at most 4 times a second;
  *        silent when disabled. Call add() from one thread.

@@ -161,6 +161,61 @@ def source(input: Input, *, design: Optional[str] = None, n: Optional[int] = Non
                     f"coopgrid.salib.Problem or a Source, not {type(input).__name__}")
 
 
+class _Progress:
+    """``progress=True``: tqdm's bar when tqdm is installed, else one refreshed line on stderr."""
+
+    def __init__(self):
+        self.bar = None
+        try:
+            import tqdm  # optional: never required
+            self.tqdm = tqdm.tqdm
+        except ImportError:
+            self.tqdm = None
+
+    def __call__(self, done: int, total: int, unit: str) -> None:
+        if self.tqdm is not None:
+            if self.bar is None:
+                self.bar = self.tqdm(total=total, unit=" " + unit, unit_scale=True, dynamic_ncols=True)
+            self.bar.total = total
+            self.bar.update(done - self.bar.n)
+        else:
+            import sys
+            pct = 100.0 * done / total if total else 100.0
+            sys.stderr.write(f"\r[coopgrid] {pct:5.1f}%  {done:,} / {total:,} {unit}"[:79])
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.tqdm is None:
+            import sys
+            sys.stderr.write("\n")
+
+
+class _progress:
+    """``progress``: None or False (nothing), True (a bar), or a callable ``f(done, total, unit)``,
+    called at most 10 times a second and once at the end, from the calling thread."""
+
+    def __init__(self, progress: Any):
+        if progress is None or progress is False:
+            self.callback, self.display = None, None
+        elif progress is True:
+            self.display = _Progress()
+            self.callback = self.display
+        elif callable(progress):
+            self.callback, self.display = progress, None
+        else:
+            raise TypeError(f"progress: expected None, a bool or a callable f(done, total, unit), "
+                            f"not {type(progress).__name__}")
+
+    def __enter__(self):
+        return self.callback
+
+    def __exit__(self, *exc) -> None:
+        if self.display is not None:
+            self.display.close()
+
+
 def _metric_list(metrics: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
     if metrics is None:
         return None
@@ -174,7 +229,7 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
         design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
         scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
         levels: Optional[int] = None, fixed: Fixed = None,
-        max_rows: int = 100_000_000) -> "pandas.DataFrame":
+        max_rows: int = 100_000_000, progress: Any = None) -> "pandas.DataFrame":
     """One row per scenario, as ``coopgrid run INPUT`` writes them.
 
     Columns: ``scenario`` (the batch id, or the grid / sample index), the grid
@@ -186,7 +241,8 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
     """
     src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
                  base=base, levels=levels, fixed=fixed)
-    cols = _native.rows(src, backend, precision, _metric_list(metrics), threads, max_rows)
+    with _progress(progress) as callback:
+        cols = _native.rows(src, backend, precision, _metric_list(metrics), threads, max_rows, callback)
     pd = _pandas()
     return pd.DataFrame(dict(cols), columns=[name for name, _ in cols])
 
@@ -281,6 +337,18 @@ class Report:
 
     def __repr__(self) -> str:
         return f"<coopgrid.Report {self.json.get('input', '')!r}: {len(self.json.get('metrics', {}))} metrics>"
+
+    def _repr_html_(self) -> str:
+        """The terminal table's content as HTML (Jupyter): the header, the per-metric summary, the top rows."""
+        import html
+        j = self.json
+        head = f"<p><b>{html.escape(str(j.get('input', '')))}</b>: {j.get('scenarios', 0):,} scenarios"
+        if "selected" in j:
+            head += f", {j['selected']:,} selected"
+        parts = [head + "</p>", self.to_frame().to_html(float_format="{:.6g}".format, na_rep="")]
+        if "top" in j and j["top"].get("rows"):
+            parts.append("<h4>top</h4>" + self.top_frame().to_html(float_format="{:.6g}".format))
+        return "".join(parts)
 
     def to_frame(self) -> "pandas.DataFrame":
         """The per-metric summary: one row per metric (count, min, max, mean and where min and max are)."""
@@ -383,7 +451,7 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
            metrics: Union[None, str, Sequence[str]] = None, threads: int = 0, brute_force: bool = False,
            design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-           levels: Optional[int] = None, fixed: Fixed = None) -> Report:
+           levels: Optional[int] = None, fixed: Fixed = None, progress: Any = None) -> Report:
     """The summary of ``coopgrid run INPUT --reduce`` as a :class:`Report`.
 
     ``where``: filters "METRIC>=X" / "METRIC<=X" (or tuples (metric, op,
@@ -397,9 +465,11 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     """
     src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
                  base=base, levels=levels, fixed=fixed)
-    json_text, table = _native.reduce(src, backend, precision, _metric_list(metrics), threads,
-                                      _where_texts(where), 0 if top is None else int(top), by, ascending,
-                                      _histogram_text(histogram), brute_force, _marginal_texts(marginals))
+    with _progress(progress) as callback:
+        json_text, table = _native.reduce(src, backend, precision, _metric_list(metrics), threads,
+                                          _where_texts(where), 0 if top is None else int(top), by, ascending,
+                                          _histogram_text(histogram), brute_force, _marginal_texts(marginals),
+                                          callback)
     return Report(json_text, table)
 
 

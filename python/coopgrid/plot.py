@@ -19,7 +19,26 @@ def _axes(ax):
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
-    return plt.figure().add_subplot()
+    # Constrained layout: long parameter names and axis titles stay inside the figure (no clipping).
+    return plt.figure(layout="constrained").add_subplot()
+
+
+#: More distinct values than this on a rows plot's axis (design rows: every value differs) are binned.
+MAX_CELLS = 40
+
+
+def _binned(rows, column: str, bins: int):
+    """`column` as is when it has at most MAX_CELLS distinct values, else cut into `bins` equal-width
+    bins labelled by their midpoints (a design's continuous parameter: one cell per row otherwise)."""
+    import pandas as pd
+    values = rows[column]
+    if values.nunique() <= MAX_CELLS:
+        return values, column
+    if not isinstance(bins, int) or bins < 1:
+        raise ValueError(f"bins: {bins!r}: expected a positive int ({column} has {values.nunique()} distinct "
+                         f"values, more than {MAX_CELLS} cells)")
+    cut = pd.cut(values, bins)
+    return cut.map(lambda iv: iv.mid).astype(float), f"{column} ({bins} bins)"
 
 
 _MARGINAL_STATS = ("mean", "min", "max", "count")
@@ -50,43 +69,52 @@ def _rows(input_or_rows: Any, columns, run_kwargs):
 
 
 def heatmap(input_or_report: Any, metric: str, x: str, y: str, stat: str = "mean", *,
-            ax: Optional[Any] = None, cmap: str = "viridis", **run_kwargs: Any):
+            ax: Optional[Any] = None, cmap: str = "viridis", bins: int = 20, **run_kwargs: Any):
     """``stat`` (mean, min, max, median, count, ... as pandas names them) of ``metric`` over axes ``x`` and ``y``.
 
     ``input_or_report``: a :class:`Report` with a marginal over (x, y), an
     input (run with ``run_kwargs``) or run() rows. The cells are the distinct
-    values of x and y (grid axes, or bins of design parameters). Returns the Axes (its image is
-    ``ax.collections[0]``, a QuadMesh whose array is the table).
+    values of x and y (grid axes, or a report's bins of design parameters); rows
+    with more than ``MAX_CELLS`` distinct values on an axis (design rows) are cut
+    into ``bins`` equal-width bins, named in the axis title. Returns the Axes (its
+    image is ``ax.collections[0]``, a QuadMesh whose array is the table).
     """
+    xlabel, ylabel = x, y
     if isinstance(input_or_report, Report):
         cells = _marginal_rows(input_or_report, metric, [x, y], stat)
         table = cells.pivot_table(values=metric, index=y, columns=x, aggfunc="first", dropna=False)
     else:
         rows = _rows(input_or_report, [metric, x, y], run_kwargs)
-        table = rows.pivot_table(values=metric, index=y, columns=x, aggfunc=stat)
+        bx, xlabel = _binned(rows, x, bins)
+        by, ylabel = _binned(rows, y, bins)
+        frame = rows[[metric]].assign(_x=bx.to_numpy(), _y=by.to_numpy())
+        table = frame.pivot_table(values=metric, index="_y", columns="_x", aggfunc=stat)
     ax = _axes(ax)
     xs, ys = np.asarray(table.columns, dtype=float), np.asarray(table.index, dtype=float)
     mesh = ax.pcolormesh(np.arange(len(xs) + 1), np.arange(len(ys) + 1), table.to_numpy(), cmap=cmap)
     ax.set_xticks(np.arange(len(xs)) + 0.5, [f"{v:.3g}" for v in xs], rotation=90 if len(xs) > 8 else 0)
     ax.set_yticks(np.arange(len(ys)) + 0.5, [f"{v:.3g}" for v in ys])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(f"{stat} of {metric}")
     ax.figure.colorbar(mesh, ax=ax, label=metric)
     return ax
 
 
 def line(input_or_report: Any, metric: str, x: str, stat: str = "mean", *,
-         ax: Optional[Any] = None, **run_kwargs: Any):
-    """``stat`` of ``metric`` at each value of axis ``x`` (one line, markers at the points); returns the Axes."""
+         ax: Optional[Any] = None, bins: int = 20, **run_kwargs: Any):
+    """``stat`` of ``metric`` at each value of axis ``x`` (one line, markers at the points; design rows'
+    continuous ``x`` binned as in :func:`heatmap`); returns the Axes."""
+    xlabel = x
     if isinstance(input_or_report, Report):
         series = _marginal_rows(input_or_report, metric, [x], stat).set_index(x)[metric].sort_index()
     else:
         rows = _rows(input_or_report, [metric, x], run_kwargs)
-        series = rows.groupby(x)[metric].agg(stat)
+        bx, xlabel = _binned(rows, x, bins)
+        series = rows[metric].groupby(bx.to_numpy()).agg(stat)
     ax = _axes(ax)
     ax.plot(series.index.to_numpy(dtype=float), series.to_numpy(dtype=float), marker="o", label=f"{stat} {metric}")
-    ax.set_xlabel(x)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(metric)
     ax.set_title(f"{stat} of {metric} over {x}")
     return ax

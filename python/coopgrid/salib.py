@@ -28,7 +28,7 @@ class Parameter:
 
 @dataclass
 class Problem:
-    """A coopgrid problem: the varied fields (field order) and the fixed ones."""
+    """A coopgrid problem: the varied fields (in the problem's order) and the fixed ones."""
     parameters: List[Parameter]
     fixed: Dict[str, float] = field(default_factory=dict)
     source: str = ""
@@ -76,8 +76,17 @@ def _to_salib_bounds(p: Parameter):
         lo, mode, hi = a
         c = 0.0 if hi == lo else (mode - lo) / (hi - lo)
         return "triang", [hi, c] if lo == 0 else [lo, hi, c]
-    raise ValueError(f"{p.name}: {p.dist} {a} has no SALib distribution (SALib samples continuous "
-                     "parameters only)")
+    raise ValueError(f"{p.name}: {p.dist} {a} has no SALib distribution (SALib has unif, logunif, triang, "
+                     "norm, truncnorm and lognorm, continuous only); fix the field, or call to_salib(problem, "
+                     "nearest=True) for the nearest continuous one (integers [a, b]: unif [a, b + 1], to floor)")
+
+
+def _nearest_salib_bounds(p: Parameter):
+    """The continuous stand-in of a discrete parameter: integers [a, b] as unif [a, b + 1] (floor gives a..b
+    with equal weights, as coopgrid's a + floor(u (b - a + 1))); a choice has none."""
+    if p.dist == "integers":
+        return "unif", [p.args[0], p.args[1] + 1]
+    raise ValueError(f"{p.name}: choice {p.args} has no continuous SALib stand-in; fix the field")
 
 
 def _from_salib_bounds(name: str, dist: str, b: List[float]) -> Parameter:
@@ -100,11 +109,20 @@ def _from_salib_bounds(name: str, dist: str, b: List[float]) -> Parameter:
     raise ValueError(f"{name}: SALib dist '{dist}': expected unif, logunif, triang, norm, truncnorm or lognorm")
 
 
-def to_salib(problem: Union[Problem, str, "os.PathLike[str]"]) -> Dict[str, Any]:
-    """SALib's problem dict of a Problem (or of a problem file's path)."""
+def to_salib(problem: Union[Problem, str, "os.PathLike[str]"], nearest: bool = False) -> Dict[str, Any]:
+    """SALib's problem dict of a Problem (or of a problem file's path), in its parameters' order.
+
+    A distribution SALib lacks (integers, choice) raises ValueError naming it; with ``nearest=True`` an
+    ``integers`` parameter becomes SALib's nearest continuous one (unif [a, b + 1]: floor its samples).
+    """
     if not isinstance(problem, Problem):
         problem = read_problem(problem)
-    dists, bounds = zip(*(_to_salib_bounds(p) for p in problem.parameters)) if problem.parameters else ((), ())
+
+    def convert(p: Parameter):
+        if nearest and p.dist in ("integers", "choice"):
+            return _nearest_salib_bounds(p)
+        return _to_salib_bounds(p)
+    dists, bounds = zip(*(convert(p) for p in problem.parameters)) if problem.parameters else ((), ())
     out: Dict[str, Any] = {"num_vars": len(problem.parameters), "names": problem.names,
                            "bounds": [list(b) for b in bounds], "dists": list(dists)}
     if any(p.group for p in problem.parameters):

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _native
-from .core import Fixed, _metric_list, _pandas
+from .core import Fixed, _metric_list, _pandas, _progress
 from .salib import ProblemInput, problem_input
 
 _SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -45,6 +45,16 @@ class ResultDict(dict):
                 self[k] = m
         self.reason: Optional[str] = data.get("reason")
         self.nonfinite_rows: int = int(data.get("nonfinite_rows", 0))
+
+    def plot(self, ax: Optional[Any] = None):
+        """SALib's ``ResultDict.plot()``: Sobol' S1 and ST bars, or Morris mu_star against sigma; the Axes."""
+        from . import plot
+        return (plot.sobol if self.kind == "sobol" else plot.morris)(self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        frames = self.to_df()
+        return "".join(f.to_html(float_format="{:.6f}".format) for f in (frames if isinstance(frames, list)
+                                                                            else [frames]))
 
     def to_df(self):
         """SALib's frames: Sobol' [total (ST, ST_conf), first (S1, S1_conf)[, second (S2, S2_conf)]]; Morris one frame."""
@@ -86,6 +96,24 @@ class Analysis(dict):
         """``{metric: SALib's frames}`` (see :meth:`ResultDict.to_df`)."""
         return {m: r.to_df() for m, r in self.items()}
 
+    def plot(self, metric: Optional[str] = None, ax: Optional[Any] = None):
+        """One metric's indices as :func:`coopgrid.plot.sobol` / :func:`coopgrid.plot.morris` draw them."""
+        if metric is None:
+            if len(self) != 1:
+                raise ValueError(f"metric: name one of {list(self)}")
+            metric = next(iter(self))
+        if metric not in self:
+            raise ValueError(f"metric: {metric!r} was not analysed; the analysis has {list(self)}")
+        from . import plot
+        return (plot.sobol if self.kind == "sobol" else plot.morris)(self, metric, ax=ax)
+
+    def _repr_html_(self) -> str:
+        """The terminal tables as HTML: one heading and SALib's frames per metric (Jupyter)."""
+        import html
+        head = f"<p><b>{html.escape(self.kind)}</b> of {html.escape(str(self.json.get('problem', '')))}: " \
+               f"n = {self.json.get('n')}, {self.evaluations:,} evaluations</p>"
+        return head + "".join(f"<h4>{html.escape(m)}</h4>" + r._repr_html_() for m, r in self.items())
+
     def __str__(self) -> str:
         return self._table
 
@@ -102,7 +130,7 @@ def _design(n: int, seed: int, **kw: Any) -> Dict[str, Any]:
 def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Optional[str] = None,
           scramble: bool = False, seed: int = 0, bootstrap: int = 100, conf: float = 0.95,
           metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto", precision: str = "f64",
-          threads: int = 0, fixed: Fixed = None) -> Analysis:
+          threads: int = 0, fixed: Fixed = None, progress: Any = None) -> Analysis:
     """``coopgrid sobol PROBLEM --n N``: S1, ST (S2 with ``second_order``) and their bootstrap half-widths.
 
     ``problem``: a path, a SALib problem dict or a :class:`coopgrid.salib.Problem`;
@@ -113,18 +141,20 @@ def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Op
     """
     name, text, fixed_path = problem_input(problem, fixed)
     design = _design(n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed_path or None)
-    j, t = _native.sensitivity("sobol", name, design, bootstrap, conf, _metric_list(metrics), backend,
-                               precision, threads, text)
+    with _progress(progress) as callback:
+        j, t = _native.sensitivity("sobol", name, design, bootstrap, conf, _metric_list(metrics), backend,
+                                   precision, threads, text, callback)
     return Analysis(j, t)
 
 
 def morris(problem: ProblemInput, trajectories: int, *, levels: int = 4, seed: int = 0, bootstrap: int = 100,
            conf: float = 0.95, metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto",
-           precision: str = "f64", threads: int = 0, fixed: Fixed = None) -> Analysis:
+           precision: str = "f64", threads: int = 0, fixed: Fixed = None, progress: Any = None) -> Analysis:
     """``coopgrid morris PROBLEM --trajectories R --levels P``: mu, mu_star, sigma and mu_star_conf,
     in the problem's parameter order (``problem`` as for :func:`sobol`)."""
     name, text, fixed_path = problem_input(problem, fixed)
     design = _design(trajectories, seed, levels=levels, fixed=fixed_path or None)
-    j, t = _native.sensitivity("morris", name, design, bootstrap, conf, _metric_list(metrics), backend,
-                               precision, threads, text)
+    with _progress(progress) as callback:
+        j, t = _native.sensitivity("morris", name, design, bootstrap, conf, _metric_list(metrics), backend,
+                                   precision, threads, text, callback)
     return Analysis(j, t)

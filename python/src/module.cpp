@@ -58,6 +58,39 @@ void python_interrupt_check() {
   if (PyErr_CheckSignals() != 0) throw interrupted{};  // the error stays set for the caller to raise
 }
 
+// ---- progress=: the Python callable of the current call, fed by progress_meter (host/util/progress.hpp) ----
+
+thread_local PyObject* t_progress = nullptr;  ///< borrowed: the caller's argument outlives the call
+thread_local std::chrono::steady_clock::time_point t_last_progress{};
+
+void python_progress(index_t done, index_t total, const char* unit) {
+  if (!t_in_call || !t_progress) return;
+  const auto now = std::chrono::steady_clock::now();
+  // At most 10 calls a second (a callback takes the GIL), and always the last one.
+  if (done < total && now - t_last_progress < std::chrono::milliseconds(100)) return;
+  t_last_progress = now;
+  py::gil_scoped_acquire gil;
+  try {
+    const py::handle callback(t_progress);
+    callback(done, total, unit);
+  } catch (py::error_already_set& e) {
+    e.restore();  // the callback's exception ends the call, as KeyboardInterrupt does
+    throw interrupted{};
+  }
+}
+
+/// Installs `progress` (None: no callback) for one call on this thread.
+struct progress_scope {
+  explicit progress_scope(const py::object& progress) : previous(t_progress) {
+    t_progress = progress.is_none() ? nullptr : progress.ptr();
+    t_last_progress = {};
+  }
+  ~progress_scope() { t_progress = previous; }
+  progress_scope(const progress_scope&) = delete;
+  progress_scope& operator=(const progress_scope&) = delete;
+  PyObject* previous;
+};
+
 /// Runs fn with the GIL released; KeyboardInterrupt (or what a signal handler raised) if it was interrupted.
 template <class Fn>
 auto without_gil(Fn&& fn) -> decltype(fn()) {
@@ -226,7 +259,9 @@ void evaluate_into(const source& src, const run_options& opt, const std::vector<
 /// `run`'s rows as columns: "scenario" (batch ids, or the index), the input columns, the metrics
 /// (float64; float32 in an f32 run, the values the CLI prints in their shortest form).
 row_columns rows(const source_ptr& s, const std::string& backend, const std::string& prec,
-                 const std::optional<std::vector<std::string>>& metric_list, int threads, index_t max_rows) {
+                 const std::optional<std::vector<std::string>>& metric_list, int threads, index_t max_rows,
+                 const py::object& progress) {
+  const progress_scope scope(progress);
   auto opt = run_options_of(backend, prec, metric_list, threads, false);
   opt.max_rows = max_rows;
   opt.validate();
@@ -283,7 +318,8 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
                                            const std::vector<std::string>& where, index_t top,
                                            const std::optional<std::string>& by, bool ascending,
                                            const std::optional<std::string>& histogram, bool brute_force,
-                                           const std::vector<std::string>& marginals) {
+                                           const std::vector<std::string>& marginals, const py::object& progress) {
+  const progress_scope scope(progress);
   auto opt = run_options_of(backend, prec, metric_list, threads, brute_force);
   opt.reduce = true;
   opt.where = parse_where(where);
@@ -308,7 +344,8 @@ std::pair<std::string, std::string> sensitivity(const std::string& kind, const s
                                                 int bootstrap, double conf,
                                                 const std::optional<std::vector<std::string>>& metric_list,
                                                 const std::string& backend, const std::string& prec, int threads,
-                                                const std::string& problem_text) {
+                                                const std::string& problem_text, const py::object& progress) {
+  const progress_scope scope(progress);
   sensitivity_options opt;
   if (kind != "sobol" && kind != "morris") throw usage_error(fmt::format("{}: expected sobol or morris", kind));
   opt.kind = kind == "sobol" ? analysis::analysis_kind::sobol : analysis::analysis_kind::morris;
@@ -391,6 +428,7 @@ py::dict problem_info(const std::string& path, const std::string& fixed, const s
 PYBIND11_MODULE(_native, m) {
   m.doc() = "coopgrid's compiled layer (use the coopgrid package, not this module)";
   set_interrupt_check(&python_interrupt_check);
+  set_progress_observer(&python_progress);
 
   // Bad input and bad usage are the caller's: ValueError with the CLI's message.
   py::register_exception_translator([](std::exception_ptr p) {
@@ -422,13 +460,13 @@ PYBIND11_MODULE(_native, m) {
   m.def("load", &load, py::arg("path"), py::arg("design"), py::arg("problem_text") = "");
   m.def("from_arrays", &from_arrays, py::arg("arrays"), py::arg("ids"));
   m.def("rows", &rows, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
-        py::arg("threads"), py::arg("max_rows"));
+        py::arg("threads"), py::arg("max_rows"), py::arg("progress") = py::none());
   m.def("reduce", &reduce, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
         py::arg("threads"), py::arg("where"), py::arg("top"), py::arg("by"), py::arg("ascending"),
-        py::arg("histogram"), py::arg("brute_force"), py::arg("marginals"));
+        py::arg("histogram"), py::arg("brute_force"), py::arg("marginals"), py::arg("progress") = py::none());
   m.def("sensitivity", &sensitivity, py::arg("kind"), py::arg("path"), py::arg("design"), py::arg("bootstrap"),
         py::arg("conf"), py::arg("metrics"), py::arg("backend"), py::arg("precision"), py::arg("threads"),
-        py::arg("problem_text") = "");
+        py::arg("problem_text") = "", py::arg("progress") = py::none());
   m.def("sample_values", &sample_values, py::arg("source"));
   m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"), py::arg("problem_text") = "");
   m.def("resolve_backend", [](const std::string& b) {

@@ -100,6 +100,34 @@ def test_problem_round_trip_samples_the_same(tmp_path):
     assert_frame_equal(a, b, check_exact=True)
 
 
+def test_to_salib_offers_the_nearest_only_when_asked():
+    p = coopgrid.salib.read_problem("data/problem_sharing.toml")
+    with pytest.raises(ValueError, match="nearest=True"):
+        coopgrid.salib.to_salib(p)
+    with pytest.raises(ValueError, match="choice .* no continuous SALib stand-in"):
+        coopgrid.salib.to_salib(p, nearest=True)
+    no_choice = coopgrid.salib.Problem([q for q in p.parameters if q.dist != "choice"])
+    d = coopgrid.salib.to_salib(no_choice, nearest=True)
+    i = d["names"].index("standards.count")
+    assert d["dists"][i] == "unif" and d["bounds"][i] == [1, 11]
+
+
+def test_salib_dict_errors_name_the_argument():
+    good = {"names": ["countries.datasets"], "bounds": [[1, 10]]}
+    with pytest.raises(ValueError, match=r"problem\['names'\]\[0\]: 'datasets' is not a coopgrid field"):
+        coopgrid.sample({"names": ["datasets"], "bounds": [[1, 10]]}, "sobol", 8)
+    with pytest.raises(ValueError, match=r"problem\['bounds'\]: 2 entries for 1 names"):
+        coopgrid.sobol({"names": ["countries.datasets"], "bounds": [[1, 10], [2, 3]]}, 8)
+    with pytest.raises(ValueError, match=r"input\['num_vars'\]: 3"):
+        coopgrid.run({**good, "num_vars": 3}, design="sobol", n=8)
+    with pytest.raises(TypeError, match="fixed: a dict or Problem takes fixed values as a mapping"):
+        coopgrid.sample(good, "sobol", 8, fixed="data/problem_fixed.toml")
+    with pytest.raises(TypeError, match="problem: expected a path, a SALib problem dict"):
+        coopgrid.sobol(42, 8)
+    x = coopgrid.sample(good, "sobol", 8, fixed={"countries.count": 3, "countries.share_prob": 0.5})
+    assert list(x.columns) == ["countries.datasets"] and x.index.name == "sample"
+
+
 def test_to_salib_refuses_discrete_parameters():
     p = coopgrid.salib.read_problem("data/problem_sharing.toml")
     assert [q.dist for q in p.parameters] == ["loguniform", "uniform", "integers", "triangular", "lognormal",
