@@ -47,6 +47,40 @@ _BLOCKS = {  # CSR block: (offsets, item columns)
 _TABLES = ("scenarios", "countries", "standards", "resources", "ethics")
 
 
+# The CLI's flags in the engine's messages, as the Python arguments that set them: a message from
+# reduce(top=5) says "top needs by METRIC", not "--top needs --by METRIC". Flags with no Python
+# argument (--reduce, --checkpoint, ...) stay as they are.
+_FLAG_ARGUMENTS = {
+    "--design": "design", "--n": "n", "--seed": "seed", "--scramble": "scramble", "--second-order": "second_order",
+    "--base": "base", "--levels": "levels", "--fixed": "fixed", "--backend": "backend", "--precision": "precision",
+    "--metrics": "metrics", "--threads": "threads", "--max-rows": "max_rows", "--where": "where", "--top": "top",
+    "--by": "by", "--ascending": "ascending", "--histogram": "histogram", "--marginal": "marginals",
+    "--brute-force": "brute_force", "--bootstrap": "bootstrap", "--conf": "conf", "--trajectories": "trajectories",
+}
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
+
+
+def python_words(message: str) -> str:
+    """An engine message with the CLI's flags named as the Python arguments (``--top`` -> ``top``)."""
+    return _FLAG.sub(lambda m: _FLAG_ARGUMENTS.get(m.group(0), m.group(0)), message)
+
+
+def _python_errors(fn):
+    """Re-raises the engine's ValueError with Python's argument names in place of CLI flags."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as e:
+            words = python_words(str(e))
+            if words == str(e):
+                raise
+            raise ValueError(words) from None
+    return call
+
+
 def _pandas():
     import pandas as pd  # imported late: `import coopgrid` works without it
     return pd
@@ -124,6 +158,7 @@ def _frames_source(tables: Mapping[str, Any]) -> Source:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@_python_errors
 def source(input: Input, *, design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
            levels: Optional[int] = None, fixed: Fixed = None, argument: str = "input") -> Source:
@@ -224,6 +259,7 @@ def _metric_list(metrics: Union[None, str, Iterable[str]]) -> Optional[List[str]
     return list(metrics)
 
 
+@_python_errors
 def run(input: Input, *, backend: str = "auto", precision: str = "f64",
         metrics: Union[None, str, Sequence[str]] = None, threads: int = 0,
         design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
@@ -247,6 +283,7 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
     return pd.DataFrame(dict(cols), columns=[name for name, _ in cols])
 
 
+@_python_errors
 def evaluate(scenarios: Union[Mapping[str, Any], Source], *, backend: str = "auto",
              precision: str = "f64", metrics: Union[None, str, Sequence[str]] = None,
              threads: int = 0) -> "pandas.DataFrame":
@@ -444,6 +481,7 @@ def _marginal_texts(marginals: Union[str, Sequence[Any]]) -> List[str]:
     return out
 
 
+@_python_errors
 def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional[int] = None,
            by: Optional[str] = None, ascending: bool = False,
            histogram: Union[None, str, Sequence[Any]] = None, marginals: Sequence[Any] = (),
@@ -473,6 +511,7 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     return Report(json_text, table)
 
 
+@_python_errors
 def sample(problem: ProblemInput, design: str, n: int, seed: int = 0, *,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
            levels: Optional[int] = None, fixed: Fixed = None) -> "pandas.DataFrame":

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _native
-from .core import Fixed, _metric_list, _pandas, _progress
+from .core import Fixed, _metric_list, _pandas, _progress, _python_errors
 from .salib import ProblemInput, problem_input
 
 _SOBOL_KEYS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -127,6 +127,7 @@ def _design(n: int, seed: int, **kw: Any) -> Dict[str, Any]:
     return d
 
 
+@_python_errors
 def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Optional[str] = None,
           scramble: bool = False, seed: int = 0, bootstrap: int = 100, conf: float = 0.95,
           metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto", precision: str = "f64",
@@ -147,6 +148,7 @@ def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Op
     return Analysis(j, t)
 
 
+@_python_errors
 def morris(problem: ProblemInput, trajectories: int, *, levels: int = 4, seed: int = 0, bootstrap: int = 100,
            conf: float = 0.95, metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto",
            precision: str = "f64", threads: int = 0, fixed: Fixed = None, progress: Any = None) -> Analysis:

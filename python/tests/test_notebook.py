@@ -75,3 +75,13 @@ def test_progress_true_draws_on_stderr(capfd):
     err = capfd.readouterr().err
     assert "evaluations" in err or "it/s" in err or "%" in err
     assert all(len(line) <= 80 for line in err.replace("\r", "\n").splitlines())
+
+
+def test_errors_name_python_arguments_not_cli_flags():
+    with pytest.raises(ValueError) as e:
+        coopgrid.reduce("data/grid_small.toml", top=5)
+    assert "--" not in str(e.value) and "by" in str(e.value)
+    with pytest.raises(ValueError) as e:
+        coopgrid.run(PROBLEM, n=8)
+    assert "--design" not in str(e.value) and "design" in str(e.value)
+    assert coopgrid.core.python_words("--top needs --by METRIC (or --reduce)") == "top needs by METRIC (or --reduce)"
