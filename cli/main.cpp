@@ -100,7 +100,8 @@ void declare_reduce(CLI::App* run, run_options& o) {
                 "With --reduce: write JSON (with merge_state) even to a terminal, where a readable table is the default");
   run->add_option_function<std::vector<std::string>>(
       "--where", [&o](const std::vector<std::string>& w) { o.where = parse_where(w); },
-      "Keep scenarios with METRIC>=X or METRIC<=X (repeatable, ANDed; with --reduce)");
+      "Keep scenarios with METRIC OP X, OP one of >= > <= < == (spaces allowed; repeatable, ANDed; "
+      "with --reduce). >= and <= keep a value equal to X, > and < drop it, == keeps exactly X");
   run->add_option("--top", o.top, "With --reduce: the K best scenarios by --by, with their inputs")
       ->check(CLI::Range(0LL, 1'000'000LL));
   add_parsed(run, "--by", [&o](const std::string& m) { o.by = parse_metric(m); },

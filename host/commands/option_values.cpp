@@ -62,7 +62,9 @@ std::vector<int> parse_metric_list(const std::string& list) {
 
 std::vector<filter> parse_where(const std::vector<std::string>& texts) {
   std::vector<filter> out;
-  for (const auto& w : texts) out.push_back(parse_filter(w));
+  for (const auto& w : texts) {
+    for (const auto& f : parse_filters(w)) out.push_back(f);
+  }
   return out;
 }
 

@@ -19,8 +19,11 @@ struct filter {
   std::string text() const;
 };
 
-/// Parses "shared_expected>=100" (also <=); throws usage_error naming the text and the rule.
+/// Parses the stored form "shared_expected>=100" (also <=); throws usage_error naming the text and the rule.
 filter parse_filter(const std::string& text);
+/// Parses a user's --where "METRIC OP X" (spaces allowed; OP >=, >, <=, <, ==): one filter, two for ==.
+/// >= and <= keep a value equal to X, > and < drop it, == keeps exactly X (compared as doubles).
+std::vector<filter> parse_filters(const std::string& text);
 /// Metric id by column name; throws usage_error listing the names when unknown.
 int metric_by_name(const std::string& name);
 /// Every metric of the table (kernels/metrics.hpp) with its description, one

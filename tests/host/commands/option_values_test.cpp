@@ -1,5 +1,9 @@
 // Option values: each parser's accepted forms and, for every rejected one, the message.
 #include "host/commands/option_values.hpp"
+
+#include <cmath>
+
+#include "host/reduce/spec.hpp"
 #include "tests/support/expect_usage_error.hpp"
 #include "tests/support/test_util.hpp"
 
@@ -37,6 +41,44 @@ TEST(OptionValues, Where) {
   EXPECT_FALSE(w[1].at_least);
   EXPECT_TRUE(parse_where({}).empty());
   EXPECT_THROW(parse_where({"shared_expected>=1", "foo>=1"}), usage_error);
+}
+
+TEST(OptionValues, WhereSpacesAndEveryOperator) {
+  const auto w = parse_where({" shared_expected >= 1000 ", "ethics_q_any<0.25", "standards_p_all > 0.5",
+                              "datasets_total == 300"});
+  ASSERT_EQ(w.size(), 5u);  // == is two bounds
+  EXPECT_EQ(w[0].threshold, 1000);
+  EXPECT_TRUE(w[0].at_least);
+  // Strict comparisons are the inclusive ones at the next double: the same selection for every double x.
+  EXPECT_FALSE(w[1].at_least);
+  EXPECT_EQ(w[1].threshold, std::nextafter(0.25, 0.0));
+  EXPECT_TRUE(w[2].at_least);
+  EXPECT_EQ(w[2].threshold, std::nextafter(0.5, 1.0));
+  EXPECT_TRUE(w[3].at_least && !w[4].at_least);
+  EXPECT_EQ(w[3].threshold, 300);
+  EXPECT_EQ(w[4].threshold, 300);
+  reduce_spec spec;
+  spec.where = {w[2]};
+  double v[num_metrics] = {};
+  v[static_cast<int>(metric::standards_p_all)] = 0.5;
+  EXPECT_FALSE(spec.passes(v));  // > 0.5 drops 0.5 itself
+  v[static_cast<int>(metric::standards_p_all)] = std::nextafter(0.5, 1.0);
+  EXPECT_TRUE(spec.passes(v));
+  const auto message = [](const std::string& text) {
+    try {
+      parse_where({text});
+    } catch (const usage_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message("shared_expected > inf"), "--where 'shared_expected > inf': selects nothing (no value is > inf)");
+  EXPECT_EQ(message("shared_expected = 1"),
+            "--where 'shared_expected = 1': expected METRIC OP X with OP one of >=, >, <=, <, ==");
+  EXPECT_EQ(message("shared_expectd>=1").rfind("unknown metric 'shared_expectd' (did you mean 'shared_expected'?)", 0),
+            0u);
+  // The stored form round-trips, as merge states read it back.
+  EXPECT_EQ(parse_filter(w[2].text()).threshold, w[2].threshold);
 }
 
 TEST(OptionValues, Histogram) {
