@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/parse_error.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/commands/compare.hpp"
 #include "host/commands/convert.hpp"
@@ -362,8 +363,7 @@ int main(int argc, char** argv) {
     try {
       app.parse(argc, argv);  // option values are parsed here: usage_error as below
     } catch (const CLI::ParseError& e) {
-      const int rc = app.exit(e);
-      return rc == 0 ? 0 : 2;
+      return cli::report_parse_error(app, e, argc, argv);
     }
     install_signal_cleanup();
     for (const auto& [sub, command] : commands) {
