@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "cli/examples.hpp"
+#include "cli/help_format.hpp"
 #include "cli/parse_error.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/commands/compare.hpp"
@@ -338,6 +340,7 @@ int main(int argc, char** argv) {
       "scenarios or parameter grids, on CPUs and NVIDIA GPUs.\n"
       "Exit codes: 0 ok, 1 runtime failure (or compare disagreement), 2 bad usage or bad input."};
   app.require_subcommand(1);
+  cli::use_wrapping_help(app);  // before the subcommands: they inherit the formatter
   app.set_version_flag("--version", COOPGRID_VERSION);
   run_options run_opt;
   compare_options compare_opt;
@@ -359,6 +362,7 @@ int main(int argc, char** argv) {
       {app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
        [] { return info_command(COOPGRID_VERSION); }},
   };
+  for (const auto& entry : commands) entry.first->footer(std::string(cli::examples_of(entry.first->get_name())));
   try {
     try {
       app.parse(argc, argv);  // option values are parsed here: usage_error as below

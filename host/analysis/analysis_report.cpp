@@ -9,6 +9,7 @@
 #include "host/io/format.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 namespace {
@@ -113,9 +114,10 @@ std::vector<std::string> parameter_labels(const design_source& d) {
 std::string analysis_table(const design_source& d, const analysis_report& r) {
   const auto names = parameter_labels(d);
   const int rpp = d.view().rows_per_point;
-  std::string out = fmt::format("{} of {}: {}, n = {}, {} evaluations, bootstrap {} (conf {}), {} {} in {:.2f} s\n",
-                                analysis_name(r.analysis.kind), r.input, r.design.describe(), r.design.n,
-                                r.state.points * rpp, r.analysis.replicates, r.analysis.conf, r.backend,
+  // Two short lines (what was analysed; how), so that the header fits an 80-column terminal.
+  std::string out = fmt::format("{} of {}: {}\n  n = {}, {} evaluations, bootstrap {} (conf {}), {} {} in {:.2f} s\n",
+                                analysis_name(r.analysis.kind), r.input, r.design.describe(), grouped(r.design.n),
+                                grouped(r.state.points * rpp), r.analysis.replicates, r.analysis.conf, r.backend,
                                 r.prec == precision::f32 ? "f32" : "f64", r.seconds);
   if (r.shard.n > 1) out += fmt::format("shard {}/{}: design points [{}, {})\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi);
   for (const auto& mi : r.indices) {

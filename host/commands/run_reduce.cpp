@@ -96,7 +96,7 @@ void reduce_segments(backend<T>& be, const run_options& opt, reduce_report& r, p
   index_t next = r.range_lo;
   if (opt.resume) {
     next = read_checkpoint(opt.checkpoint, cp_fingerprint, r.spec, r.state, &r.marginals);
-    meter.add(next - r.range_lo);
+    meter.skip(next - r.range_lo);
   }
   auto last_write = std::chrono::steady_clock::now();
   for (index_t lo = next; lo < r.range_hi; lo += reduce_segment) {
@@ -154,11 +154,15 @@ reduce_report compute_reduce_as(const source& src, const run_options& opt) {
   const bool second_pass = r.spec.hist_metric >= 0 && !r.spec.hist_range_given;
   const index_t n = r.range_hi - r.range_lo;
   {
-    progress_meter meter(second_pass ? 2 * n : n, opt.progress);
+    progress_meter meter(n, opt.progress);
+    if (second_pass) meter.start_pass("pass 1 of 2", n);
     marginal_folder<T> marginals(src);
     reduce_segments(*be, opt, r, meter, marginals);
     r.state.finish(r.spec);
-    if (second_pass) histogram_pass(*be, r, meter);
+    if (second_pass) {
+      meter.start_pass("pass 2 of 2 (histogram)", n);
+      histogram_pass(*be, r, meter);
+    }
     meter.finish();
   }
   evaluate_top_rows(*be, r);

@@ -171,7 +171,10 @@ class analysis_run {
       p.full = sensitivity_state(num_sums);
       p.tail = sensitivity_state(num_sums);
       p.full_end = p.tail_end = r.range_lo;
-      if (opt_.resume && !resumed_from_checkpoint) p = read_analysis_checkpoint(opt_.checkpoint, cp_fingerprint, n, num_sums, opt_.shard.n > 1);
+      if (opt_.resume && !resumed_from_checkpoint) {
+        p = read_analysis_checkpoint(opt_.checkpoint, cp_fingerprint, n, num_sums, opt_.shard.n > 1);
+        meter_.skip((p.full_end - r.range_lo) * rpp);  // an earlier run's work: not in this run's rate
+      }
     }
     meter_.set_total(static_cast<index_t>(r.range_hi - r.range_lo) * rpp);
     meter_.add(0);

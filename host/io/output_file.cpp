@@ -23,6 +23,15 @@ extern "C" void cleanup_on_signal(int sig) {
   for (int i = 0; i < temp_slots; ++i) {
     if (g_temp_set[i].load()) ::unlink(g_temp_path[i]);  // async-signal-safe
   }
+  // A word on why the run ended, on a fresh line (a progress line may be half drawn), so that the
+  // shell's prompt does not land on it.
+  static const char interrupted[] = "\ncoopgrid: interrupted\n";
+  static const char terminated[] = "\ncoopgrid: terminated\n";
+  const char* msg = sig == SIGINT ? interrupted : terminated;
+  const std::size_t len = sig == SIGINT ? sizeof interrupted - 1 : sizeof terminated - 1;
+  if (::write(STDERR_FILENO, msg, len) < 0) {
+    // Nothing more to do: the exit code still says which signal ended the run.
+  }
   ::_exit(128 + sig);
 }
 

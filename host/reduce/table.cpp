@@ -1,13 +1,13 @@
 #include "host/reduce/table.hpp"
 
 #include <fmt/format.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <vector>
+
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 namespace {
@@ -18,17 +18,6 @@ constexpr std::size_t max_bar = 50;
 
 /// %.6g; NaN without a sign (a sign on NaN means nothing to a reader).
 std::string num(double v) { return std::isnan(v) ? "nan" : fmt::format("{:.6g}", v); }
-
-/// 86400000 as 86,400,000.
-std::string grouped(index_t n) {
-  const std::string d = std::to_string(n < 0 ? -n : n);
-  std::string out = n < 0 ? "-" : "";
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
-    out += d[i];
-  }
-  return out;
-}
 
 /// `s` cut to `w` bytes with "..." (never inside a UTF-8 sequence).
 std::string fit(const std::string& s, std::size_t w) {
@@ -48,7 +37,7 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
 /// How the table names scenario k. The one place that looks inside the source.
 struct table_label {
   std::string tag;                ///< batch: the id; grid: "#k"
-  std::vector<std::string> axes;  ///< grid axes, design parameters: "field=value", in field order
+  std::vector<std::string> axes;  ///< grid axes (field order), design parameters (problem order): "field=value"
 };
 
 table_label label_scenario(const source& src, index_t k) {
@@ -163,12 +152,29 @@ std::string header_section(const reduce_report& r) {
   return out + row("selected", sel);
 }
 
+/// The scenarios the metrics table names by tag, with their inputs: a few, so that the table stays on screen.
+std::string at_list(const source& src, const std::map<index_t, table_label>& seen, std::size_t width) {
+  constexpr std::size_t max_listed = 6;
+  const bool design = std::holds_alternative<design_source>(src.input);
+  std::string out = design ? "  at (design point: parameter values):\n" : "  at (grid index: axis values):\n";
+  std::size_t tag_w = 0, listed = 0;
+  for (const auto& [k, l] : seen) tag_w = std::max(tag_w, l.tag.size());
+  for (const auto& [k, l] : seen) {
+    if (listed++ == max_listed) break;
+    out += wrap_words(fmt::format("    {:<{}}  ", l.tag, tag_w), l.axes, width);
+  }
+  if (seen.size() > max_listed) {
+    out += fmt::format("    ... {} more: --json lists every one\n", seen.size() - max_listed);
+  }
+  return out;
+}
+
 std::string metrics_section(const source& src, const reduce_report& r, std::size_t width) {
   const auto& st = r.state;
   std::string out =
       st.selected == 0
           ? "\nmetrics: no scenario selected\n"
-          : fmt::format("\nmetrics over the {} selected scenarios (at: the first scenario reaching it)\n",
+          : fmt::format("\nmetrics over the {} selected scenarios (at: the first to reach it)\n",
                         grouped(st.selected));
   std::map<index_t, table_label> seen;  // the scenarios the cells name, by index
   auto label = [&](index_t k) -> const table_label& {
@@ -194,35 +200,41 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
     }
     return rows;
   };
-  const std::vector<column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
-                                 {"max"},           {"max at", false}, {"mean"}};
-  auto rows = build(true);
+  std::vector<column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
+                           {"max"},           {"max at", false}, {"mean"}};
+  // Every metric counted over every selected scenario (no NaN): the heading says the count once.
+  bool one_count = true;
+  for (int m : r.metrics) one_count = one_count && st.metrics[m].count == st.selected;
+  const auto drop_count = [&](table_rows rows) {
+    if (one_count) {
+      for (auto& row : rows) row.erase(row.begin() + 1);
+    }
+    return rows;
+  };
+  if (one_count) cols.erase(cols.begin() + 1);
+  const std::size_t min_at = one_count ? 2 : 3, max_at = min_at + 2;
+  auto rows = drop_count(build(true));
   auto w = column_widths(cols, rows);
   bool tagged = false;
   if (table_width(w) > width) {
     // Axis values do not fit: cells name grid scenarios by index, listed once below.
     for (const auto& [k, l] : seen) tagged = tagged || !l.axes.empty();
     if (tagged) {
-      rows = build(false);
+      rows = drop_count(build(false));
       w = column_widths(cols, rows);
     }
   }
   if (table_width(w) > width) {
     // Still too wide (long batch ids): cut the two scenario columns, never a number.
     const std::size_t over = table_width(w) - width;
-    for (std::size_t j : {std::size_t{3}, std::size_t{5}}) {
+    for (std::size_t j : {min_at, max_at}) {
       const std::size_t cap = std::max(min_scenario_cell, w[j] > (over + 1) / 2 ? w[j] - (over + 1) / 2 : 0);
       for (auto& row : rows) row[j] = fit(row[j], cap);
       w[j] = std::min(w[j], cap);
     }
   }
   for (const auto& line : render(cols, rows, w)) out += line + "\n";
-  if (tagged) {
-    out += "  at (grid index: axis values):\n";
-    std::size_t tag_w = 0;
-    for (const auto& [k, l] : seen) tag_w = std::max(tag_w, l.tag.size());
-    for (const auto& [k, l] : seen) out += wrap_words(fmt::format("    {:<{}}  ", l.tag, tag_w), l.axes, width);
-  }
+  if (tagged) out += at_list(src, seen, width);
   return out;
 }
 
@@ -359,7 +371,7 @@ std::string reduce_table(const source& src, const reduce_report& r, int width) {
   if (r.spec.top_k > 0) out += top_section(src, r, w);
   if (r.spec.hist_metric >= 0) out += histogram_section(r, w);
   out += marginals_section(r);
-  out += "\nfull report (all digits, and the merge state coopgrid merge reads): --json, or -o FILE\n";
+  out += "\nthe full report (all digits, merge state for coopgrid merge): --json or -o FILE\n";
   return trim_lines(out);
 }
 
@@ -368,11 +380,8 @@ bool use_table(const std::string& output_path, bool json_flag) {
 }
 
 int terminal_columns() {
-  winsize ws{};
-  if (::isatty(STDOUT_FILENO) == 1 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return std::clamp<int>(ws.ws_col, 80, 140);
-  }
-  return 100;
+  // The terminal's own width (an 80-column one gets 80), within what the tables can use.
+  return std::clamp<int>(static_cast<int>(terminal_width(STDOUT_FILENO)), static_cast<int>(min_width), 140);
 }
 
 }  // namespace coopgrid

@@ -10,6 +10,7 @@
 #include "host/io/binary_batch.hpp"
 #include "host/io/format.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/text.hpp"
 #include "host/util/nvtx.hpp"
 
 namespace coopgrid {
@@ -196,15 +197,15 @@ std::string describe_source(const source& src) {
         auto list = [&](const char* name, column<index_t> off) {
           index_t most = 0;
           for (std::size_t s = 0; s + 1 < off.size(); ++s) most = std::max(most, off[s + 1] - off[s]);
-          return fmt::format("  {:<10} {:>12} items, at most {} per scenario\n", name, off.back(), most);
+          return fmt::format("  {:<10} {:>12} items, at most {} per scenario\n", name, grouped(off.back()), grouped(most));
         };
-        return fmt::format("batch {}: {} scenarios\n", src.path, b.num_scenarios()) +
+        return fmt::format("batch {}: {} scenarios\n", src.path, grouped(b.num_scenarios())) +
                list("countries", c.country_offsets) + list("standards", c.standard_offsets) +
                list("resources", c.resource_offsets) + list("ethics", c.ethics_offsets);
       },
       [&](const grid& g) {
         std::string out = fmt::format("grid {}: {} scenarios\naxes (the last varies fastest):\n", src.path,
-                                      g.num_scenarios);
+                                      grouped(g.num_scenarios));
         for (int f : g.axes()) {
           out += fmt::format("  {:<34} {:>10} points  {} .. {}\n", grid_field_names[f], g.size(f), g.value(f, 0),
                              g.value(f, g.size(f) - 1));
@@ -221,8 +222,8 @@ std::string describe_source(const source& src) {
                            : d.options.kind == design::design_kind::morris ? "trajectories"
                                                                            : "samples";
         std::string out = fmt::format("design {} over {}: n = {} {}, {} rows per point: {} scenarios (seed {})\n",
-                                      d.options.describe(), src.path, d.options.n, unit, v.rows_per_point,
-                                      d.num_samples, d.options.seed);
+                                      d.options.describe(), src.path, grouped(d.options.n), unit, v.rows_per_point,
+                                      grouped(d.num_samples), d.options.seed);
         return out + describe_problem(d.prob);
       });
 }

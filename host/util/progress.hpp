@@ -29,28 +29,37 @@ using progress_observer_fn = void (*)(index_t done, index_t total, const char* u
 void set_progress_observer(progress_observer_fn observer);
 
 /**
- * @brief Progress on stderr (done, rate, ETA), redrawn at most 4 times a second;
- *        silent when disabled. Call add() from one thread.
+ * @brief Progress on stderr (pass, done, rate, ETA), one line that fits the
+ *        terminal, redrawn at most 4 times a second; silent when disabled.
+ *        Call add() from one thread.
  */
 class progress_meter {
  public:
   /// `unit` names what is counted ("scenarios", "evaluations").
   progress_meter(index_t total, bool enabled, const char* unit = "scenarios");
   ~progress_meter();
+  progress_meter(const progress_meter&) = delete;
+  progress_meter& operator=(const progress_meter&) = delete;
   void add(index_t n);
-  /// Text shown after the ETA (the analyses' widest confidence interval so far).
-  void set_note(std::string note) { note_ = std::move(note); }
+  /// Work done by an earlier run (a checkpoint resumed): counted as done, not in the rate or the ETA.
+  void skip(index_t n);
+  /// A line printed above the progress line (the analyses' widest confidence interval after each round).
+  void set_note(std::string note);
   /// A new total (an analysis growing its design).
   void set_total(index_t total) { total_ = total; }
+  /// Starts pass `name` ("histogram") of `total` units: done, rate and ETA start again, the line names it.
+  void start_pass(std::string name, index_t total);
   void finish();
 
  private:
   void draw(bool final_line);
+  std::string line(bool final_line, double secs) const;
   index_t total_;
   index_t done_ = 0;
+  index_t skipped_ = 0;  ///< of done_, what an earlier run did
   bool enabled_;
   const char* unit_;
-  std::string note_;
+  std::string pass_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };

@@ -283,7 +283,7 @@ TEST(Cli, ValidateParsesALargeCsvBatchOnAnyThreadsAlike) {
   test::write_file(d / "b/scenarios.csv", sc);
   const auto one = run_cli("validate --threads 1 '" + (d / "b").string() + "'");
   ASSERT_EQ(one.code, 0) << one.err;
-  EXPECT_NE(one.out.find("90000 scenarios"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("90,000 scenarios"), std::string::npos) << one.out;
   for (const char* t : {"2", "3", "0"}) {
     const auto r = run_cli("validate --threads " + std::string(t) + " '" + (d / "b").string() + "'");
     EXPECT_EQ(r.code, 0) << r.err;

@@ -162,7 +162,7 @@ TEST(CliDesign, ValidatePrintsParametersAndTheDesignSize) {
   const auto d = run_cli("validate " + sharing + "--design saltelli --n 1024 --second-order");
   ASSERT_EQ(d.code, 0) << d.err;
   // 7 parameters in 6 groups (countries.share_prob and resources.share_prob share one): 2G + 2 rows.
-  EXPECT_NE(d.out.find("n = 1024 base points, 14 rows per point: 14336 scenarios"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("n = 1,024 base points, 14 rows per point: 14,336 scenarios"), std::string::npos) << d.out;
 }
 
 }  // namespace

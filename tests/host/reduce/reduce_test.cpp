@@ -1,5 +1,6 @@
 // Reductions against brute force: summary, filters, top-K, histogram, and
 // merge equality for any split.
+#include <cmath>
 #include "host/backends/cpu_backend.hpp"
 #include "host/util/errors.hpp"
 #include "host/reduce/state.hpp"
@@ -146,7 +147,8 @@ TEST(Reduce, FilterParsing) {
   EXPECT_EQ(f.metric, static_cast<int>(metric::ethics_q_all));
   EXPECT_FALSE(f.at_least);
   EXPECT_EQ(f.threshold, 1e-3);
-  EXPECT_THROW(parse_filter("ethics_q_all<1"), usage_error);
+  EXPECT_EQ(parse_filter("ethics_q_all<1").threshold, std::nextafter(1.0, 0.0));  // strict: the next double
+  EXPECT_THROW(parse_filter("ethics_q_all==1"), usage_error);                      // two bounds: parse_filters
   EXPECT_THROW(parse_filter("nope>=1"), usage_error);
   EXPECT_THROW(parse_filter("ethics_q_all>=x"), usage_error);
   EXPECT_THROW(parse_filter("ethics_q_all>=nan"), usage_error);

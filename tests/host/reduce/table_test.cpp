@@ -197,8 +197,12 @@ void expect_metric_rows(const reduce_report& r, const std::vector<std::string>& 
     const auto& s = r.state.metrics[m];
     const auto w = words_of(lines[at]);
     ASSERT_GE(w.size(), 5u) << lines[at];
-    EXPECT_EQ(w[1], with_commas(s.count)) << lines[at];
-    EXPECT_EQ(w[2], g6(s.min)) << lines[at];
+    // The count column stands only where some metric's count differs from the selection's.
+    bool one_count = true;
+    for (int k : r.metrics) one_count = one_count && r.state.metrics[k].count == r.state.selected;
+    if (!one_count) EXPECT_EQ(w[1], with_commas(s.count)) << lines[at];
+    if (s.count == 0) continue;
+    EXPECT_EQ(w[one_count ? 1 : 2], g6(s.min)) << lines[at];
     EXPECT_NE(lines[at].find("  " + g6(s.max) + "  "), std::string::npos) << lines[at];
     EXPECT_EQ(w.back(), g6(s.mean())) << lines[at];
   }
@@ -306,9 +310,9 @@ TEST(ReduceTable, GridWithWhereTopAndHistogram) {
   for (int m : r.metrics) {
     const auto& s = r.state.metrics[m];
     const auto w = words_of(metric_line(lines, m));
-    ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);
-    EXPECT_EQ(w[3], tag(s.argmin)) << metric_names[m];
-    EXPECT_EQ(w[5], tag(s.argmax)) << metric_names[m];
+    ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // every count is the selection's: no count column
+    EXPECT_EQ(w[2], tag(s.argmin)) << metric_names[m];
+    EXPECT_EQ(w[4], tag(s.argmax)) << metric_names[m];
     for (index_t k : {s.argmin, s.argmax}) {
       if (k < 0) continue;
       const int at = find_line(lines, "    #" + std::to_string(k) + " ", legend);
@@ -318,8 +322,8 @@ TEST(ReduceTable, GridWithWhereTopAndHistogram) {
   }
   // T = 0 with G > 0: the exchange logs are -inf, and print so.
   const auto ex = words_of(metric_line(lines, static_cast<int>(metric::exchange_effect_log10)));
-  EXPECT_EQ(ex.at(2), "-inf");
-  EXPECT_EQ(ex.at(6), "-inf");
+  EXPECT_EQ(ex.at(1), "-inf");  // metric min "min at" max "max at" mean: no count column
+  EXPECT_EQ(ex.at(5), "-inf");
 
   expect_top_rows(src, r, lines);
   expect_histogram_consistent(r, read_histogram(lines));
@@ -376,9 +380,9 @@ TEST(ReduceTable, BatchWithWhereTopHistogramBelowAndAbove) {
   for (int m : r.metrics) {
     const auto& s = r.state.metrics[m];
     const auto w = words_of(metric_line(lines, m));
-    ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);
-    EXPECT_EQ(w[3], ids[static_cast<std::size_t>(s.argmin)]) << metric_names[m];
-    EXPECT_EQ(w[5], ids[static_cast<std::size_t>(s.argmax)]) << metric_names[m];
+    ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // every count is the selection's: no count column
+    EXPECT_EQ(w[2], ids[static_cast<std::size_t>(s.argmin)]) << metric_names[m];
+    EXPECT_EQ(w[4], ids[static_cast<std::size_t>(s.argmax)]) << metric_names[m];
   }
   expect_top_rows(src, r, lines);
   expect_histogram_consistent(r, read_histogram(lines));
@@ -411,7 +415,7 @@ TEST(ReduceTable, EmptySelection) {
   EXPECT_GE(find_line(lines, "metrics: no scenario selected"), 0) << text;
   for (int m : r.metrics) {
     EXPECT_EQ(words_of(metric_line(lines, m)),
-              (std::vector<std::string>{metric_names[m], "0", "-", "-", "-", "-", "-"}));
+              (std::vector<std::string>{metric_names[m], "-", "-", "-", "-", "-"}));
   }
   const int top = find_line(lines, "top 3 by shared_expected");
   ASSERT_GE(top, 0);
@@ -430,12 +434,12 @@ TEST(ReduceTable, InfinitiesAndNaN) {
   s.max = INFINITY;
   s.has_neg_inf = s.has_pos_inf = true;  // the mean of +inf and -inf is undefined
   const auto w = words_of(metric_line(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance")));
-  ASSERT_EQ(w.size(), 7u);
-  EXPECT_EQ(w[2], "-inf");
-  EXPECT_EQ(w[4], "inf");
-  EXPECT_EQ(w[6], "nan");
+  ASSERT_EQ(w.size(), 6u);  // every count is the selection's: no count column
+  EXPECT_EQ(w[1], "-inf");
+  EXPECT_EQ(w[3], "inf");
+  EXPECT_EQ(w[5], "nan");
   s.has_neg_inf = false;
-  EXPECT_EQ(words_of(metric_line(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance"))).at(6),
+  EXPECT_EQ(words_of(metric_line(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance"))).at(5),
             "inf");
 }
 
@@ -465,11 +469,11 @@ TEST(ReduceTable, LongIdsAreCutToTheWidth) {
     expect_fits(lines, static_cast<std::size_t>(width));
     for (int m : r.metrics) {
       const auto w = words_of(metric_line(lines, m));
-      ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);
+      ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // no count column
       const auto& id = test::batch_of(src).ids[static_cast<std::size_t>(r.state.metrics[m].argmin)];
-      ASSERT_GE(w[3].size(), 4u);
-      EXPECT_EQ(w[3].substr(w[3].size() - 3), "...") << w[3];
-      EXPECT_EQ(id.compare(0, w[3].size() - 3, w[3], 0, w[3].size() - 3), 0) << w[3] << " is not a prefix of " << id;
+      ASSERT_GE(w[2].size(), 4u);
+      EXPECT_EQ(w[2].substr(w[2].size() - 3), "...") << w[2];
+      EXPECT_EQ(id.compare(0, w[2].size() - 3, w[2], 0, w[2].size() - 3), 0) << w[2] << " is not a prefix of " << id;
     }
   }
 }

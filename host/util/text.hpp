@@ -1,0 +1,39 @@
+#pragma once
+/**
+ * @file text.hpp
+ * @brief What the terminal shows: counts grouped by thousands (one form in
+ *        tables, summaries and progress) and the terminal's width.
+ */
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "kernels/config.hpp"
+
+namespace coopgrid {
+
+/// 86400000 as 86,400,000.
+inline std::string grouped(index_t n) {
+  const std::string d = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
+    out += d[i];
+  }
+  return out;
+}
+
+/// The width of the terminal on `fd`: COLUMNS when set, else the tty's, else 80.
+inline std::size_t terminal_width(int fd) {
+  if (const char* c = std::getenv("COLUMNS")) {
+    const long v = std::strtol(c, nullptr, 10);
+    if (v >= 20 && v <= 1000) return static_cast<std::size_t>(v);
+  }
+  struct winsize ws {};
+  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
+}
+
+}  // namespace coopgrid
