@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+scripts/python-env.sh   # the Python tests' venv (SALib, ema-workbench): build/venv
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [[ "${1:-}" != "--quick" ]]; then
   scripts/sanitize.sh
