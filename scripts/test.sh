@@ -15,4 +15,5 @@ if [[ "${1:-}" != "--quick" ]]; then
   scripts/sanitize.sh
   scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
   scripts/mpi-test.sh
+  scripts/pip-check.sh   # pip install '.[plot]' of a clone into a new venv, import in a new shell
 fi
