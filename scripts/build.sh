@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds coopgrid into build/ (Release). With nvcc present the
 # CUDA backend is compiled for CMAKE_CUDA_ARCHITECTURES (default 90, the H200).
-# Extra arguments go to the CMake configure step. When the Python module was
-# built, Debian's python3 is pointed at it (scripts/install-python.sh).
+# Extra arguments go to the CMake configure step. The Python module lands in
+# build/python/coopgrid/ (the package itself installs with pip: README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/cuda/bin"

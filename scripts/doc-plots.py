@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Draws the pictures of docs/plots.md from the example data (run from the repository root after a build):
 
-    /usr/bin/python3 scripts/doc-plots.py [OUT_DIR]      (default docs/img)
+    PYTHONPATH=python:build/python /usr/bin/python3 scripts/doc-plots.py [OUT_DIR]   (default docs/img;
+    or v/bin/python scripts/doc-plots.py in a venv with coopgrid[plot])
 
 Every plot of coopgrid.plot once: a heatmap and a line from a grid's marginals,
 a histogram from a report, Sobol' indices with their intervals, Morris mu_star

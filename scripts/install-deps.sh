@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
           libsleef-dev   # the CPU backend's vector batch rows (host/backends/cpu_simd*.cpp); optional in CMake
           python3 python3-numpy python3-scipy   # the scipy checks of the designs (tests/designs/)
-          pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest)  # the Python package (python/)
+          pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest  # the Python package (python/)
+          python3-venv)  # scripts/python-env.sh, `python3 -m venv`
 # Optional, not installed here: bench/run.sh's CPU peers (bench/peers/cpu_peers.py) use
 # python3-numba and python3-torch when present (CPU_PYTHON=/usr/bin/python3) and skip without them.
 missing=()

@@ -1,32 +1,23 @@
 #!/usr/bin/env bash
-# Makes `import coopgrid` work in Debian's python3 (/usr/bin/python3) without
-# any environment variable: writes coopgrid.pth into its site directory
-# (/usr/local/lib/python3.X/dist-packages), naming python/ (the package's
-# sources) and BUILD/python (the compiled coopgrid._native), so a rebuild is
-# picked up with no reinstall. Does nothing when the module was not built;
-# without write access it prints the line to add instead.
-#   scripts/install-python.sh [BUILD_DIR]     (default: build)
-#   scripts/install-python.sh --uninstall
+# coopgrid's Python package installs with pip now (pyproject.toml; README.md,
+# "From Python"): nothing is written into Debian's python3 any more. This
+# removes the coopgrid.pth that earlier versions of this script wrote into its
+# site directory (it made `import coopgrid` work in every python3 on the
+# machine, hiding a missing install), and says how to import the build's copy.
+#   scripts/install-python.sh [BUILD_DIR]     (default: build; scripts/build.sh runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py=/usr/bin/python3
-[[ -x $py ]] || py=$(command -v python3 || true)
-[[ -n $py ]] || exit 0
-site=$("$py" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
-pth="$site/coopgrid.pth"
-if [[ "${1:-}" == "--uninstall" ]]; then
-  rm -f "$pth"
-  exit 0
+for py in /usr/bin/python3 "$(command -v python3 || true)"; do
+  [[ -x $py ]] || continue
+  site=$("$py" -c 'import sysconfig; print(sysconfig.get_path("purelib"))' 2>/dev/null) || continue
+  if [[ -f $site/coopgrid.pth ]]; then
+    rm -f "$site/coopgrid.pth" 2>/dev/null && echo "install-python: removed $site/coopgrid.pth (no longer used)" >&2 \
+      || echo "install-python: remove $site/coopgrid.pth (no longer used; cannot write it here)" >&2
+  fi
+done
+build=${1:-build}
+if compgen -G "$build/python/coopgrid/_native*.so" >/dev/null && [[ -t 2 ]]; then
+  echo "install-python: the build's module: PYTHONPATH=$(pwd)/python:$(cd "$build" && pwd)/python /usr/bin/python3;" \
+       "a package: python3 -m venv v && v/bin/pip install '.[plot]' (README.md, From Python)" >&2
 fi
-build=$(cd "${1:-build}" && pwd)
-compgen -G "$build/python/coopgrid/_native*.so" >/dev/null || exit 0
-lines="$(pwd)/python
-$build/python"
-if [[ -f $pth && "$(cat "$pth")" == "$lines" ]]; then exit 0; fi
-if mkdir -p "$site" 2>/dev/null && printf '%s\n' "$lines" > "$pth.tmp" 2>/dev/null; then
-  mv "$pth.tmp" "$pth"
-  echo "install-python: $pth -> $(pwd)/python, $build/python" >&2
-else
-  echo "install-python: cannot write $pth; to use coopgrid from $py, add these two lines to it:" >&2
-  echo "$lines" >&2
-fi
+exit 0

@@ -9,9 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+scripts/python-env.sh   # the Python tests' venv (SALib, ema-workbench): build/venv
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [[ "${1:-}" != "--quick" ]]; then
   scripts/sanitize.sh
   scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
   scripts/mpi-test.sh
+  scripts/pip-check.sh   # pip install '.[plot]' of a clone into a new venv, import in a new shell
 fi

@@ -1,4 +1,5 @@
 """Fixtures of the Python package's tests: the CLI to compare against, the data, Agg plots."""
+import importlib
 import os
 import subprocess
 from pathlib import Path
@@ -17,6 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]
 os.environ["PYTHONPATH"] = os.pathsep.join(
     os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
 DATA = ROOT / "data"
+
+
+def require(module: str):
+    """Imports a test dependency that Debian's python3 lacks (SALib, ema_workbench).
+
+    In the tests' venv (scripts/python-env.sh; run_tests.sh then sets
+    COOPGRID_TEST_DEPS=required, and so does CI) a missing one is an error;
+    elsewhere the test is skipped.
+    """
+    if os.environ.get("COOPGRID_TEST_DEPS") == "required":
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"{module} is not installed (scripts/python-env.sh; "
+                                              f"pip install -e '.[test]')")
 
 
 def cli_binary() -> str:
