@@ -4,7 +4,7 @@ For permuted and grouped problems, SALib's own sampler gives coopgrid's X, and S
 ``sobol.analyze`` / ``morris.analyze`` (Python API and its ``salib`` command) on coopgrid's X and Y
 give coopgrid's indices under the same names. The CTest ``python`` test runs these with the
 project's test environment (scripts/python-env.sh), where SALib is installed: there they must run,
-not skip (COOPGRID_REQUIRE_TEST_DEPS=1).
+not skip (COOPGRID_TEST_DEPS=required).
 """
 import json
 import os
@@ -16,10 +16,9 @@ import pytest
 
 import coopgrid
 
-if os.environ.get("COOPGRID_REQUIRE_TEST_DEPS") == "1":
-    import SALib  # noqa: F401  (an ImportError here fails the suite: CI must run these tests)
-else:
-    pytest.importorskip("SALib")
+from conftest import require
+
+require("SALib")  # in the tests' venv (CI) a missing SALib fails these tests instead of skipping them
 from SALib.analyze import morris as salib_morris  # noqa: E402
 from SALib.analyze import sobol as salib_sobol  # noqa: E402
 from SALib.sample import sobol as salib_sobol_sample  # noqa: E402
@@ -161,7 +160,7 @@ def test_salib_cli_on_coopgrid_files(tmp_path, cli):
     want_x = salib_sobol_sample.sample(_salib_read(text), 128, calc_second_order=False, scramble=False)
     inner = np.isfinite(want_x).all(axis=1) & (want_x != 0).all(axis=1)  # off the cube's face (lognorm)
     close(np.loadtxt(x)[inner], want_x[inner], 1e-7, "X.txt")  # %.8e text, as SALib writes it
-    out = subprocess.run(["salib", "analyze", "sobol", "-p", str(text), "-Y", str(y), "--max-order", "1",
+    out = subprocess.run([_salib_command(), "analyze", "sobol", "-p", str(text), "-Y", str(y), "--max-order", "1",
                           "-r", "10"], capture_output=True, text=True, check=True).stdout
     ours = json.loads(cli("sobol", text, "--fixed", fixed, "--n", 128, "--metrics", "shared_expected",
                           "--json"))["metrics"]["shared_expected"]
@@ -178,6 +177,14 @@ def test_shipped_salib_problem_reads_in_salib():
     ours = coopgrid.salib.to_salib(coopgrid.salib.read_problem("data/problem_salib.txt",
                                                                fixed="data/problem_fixed.toml"))
     assert p["names"] == ours["names"]  # the file's order, in both readers
+
+
+def _salib_command():
+    """SALib's own `salib` command: beside this interpreter (a venv's bin/), else on PATH."""
+    import shutil
+    import sys
+    here = os.path.join(os.path.dirname(sys.executable), "salib")
+    return here if os.path.exists(here) else shutil.which("salib") or "salib"
 
 
 def _binary():
@@ -221,6 +228,8 @@ def test_readme_salib_commands_run_as_written(tmp_path, cli):
     (tmp_path / "data").symlink_to(ROOT / "data")
     out = ""
     for argv in commands:
+        if argv[0] == "salib":
+            argv = [_salib_command(), *argv[1:]]
         if argv[0] == "coopgrid":
             binary = os.path.abspath(_binary())
             argv = [binary, *argv[1:], "--no-progress"] if argv[1] == "run" else [binary, *argv[1:]]
