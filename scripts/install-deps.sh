@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages coopgrid's build needs, skipping those already
 # present. Nothing is downloaded at build time. CUDA is optional: with nvcc on
-# PATH (or under /usr/local/cuda) the CUDA backend builds too.
+# PATH (or under /usr/local/cuda) the CUDA backend builds too. ccache, when
+# present, caches every compile (CMakeLists.txt, scripts/fuzz.sh).
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
+packages=(cmake ninja-build ccache g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
           libsleef-dev   # the CPU backend's vector batch rows (host/backends/cpu_simd*.cpp); optional in CMake
           python3 python3-numpy python3-scipy   # the scipy checks of the designs (tests/designs/)
           pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest  # the Python package (python/)

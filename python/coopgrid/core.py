@@ -259,13 +259,52 @@ def _metric_list(metrics: Union[None, str, Iterable[str]]) -> Optional[List[str]
     return list(metrics)
 
 
+def _available_memory() -> Optional[int]:
+    """Bytes of memory available to a new allocation (Linux MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _size_text(nbytes: float) -> str:
+    return f"{nbytes / 1e9:.1f} GB" if nbytes >= 1e8 else f"{nbytes / 1e6:.3g} MB"
+
+
+def _check_result_memory(src: Source, metrics: Optional[List[str]], precision: str,
+                         max_memory_share: Optional[float]) -> None:
+    """Refuses, before anything is allocated, rows whose columns exceed max_memory_share of available memory."""
+    if max_memory_share is None:
+        return
+    available = _available_memory()
+    if available is None:
+        return
+    n_metrics = len(metrics) if metrics is not None else len(metric_names)
+    row_bytes = 8 * (1 + len(src.input_columns)) + (4 if precision == "f32" else 8) * n_metrics
+    need = src.num_scenarios * row_bytes
+    if need > max_memory_share * available:
+        raise ValueError(
+            f"{src.path}: {src.num_scenarios} rows of {row_bytes} bytes need {_size_text(need)}, more than "
+            f"max_memory_share={max_memory_share:g} of the {_size_text(available)} of memory available; "
+            f"use reduce() for a summary, or evaluate() on chunks of the scenarios "
+            f"(or pass max_memory_share=None)")
+
+
 @_python_errors
 def run(input: Input, *, backend: str = "auto", precision: str = "f64",
         metrics: Union[None, str, Sequence[str]] = None, threads: int = 0,
         design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
         scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
         levels: Optional[int] = None, fixed: Fixed = None,
-        max_rows: int = 100_000_000, progress: Any = None) -> "pandas.DataFrame":
+        max_rows: int = 100_000_000, max_memory_share: Optional[float] = 0.5,
+        progress: Any = None) -> "pandas.DataFrame":
     """One row per scenario, as ``coopgrid run INPUT`` writes them.
 
     Columns: ``scenario`` (the batch id, or the grid / sample index), the grid
@@ -274,11 +313,19 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
     auto|reference|cpu|cuda, ``precision`` f64|f32 (an f32 run's metric
     columns are float32: the CLI's shortest-form numbers read as float32). A problem file needs
     ``design=`` and ``n=`` (mc|lhs|sobol|saltelli|morris).
+
+    Before anything is allocated, a result whose columns would take more than
+    ``max_memory_share`` (default 0.5: room is left for the DataFrame's copy)
+    of the memory available (MemAvailable) raises ValueError, as do more rows
+    than ``max_rows``; ``reduce()`` summarizes any size, and ``evaluate()``
+    takes the scenarios in chunks. ``max_memory_share=None`` turns the check off.
     """
     src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
                  base=base, levels=levels, fixed=fixed)
+    metric_list = _metric_list(metrics)
+    _check_result_memory(src, metric_list, precision, max_memory_share)
     with _progress(progress) as callback:
-        cols = _native.rows(src, backend, precision, _metric_list(metrics), threads, max_rows, callback)
+        cols = _native.rows(src, backend, precision, metric_list, threads, max_rows, callback)
     pd = _pandas()
     return pd.DataFrame(dict(cols), columns=[name for name, _ in cols])
 

@@ -216,6 +216,17 @@ def test_bad_batch_raises_value_error_with_cli_message(cli, tmp_path):
     assert str(e.value) == message
 
 
+def test_run_refuses_a_result_beyond_its_memory_share():
+    # The main job's rows (8.64e7 x 22 columns, about 15 GB) are refused before anything is allocated.
+    with pytest.raises(ValueError, match=r"max_memory_share=0.01 .*reduce\(\).*evaluate\(\) on chunks"):
+        coopgrid.run(DATA / "grid_main.toml", max_memory_share=0.01)
+    with pytest.raises(ValueError, match=r"grid_small.toml: \d+ rows of \d+ bytes need"):
+        coopgrid.run(DATA / "grid_small.toml", max_memory_share=1e-12)
+    # Within the share (or with the check off) the rows come back.
+    assert len(coopgrid.run(DATA / "grid_small.toml", max_memory_share=None)) == \
+        coopgrid.source(DATA / "grid_small.toml").num_scenarios
+
+
 def test_bad_grid_and_options_raise_value_error(cli, tmp_path):
     grid = tmp_path / "g.toml"
     grid.write_text("[countries]\ncount = 3\nshare_prob = { linspace = [0, 1.5, 4] }\n")
