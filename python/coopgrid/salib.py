@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import _native
+from ._output import output_file
 
 
 @dataclass
@@ -149,7 +150,5 @@ def write_problem(problem: Problem, path: Union[str, "os.PathLike[str]"]) -> Non
         sections.setdefault(block, []).append(f"{key} = {{ {p.dist} = [{args}]{group} }}")
     order = [f.split(".")[0] for f in _native.field_names]
     text = "".join(f"[{b}]\n" + "\n".join(sections[b]) + "\n\n" for b in dict.fromkeys(order) if b in sections)
-    tmp = f"{os.fspath(path)}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
+    with output_file(path) as f:
         f.write(text)
-    os.replace(tmp, path)

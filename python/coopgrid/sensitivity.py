@@ -92,8 +92,9 @@ class Analysis(dict):
         return f"<coopgrid.Analysis {self.kind} of {self.json['problem']!r}: n = {self.json['n']}, {len(self)} metrics>"
 
 
-def _design(n: int, seed: int, **kw: Any) -> Dict[str, Any]:
-    d: Dict[str, Any] = {"n": int(n), "seed": int(seed)}
+def _design(size: str, n: int, seed: int, **kw: Any) -> Dict[str, Any]:
+    # Passed as given: the compiled layer checks the integers (TypeError, or ValueError naming `size`).
+    d: Dict[str, Any] = {size: n, "seed": seed}
     d.update({k: v for k, v in kw.items() if v is not None})
     return d
 
@@ -108,7 +109,7 @@ def sobol(problem: str, n: int, *, second_order: bool = False, base: Optional[st
     is evaluated and analysed in one pass; indices are per group when the
     problem has groups. Returns an :class:`Analysis` (``result["shared_expected"]["ST"]``).
     """
-    design = _design(n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed)
+    design = _design("n", n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed)
     j, t = _native.sensitivity("sobol", str(problem), design, bootstrap, conf, _metric_list(metrics), backend,
                                precision, threads)
     return Analysis(j, t)
@@ -118,7 +119,7 @@ def morris(problem: str, trajectories: int, *, levels: int = 4, seed: int = 0, b
            conf: float = 0.95, metrics: Union[None, str, Sequence[str]] = None, backend: str = "auto",
            precision: str = "f64", threads: int = 0, fixed: Optional[str] = None) -> Analysis:
     """``coopgrid morris PROBLEM --trajectories R --levels P``: mu, mu_star, sigma and mu_star_conf."""
-    design = _design(trajectories, seed, levels=levels, fixed=fixed)
+    design = _design("trajectories", trajectories, seed, levels=levels, fixed=fixed)
     j, t = _native.sensitivity("morris", str(problem), design, bootstrap, conf, _metric_list(metrics), backend,
                                precision, threads)
     return Analysis(j, t)
