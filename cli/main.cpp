@@ -7,6 +7,7 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,28 @@ CLI::Option* add_parsed(CLI::App* app, const std::string& name, Parse parse, con
   return app->add_option_function<std::string>(name, parse, help);
 }
 
+/// An integer option: its text parsed exactly and checked against `r` (parse_integer: never wrapped or
+/// clamped; out of range is a usage_error naming the flag, the text and the range).
+template <class T>
+CLI::Option* add_integer(CLI::App* app, const std::string& name, T& value, int_range r, const std::string& help) {
+  const std::string flag = name.substr(name.rfind(',') + 1);  // "--n" of "-n,--n": the name messages use
+  const auto parse = [&value, flag, r](const std::string& t) {
+    if constexpr (std::is_unsigned_v<T>) {
+      value = parse_unsigned(flag, t, r);
+    } else {
+      value = static_cast<T>(parse_integer(flag, t, r));
+    }
+  };
+  return app->add_option_function<std::string>(name, parse, help)->type_name("INT");
+}
+
+/// add_integer showing the value it starts with as the default in --help.
+template <class T>
+CLI::Option* add_integer_with_default(CLI::App* app, const std::string& name, T& value, int_range r,
+                                      const std::string& help) {
+  return add_integer(app, name, value, r, help)->default_str(std::to_string(value));
+}
+
 constexpr const char* input_help =
     "A batch directory (scenarios.csv plus optional countries.csv, standards.csv, resources.csv, "
     "ethics.csv, or their .npy columns), a grid file (*.toml with axes), or a problem file (*.toml "
@@ -56,22 +79,20 @@ void declare_design(CLI::App* app, design_args& d) {
                   "Sample a problem file: mc (Philox), lhs (Latin hypercube), sobol (Joe-Kuo, scipy's order), "
                   "saltelli (2d+2 or d+2 rows per base point, SALib's order), morris (d+1 rows per trajectory)")
       ->check(CLI::IsMember({"mc", "lhs", "sobol", "saltelli", "morris"}));
-  app->add_option("--n", d.n, "Samples (mc, lhs, sobol), base points (saltelli) or trajectories (morris)")
-      ->check(CLI::PositiveNumber);
-  app->add_option("--seed", d.seed, "Seed of the random designs and of --scramble (default 0)");
+  add_integer(app, "--n", d.n, int_ranges::count,
+              "Samples (mc, lhs, sobol), base points (saltelli) or trajectories (morris)");
+  add_integer(app, "--seed", d.seed, int_ranges::seed, "Seed of the random designs and of --scramble (default 0)");
   app->add_flag("--scramble", d.scramble, "Owen-scramble the Sobol' points (sobol, saltelli)");
   app->add_flag("--second-order", d.second_order, "saltelli: add the BA_j rows (2d+2 per base point)");
   app->add_option("--base", d.base, "saltelli: base points from sobol (default) or mc")
       ->check(CLI::IsMember({"sobol", "mc"}));
-  app->add_option("--levels", d.levels, "morris: levels p of the grid (even; default 4)")->check(CLI::PositiveNumber);
+  add_integer(app, "--levels", d.levels, int_ranges::levels, "morris: levels p of the grid (even; default 4)");
   app->add_option("--fixed", d.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
 }
 
 /// --threads: the backend's CPU threads, also the threads a CSV batch parses on.
 void declare_threads(CLI::App* app, int& threads) {
-  app->add_option("--threads", threads, "CPU threads (0: all hardware threads)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_integer_with_default(app, "--threads", threads, int_ranges::threads, "CPU threads (0: all hardware threads)");
 }
 
 /// INPUT and the backend options of run and compare.
@@ -87,9 +108,8 @@ void declare_evaluation(CLI::App* app, Options& o, const char* backend_help) {
       ->check(CLI::IsMember({"f64", "f32"}))
       ->default_str("f64");
   declare_threads(app, o.bopt.threads);
-  app->add_option("--device", o.bopt.device, "CUDA device ordinal (see 'coopgrid info')")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  add_integer_with_default(app, "--device", o.bopt.device, int_ranges::device,
+                           "CUDA device ordinal (see 'coopgrid info')");
   add_parsed(app, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
              "Several CUDA devices: 'all' or ordinals like 0,1 (the work is split across them, "
              "one host thread each; results equal a single device's)");
@@ -105,8 +125,7 @@ void declare_reduce(CLI::App* run, run_options& o) {
       "--where", [&o](const std::vector<std::string>& w) { o.where = parse_where(w); },
       "Keep scenarios with METRIC OP X, OP one of >= > <= < == (spaces allowed; repeatable, ANDed; "
       "with --reduce). >= and <= keep a value equal to X, > and < drop it, == keeps exactly X");
-  run->add_option("--top", o.top, "With --reduce: the K best scenarios by --by, with their inputs")
-      ->check(CLI::Range(0LL, 1'000'000LL));
+  add_integer(run, "--top", o.top, int_ranges::top, "With --reduce: the K best scenarios by --by, with their inputs");
   add_parsed(run, "--by", [&o](const std::string& m) { o.by = parse_metric(m); },
              "Metric that ranks --top (largest first unless --ascending)");
   run->add_flag("--ascending", o.ascending, "--top takes the smallest values instead");
@@ -150,7 +169,8 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
       "parameter, then the metrics.");
   declare_evaluation(run, o, "Backend: auto = cuda when a device is present, else cpu");
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
-                                           "name and renamed when complete");
+                                           "name and renamed when complete (a link's target; a device "
+                                           "or FIFO directly)");
   add_parsed(run, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
              std::string("Comma-separated metric columns (default: all):") + metric_help());
   declare_reduce(run, o);
@@ -158,9 +178,8 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
              "Rows as csv (default), or salib-y: the --metrics columns alone, space-delimited, no header "
              "(the Y file of `salib analyze -Y`)")
       ->check(CLI::IsMember({"csv", "salib-y"}));
-  run->add_option("--max-rows", o.max_rows, "Refuse to write more CSV rows than this (use --reduce)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_integer_with_default(run, "--max-rows", o.max_rows, int_ranges::count,
+                           "Refuse to write more CSV rows than this (use --reduce)");
   o.progress = stderr_is_terminal();
   run->add_flag_callback("--no-progress", [&o] { o.progress = false; },
                          "Never show progress (shown on stderr when it is a terminal)");
@@ -178,9 +197,8 @@ CLI::App* declare_compare(CLI::App& app, compare_options& o) {
       "error and tol_used, the largest share of the tolerance (README.md) any scenario uses: under 1 "
       "agrees. Exit 0 only if every metric agrees.");
   declare_evaluation(cmp, o, "Backend checked against the reference (auto = cuda if present, else cpu)");
-  cmp->add_option("--sample", o.sample, "Compare at most this many scenarios, in 64 windows spread over the input")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_integer_with_default(cmp, "--sample", o.sample, int_ranges::count,
+                           "Compare at most this many scenarios, in 64 windows spread over the input");
   cmp->add_option_function<std::vector<std::string>>(
       "--marginal",
       [&o](const std::vector<std::string>& ms) {
@@ -213,11 +231,10 @@ CLI::App* declare_sample(CLI::App& app, sample_options& o) {
   smp->add_option("-o,--output", o.output, "Output file (default: stdout); .npy and .csv choose the format");
   smp->add_option("--format", o.format, "salib (default), npy or csv (default: from the output's extension)")
       ->check(CLI::IsMember({"salib", "npy", "csv"}));
-  smp->add_option("--digits", o.digits, "Digits after the point in the salib layout (SALib's --precision)")
-      ->capture_default_str();
-  smp->add_option("--max-rows", o.max_rows, "Refuse to write more samples than this")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_integer_with_default(smp, "--digits", o.digits, int_ranges::digits,
+                           "Digits after the point in the salib layout (SALib's --precision)");
+  add_integer_with_default(smp, "--max-rows", o.max_rows, int_ranges::count,
+                           "Refuse to write more samples than this");
   o.progress = stderr_is_terminal();
   smp->add_flag_callback("--no-progress", [&o] { o.progress = false; }, "Never show progress");
   return smp;
@@ -261,20 +278,20 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
   cmd->add_option("PROBLEM", o.input, "A problem file (*.toml with distributions, or SALib's text format)")
       ->required();
   if (sobol) {
-    cmd->add_option("--n", o.design.n, "Base points N (Sobol' points: powers of 2 balance best)")
-        ->check(CLI::PositiveNumber);
+    add_integer(cmd, "--n", o.design.n, int_ranges::count, "Base points N (Sobol' points: powers of 2 balance best)");
     cmd->add_flag("--second-order", o.design.second_order, "Also S2 (the BA_j rows: 2d+2 rows per base point)");
     cmd->add_option("--base", o.design.base, "Base points from sobol (default) or mc (Philox)")
         ->check(CLI::IsMember({"sobol", "mc"}));
     cmd->add_flag("--scramble", o.design.scramble, "Owen-scramble the Sobol' base points");
   } else {
-    cmd->add_option("--trajectories", o.design.n, "Trajectories R")->check(CLI::PositiveNumber);
-    cmd->add_option("--levels", o.design.levels, "Levels p of the grid (even; default 4)")->check(CLI::PositiveNumber);
+    add_integer(cmd, "--trajectories", o.design.n, int_ranges::count, "Trajectories R");
+    add_integer(cmd, "--levels", o.design.levels, int_ranges::levels, "Levels p of the grid (even; default 4)");
   }
-  cmd->add_option("--seed", o.design.seed, "Seed of the design and of the bootstrap weights (default 0)");
+  add_integer(cmd, "--seed", o.design.seed, int_ranges::seed,
+              "Seed of the design and of the bootstrap weights (default 0)");
   cmd->add_option("--fixed", o.design.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
-  cmd->add_option("--bootstrap", o.bootstrap, "Bootstrap replicates R of the confidence half-widths (0: none)")
-      ->capture_default_str();
+  add_integer_with_default(cmd, "--bootstrap", o.bootstrap, int_ranges::bootstrap,
+                           "Bootstrap replicates R of the confidence half-widths (0: none)");
   cmd->add_option("--conf", o.conf, "Confidence level of the half-widths")->capture_default_str();
   add_parsed(cmd, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
              std::string("Comma-separated metrics to analyse (default: all):") + metric_help());
@@ -287,7 +304,7 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
       ->check(CLI::IsMember({"f64", "f32"}))
       ->default_str("f64");
   declare_threads(cmd, o.bopt.threads);
-  cmd->add_option("--device", o.bopt.device, "CUDA device ordinal")->check(CLI::NonNegativeNumber);
+  add_integer(cmd, "--device", o.bopt.device, int_ranges::device, "CUDA device ordinal");
   add_parsed(cmd, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
              "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)");
   cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
@@ -305,8 +322,8 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
   cmd->add_option("--until-conf", o.until_conf,
                   sobol ? "Double N until every ST_conf of the chosen metrics is at most X"
                         : "Double R until every mu_star_conf / mu_star of the chosen metrics is at most X");
-  cmd->add_option("--max-n", o.max_n, "With --until-conf: stop growing at this size (default 2^30)")
-      ->check(CLI::PositiveNumber);
+  add_integer(cmd, "--max-n", o.max_n, int_ranges::count,
+              "With --until-conf: stop growing at this size (default 2^30)");
   o.progress = stderr_is_terminal();
   cmd->add_flag_callback("--no-progress", [&o] { o.progress = false; },
                          "Never show progress (evaluations, rate, ETA and the widest interval; on a terminal)");

@@ -33,7 +33,60 @@ T whole(const std::string& text, Parse parse) {
   return v;
 }
 
+/// An integer as typed: its sign and magnitude (saturated: out_of_range when beyond 2^64 - 1).
+struct typed_integer {
+  bool negative = false;
+  unsigned long long magnitude = 0;
+  bool out_of_range = false;
+};
+
+/// Decimal digits with an optional sign, nothing else (no spaces, no 0x, no exponent); false otherwise.
+bool read_integer(const std::string& text, typed_integer& v) {
+  std::string_view t(text);
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) {
+    v.negative = t[0] == '-';
+    t.remove_prefix(1);
+  }
+  if (t.empty()) return false;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v.magnitude);
+  if (end != t.data() + t.size()) return false;
+  v.out_of_range = ec == std::errc::result_out_of_range;
+  return ec == std::errc() || v.out_of_range;
+}
+
+/// The checked value as its magnitude and sign; usage_error in the words of option_values.hpp.
+typed_integer checked_integer(const std::string& name, const std::string& text, int_range r, bool quoted) {
+  const std::string got = quoted ? fmt::format("'{}'", text) : text;
+  typed_integer v;
+  if (!read_integer(text, v)) {
+    throw usage_error(fmt::format("{} must be an integer from {} to {} (got {})", name, r.min, r.max, got));
+  }
+  const bool zero = v.magnitude == 0 && !v.out_of_range;
+  // Below min: a negative beyond -min, or any non-zero negative (or zero) when min is positive.
+  const unsigned long long below = r.min < 0 ? 0ULL - static_cast<unsigned long long>(r.min) : 0;
+  const bool too_small = v.negative && !zero
+                             ? (r.min >= 0 || v.out_of_range || v.magnitude > below)
+                             : (r.min > 0 && v.magnitude < static_cast<unsigned long long>(r.min) && !v.out_of_range);
+  if (too_small) throw usage_error(fmt::format("{} must be at least {} (got {})", name, r.min, got));
+  if (!v.negative && (v.out_of_range || v.magnitude > r.max)) {
+    throw usage_error(fmt::format("{} must be at most {} (got {})", name, r.max, got));
+  }
+  if (zero) v.negative = false;
+  return v;
+}
+
 }  // namespace
+
+long long parse_integer(const std::string& name, const std::string& text, int_range r, bool quoted) {
+  const typed_integer v = checked_integer(name, text, r, quoted);
+  // In range of r, which fits a long long: -magnitude is computed without overflow.
+  return v.negative ? static_cast<long long>(0ULL - v.magnitude) : static_cast<long long>(v.magnitude);
+}
+
+std::uint64_t parse_unsigned(const std::string& name, const std::string& text, int_range r, bool quoted) {
+  const typed_integer v = checked_integer(name, text, int_range{r.min < 0 ? 0 : r.min, r.max}, quoted);
+  return v.magnitude;
+}
 
 backend_kind parse_backend_kind(const std::string& text) {
   if (text == "auto") return backend_kind::automatic;

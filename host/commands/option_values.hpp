@@ -6,16 +6,50 @@
  *        and the rule broken. Which options may be combined is the options
  *        structs' validate() (run.hpp, compare.hpp, ...), not this file's.
  */
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "host/backends/backend.hpp"
+#include "kernels/analysis/sensitivity.hpp"
 #include "host/reduce/state.hpp"
 #include "host/reduce/marginal.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid {
+
+/// The values an integer option (or Python argument) allows, inclusive.
+struct int_range {
+  long long min;
+  unsigned long long max;
+};
+
+/// The ranges of the integer options: the CLI and the Python module check against these.
+namespace int_ranges {
+inline constexpr auto int_max = static_cast<unsigned long long>(std::numeric_limits<int>::max());
+inline constexpr auto index_max = static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max());
+inline constexpr int_range count{1, index_max};  ///< --n, --trajectories, --max-rows, --sample, --max-n
+inline constexpr int_range seed{0, std::numeric_limits<std::uint64_t>::max()};
+inline constexpr int_range levels{1, int_max};
+inline constexpr int_range bootstrap{0, analysis::max_replicates};
+inline constexpr int_range threads{0, int_max};
+inline constexpr int_range device{0, int_max};
+inline constexpr int_range top{0, 1'000'000};
+inline constexpr int_range digits{1, 17};
+}  // namespace int_ranges
+
+/**
+ * @brief `text`, an integer as typed, checked against `r` and returned exactly (never wrapped or clamped).
+ * @param name the flag (--n) or, from Python, the argument (n): messages start with it.
+ * @param quoted the message shows the value in quotes, as typed ('0'); Python shows it bare.
+ * @throws usage_error "NAME must be at least MIN (got 'TEXT')", "... at most MAX ...", or, for
+ *         text that is not a decimal integer, "NAME must be an integer from MIN to MAX (got 'TEXT')".
+ */
+long long parse_integer(const std::string& name, const std::string& text, int_range r, bool quoted = true);
+/// parse_integer for the seeds' full unsigned 64-bit range.
+std::uint64_t parse_unsigned(const std::string& name, const std::string& text, int_range r, bool quoted = true);
 
 /// --backend: auto|reference|cpu|cuda.
 backend_kind parse_backend_kind(const std::string& text);

@@ -87,8 +87,9 @@ axis_table read_axis_table(const toml::table& t, const toml::node& n, const fiel
     }
     if (!known) {
       throw input_error(fmt::format(
-          "{}: unknown axis key '{}' (expected one of values, range, linspace, logspace; step with range)",
-          c.at(v), key));
+          "{}: unknown axis key '{}' (expected one of values, range, linspace, logspace; step with range; "
+          "or, in a problem file, a distribution: {})",
+          c.at(v), key, known_dist_names));
     }
   }
   if (!a.spec) {

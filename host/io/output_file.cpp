@@ -55,6 +55,20 @@ std::runtime_error io_error(const std::string& what, const std::string& path, in
   return std::runtime_error(fmt::format("{}: {}: {}", path, what, std::strerror(err)));
 }
 
+/// `path` with its symbolic links followed to the file they name (which may not exist yet):
+/// the output replaces that file, never a link. A relative link is relative to its own folder.
+std::filesystem::path resolve_links(const std::filesystem::path& path) {
+  std::filesystem::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {  // 40: the kernel's own limit (ELOOP)
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec))) return p;
+    const auto to = std::filesystem::read_symlink(p, ec);
+    if (ec) throw io_error("cannot read the symbolic link", path.string(), ec.value());
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+  throw io_error("cannot follow the symbolic link", path.string(), ELOOP);
+}
+
 }  // namespace
 
 void install_signal_cleanup() {
@@ -72,12 +86,22 @@ output_file::output_file(const std::string& path) : path_(path) {
     file_ = stdout;
     return;
   }
-  const std::filesystem::path p(path);
-  if (std::filesystem::is_directory(p)) {
+  const std::filesystem::path target = resolve_links(path);
+  std::error_code ec;
+  const auto st = std::filesystem::status(target, ec);
+  if (std::filesystem::is_directory(st)) {
     throw std::runtime_error(fmt::format("{}: is a directory, expected an output file name", path));
   }
-  const auto dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
-  temp_ = (dir / fmt::format(".{}.tmp-{}", p.filename().string(), ::getpid())).string();
+  if (std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    // A device, FIFO or socket: renaming over it would replace the node, so write straight to it.
+    direct_ = true;
+    file_ = std::fopen(target.c_str(), "wb");
+    if (!file_) throw io_error("cannot open the output file", path, errno);
+    return;
+  }
+  final_ = target.string();
+  const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  temp_ = (dir / fmt::format(".{}.tmp-{}", target.filename().string(), ::getpid())).string();
   file_ = std::fopen(temp_.c_str(), "wb");
   if (!file_) throw io_error("cannot create the output file", path, errno);
   slot_ = claim_slot(temp_);
@@ -86,6 +110,7 @@ output_file::output_file(const std::string& path) : path_(path) {
 output_file::~output_file() {
   if (to_stdout_ || committed_) return;
   if (file_) std::fclose(file_);
+  if (direct_) return;  // nothing of ours to remove: the device or FIFO stays
   std::remove(temp_.c_str());
   release_slot(slot_);
 }
@@ -103,13 +128,18 @@ void output_file::commit() {
     committed_ = true;
     return;
   }
-  if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
+  // fsync makes the rename crash-safe; a device or FIFO has nothing to sync (and may refuse it).
+  if (std::fflush(file_) != 0 || (!direct_ && ::fsync(::fileno(file_)) != 0)) {
     throw io_error("write failed", path_, errno);
   }
   const int rc = std::fclose(file_);
   file_ = nullptr;
   if (rc != 0) throw io_error("write failed", path_, errno);
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
+  if (std::rename(temp_.c_str(), final_.c_str()) != 0) {
     throw io_error("cannot rename the finished output onto", path_, errno);
   }
   release_slot(slot_);

@@ -4,7 +4,10 @@
  * @brief Crash-safe output: results go to a temporary file beside the
  *        destination and are renamed onto it only when complete. A failed
  *        run, or one stopped by SIGINT/SIGTERM, leaves nothing under the
- *        final name.
+ *        final name. A symbolic link is followed: the file it names is
+ *        replaced, the link stays. A destination that exists and is not a
+ *        regular file (a device such as /dev/null, a FIFO) is written
+ *        straight to, never renamed over; its write errors are reported.
  */
 #include <cstdio>
 #include <string>
@@ -14,7 +17,8 @@ namespace coopgrid {
 
 class output_file {
  public:
-  /// Opens `path` for writing through a temporary name; "" or "-" writes to stdout directly.
+  /// Opens `path` for writing through a temporary name; "" or "-" writes to stdout directly, as
+  /// does a `path` that names a device or FIFO.
   explicit output_file(const std::string& path);
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
@@ -30,9 +34,11 @@ class output_file {
 
  private:
   std::string path_;
+  std::string final_;  ///< the file the temporary one is renamed onto (symbolic links followed)
   std::string temp_;
   std::FILE* file_ = nullptr;
   bool to_stdout_ = false;
+  bool direct_ = false;  ///< writing straight to a device or FIFO: no temporary file
   bool committed_ = false;
   int slot_ = -1;  ///< signal-cleanup registration of temp_
 };

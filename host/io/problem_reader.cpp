@@ -18,10 +18,7 @@ namespace {
 using namespace toml_io;
 using design::distribution_kind;
 
-constexpr const char* dist_keys[] = {"uniform",   "loguniform", "normal",   "truncnormal",
-                                     "lognormal", "triangular", "integers", "choice"};
-constexpr const char* known_dist_keys =
-    "uniform, loguniform, normal, truncnormal, lognormal, triangular, integers, choice; and an optional group";
+const std::string known_dist_keys = std::string(known_dist_names) + "; and an optional group";
 constexpr const char* axis_keys[] = {"values", "range", "linspace", "logspace", "step"};
 
 const char* kind_name(distribution_kind k) { return dist_keys[static_cast<int>(k)]; }

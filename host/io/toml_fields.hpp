@@ -24,6 +24,13 @@ namespace coopgrid::toml_io {
 /// Points per axis (and values per choice) are materialised: they are small; the grid never is.
 inline constexpr index_t max_axis_points = 100'000'000;
 
+/// A problem file's distribution keys, in design::distribution_kind's order; a grid's message
+/// for an unknown table key names them too (a misspelt distribution makes the file read as a grid).
+inline constexpr const char* dist_keys[] = {"uniform",   "loguniform", "normal",   "truncnormal",
+                                            "lognormal", "triangular", "integers", "choice"};
+inline constexpr const char* known_dist_names =
+    "uniform, loguniform, normal, truncnormal, lognormal, triangular, integers, choice";
+
 /// A field being read: messages name file, line, column and the dotted key.
 struct field_ctx {
   std::string file;

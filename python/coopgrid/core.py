@@ -552,7 +552,7 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
                  base=base, levels=levels, fixed=fixed)
     with _progress(progress) as callback:
         json_text, table = _native.reduce(src, backend, precision, _metric_list(metrics), threads,
-                                          _where_texts(where), 0 if top is None else int(top), by, ascending,
+                                          _where_texts(where), top, by, ascending,
                                           _histogram_text(histogram), brute_force, _marginal_texts(marginals),
                                           callback)
     return Report(json_text, table)

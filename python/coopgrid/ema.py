@@ -18,6 +18,8 @@ from typing import Any, Dict, Iterable, Tuple, Union
 
 import numpy as np
 
+from ._output import output_file
+
 from .core import metric_names, run
 
 Results = Tuple["pandas.DataFrame", Dict[str, np.ndarray]]
@@ -85,7 +87,8 @@ def save_results(results_or_input: Any, file_name: Union[str, "os.PathLike[str]"
     """Writes EMA Workbench's ``save_results`` tar.gz of ``(experiments, outcomes)``, or of an input's results.
 
     Given an input (not a results tuple), the results of ``results(input, where=where, **run_kwargs)``.
-    The archive is written under a temporary name and renamed when complete.
+    The archive is written as coopgrid writes every file (a temporary name renamed when complete;
+    a symbolic link's target; a device or FIFO directly).
     """
     if isinstance(results_or_input, tuple) and len(results_or_input) == 2:
         if where or run_kwargs:
@@ -93,19 +96,11 @@ def save_results(results_or_input: Any, file_name: Union[str, "os.PathLike[str]"
         experiments, outcomes = results_or_input
     else:
         experiments, outcomes = results(results_or_input, where=where, **run_kwargs)
-    path = os.fspath(file_name)
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.tmp-{os.getpid()}")
-    try:
-        with tarfile.open(tmp, "w:gz") as tar:
-            _add(tar, "experiments.csv", experiments.to_csv(header=True, index=False))
-            _add(tar, "experiments metadata.csv", experiments.dtypes.to_csv(header=False))
-            _add(tar, "outcomes metadata.csv",
-                 "\n".join(f"{name},{np.asarray(v).shape}" for name, v in outcomes.items()))
-            import pandas as pd
-            for name, v in outcomes.items():
-                _add(tar, f"{name}.csv", pd.DataFrame(np.asarray(v)).to_csv(header=False, index=False))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with output_file(file_name, "wb") as f, tarfile.open(fileobj=f, mode="w:gz") as tar:
+        _add(tar, "experiments.csv", experiments.to_csv(header=True, index=False))
+        _add(tar, "experiments metadata.csv", experiments.dtypes.to_csv(header=False))
+        _add(tar, "outcomes metadata.csv",
+             "\n".join(f"{name},{np.asarray(v).shape}" for name, v in outcomes.items()))
+        import pandas as pd
+        for name, v in outcomes.items():
+            _add(tar, f"{name}.csv", pd.DataFrame(np.asarray(v)).to_csv(header=False, index=False))

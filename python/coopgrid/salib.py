@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import _native
+from ._output import output_file
 
 
 @dataclass
@@ -192,10 +193,8 @@ def problem_toml(problem: Problem) -> str:
 def write_problem(problem: Problem, path: Union[str, "os.PathLike[str]"]) -> None:
     """Writes ``problem`` as a TOML problem file (``coopgrid run PATH --design ...`` reads it)."""
     text = problem_toml(problem)
-    tmp = f"{os.fspath(path)}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
+    with output_file(path) as f:
         f.write(text)
-    os.replace(tmp, path)
 
 
 def is_salib_dict(value: Any) -> bool:

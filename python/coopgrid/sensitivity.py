@@ -121,8 +121,9 @@ class Analysis(dict):
         return f"<coopgrid.Analysis {self.kind} of {self.json['problem']!r}: n = {self.json['n']}, {len(self)} metrics>"
 
 
-def _design(n: int, seed: int, **kw: Any) -> Dict[str, Any]:
-    d: Dict[str, Any] = {"n": int(n), "seed": int(seed)}
+def _design(size: str, n: int, seed: int, **kw: Any) -> Dict[str, Any]:
+    # Passed as given: the compiled layer checks the integers (TypeError, or ValueError naming `size`).
+    d: Dict[str, Any] = {size: n, "seed": seed}
     d.update({k: v for k, v in kw.items() if v is not None})
     return d
 
@@ -141,7 +142,7 @@ def sobol(problem: ProblemInput, n: int, *, second_order: bool = False, base: Op
     Returns an :class:`Analysis` (``result["shared_expected"]["ST"]``).
     """
     name, text, fixed_path = problem_input(problem, fixed)
-    design = _design(n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed_path or None)
+    design = _design("n", n, seed, scramble=scramble, second_order=second_order, base=base, fixed=fixed_path or None)
     with _progress(progress) as callback:
         j, t = _native.sensitivity("sobol", name, design, bootstrap, conf, _metric_list(metrics), backend,
                                    precision, threads, text, callback)
@@ -155,7 +156,7 @@ def morris(problem: ProblemInput, trajectories: int, *, levels: int = 4, seed: i
     """``coopgrid morris PROBLEM --trajectories R --levels P``: mu, mu_star, sigma and mu_star_conf,
     in the problem's parameter order (``problem`` as for :func:`sobol`)."""
     name, text, fixed_path = problem_input(problem, fixed)
-    design = _design(trajectories, seed, levels=levels, fixed=fixed_path or None)
+    design = _design("trajectories", trajectories, seed, levels=levels, fixed=fixed_path or None)
     with _progress(progress) as callback:
         j, t = _native.sensitivity("morris", name, design, bootstrap, conf, _metric_list(metrics), backend,
                                    precision, threads, text, callback)

@@ -30,6 +30,7 @@
 #include "host/util/parallel.hpp"
 #include "host/util/progress.hpp"
 #include "kernels/metrics.hpp"
+#include "python/src/py_integers.hpp"
 
 #ifndef COOPGRID_VERSION
 #define COOPGRID_VERSION "0.0.0"
@@ -111,12 +112,16 @@ auto without_gil(Fn&& fn) -> decltype(fn()) {
 design_args design_of(const py::dict& d) {
   design_args a;
   if (d.contains("design") && !d["design"].is_none()) a.design = d["design"].cast<std::string>();
-  if (d.contains("n") && !d["n"].is_none()) a.n = d["n"].cast<index_t>();
-  if (d.contains("seed") && !d["seed"].is_none()) a.seed = d["seed"].cast<std::uint64_t>();
+  for (const char* size : {"n", "trajectories"}) {  // morris() names its size trajectories
+    if (d.contains(size) && !d[size].is_none()) a.n = int_arg<index_t>(size, d[size], int_ranges::count);
+  }
+  if (d.contains("seed") && !d["seed"].is_none()) a.seed = int_arg<std::uint64_t>("seed", d["seed"], int_ranges::seed);
   if (d.contains("scramble")) a.scramble = d["scramble"].cast<bool>();
   if (d.contains("second_order")) a.second_order = d["second_order"].cast<bool>();
   if (d.contains("base") && !d["base"].is_none()) a.base = d["base"].cast<std::string>();
-  if (d.contains("levels") && !d["levels"].is_none()) a.levels = d["levels"].cast<int>();
+  if (d.contains("levels") && !d["levels"].is_none()) {
+    a.levels = int_arg<int>("levels", d["levels"], int_ranges::levels);
+  }
   if (d.contains("fixed") && !d["fixed"].is_none()) a.fixed = d["fixed"].cast<std::string>();
   if (!a.design.empty()) design_kind_of(a.design);  // usage_error listing the names, as the CLI's check does
   return a;
@@ -124,12 +129,12 @@ design_args design_of(const py::dict& d) {
 
 /// The run_options of the CLI's `run` for these keyword arguments (validated as `run` validates them).
 run_options run_options_of(const std::string& backend, const std::string& prec,
-                           const std::optional<std::vector<std::string>>& metrics, int threads, bool brute_force) {
+                           const std::optional<std::vector<std::string>>& metrics, py::handle threads,
+                           bool brute_force) {
   run_options o;
   o.backend = parse_backend_kind(backend);
   o.prec = parse_precision(prec);
-  if (threads < 0) throw usage_error(fmt::format("threads {}: expected 0 (every core) or more", threads));
-  o.bopt.threads = threads;
+  o.bopt.threads = int_arg<int>("threads", threads, int_ranges::threads);
   o.bopt.brute_force = brute_force;
   if (metrics) {
     std::string list;
@@ -259,11 +264,11 @@ void evaluate_into(const source& src, const run_options& opt, const std::vector<
 /// `run`'s rows as columns: "scenario" (batch ids, or the index), the input columns, the metrics
 /// (float64; float32 in an f32 run, the values the CLI prints in their shortest form).
 row_columns rows(const source_ptr& s, const std::string& backend, const std::string& prec,
-                 const std::optional<std::vector<std::string>>& metric_list, int threads, index_t max_rows,
-                 const py::object& progress) {
+                 const std::optional<std::vector<std::string>>& metric_list, py::handle threads,
+                 py::handle max_rows, const py::object& progress) {
   const progress_scope scope(progress);
   auto opt = run_options_of(backend, prec, metric_list, threads, false);
-  opt.max_rows = max_rows;
+  opt.max_rows = int_arg<index_t>("max_rows", max_rows, int_ranges::count);
   opt.validate();
   const source& src = s->src;
   const index_t n = src.num_scenarios();
@@ -314,8 +319,8 @@ row_columns rows(const source_ptr& s, const std::string& backend, const std::str
 
 /// `run --reduce`'s report: (the JSON the CLI writes, the table it prints on a terminal).
 std::pair<std::string, std::string> reduce(const source_ptr& s, const std::string& backend, const std::string& prec,
-                                           const std::optional<std::vector<std::string>>& metric_list, int threads,
-                                           const std::vector<std::string>& where, index_t top,
+                                           const std::optional<std::vector<std::string>>& metric_list,
+                                           py::handle threads, const std::vector<std::string>& where, py::handle top,
                                            const std::optional<std::string>& by, bool ascending,
                                            const std::optional<std::string>& histogram, bool brute_force,
                                            const std::vector<std::string>& marginals, const py::object& progress) {
@@ -323,8 +328,7 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
   auto opt = run_options_of(backend, prec, metric_list, threads, brute_force);
   opt.reduce = true;
   opt.where = parse_where(where);
-  if (top < 0) throw usage_error(fmt::format("top {}: expected a positive count", top));
-  opt.top = top;
+  if (!top.is_none()) opt.top = int_arg<index_t>("top", top, int_ranges::top);
   if (by) opt.by = parse_metric(*by);
   opt.ascending = ascending;
   if (histogram) opt.histogram = parse_histogram(*histogram);
@@ -341,10 +345,11 @@ std::pair<std::string, std::string> reduce(const source_ptr& s, const std::strin
 
 /// `coopgrid sobol` / `coopgrid morris`: (the JSON the CLI writes, the tables it prints on a terminal).
 std::pair<std::string, std::string> sensitivity(const std::string& kind, const std::string& path, const py::dict& d,
-                                                int bootstrap, double conf,
+                                                py::handle bootstrap, double conf,
                                                 const std::optional<std::vector<std::string>>& metric_list,
-                                                const std::string& backend, const std::string& prec, int threads,
-                                                const std::string& problem_text, const py::object& progress) {
+                                                const std::string& backend, const std::string& prec,
+                                                py::handle threads, const std::string& problem_text,
+                                                const py::object& progress) {
   const progress_scope scope(progress);
   sensitivity_options opt;
   if (kind != "sobol" && kind != "morris") throw usage_error(fmt::format("{}: expected sobol or morris", kind));
@@ -352,7 +357,7 @@ std::pair<std::string, std::string> sensitivity(const std::string& kind, const s
   opt.input = path;
   opt.problem_text = problem_text;
   opt.design = design_of(d);
-  opt.bootstrap = bootstrap;
+  opt.bootstrap = int_arg<int>("bootstrap", bootstrap, int_ranges::bootstrap);
   opt.conf = conf;
   const auto ro = run_options_of(backend, prec, metric_list, threads, false);
   opt.backend = ro.backend;

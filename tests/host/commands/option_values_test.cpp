@@ -2,6 +2,8 @@
 #include "host/commands/option_values.hpp"
 
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include "host/reduce/spec.hpp"
 #include "tests/support/expect_usage_error.hpp"
@@ -131,6 +133,48 @@ TEST(OptionValues, Devices) {
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()), "--devices all: no CUDA device found (see 'coopgrid info')");
   }
+}
+
+TEST(OptionValues, IntegersExactlyAsTyped) {
+  EXPECT_EQ(parse_integer("--n", "1", int_ranges::count), 1);
+  EXPECT_EQ(parse_integer("--n", "+42", int_ranges::count), 42);
+  EXPECT_EQ(parse_integer("--n", "9223372036854775807", int_ranges::count), 9223372036854775807LL);
+  EXPECT_EQ(parse_integer("--x", "-9223372036854775808", {std::numeric_limits<long long>::min(), 0}),
+            std::numeric_limits<long long>::min());
+  EXPECT_EQ(parse_integer("--x", "-0", {0, 5}), 0);
+  EXPECT_EQ(parse_integer("--bootstrap", "10000", int_ranges::bootstrap), 10000);
+  EXPECT_EQ(parse_unsigned("--seed", "0", int_ranges::seed), 0u);
+  EXPECT_EQ(parse_unsigned("--seed", "18446744073709551615", int_ranges::seed), 18446744073709551615ULL);
+}
+
+TEST(OptionValues, IntegersOutOfRangeAreRefusedNeverWrappedOrClamped) {
+  const std::pair<std::string, std::string> n_cases[] = {
+      {"0", "--n must be at least 1 (got '0')"},
+      {"-1", "--n must be at least 1 (got '-1')"},
+      {"-99999999999999999999999", "--n must be at least 1 (got '-99999999999999999999999')"},
+      {"9223372036854775808", "--n must be at most 9223372036854775807 (got '9223372036854775808')"},
+      {"abc", "--n must be an integer from 1 to 9223372036854775807 (got 'abc')"},
+      {"", "--n must be an integer from 1 to 9223372036854775807 (got '')"},
+      {"1.5", "--n must be an integer from 1 to 9223372036854775807 (got '1.5')"},
+      {"1e3", "--n must be an integer from 1 to 9223372036854775807 (got '1e3')"},
+      {" 5", "--n must be an integer from 1 to 9223372036854775807 (got ' 5')"},
+      {"0x10", "--n must be an integer from 1 to 9223372036854775807 (got '0x10')"},
+      {"-", "--n must be an integer from 1 to 9223372036854775807 (got '-')"},
+  };
+  for (const auto& [text, message] : n_cases) {
+    expect_usage_error([&] { parse_integer("--n", text, int_ranges::count); }, message);
+  }
+  expect_usage_error([] { parse_unsigned("--seed", "-1", int_ranges::seed); }, "--seed must be at least 0 (got '-1')");
+  expect_usage_error([] { parse_unsigned("--seed", "18446744073709551616", int_ranges::seed); },
+                     "--seed must be at most 18446744073709551615 (got '18446744073709551616')");
+  expect_usage_error([] { parse_integer("--bootstrap", "99999999999", int_ranges::bootstrap); },
+                     "--bootstrap must be at most 10000 (got '99999999999')");
+  expect_usage_error([] { parse_integer("--threads", "-1", int_ranges::threads); },
+                     "--threads must be at least 0 (got '-1')");
+  expect_usage_error([] { parse_integer("--threads", "2147483648", int_ranges::threads); },
+                     "--threads must be at most 2147483647 (got '2147483648')");
+  // Python's words: the argument's name, the value bare.
+  expect_usage_error([] { parse_integer("n", "0", int_ranges::count, false); }, "n must be at least 1 (got 0)");
 }
 
 }  // namespace
