@@ -178,8 +178,9 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
              "Rows as csv (default), or salib-y: the --metrics columns alone, space-delimited, no header "
              "(the Y file of `salib analyze -Y`)")
       ->check(CLI::IsMember({"csv", "salib-y"}));
-  add_integer_with_default(run, "--max-rows", o.max_rows, int_ranges::count,
-                           "Refuse to write more CSV rows than this (use --reduce)");
+  add_integer(run, "--max-rows", o.max_rows, int_ranges::count,
+              "Refuse to write more CSV rows than this (use --reduce). Without it: at most 10^7 rows, "
+              "and at most 50 to a terminal");
   o.progress = stderr_is_terminal();
   run->add_flag_callback("--no-progress", [&o] { o.progress = false; },
                          "Never show progress (shown on stderr when it is a terminal)");

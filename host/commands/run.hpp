@@ -24,7 +24,11 @@ struct run_options {
   backend_options bopt;
   std::string output;        ///< "" or "-": stdout
   std::vector<int> metrics;  ///< selected metric columns; empty: all, in MODEL.md order
-  index_t max_rows = 100'000'000;  ///< refuse to list more rows than this without --reduce
+  /// --max-rows: refuse to list more rows than this; 0 (not given): default_max_rows, or
+  /// terminal_max_rows when the rows go to a terminal (run_rows.cpp).
+  index_t max_rows = 0;
+  static constexpr index_t default_max_rows = 10'000'000;  ///< ~1 GB of CSV
+  static constexpr index_t terminal_max_rows = 50;         ///< about a screenful
   index_t chunk_rows = index_t{1} << 16;
   bool progress = false;
   shard_spec shard;   ///< --shard K/N (default: the whole input)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "host/backends/make_backend.hpp"
@@ -24,16 +26,40 @@ void write_header(const source& src, const std::vector<int>& metrics, const text
   sink({head.data(), head.size()});
 }
 
+bool rows_go_to_terminal(const run_options& opt) {
+  return (opt.output.empty() || opt.output == "-") && ::isatty(STDOUT_FILENO) == 1;
+}
+
+/// Rows beyond what a terminal or a disk would regret need an explicit --max-rows.
+void check_row_count(const source& src, const run_options& opt, index_t n) {
+  if (opt.max_rows > 0) {
+    if (n > opt.max_rows) {
+      throw usage_error(fmt::format(
+          "{}: {} scenarios is more than --max-rows {} rows of CSV; use --reduce for a summary, or "
+          "raise --max-rows",
+          src.path, n, opt.max_rows));
+    }
+    return;
+  }
+  if (rows_go_to_terminal(opt) && n > run_options::terminal_max_rows) {
+    throw usage_error(fmt::format(
+        "{}: {} scenarios of CSV rows to a terminal (more than {} without --max-rows); use --reduce "
+        "for a summary, -o FILE, or --max-rows N to write them anyway",
+        src.path, n, run_options::terminal_max_rows));
+  }
+  if (n > run_options::default_max_rows) {
+    throw usage_error(fmt::format(
+        "{}: {} scenarios of CSV rows is more than {} without --max-rows; use --reduce for a summary, "
+        "or --max-rows N to write them anyway",
+        src.path, n, run_options::default_max_rows));
+  }
+}
+
 template <class T>
 void write_rows_as(const source& src, const run_options& opt, const text_sink& sink, bool header) {
   const auto [range_lo, range_hi] = shard_range(src.num_scenarios(), opt.shard);
   const index_t n = range_hi - range_lo;
-  if (n > opt.max_rows) {
-    throw usage_error(fmt::format(
-        "{}: {} scenarios is more than --max-rows {} rows of CSV; use --reduce for a summary, or "
-        "raise --max-rows",
-        src.path, n, opt.max_rows));
-  }
+  check_row_count(src, opt, n);
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   const auto metrics = opt.selected_metrics();
   // SALib's Y file (`salib analyze -Y`): the metric columns alone, space-delimited, no header.

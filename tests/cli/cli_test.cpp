@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "tests/support/bad_inputs.hpp"
 #include "tests/support/cli_runner.hpp"
@@ -187,6 +189,55 @@ TEST(Cli, RefusedCombinationsExitTwo) {
     EXPECT_EQ(r.err.find(std::string("coopgrid: error: ") + message), 0u) << args << "\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
+}
+
+TEST(Cli, RowsBeyondTheDefaultLimitNeedMaxRows) {
+  test::temp_dir d;
+  const auto out = (d / "rows.csv").string();
+  // The main job without --reduce: 8.64e7 rows (24.6 GB of CSV) are refused before any is written.
+  auto r = run_cli("run " + data + "/grid_main.toml --no-progress -o " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.find("coopgrid: error: " + data + "/grid_main.toml: 86400000 scenarios of CSV rows is more "
+                       "than 10000000 without --max-rows; use --reduce for a summary, or --max-rows N"),
+            0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // An explicit --max-rows is the limit, either way.
+  r = run_cli("run " + data + "/grid_small.toml --no-progress --max-rows 100 -o " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.find("coopgrid: error: " + data + "/grid_small.toml: 9720 scenarios is more than --max-rows 100"),
+            0u)
+      << r.err;
+  r = run_cli("run " + data + "/grid_small.toml --no-progress --max-rows 9720 -o " + out);
+  EXPECT_EQ(r.code, 0) << r.err;
+  // Under the default limit, to a file or a pipe: no --max-rows needed.
+  r = run_cli("run " + data + "/grid_small.toml --no-progress --metrics shared_expected");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 9721);
+}
+
+TEST(Cli, RowsToATerminalBeyondAScreenfulNeedMaxRows) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "script(1) is not installed";
+  test::temp_dir d;
+  const auto log = d / "typescript";
+  // script(1) runs the command with a terminal as its stdout and stderr; -e: the command's exit status.
+  const auto in_terminal = [&](const std::string& args) {
+    const std::string cmd = "'" + test::binary_path() + "' run " + data + "/grid_small.toml --no-progress " + args;
+    const int status =
+        std::system(("script -qec \"" + cmd + "\" '" + log.string() + "' </dev/null >/dev/null 2>&1").c_str());
+    return std::pair<int, std::string>{WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(log)};
+  };
+  auto [code, text] = in_terminal("");
+  EXPECT_EQ(code, 2) << text;
+  EXPECT_NE(text.find("coopgrid: error: " + data + "/grid_small.toml: 9720 scenarios of CSV rows to a terminal "
+                      "(more than 50 without --max-rows); use --reduce for a summary, -o FILE, or --max-rows N"),
+            std::string::npos)
+      << text;
+  std::tie(code, text) = in_terminal("--max-rows 9720 --metrics shared_expected");
+  EXPECT_EQ(code, 0) << text;
+  std::tie(code, text) = in_terminal("--reduce --top 2 --by shared_expected");
+  EXPECT_EQ(code, 0) << text;
 }
 
 TEST(Cli, BadInputExitsTwoWithOneLine) {
