@@ -166,7 +166,8 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
       "run",
       "Evaluate every scenario: one CSV row each, or with --reduce a JSON summary.\n"
       "CSV columns: scenario (id, grid index or sample index), one column per grid axis or design "
-      "parameter, then the metrics.");
+      "parameter, then the metrics.\n"
+      "A problem file takes --design D --n N, or --samples X (your own rows).");
   declare_evaluation(run, o, "Backend: auto = cuda when a device is present, else cpu");
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
                                            "name and renamed when complete (a link's target; a device "
@@ -178,6 +179,11 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
              "Rows as csv (default), or salib-y: the --metrics columns alone, space-delimited, no header "
              "(the Y file of `salib analyze -Y`)")
       ->check(CLI::IsMember({"csv", "salib-y"}));
+  run->add_option("--samples", o.design.samples,
+                  "With a problem file: evaluate X's rows (samples made elsewhere, e.g. by SALib) instead of a "
+                  "--design: X.txt (SALib's layout: numbers, no header), X.npy (2-D float64) or X.csv (a header of "
+                  "the parameter names; an optional leading `sample` column); one column per parameter in the "
+                  "problem's order, each value in its parameter's support");
   add_integer(run, "--max-rows", o.max_rows, int_ranges::count,
               "Refuse to write more CSV rows than this (use --reduce). Without it: at most 10^7 rows, "
               "and at most 50 to a terminal");

@@ -121,12 +121,9 @@ scenario grid_scenario(const grid& g, index_t k, bool as_float) {
 
 namespace {
 scenario design_scenario(const design_source& d, index_t k, bool as_float) {
-  // The unit point and inverse CDFs are the design's definition (DESIGNS.md section 2:
+  // The unit point and inverse CDFs (or the user's matrix) are the design's definition (DESIGNS.md section 2:
   // bit-identical everywhere), so the reference shares them; the metrics it computes itself.
-  const design::design_view v = d.view();
-  double u[design::max_parameters];
-  design::design_unit_point(v, k, u);
-  const design::field_values f = design::design_field_values(v, u);
+  const design::field_values f = design::design_sample_field_values(d.view(), k);
   return uniform_scenario(f.ints, f.reals, as_float);
 }
 }  // namespace

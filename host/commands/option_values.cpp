@@ -220,6 +220,7 @@ namespace coopgrid {
 source_options design_args::source() const {
   source_options s;
   s.fixed = fixed;
+  s.samples = samples;
   if (design.empty()) {
     if (n || seed || scramble || second_order || !base.empty() || levels) {
       throw usage_error("--n, --seed, --scramble, --second-order, --base and --levels shape a --design: give "

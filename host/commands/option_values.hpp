@@ -95,6 +95,7 @@ struct design_args {
   std::string base;  ///< --base sobol|mc ("": not given)
   int levels = 0;    ///< --levels (0: not given; Morris's default is 4)
   std::string fixed;  ///< --fixed FILE.toml
+  std::string samples;  ///< --samples X (run): the user's own rows
 
   /// The source options these ask for; usage_error for an option without --design, or --design without --n.
   source_options source() const;

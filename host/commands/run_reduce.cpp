@@ -122,7 +122,7 @@ void histogram_pass(backend<T>& be, reduce_report& r, progress_meter& meter) {
     throw usage_error(fmt::format(
         "--histogram {}: the values reach {}, so the bins need an explicit range: "
         "--histogram {}:{}:LO:HI",
-        metric_names[spec.hist_metric], json_number(std::isinf(s.min) ? s.min : s.max),
+        metric_names[spec.hist_metric], std::isinf(s.min) ? s.min : s.max,
         metric_names[spec.hist_metric], spec.hist_bins));
   }
   spec.hist_lo = s.count > 0 ? s.min : 0.0;

@@ -5,9 +5,20 @@
 namespace coopgrid {
 
 std::string json_number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  // Strict JSON has no NaN or Infinity (JavaScript's JSON.parse refuses them): null, and the
+  // writer says why beside it (an analysis's "reason", a reduce report's "not_finite").
+  if (!std::isfinite(v)) return "null";
   return fmt::format("{}", v);
+}
+
+std::string json_not_finite(const std::vector<std::pair<const char*, double>>& values) {
+  std::string members;
+  for (const auto& [name, v] : values) {
+    if (std::isfinite(v)) continue;
+    members += fmt::format("{}\"{}\": \"{}\"", members.empty() ? "" : ", ", name,
+                           std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+  }
+  return members.empty() ? "" : fmt::format(", \"not_finite\": {{{}}}", members);
 }
 
 std::string json_string(std::string_view s) {

@@ -119,6 +119,7 @@ void hash_input(fnv1a& f, const source& src) {
           f.vec(p.choices);
           f.str(p.group);
         }
+        f.vec(d.samples);  // run --samples: the user's rows are the input
       });
 }
 }  // namespace

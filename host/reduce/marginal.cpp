@@ -330,9 +330,10 @@ std::string marginals_json(const std::vector<marginal>& ms) {
       for (std::size_t s = 0; s < m.metrics.size(); ++s) {
         const auto& x = m.at(c, s);
         const bool any = x.count > 0;
-        metrics += fmt::format("{}{}: {{\"min\": {}, \"max\": {}, \"mean\": {}}}", s ? ", " : "",
+        metrics += fmt::format("{}{}: {{\"min\": {}, \"max\": {}, \"mean\": {}{}}}", s ? ", " : "",
                                json_string(metric_names[m.metrics[s]]), json_or_null(any, x.min),
-                               json_or_null(any, x.max), json_or_null(any, x.mean()));
+                               json_or_null(any, x.max), json_or_null(any, x.mean()),
+                               any ? json_not_finite({{"min", x.min}, {"max", x.max}, {"mean", x.mean()}}) : "");
       }
       const index_t count = m.metrics.empty() ? 0 : m.at(c, 0).count;
       js += fmt::format("{}\n      {{\"at\": [{}], \"count\": {}, \"metrics\": {{{}}}}}", c ? "," : "", at, count,

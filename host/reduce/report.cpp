@@ -30,10 +30,12 @@ std::string reduce_json(const source& src, const reduce_report& r) {
     const bool any = s.count > 0;
     js += fmt::format(
         "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
-        "\"mean\": {}}}{}\n",
+        "\"mean\": {}{}}}{}\n",
         json_string(metric_names[r.metrics[j]]), s.count, any ? json_number(s.min) : "null",
         scenario_json_members(src, s.argmin), any ? json_number(s.max) : "null", scenario_json_members(src, s.argmax),
-        any ? json_number(s.mean()) : "null", j + 1 < r.metrics.size() ? "," : "");
+        any ? json_number(s.mean()) : "null",
+        any ? json_not_finite({{"min", s.min}, {"max", s.max}, {"mean", s.mean()}}) : "",
+        j + 1 < r.metrics.size() ? "," : "");
   }
   js += "  }";
   if (spec.top_k > 0) {
@@ -44,11 +46,13 @@ std::string reduce_json(const source& src, const reduce_report& r) {
       const auto [value, k] = st.top[i];
       const auto& row = r.rows.at(k);
       std::string vals;
+      std::vector<std::pair<const char*, double>> values{{"value", value}};
       for (int m : r.metrics) {
         vals += fmt::format("{}{}: {}", vals.empty() ? "" : ", ", json_string(metric_names[m]), json_number(row[m]));
+        values.emplace_back(metric_names[m], row[m]);
       }
-      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}}}{}\n", scenario_json_members(src, k),
-                        json_number(value), vals, i + 1 < st.top.size() ? "," : "");
+      js += fmt::format("    {{{}, \"value\": {}, \"metrics\": {{{}}}{}}}{}\n", scenario_json_members(src, k),
+                        json_number(value), vals, json_not_finite(values), i + 1 < st.top.size() ? "," : "");
     }
     js += "  ]}";
   }

@@ -12,7 +12,11 @@ using design::design_kind;
 
 design_kind design_kind_of(const std::string& name) {
   std::string names;
+  if (name == design_kind_name(design_kind::samples)) {
+    throw usage_error("--design samples: give the matrix itself with --samples FILE (.txt, .npy or .csv)");
+  }
   for (int k = 0; k < design::num_design_kinds; ++k) {
+    if (k == static_cast<int>(design_kind::samples)) continue;  // not a --design: --samples
     if (name == design::design_kind_names[k]) return static_cast<design_kind>(k);
     names += fmt::format("{}{}", k ? ", " : "", design::design_kind_names[k]);
   }
@@ -85,6 +89,11 @@ design_options parse_design_options_text(const std::string& text, const std::str
       k6 != "levels") {
     throw input_error(fmt::format("{}: damaged design line '{}'", what, text));
   }
+  if (kind == design_kind_name(design_kind::samples)) {
+    // The report names the problem, not the rows' file: there is nothing to re-read them from.
+    throw usage_error(fmt::format("{}: a run over --samples rows: merge cannot re-read its rows (run the rows "
+                                  "unsharded)", what));
+  }
   try {
     o.kind = design_kind_of(kind);
   } catch (const usage_error&) {
@@ -101,6 +110,15 @@ design_source::design_source(problem p, const design_options& o) : prob(std::mov
   options.validate(prob.num_parameters(), groups);
   num_samples =
       options.n * design::design_rows_per_point(options.kind, prob.num_parameters(), options.second_order, groups);
+}
+
+design_source::design_source(problem p, std::vector<double> values, std::string path)
+    : prob(std::move(p)), samples(std::move(values)), samples_path(std::move(path)) {
+  options.kind = design_kind::samples;
+  const auto d = static_cast<std::size_t>(prob.num_parameters());
+  if (d == 0) throw usage_error("--samples: the problem varies no field: no column to read");
+  num_samples = static_cast<index_t>(samples.size() / d);
+  options.n = num_samples;
 }
 
 design::design_view design_source::view() const {
@@ -127,14 +145,12 @@ design::design_view design_source::view() const {
     v.fixed_ints[f] = prob.ints[static_cast<std::size_t>(f)];
     v.fixed_reals[f] = prob.reals[static_cast<std::size_t>(f)];
   }
+  v.samples = samples.empty() ? nullptr : samples.data();
   return v;
 }
 
 std::vector<double> design_source::parameter_values(index_t i) const {
-  const design::design_view v = view();
-  double u[design::max_parameters];
-  design::design_unit_point(v, i, u);
-  const design::field_values f = design::design_field_values(v, u);
+  const design::field_values f = design::design_sample_field_values(view(), i);
   std::vector<double> out;
   for (const problem_parameter& p : prob.parameters) {
     out.push_back(grid_field_is_integer(p.field) ? static_cast<double>(f.ints[p.field]) : f.reals[p.field]);

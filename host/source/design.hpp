@@ -7,6 +7,7 @@
  */
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "host/source/problem.hpp"
 #include "kernels/design/design_view.hpp"
@@ -44,10 +45,16 @@ struct design_source {
   design_options options;
   index_t num_samples = 0;
   std::string fixed;  ///< the --fixed TOML a SALib text problem was read with ("": none)
+  /// kind samples (run --samples): the user's rows, num_samples x num_parameters, row-major,
+  /// every value checked against its parameter (host/io/samples_reader.hpp), and their file.
+  std::vector<double> samples;
+  std::string samples_path;
 
   design_source() = default;
   /// Validates the options against the problem (usage_error) and sizes the design.
   design_source(problem p, const design_options& o);
+  /// The user's matrix over the problem: `values` as above, already checked.
+  design_source(problem p, std::vector<double> values, std::string path);
 
   /// The view over host memory (the choices point into prob); the CUDA input re-points them.
   design::design_view view() const;

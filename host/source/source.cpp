@@ -1,6 +1,7 @@
 #include "host/io/csv_batch.hpp"
 #include "host/io/grid_reader.hpp"
 #include "host/io/problem_reader.hpp"
+#include "host/io/samples_reader.hpp"
 #include "host/source/source.hpp"
 
 #include <fmt/format.h>
@@ -62,9 +63,23 @@ source load_source(const std::filesystem::path& input, const source_options& opt
 }
 
 source make_source(const std::string& path, loaded_input in, const source_options& opt) {
+  if (!opt.samples.empty() && opt.design) {
+    throw usage_error("--samples evaluates the given rows: it does not combine with --design");
+  }
+  if (auto* p = std::get_if<problem>(&in); p && !opt.samples.empty()) {
+    std::vector<double> rows = read_samples_file(opt.samples, *p);
+    design_source d(std::move(*p), std::move(rows), opt.samples);
+    d.fixed = opt.fixed;
+    return source(path, std::move(d));
+  }
+  if (!opt.samples.empty()) {
+    throw usage_error(fmt::format("--samples gives the rows of a problem's parameters, and {} is a {}", path,
+                                  std::holds_alternative<grid>(in) ? "grid" : "batch"));
+  }
   if (auto* p = std::get_if<problem>(&in)) {
     if (!opt.design) {
-      throw usage_error(fmt::format("{} is a problem file: give --design (mc, lhs, sobol, saltelli, morris) and --n",
+      throw usage_error(fmt::format("{} is a problem file: give --design (mc, lhs, sobol, saltelli, morris) and --n, "
+                                    "or --samples X",
                                     path));
     }
     design_source d(std::move(*p), *opt.design);
@@ -97,6 +112,15 @@ void check_float_range(const source& src) {
         for (int f = 0; f < num_grid_fields; ++f) {
           if (d.prob.reals[f] > max_float) fail(fmt::format("{}: {}", src.path, grid_field_names[f]), d.prob.reals[f]);
         }
+        // The user's rows (--samples) are the values themselves.
+        for (std::size_t i = 0; i < d.samples.size(); ++i) {
+          if (d.samples[i] <= max_float) continue;
+          const auto cols = d.prob.parameters.size();
+          fail(fmt::format("{}: row {}, column {}", d.samples_path, i / cols + 1,
+                           grid_field_names[d.prob.parameters[i % cols].field]),
+               d.samples[i]);
+        }
+        if (!d.samples.empty()) return;
         // Inverse CDFs are monotone: the largest value is at the cube's upper face.
         const design::design_view v = d.view();
         for (int j = 0; j < v.num_parameters; ++j) {
@@ -217,6 +241,10 @@ std::string describe_source(const source& src) {
         return out;
       },
       [&](const design_source& d) {
+        if (d.options.kind == design::design_kind::samples) {
+          return fmt::format("samples {} over {}: {} rows\n", d.samples_path, src.path, d.num_samples) +
+                 describe_problem(d.prob);
+        }
         const design::design_view v = d.view();
         const char* unit = d.options.kind == design::design_kind::saltelli ? "base points"
                            : d.options.kind == design::design_kind::morris ? "trajectories"

@@ -52,6 +52,7 @@ struct source {
 struct source_options {
   std::optional<design_options> design;
   std::string fixed;  ///< --fixed FILE.toml (SALib text problems only); empty: none
+  std::string samples;  ///< --samples X.txt|X.npy|X.csv: the user's own rows over the problem; empty: none
   int threads = 0;    ///< threads a CSV batch parses on: backend_options::threads (--threads); 0: all
 };
 

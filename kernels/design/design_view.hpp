@@ -18,10 +18,12 @@
 
 namespace coopgrid::design {
 
-enum class design_kind : int { mc, lhs, sobol, saltelli, morris };
-inline constexpr int num_design_kinds = 5;
-/// The names of --design, in design_kind order.
-inline constexpr const char* design_kind_names[num_design_kinds] = {"mc", "lhs", "sobol", "saltelli", "morris"};
+/// `samples` is the user's own matrix (run --samples): its rows are the values, not unit points.
+enum class design_kind : int { mc, lhs, sobol, saltelli, morris, samples };
+inline constexpr int num_design_kinds = 6;
+/// The names of --design (and of reports' design lines), in design_kind order.
+inline constexpr const char* design_kind_names[num_design_kinds] = {"mc", "lhs", "sobol", "saltelli", "morris",
+                                                                    "samples"};
 
 /// A problem varies at most every field once.
 inline constexpr int max_parameters = num_grid_fields;
@@ -60,6 +62,8 @@ struct design_view {
   parameter_view params[max_parameters] = {};
   index_t fixed_ints[num_grid_fields] = {};  ///< every field's fixed value (varied ones are overwritten)
   double fixed_reals[num_grid_fields] = {};
+  /// kind samples: num_samples x num_parameters values, row-major, checked on reading (device memory on the device).
+  const double* samples = nullptr;
 };
 
 /// Rows per design point: Saltelli's A, AB_1..AB_G, [BA_1..BA_G,] B over its G groups (G = d
@@ -168,6 +172,9 @@ COOPGRID_HOST_DEVICE inline void design_unit_point(const design_view& v, index_t
       for (int j = 0; j < d; ++j) u[j] = static_cast<double>(morris_level(m, v.levels, j, s)) / top;
       return;
     }
+    case design_kind::samples:  // values, not unit points: design_sample_field_values reads them
+      for (int j = 0; j < d; ++j) u[j] = 0.0;
+      return;
   }
 }
 
@@ -203,6 +210,28 @@ COOPGRID_HOST_DEVICE inline field_values design_field_values(const design_view& 
   return f;
 }
 
+/// Every field's value of sample i: decoded from its unit point, or row i of the user's matrix.
+COOPGRID_HOST_DEVICE inline field_values design_sample_field_values(const design_view& v, index_t i) {
+  if (v.kind != design_kind::samples) {
+    double u[max_parameters];
+    design_unit_point(v, i, u);
+    return design_field_values(v, u);
+  }
+  field_values f;
+  for (int k = 0; k < num_grid_fields; ++k) {
+    f.ints[k] = v.fixed_ints[k];
+    f.reals[k] = v.fixed_reals[k];
+  }
+  const double* row = v.samples + i * v.num_parameters;
+  for (int j = 0; j < v.num_parameters; ++j) {
+    const int field = v.params[j].field;
+    // Integer fields' values were checked integral and below 2^63 on reading.
+    if (grid_field_is_integer(field)) f.ints[field] = static_cast<index_t>(row[j]);
+    else f.reals[field] = row[j];
+  }
+  return f;
+}
+
 /// The metrics of a scenario given by its field values (uniform blocks), in precision T.
 template <class T>
 COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_field_values(const field_values& f) {
@@ -217,9 +246,7 @@ COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_field_values(const field_valu
 /// All metrics of design sample i.
 template <class T>
 COOPGRID_HOST_DEVICE inline metric_row<T> evaluate_design_sample(const design_view& v, index_t i) {
-  double u[max_parameters];
-  design_unit_point(v, i, u);
-  return evaluate_field_values<T>(design_field_values(v, u));
+  return evaluate_field_values<T>(design_sample_field_values(v, i));
 }
 
 }  // namespace coopgrid::design

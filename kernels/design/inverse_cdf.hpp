@@ -312,6 +312,9 @@ COOPGRID_HOST_DEVICE inline double inverse_cdf(const distribution& d, double u) 
     case distribution_kind::lognormal:
       return detail::cg_exp(d.x0 + d.x1 * normal_quantile(clamp_unit(u)));
     case distribution_kind::truncnormal: {
+      // A bounded distribution maps u = 0 to its lower bound exactly (DESIGNS.md section 1);
+      // the clamp below would give a value 2^-53 of the mass above it (1e-13 for a share).
+      if (u <= 0.0 && d.x2 > -HUGE_VAL) return d.x2;
       // Clamped too: a bound may be infinite.
       const double uu = clamp_unit(u), uc = 1.0 - uu;
       // Reflected (z -> -z), the CDF runs the other way and the bounds trade sides.

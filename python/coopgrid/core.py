@@ -251,6 +251,16 @@ class _progress:
             self.display.close()
 
 
+def _source_or_samples(input: Input, samples: Any, **kw: Any) -> Source:
+    """source(input, **kw), or with ``samples`` the user's rows over the problem ``input``."""
+    if samples is None:
+        return source(input, **kw)
+    if kw.get("design") is not None:
+        raise ValueError("samples: the rows are given: they do not combine with design=")
+    from .samples import samples_source
+    return samples_source(input, samples, kw.get("fixed"))
+
+
 def _metric_list(metrics: Union[None, str, Iterable[str]]) -> Optional[List[str]]:
     if metrics is None:
         return None
@@ -304,7 +314,7 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
         scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
         levels: Optional[int] = None, fixed: Fixed = None,
         max_rows: int = 100_000_000, max_memory_share: Optional[float] = 0.5,
-        progress: Any = None) -> "pandas.DataFrame":
+        progress: Any = None, samples: Any = None) -> "pandas.DataFrame":
     """One row per scenario, as ``coopgrid run INPUT`` writes them.
 
     Columns: ``scenario`` (the batch id, or the grid / sample index), the grid
@@ -312,7 +322,9 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
     (``metrics`` picks a subset, in the order given). ``backend`` is
     auto|reference|cpu|cuda, ``precision`` f64|f32 (an f32 run's metric
     columns are float32: the CLI's shortest-form numbers read as float32). A problem file needs
-    ``design=`` and ``n=`` (mc|lhs|sobol|saltelli|morris).
+    ``design=`` and ``n=`` (mc|lhs|sobol|saltelli|morris), or ``samples=``: your own
+    rows (an ndarray, one column per parameter in the problem's order, or a DataFrame
+    whose columns are the parameters' names), as ``coopgrid run PROBLEM --samples X``.
 
     Before anything is allocated, a result whose columns would take more than
     ``max_memory_share`` (default 0.5: room is left for the DataFrame's copy)
@@ -320,8 +332,8 @@ def run(input: Input, *, backend: str = "auto", precision: str = "f64",
     than ``max_rows``; ``reduce()`` summarizes any size, and ``evaluate()``
     takes the scenarios in chunks. ``max_memory_share=None`` turns the check off.
     """
-    src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
-                 base=base, levels=levels, fixed=fixed)
+    src = _source_or_samples(input, samples, design=design, n=n, seed=seed, scramble=scramble,
+                             second_order=second_order, base=base, levels=levels, fixed=fixed)
     metric_list = _metric_list(metrics)
     _check_result_memory(src, metric_list, precision, max_memory_share)
     with _progress(progress) as callback:
@@ -386,6 +398,12 @@ class _Node:
         return f"{json.dumps(object.__getattribute__(self, '_data'))[:200]}"
 
 
+def _finite_or_noted(v: Dict[str, Any]) -> Dict[str, Any]:
+    """A summary with the values strict JSON wrote as null restored from its "not_finite" note (README)."""
+    note = v.get("not_finite") or {}
+    return {**v, **{k: float(t) for k, t in note.items()}}
+
+
 def _wrap(v: Any) -> Any:
     return _Node(v) if isinstance(v, (dict, list)) else v
 
@@ -439,7 +457,7 @@ class Report:
         pd = _pandas()
         rows = {}
         for name, m in self.json["metrics"].items():
-            row = {k: v for k, v in m.items() if not isinstance(v, (dict, list))}
+            row = {k: v for k, v in _finite_or_noted(m).items() if not isinstance(v, (dict, list))}
             for which in ("argmin", "argmax"):
                 where = m.get(which)
                 if isinstance(where, dict) and "index" in where:
@@ -482,7 +500,7 @@ class Report:
             at = cell["at"]
             base = {a["name"]: label(a, i) for a, i in zip(axes, at)}
             for metric, v in (cell.get("metrics") or {}).items():
-                v = v or {}
+                v = _finite_or_noted(v or {})
                 rows.append({**base, "metric": metric, "count": cell["count"], "min": v.get("min"),
                              "max": v.get("max"), "mean": v.get("mean")})
         return pd.DataFrame(rows)
@@ -536,7 +554,8 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
            metrics: Union[None, str, Sequence[str]] = None, threads: int = 0, brute_force: bool = False,
            design: Optional[str] = None, n: Optional[int] = None, seed: int = 0,
            scramble: bool = False, second_order: bool = False, base: Optional[str] = None,
-           levels: Optional[int] = None, fixed: Fixed = None, progress: Any = None) -> Report:
+           levels: Optional[int] = None, fixed: Fixed = None, progress: Any = None,
+           samples: Any = None) -> Report:
     """The summary of ``coopgrid run INPUT --reduce`` as a :class:`Report`.
 
     ``where``: filters "METRIC>=X" / "METRIC<=X" (or tuples (metric, op,
@@ -546,10 +565,10 @@ def reduce(input: Input, *, where: Union[str, Iterable[Any]] = (), top: Optional
     design parameters; "NAME:BINS" bins a batch's or design's input), read
     with :meth:`Report.marginal_frame`. Nothing is stored per scenario; the
     cpu and cuda backends reduce grids factorized (``brute_force=True``:
-    scenario by scenario).
+    scenario by scenario). ``samples``: your own rows over a problem, as for :func:`run`.
     """
-    src = source(input, design=design, n=n, seed=seed, scramble=scramble, second_order=second_order,
-                 base=base, levels=levels, fixed=fixed)
+    src = _source_or_samples(input, samples, design=design, n=n, seed=seed, scramble=scramble,
+                             second_order=second_order, base=base, levels=levels, fixed=fixed)
     with _progress(progress) as callback:
         json_text, table = _native.reduce(src, backend, precision, _metric_list(metrics), threads,
                                           _where_texts(where), top, by, ascending,

@@ -24,6 +24,7 @@
 #include "host/commands/run_reduce.hpp"
 #include "host/commands/sensitivity.hpp"
 #include "host/io/problem_reader.hpp"
+#include "host/io/samples_reader.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
@@ -164,6 +165,25 @@ source_ptr load(const std::string& path, const py::dict& design, const std::stri
   return without_gil([&] {
     return std::make_shared<py_source>(
         py_source{make_source(path, load_input_or_text(path, opts.fixed, problem_text), opts)});
+  });
+}
+
+/// The user's own rows over a problem (coopgrid.run(problem, samples=X)): the problem is the file `name`, or
+/// the TOML `problem_text` (named `name`) when that is not empty; `x` is (rows, parameters) in its order.
+source_ptr load_samples(const std::string& name, const std::string& problem_text, const std::string& fixed,
+                        const py::array_t<double, py::array::c_style | py::array::forcecast>& x) {
+  if (x.ndim() != 2) throw usage_error(fmt::format("samples: a 2-D array (rows, parameters), not {}-D", x.ndim()));
+  std::vector<double> values(x.data(), x.data() + x.size());
+  return without_gil([&] {
+    loaded_input in = problem_text.empty() ? load_input(name, fixed)
+                                           : std::visit([](auto&& v) -> loaded_input { return std::move(v); },
+                                                        parse_toml_source(problem_text, name));
+    auto* p = std::get_if<problem>(&in);
+    if (!p) throw usage_error(fmt::format("samples: {} is not a problem (no field holds a distribution)", name));
+    check_samples_matrix(*p, values, x.shape(0), x.shape(1), "samples");
+    design_source d(std::move(*p), std::move(values), "samples");
+    d.fixed = fixed;
+    return std::make_shared<py_source>(py_source{source(name, std::move(d))});
   });
 }
 
@@ -463,6 +483,7 @@ PYBIND11_MODULE(_native, m) {
       .def("column_addresses", &column_addresses);
 
   m.def("load", &load, py::arg("path"), py::arg("design"), py::arg("problem_text") = "");
+  m.def("load_samples", &load_samples, py::arg("name"), py::arg("problem_text"), py::arg("fixed"), py::arg("samples"));
   m.def("from_arrays", &from_arrays, py::arg("arrays"), py::arg("ids"));
   m.def("rows", &rows, py::arg("source"), py::arg("backend"), py::arg("precision"), py::arg("metrics"),
         py::arg("threads"), py::arg("max_rows"), py::arg("progress") = py::none());

@@ -100,10 +100,11 @@ expect = [
     ("standards.difficulty triangular", stats.triang(c=0.2, loc=0.0, scale=5.0).ppf(u[:, 3]), 1e-13),
     ("exchange.activities loguniform", stats.loguniform(10.0, 10000.0).ppf(u[:, 4]), 1e-13),
     ("exchange.countries_per_activity choice", np.array([0, 2, 7])[np.minimum(np.floor(u[:, 5] * 3), 2).astype(int)], 0),
-    ("resources.share_prob truncnormal", stats.truncnorm(-2.5, 2.5, loc=0.5, scale=0.2).ppf(uc[:, 6]), 1e-12),
-    ("ethics.difficulty truncnormal", stats.truncnorm(-0.5, 14.5, loc=1.0, scale=2.0).ppf(uc[:, 7]), 1e-12),
+    ("resources.share_prob truncnormal", stats.truncnorm(-2.5, 2.5, loc=0.5, scale=0.2).ppf(u[:, 6]), 1e-12),
+    ("ethics.difficulty truncnormal", stats.truncnorm(-0.5, 14.5, loc=1.0, scale=2.0).ppf(u[:, 7]), 1e-12),
 ]
-# scipy's truncnorm.ppf loses digits next to a bound (u = 2^-53 at Sobol' point 0 lands 1e-13 above lo):
+# truncnormal is bounded: u = 0 (Sobol' point 0) is lo itself, as scipy's ppf(0) (DESIGNS.md section 1).
+# scipy's truncnorm.ppf loses digits next to a bound:
 # there its error is measured against sigma, not against the tiny value
 # (tests/kernels/design/inverse_cdf_test.cpp checks those points against 40-digit mpmath).
 scale = {"resources.share_prob truncnormal": 0.2, "ethics.difficulty truncnormal": 2.0}

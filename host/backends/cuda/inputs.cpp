@@ -117,6 +117,10 @@ design_input<T>::design_input(const design_source& d, stream_view s) : view_(d.v
     view_.params[j].choices = c.empty() ? nullptr : choices_.data() + at;
     at += c.size();
   }
+  if (!d.samples.empty()) {
+    upload_async(samples_, d.samples, s);
+    view_.samples = samples_.data();
+  }
   synchronize(s);  // `values` goes away after this
 }
 

@@ -71,6 +71,7 @@ class design_input {
 
  private:
   device_buffer<double> choices_;
+  device_buffer<double> samples_;  ///< run --samples: the user's matrix (design_view::samples)
   design::design_view view_;
 };
 

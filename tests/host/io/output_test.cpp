@@ -45,8 +45,13 @@ TEST(Formatting, ShortestRoundTripAndSpecialValues) {
   b.push_back(' ');
   format_number(b, 1e300);
   EXPECT_EQ(std::string(b.data(), b.size()), "0.1 0.1 -inf 1e+300");
-  EXPECT_EQ(json_number(-INFINITY), "-Infinity");
-  EXPECT_EQ(json_number(NAN), "NaN");
+  // Strict JSON: no bare NaN or Infinity; json_not_finite says which value the null stands for.
+  EXPECT_EQ(json_number(-INFINITY), "null");
+  EXPECT_EQ(json_number(NAN), "null");
+  EXPECT_EQ(json_number(0.25), "0.25");
+  EXPECT_EQ(json_not_finite({{"min", -INFINITY}, {"max", 2.0}, {"mean", NAN}}),
+            ", \"not_finite\": {\"min\": \"-inf\", \"mean\": \"nan\"}");
+  EXPECT_EQ(json_not_finite({{"min", 1.0}}), "");
   EXPECT_EQ(json_string("a\"b\n"), "\"a\\\"b\\n\"");
   EXPECT_EQ(csv_field("x,y"), "\"x,y\"");
   EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");

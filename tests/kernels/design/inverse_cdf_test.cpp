@@ -295,6 +295,25 @@ TEST(InverseCdf, UnboundedKindsClampTheUnitPoint) {
   EXPECT_EQ(inverse_cdf(make_triangular(1, 2, 4), 0.0), 1.0);
 }
 
+TEST(InverseCdf, EveryBoundedKindMapsZeroToItsLowerBound) {
+  // DESIGNS.md section 1, as scipy and SALib: issue 28's truncnormal [0.6, 0.15, 0, 1] gave 1.2e-13.
+  EXPECT_EQ(inverse_cdf(make_uniform(-2, 5), 0.0), -2.0);
+  EXPECT_EQ(inverse_cdf(make_loguniform(1e-3, 10), 0.0), 1e-3);
+  EXPECT_EQ(inverse_cdf(make_truncnormal(0.6, 0.15, 0, 1), 0.0), 0.0);
+  EXPECT_EQ(inverse_cdf(make_truncnormal(5, 1, 0.1, 0.3), 0.0), 0.1);    // reflected (flip)
+  EXPECT_EQ(inverse_cdf(make_truncnormal(-5, 1, 0.1, 0.3), 0.0), 0.1);
+  EXPECT_EQ(inverse_cdf(make_truncnormal(0, 1, -60, -50), 0.0), -60.0);  // far tail
+  EXPECT_EQ(inverse_cdf(make_truncnormal(0, 1, 2, HUGE_VAL), 0.0), 2.0);
+  EXPECT_EQ(inverse_cdf(make_triangular(1, 1, 4), 0.0), 1.0);
+  EXPECT_EQ(inverse_cdf(make_integers(3, 9), 0.0), 3.0);
+  EXPECT_EQ(inverse_cdf(make_choice(4), 0.0), 0.0);  // the first value's index
+  // An infinite lower bound has none to reach: clamped, as normal.
+  EXPECT_TRUE(std::isfinite(inverse_cdf(make_truncnormal(0, 1, -HUGE_VAL, 1), 0.0)));
+  // The largest u stays within the upper bound.
+  EXPECT_LE(inverse_cdf(make_truncnormal(0.6, 0.15, 0, 1), 1 - 0x1p-53), 1.0);
+  EXPECT_LE(inverse_cdf(make_loguniform(1e-3, 10), 1 - 0x1p-53), 10.0);
+}
+
 TEST(InverseCdf, BoundedValuesStayInTheirBounds) {
   // Rounding never leaves [lo, hi], and a float rounding of the double stays within
   // the float-rounded bounds (the f32 path).
