@@ -20,16 +20,16 @@ def strict_loads(text):
 def test_samples_array_gives_the_designs_rows():
     x = coopgrid.sample(PROBLEM, "sobol", 32, seed=1)
     expected = coopgrid.run(PROBLEM, design="sobol", n=32, seed=1, backend="cpu")
-    got = coopgrid.run(PROBLEM, samples=x.drop(columns="sample").to_numpy(), backend="cpu")
+    got = coopgrid.run(PROBLEM, samples=x.to_numpy(), backend="cpu")
     pd.testing.assert_frame_equal(got, expected)
     # A DataFrame by its columns' names: reordered, with or without the sample column.
-    by_name = coopgrid.run(PROBLEM, samples=x[list(reversed(x.columns))].drop(columns="sample"), backend="cpu")
+    by_name = coopgrid.run(PROBLEM, samples=x[list(reversed(x.columns))], backend="cpu")
     pd.testing.assert_frame_equal(by_name, expected)
     pd.testing.assert_frame_equal(coopgrid.run(PROBLEM, samples=x, backend="cpu"), expected)
 
 
 def test_samples_reduce():
-    x = coopgrid.sample(PROBLEM, "mc", 50, seed=2).drop(columns="sample").to_numpy()
+    x = coopgrid.sample(PROBLEM, "mc", 50, seed=2).to_numpy()
     r = coopgrid.reduce(PROBLEM, samples=x, backend="cpu", marginals=["countries.share_prob:4"])
     expected = coopgrid.reduce(PROBLEM, design="mc", n=50, seed=2, backend="cpu",
                                marginals=["countries.share_prob:4"])
@@ -38,7 +38,7 @@ def test_samples_reduce():
 
 
 def test_samples_bad_input():
-    x = coopgrid.sample(PROBLEM, "mc", 3).drop(columns="sample").to_numpy()
+    x = coopgrid.sample(PROBLEM, "mc", 3).to_numpy()
     with pytest.raises(TypeError, match="samples"):
         coopgrid.run(PROBLEM, samples=x.tolist())
     with pytest.raises(TypeError, match="samples"):

@@ -386,7 +386,8 @@ TEST(CliSignals, InterruptLeavesNoPartialOutput) {
     // 86.4 million CSV rows take minutes: the signal lands mid-write.
     const auto out = d / "rows.csv";
     // The temporary name carries the PID: wait for any file to appear in d.
-    const int rc = run_and_signal("run " + data + "/grid_main.toml --no-progress -o '" + out.string() + "'",
+    const int rc = run_and_signal("run " + data + "/grid_main.toml --no-progress --max-rows 100000000 -o '" +
+                                      out.string() + "'",
                                   d.path() / ("." + out.filename().string() + ".tmp-*"), sig);
     EXPECT_EQ(rc, code) << sig;
     EXPECT_FALSE(std::filesystem::exists(out)) << sig;
