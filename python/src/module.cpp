@@ -175,9 +175,7 @@ source_ptr load_samples(const std::string& name, const std::string& problem_text
   if (x.ndim() != 2) throw usage_error(fmt::format("samples: a 2-D array (rows, parameters), not {}-D", x.ndim()));
   std::vector<double> values(x.data(), x.data() + x.size());
   return without_gil([&] {
-    loaded_input in = problem_text.empty() ? load_input(name, fixed)
-                                           : std::visit([](auto&& v) -> loaded_input { return std::move(v); },
-                                                        parse_toml_source(problem_text, name));
+    loaded_input in = load_input_or_text(name, fixed, problem_text);
     auto* p = std::get_if<problem>(&in);
     if (!p) throw usage_error(fmt::format("samples: {} is not a problem (no field holds a distribution)", name));
     check_samples_matrix(*p, values, x.shape(0), x.shape(1), "samples");
