@@ -25,6 +25,13 @@ inline std::string_view examples_of(std::string_view sub) {
            "  coopgrid morris data/problem_morris.toml --trajectories 1000\n"
            "  coopgrid morris data/problem_morris.toml --trajectories 200 --levels 6 -o morris.json";
   }
+  if (sub == "prim") {
+    return "Examples:\n"
+           "  coopgrid prim data/grid_main.toml --where 'standards_p_any >= 0.5' --where 'shared_expected >= 1e6'\n"
+           "  coopgrid prim data/problem_sharing.toml --design lhs --n 10000 --where 'shared_expected >= 3000'\n"
+           "  coopgrid prim data/grid_big.toml --where 'standards_p_all >= 0.5' --inputs standards.count,"
+           "standards.difficulty -o box.json";
+  }
   if (sub == "sample") {
     return "Examples:\n"
            "  coopgrid sample data/problem_salib.txt --fixed data/problem_fixed.toml --design saltelli --n 1024 "

@@ -20,6 +20,7 @@
 #include "host/commands/info.hpp"
 #include "host/commands/merge.hpp"
 #include "host/commands/option_values.hpp"
+#include "host/commands/prim.hpp"
 #include "host/commands/run.hpp"
 #include "host/commands/sample.hpp"
 #include "host/commands/sensitivity.hpp"
@@ -91,6 +92,15 @@ void declare_design(CLI::App* app, design_args& d) {
 }
 
 /// --threads: the backend's CPU threads, also the threads a CSV batch parses on.
+/// --samples X: the user's own rows of a problem (run, prim).
+void declare_samples(CLI::App* app, design_args& d) {
+  app->add_option("--samples", d.samples,
+                  "With a problem file: evaluate X's rows (samples made elsewhere, e.g. by SALib) instead of a "
+                  "--design: X.txt (SALib's layout: numbers, no header), X.npy (2-D float64) or X.csv (a header of "
+                  "the parameter names; an optional leading `sample` column); one column per parameter in the "
+                  "problem's order, each value in its parameter's support");
+}
+
 void declare_threads(CLI::App* app, int& threads) {
   add_integer_with_default(app, "--threads", threads, int_ranges::threads, "CPU threads (0: all hardware threads)");
 }
@@ -179,11 +189,7 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
              "Rows as csv (default), or salib-y: the --metrics columns alone, space-delimited, no header "
              "(the Y file of `salib analyze -Y`)")
       ->check(CLI::IsMember({"csv", "salib-y"}));
-  run->add_option("--samples", o.design.samples,
-                  "With a problem file: evaluate X's rows (samples made elsewhere, e.g. by SALib) instead of a "
-                  "--design: X.txt (SALib's layout: numbers, no header), X.npy (2-D float64) or X.csv (a header of "
-                  "the parameter names; an optional leading `sample` column); one column per parameter in the "
-                  "problem's order, each value in its parameter's support");
+  declare_samples(run, o.design);
   add_integer(run, "--max-rows", o.max_rows, int_ranges::count,
               "Refuse to write more CSV rows than this (use --reduce). Without it: at most 10^7 rows, "
               "and at most 50 to a terminal");
@@ -225,6 +231,38 @@ CLI::App* declare_validate(CLI::App& app, validate_options& o) {
   declare_design(val, o.design);
   declare_threads(val, o.threads);
   return val;
+}
+
+CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
+  auto* cmd = app.add_subcommand(
+      "prim",
+      "Scenario discovery: the box of inputs where the cases of interest (every --where holds) are "
+      "concentrated, by PRIM as EMA Workbench runs it (peeling, then pasting). A grid is counted block by "
+      "block without its rows (exact at any size); a problem's design is evaluated into rows in memory. "
+      "Prints the peeling trajectory (coverage, density, mass, restricted inputs per step) and the last box's "
+      "limits with their quasi-p-values: a table on a terminal, JSON in a file or pipe.");
+  declare_evaluation(cmd, o, "Backend evaluating the rows (designs, --brute-force); a grid is counted on the host");
+  declare_samples(cmd, o.design);
+  cmd->add_option("--where", o.where,
+                  "A case of interest: 'METRIC OP X' (OP >=, >, <=, <, ==, as run --reduce --where); repeatable, "
+                  "ANDed; required");
+  add_parsed(cmd, "--inputs", [&o](const std::string& t) { o.inputs = parse_name_list("--inputs", t); },
+             "Comma-separated inputs the box may restrict (grid axes or problem parameters; default: all)");
+  cmd->add_option("--peel-alpha", o.prim.peel_alpha, "Share of the box's rows peeled per step, per side, in (0, 0.5)")
+      ->capture_default_str();
+  cmd->add_option("--paste-alpha", o.prim.paste_alpha, "Share of the neighbouring rows pasted per step, in (0, 0.5)")
+      ->capture_default_str();
+  cmd->add_option("--mass-min", o.prim.mass_min, "Smallest box, as a share of all scenarios, in [0, 1]")
+      ->capture_default_str();
+  cmd->add_option("--threshold", o.prim.threshold,
+                  "Density a box must reach (EMA's threshold; the report says whether the last box does)")
+      ->capture_default_str();
+  cmd->add_flag("--brute-force", o.brute_force, "A grid's rows evaluated and searched (a cross-check of the grid path)");
+  add_integer_with_default(cmd, "--max-rows", o.max_rows, int_ranges::count,
+                           "Most rows held in memory (designs, --brute-force)");
+  cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
+  cmd->add_flag("--json", o.json, "JSON even on a terminal");
+  return cmd;
 }
 
 CLI::App* declare_sample(CLI::App& app, sample_options& o) {
@@ -372,6 +410,7 @@ int main(int argc, char** argv) {
   convert_options convert_opt;
   merge_options merge_opt;
   sample_options sample_opt;
+  prim_command_options prim_opt;
   sensitivity_options sobol_opt, morris_opt;
   const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
       {declare_run(app, run_opt), [&] { return run(run_opt); }},
@@ -379,6 +418,7 @@ int main(int argc, char** argv) {
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
       {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
+      {declare_prim(app, prim_opt), [&] { return prim_command(prim_opt); }},
       {declare_sensitivity(app, sobol_opt, analysis::analysis_kind::sobol), [&] { return analyse(sobol_opt); }},
       {declare_sensitivity(app, morris_opt, analysis::analysis_kind::morris),
        [&] { return analyse(morris_opt); }},

@@ -12,17 +12,18 @@ mkdir -p "$out/obj"
 launcher=(); command -v ccache >/dev/null && launcher=(ccache)
 # fuzzer-no-link: the libFuzzer instrumentation without its main(); the link adds it.
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-       -DFMT_HEADER_ONLY -DNDEBUG -I. -Ikernels)
+       -DNDEBUG -I. -Ikernels)
 targets=(csv grid problem)
-sources=(host/io/csv_reader.cpp host/io/text_file.cpp host/io/grid_reader.cpp host/io/problem_reader.cpp
-         host/source/grid.cpp)
+shared=(host/io/csv_reader.cpp host/io/text_file.cpp host/io/grid_reader.cpp host/io/problem_reader.cpp
+        host/source/grid.cpp host/fmt/fmt_library.cpp)
+sources=("${shared[@]}")
 for t in "${targets[@]}"; do sources+=("tests/fuzz/${t}_fuzz.cpp"); done
 obj() { local o=${1//\//_}; echo "$out/obj/${o%.cpp}.o"; }
 export -f obj; export out
 printf '%s\n' "${sources[@]}" | xargs -P "$(nproc)" -I{} bash -c \
   "$(printf '%q ' "${launcher[@]}" clang++ "${flags[@]}")"' -c "$1" -o "$(obj "$1")"' _ {}
 common=()
-for s in "${sources[@]:0:5}"; do common+=("$(obj "$s")"); done
+for s in "${shared[@]}"; do common+=("$(obj "$s")"); done
 for t in "${targets[@]}"; do
   clang++ -fsanitize=fuzzer,address,undefined "$(obj "tests/fuzz/${t}_fuzz.cpp")" "${common[@]}" -o "$out/${t}_fuzz"
 done

@@ -6,6 +6,7 @@
 set -euo pipefail
 packages=(cmake ninja-build ccache g++ clang libclang-rt-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgtest-dev
           libsleef-dev   # the CPU backend's vector batch rows (host/backends/cpu_simd*.cpp); optional in CMake
+          libboost-dev   # Boost.Math's binomial tail, header-only: PRIM's quasi-p-values (host/prim/)
           python3 python3-numpy python3-scipy   # the scipy checks of the designs (tests/designs/)
           pybind11-dev python3-dev python3-pandas python3-matplotlib python3-pytest  # the Python package (python/)
           python3-venv)  # scripts/python-env.sh, `python3 -m venv`

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds here for the H200 (sm_90, static cudart, header-only fmt/CLI11/toml++)
+# Builds here for the H200 (sm_90, static cudart, fmt compiled in, header-only CLI11/toml++)
 # and copies what the device check needs into .device/ (git-ignored), to be
 # carried to the GPU machine:  device run --carry .device  scripts/device-check.sh .device
 set -euo pipefail

@@ -113,6 +113,15 @@ std::vector<int> parse_metric_list(const std::string& list) {
   return out;
 }
 
+std::vector<std::string> parse_name_list(const std::string& flag, const std::string& list) {
+  std::vector<std::string> out;
+  for (const auto& name : split(list, ',')) {
+    if (!name.empty()) out.push_back(name);
+  }
+  if (out.empty()) throw usage_error(fmt::format("{}: expected a comma-separated list of names", flag));
+  return out;
+}
+
 std::vector<filter> parse_where(const std::vector<std::string>& texts) {
   std::vector<filter> out;
   for (const auto& w : texts) {

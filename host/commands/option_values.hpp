@@ -60,6 +60,8 @@ precision parse_precision(const std::string& text);
 int parse_metric(const std::string& name);
 /// --metrics a,b,...: metric column names (empty items skipped; at least one).
 std::vector<int> parse_metric_list(const std::string& list);
+/// `flag`'s comma-separated names (empty items skipped; at least one), e.g. prim's --inputs.
+std::vector<std::string> parse_name_list(const std::string& flag, const std::string& list);
 /// --where, repeated: each METRIC>=X or METRIC<=X.
 std::vector<filter> parse_where(const std::vector<std::string>& texts);
 

@@ -31,9 +31,11 @@ except ImportError as _e:  # pragma: no cover - a build without the module
 from .core import (Report, evaluate, metric_names, reduce, run, sample,
                    source)
 from .sensitivity import Analysis, ResultDict, morris, sobol
+from .prim import PrimBox, prim
 from . import ema, plot, salib
 
 __version__ = _native.version
-__all__ = ["run", "evaluate", "reduce", "sample", "source", "sobol", "morris", "Report", "Analysis", "ResultDict",
+__all__ = ["run", "evaluate", "reduce", "sample", "source", "sobol", "morris", "prim", "Report", "Analysis",
+           "ResultDict", "PrimBox",
            "metric_names",
            "salib", "plot", "ema", "__version__"]

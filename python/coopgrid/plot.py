@@ -181,3 +181,28 @@ def morris(analysis: Any, metric: Optional[str] = None, *, ax: Optional[Any] = N
     ax.set_ylabel("sigma")
     ax.set_title(f"Morris screening of {metric}" if metric else "Morris screening")
     return ax
+
+
+def prim_tradeoff(box: Any, *, ax: Optional[Any] = None):
+    """A PRIM box's trajectory: coverage against density, one point per step
+    coloured by its number of restricted inputs, the selected step ringed; returns the Axes."""
+    from .prim import PrimBox
+    if not isinstance(box, PrimBox):
+        raise TypeError(f"prim_tradeoff: expected a coopgrid.prim() result, got {type(box).__name__}")
+    t = box.peeling_trajectory
+    ax = _axes(ax)
+    dims = t["res_dim"].to_numpy()
+    points = ax.scatter(t["coverage"], t["density"], c=dims, cmap="viridis", vmin=0, vmax=max(1, dims.max()),
+                        s=18, zorder=2)
+    ax.plot(t["coverage"], t["density"], color="0.7", lw=0.8, zorder=1)
+    ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors="red", zorder=3,
+               label=f"step {box._cur_box}")
+    ticks = range(0, int(max(1, dims.max())) + 1)
+    ax.figure.colorbar(points, ax=ax, label="restricted inputs", ticks=list(ticks))
+    ax.set_xlabel("coverage")
+    ax.set_ylabel("density")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"PRIM trade-off: {len(t)} steps, {box.total_cases:,} cases of interest in {box.total_rows:,} rows")
+    ax.legend(loc="lower left")
+    return ax

@@ -31,6 +31,7 @@
 #include "host/util/parallel.hpp"
 #include "host/util/progress.hpp"
 #include "kernels/metrics.hpp"
+#include "python/src/prim_binding.hpp"
 #include "python/src/py_integers.hpp"
 
 #ifndef COOPGRID_VERSION
@@ -493,6 +494,7 @@ PYBIND11_MODULE(_native, m) {
         py::arg("problem_text") = "", py::arg("progress") = py::none());
   m.def("sample_values", &sample_values, py::arg("source"));
   m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"), py::arg("problem_text") = "");
+  bind_prim(m);
   m.def("resolve_backend", [](const std::string& b) {
     const auto k = resolve_backend(parse_backend_kind(b));
     return std::string(k == backend_kind::cuda ? "cuda" : k == backend_kind::reference ? "reference" : "cpu");

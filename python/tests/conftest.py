@@ -33,6 +33,15 @@ def require(module: str):
                                               f"pip install -e '.[test]')")
 
 
+def set_csv_cell(path: Path, line: int, column: str, value: str) -> None:
+    """Rewrites one cell of a CSV file (`line` 1: the first record after the header)."""
+    lines = path.read_text().splitlines()
+    fields = lines[line].split(",")
+    fields[lines[0].split(",").index(column)] = value
+    lines[line] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+
+
 def cli_binary() -> str:
     return os.environ.get("COOPGRID_BINARY", str(ROOT / "build" / "coopgrid"))
 

@@ -15,7 +15,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 import coopgrid
-from conftest import DATA, ROOT, cli_binary
+from conftest import DATA, ROOT, cli_binary, set_csv_cell
 
 
 def cli_rows(text, ids_as_str=False):
@@ -203,12 +203,7 @@ def cli_error(cli, *args):
 def test_bad_batch_raises_value_error_with_cli_message(cli, tmp_path):
     bad = tmp_path / "bad"
     shutil.copytree(DATA / "varied", bad)
-    lines = (bad / "countries.csv").read_text().splitlines()
-    header = lines[0].split(",")
-    fields = lines[1].split(",")
-    fields[header.index("share_prob")] = "1.5"
-    lines[1] = ",".join(fields)
-    (bad / "countries.csv").write_text("\n".join(lines) + "\n")
+    set_csv_cell(bad / "countries.csv", 1, "share_prob", "1.5")
     message = cli_error(cli, "run", bad)
     assert "1.5" in message and "countries.csv:2" in message
     with pytest.raises(ValueError) as e:

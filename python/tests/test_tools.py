@@ -1,6 +1,5 @@
 """Plots, SALib and EMA Workbench hand-offs, and the README's example."""
 import io
-import re
 import subprocess
 import sys
 import tarfile
@@ -184,21 +183,7 @@ def test_ema_save_results_archive(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.tar.gz"]  # no temporary left
 
 
-# ---- the README's example and examples/ ----
-
-def readme_example() -> str:
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## From Python", 1)[1]
-    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
-
-
-def test_readme_example_runs_as_written(tmp_path):
-    (tmp_path / "data").symlink_to(DATA)
-    p = subprocess.run([sys.executable, "-c", readme_example()], cwd=tmp_path, capture_output=True, text=True)
-    assert p.returncode == 0, p.stderr
-    for png in ("heatmap.png", "line.png", "histogram.png"):
-        assert (tmp_path / png).stat().st_size > 1000
-
+# ---- examples/ (README's blocks: test_readme.py) ----
 
 def test_example_script_runs(tmp_path):
     p = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py"), str(tmp_path)],

@@ -1,0 +1,83 @@
+// End-to-end `coopgrid prim` (README, "Where do the outcomes happen: PRIM"): the
+// grid path equals the grid's rows searched, designs search their rows, and bad
+// options exit 2 with one line naming the flag. EMA Workbench's own PRIM on the
+// same rows: python/tests/test_prim.py.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+
+#include "tests/support/cli_runner.hpp"
+#include "tests/support/test_util.hpp"
+
+namespace coopgrid {
+namespace {
+
+using test::run_cli;
+
+const std::string data = test::data_dir();
+const std::string small = "'" + data + "/grid_small.toml' ";
+
+// The report without the lines that name how it was computed and how long it took.
+std::string without_method(const std::string& json) {
+  std::istringstream in(json);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.find("\"method\"") != std::string::npos || line.find("\"backend\"") != std::string::npos ||
+        line.find("\"seconds\"") != std::string::npos)
+      continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
+TEST(CliPrim, GridCountedBlockByBlockEqualsItsRowsSearched) {
+  for (const std::string where : {"--where 'standards_p_any >= 0.5'",
+                                  "--where 'shared_expected>=1000' --where 'exchange_total_log10 > 3'"}) {
+    const auto grid = run_cli("prim " + small + where);
+    const auto rows = run_cli("prim " + small + where + " --brute-force --backend cpu");
+    ASSERT_EQ(grid.code, 0) << grid.err;
+    ASSERT_EQ(rows.code, 0) << rows.err;
+    EXPECT_NE(grid.out.find("\"method\": \"grid\""), std::string::npos);
+    EXPECT_NE(rows.out.find("\"method\": \"rows\""), std::string::npos);
+    EXPECT_EQ(without_method(grid.out), without_method(rows.out));
+    EXPECT_NE(grid.out.find("\"threshold_met\": true"), std::string::npos) << grid.out;
+  }
+}
+
+TEST(CliPrim, DesignRowsAndChosenInputs) {
+  const auto r = run_cli("prim '" + data + "/problem_sharing.toml' --design lhs --n 2000 --seed 1 "
+                         "--where 'shared_expected >= 3000' --inputs countries.datasets,countries.share_prob --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"inputs\": [\"countries.datasets\", \"countries.share_prob\"]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"scenarios\": 2000"), std::string::npos);
+  EXPECT_NE(r.out.find("\"kind\": \"design\""), std::string::npos);
+}
+
+TEST(CliPrim, BadOptionsExit2NamingTheFlag) {
+  struct bad {
+    std::string args, message;
+  };
+  const bad cases[] = {
+      {small, "--where is required"},
+      {small + "--where 'shared_expected >= 1' --peel-alpha 0.5", "--peel-alpha must be in (0, 0.5) (got 0.5)"},
+      {small + "--where 'shared_expected >= 1' --mass-min 2", "--mass-min must be in [0, 1] (got 2)"},
+      {small + "--where 'shared_expected >= 1' --inputs nope", "--inputs: 'nope' is not an input of"},
+      {small + "--where 'shared_expectd >= 1'", "unknown metric 'shared_expectd'"},
+      {small + "--where 'shared_expected >= 1e300'", "no case of interest"},
+      {"'" + data + "/cases' --where 'shared_expected >= 1'", "is a batch"},
+      {"'" + data + "/problem_sharing.toml' --design lhs --n 100 --where 'shared_expected >= 1' --max-rows 10",
+       "more rows than --max-rows 10"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli("prim " + c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.err.find("coopgrid: error: "), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace coopgrid
