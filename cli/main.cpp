@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <deque>
 #include <exception>
 #include <functional>
 #include <string>
@@ -14,13 +15,14 @@
 #include "cli/examples.hpp"
 #include "cli/help_format.hpp"
 #include "cli/parse_error.hpp"
+#include "host/analysis/method.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/commands/compare.hpp"
 #include "host/commands/convert.hpp"
 #include "host/commands/info.hpp"
 #include "host/commands/merge.hpp"
-#include "host/commands/option_values.hpp"
 #include "host/commands/prim.hpp"
+#include "host/engine/option_values.hpp"
 #include "host/commands/run.hpp"
 #include "host/commands/sample.hpp"
 #include "host/commands/sensitivity.hpp"
@@ -307,31 +309,27 @@ CLI::App* declare_merge(CLI::App& app, merge_options& o) {
   return mrg;
 }
 
-/// `coopgrid sobol` and `coopgrid morris`: the design's options, the analysis', the backend's and the run's.
-CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::analysis_kind kind) {
-  o.kind = kind;
-  const bool sobol = kind == analysis::analysis_kind::sobol;
-  auto* cmd = app.add_subcommand(
-      sobol ? "sobol" : "morris",
-      sobol ? "Sobol' indices of every metric in one pass: a Saltelli design of N base points (N(d+2) rows, "
-              "N(2d+2) with --second-order; d = the problem's groups, an ungrouped parameter its own) evaluated and analysed as SALib's sobol.analyze does (S1, ST, S2 with "
-              "bootstrap half-widths), nothing stored per row. Tables on a terminal (SALib's to_df() layout), "
-              "JSON to files and pipes"
-            : "Morris screening of every metric in one pass: R trajectories of d+1 points on a p-level grid, "
-              "analysed as SALib's morris.analyze does (mu, mu_star, sigma, mu_star_conf). Tables on a terminal, "
-              "JSON to files and pipes");
+/// The options of method m's design (host/analysis/method.hpp), bound to their fields of `d`.
+void declare_design_flags(CLI::App* cmd, design_args& d, const analysis_method& m) {
+  for (const auto& f : m.design_flags()) {
+    switch (f.field) {
+      case design_field::n: add_integer(cmd, f.flag, d.n, int_ranges::count, f.help); break;
+      case design_field::second_order: cmd->add_flag(f.flag, d.second_order, f.help); break;
+      case design_field::base: cmd->add_option(f.flag, d.base, f.help)->check(CLI::IsMember({"sobol", "mc"})); break;
+      case design_field::scramble: cmd->add_flag(f.flag, d.scramble, f.help); break;
+      case design_field::levels: add_integer(cmd, f.flag, d.levels, int_ranges::levels, f.help); break;
+    }
+  }
+}
+
+/// The command of a sensitivity method (`coopgrid sobol`, `coopgrid morris`): the design's options, the
+/// analysis', the backend's and the run's.
+CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, const analysis_method& m) {
+  o.kind = m.kind();
+  auto* cmd = app.add_subcommand(m.name(), m.summary());
   cmd->add_option("PROBLEM", o.input, "A problem file (*.toml with distributions, or SALib's text format)")
       ->required();
-  if (sobol) {
-    add_integer(cmd, "--n", o.design.n, int_ranges::count, "Base points N (Sobol' points: powers of 2 balance best)");
-    cmd->add_flag("--second-order", o.design.second_order, "Also S2 (the BA_j rows: 2d+2 rows per base point)");
-    cmd->add_option("--base", o.design.base, "Base points from sobol (default) or mc (Philox)")
-        ->check(CLI::IsMember({"sobol", "mc"}));
-    cmd->add_flag("--scramble", o.design.scramble, "Owen-scramble the Sobol' base points");
-  } else {
-    add_integer(cmd, "--trajectories", o.design.n, int_ranges::count, "Trajectories R");
-    add_integer(cmd, "--levels", o.design.levels, int_ranges::levels, "Levels p of the grid (even; default 4)");
-  }
+  declare_design_flags(cmd, o.design, m);
   add_integer(cmd, "--seed", o.design.seed, int_ranges::seed,
               "Seed of the design and of the bootstrap weights (default 0)");
   cmd->add_option("--fixed", o.design.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
@@ -362,11 +360,9 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, analysis::a
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--resume", o.resume,
-                std::string("Continue from --checkpoint FILE; with a larger ") + (sobol ? "--n" : "--trajectories") +
+                std::string("Continue from --checkpoint FILE; with a larger ") + m.size_option() +
                     ", grow that run: the result equals a fresh run of the larger size");
-  cmd->add_option("--until-conf", o.until_conf,
-                  sobol ? "Double N until every ST_conf of the chosen metrics is at most X"
-                        : "Double R until every mu_star_conf / mu_star of the chosen metrics is at most X");
+  cmd->add_option("--until-conf", o.until_conf, m.until_conf_help());
   add_integer(cmd, "--max-n", o.max_n, int_ranges::count,
               "With --until-conf: stop growing at this size (default 2^30)");
   o.progress = stderr_is_terminal();
@@ -385,8 +381,13 @@ int print_error(const std::exception& e, int code) {
 int main(int argc, char** argv) {
 #if defined(COOPGRID_HAVE_MPI)
   mpi::session mpi_session(&argc, &argv);
-  const auto run = [&](const run_options& o) { return mpi::run_command(o, mpi_session); };
-  const auto analyse = [&](const sensitivity_options& o) { return mpi::sensitivity_command(o, mpi_session); };
+  // One rank is a plain process: the plain commands.
+  const auto run = [&](const run_options& o) {
+    return mpi_session.size() > 1 ? mpi::run_command(o, mpi_session) : run_command(o);
+  };
+  const auto analyse = [&](const sensitivity_options& o) {
+    return mpi_session.size() > 1 ? mpi::sensitivity_command(o, mpi_session) : sensitivity_command(o);
+  };
   // Under MPI an error on one rank must end them all, with its exit code.
   const auto fail = [&](int code) {
     if (mpi_session.size() > 1) mpi::abort(code);
@@ -411,21 +412,23 @@ int main(int argc, char** argv) {
   merge_options merge_opt;
   sample_options sample_opt;
   prim_command_options prim_opt;
-  sensitivity_options sobol_opt, morris_opt;
-  const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
+  std::deque<sensitivity_options> method_opts;  // a deque: the options stay where CLI11 bound them
+  std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
       {declare_run(app, run_opt), [&] { return run(run_opt); }},
       {declare_compare(app, compare_opt), [&] { return compare_command(compare_opt); }},
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
       {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
       {declare_prim(app, prim_opt), [&] { return prim_command(prim_opt); }},
-      {declare_sensitivity(app, sobol_opt, analysis::analysis_kind::sobol), [&] { return analyse(sobol_opt); }},
-      {declare_sensitivity(app, morris_opt, analysis::analysis_kind::morris),
-       [&] { return analyse(morris_opt); }},
-      {declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); }},
-      {app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
-       [] { return info_command(COOPGRID_VERSION); }},
   };
+  for (const auto* m : analysis_methods()) {  // the sensitivity methods' commands, from their one list
+    auto& o = method_opts.emplace_back();
+    commands.emplace_back(declare_sensitivity(app, o, *m), [&analyse, &o] { return analyse(o); });
+  }
+  commands.emplace_back(declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); });
+  commands.emplace_back(
+      app.add_subcommand("info", "Print the build, the backends and the CUDA devices (name, SMs, memory)"),
+      [] { return info_command(COOPGRID_VERSION); });
   for (const auto& entry : commands) entry.first->footer(std::string(cli::examples_of(entry.first->get_name())));
   try {
     try {

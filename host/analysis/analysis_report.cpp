@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "host/analysis/method.hpp"
 #include "host/io/format.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
@@ -31,47 +32,8 @@ std::string metric_list(const std::vector<int>& ids) {
   return s;
 }
 
-bool is_sobol(const analysis_report& r) { return r.analysis.kind == analysis::analysis_kind::sobol; }
-
-/// A pandas-like table: the index column left-aligned, value columns right-aligned, 6 decimals.
-std::string frame(const std::vector<std::string>& index, const std::vector<std::string>& columns,
-                  const std::vector<std::vector<double>>& values) {
-  std::size_t w0 = 0;
-  for (const auto& s : index) w0 = std::max(w0, s.size());
-  std::vector<std::size_t> w(columns.size());
-  auto cell = [](double v) { return std::isnan(v) ? std::string("NaN") : fmt::format("{:.6f}", v); };
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    w[c] = columns[c].size();
-    for (std::size_t i = 0; i < index.size(); ++i) w[c] = std::max(w[c], cell(values[c][i]).size());
-  }
-  std::string out = std::string(w0, ' ');
-  for (std::size_t c = 0; c < columns.size(); ++c) out += fmt::format("  {:>{}}", columns[c], w[c]);
-  out += '\n';
-  for (std::size_t i = 0; i < index.size(); ++i) {
-    out += fmt::format("{:<{}}", index[i], w0);
-    for (std::size_t c = 0; c < columns.size(); ++c) out += fmt::format("  {:>{}}", cell(values[c][i]), w[c]);
-    out += '\n';
-  }
-  return out;
-}
-
-std::vector<std::string> pair_labels(const std::vector<std::string>& names, const char* open, const char* sep,
-                                     const char* close) {
-  std::vector<std::string> out;
-  for (std::size_t j = 0; j < names.size(); ++j) {
-    for (std::size_t k = j + 1; k < names.size(); ++k) out.push_back(open + names[j] + sep + names[k] + close);
-  }
-  return out;
-}
-
-/// {"label": value, ...}
-std::string json_map(const std::vector<std::string>& labels, const std::vector<double>& v) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    s += fmt::format("{}{}: {}", i ? ", " : "", json_string(labels[i]), json_number(v[i]));
-  }
-  return s + "}";
-}
+/// The module of r's method.
+const analysis_method& method_of_report(const analysis_report& r) { return method_of(r.analysis.kind); }
 
 }  // namespace
 
@@ -104,15 +66,9 @@ std::uint64_t analysis_fingerprint(const design_source& d, const analysis_option
   return f.h;
 }
 
-std::vector<std::string> parameter_labels(const design_source& d) {
-  if (d.options.kind == design::design_kind::saltelli) return d.prob.group_names();  // a field's own name without groups
-  std::vector<std::string> out;
-  for (const auto& p : d.prob.parameters) out.push_back(grid_field_names[p.field]);
-  return out;
-}
-
 std::string analysis_table(const design_source& d, const analysis_report& r) {
-  const auto names = parameter_labels(d);
+  const auto& method = method_of_report(r);
+  const auto names = method.labels(d);
   const int rpp = d.view().rows_per_point;
   // Two short lines (what was analysed; how), so that the header fits an 80-column terminal.
   std::string out = fmt::format("{} of {}: {}\n  n = {}, {} evaluations, bootstrap {} (conf {}), {} {} in {:.2f} s\n",
@@ -123,19 +79,14 @@ std::string analysis_table(const design_source& d, const analysis_report& r) {
   for (const auto& mi : r.indices) {
     out += fmt::format("\n{}\n", metric_names[mi.metric]);
     if (!mi.reason.empty()) out += fmt::format("  indices are NaN: {}\n", mi.reason);
-    if (is_sobol(r)) {
-      out += frame(names, {"ST", "ST_conf"}, {mi.ST, mi.ST_conf});
-      out += frame(names, {"S1", "S1_conf"}, {mi.S1, mi.S1_conf});
-      if (r.design.second_order) out += frame(pair_labels(names, "(", ", ", ")"), {"S2", "S2_conf"}, {mi.S2, mi.S2_conf});
-    } else {
-      out += frame(names, {"mu", "mu_star", "sigma", "mu_star_conf"}, {mi.mu, mi.mu_star, mi.sigma, mi.mu_star_conf});
-    }
+    out += method.tables(names, mi, r.design.second_order);
   }
   return out;
 }
 
 std::string analysis_json(const design_source& d, const analysis_report& r) {
-  const auto names = parameter_labels(d);
+  const auto& method = method_of_report(r);
+  const auto names = method.labels(d);
   const int rpp = d.view().rows_per_point;
   std::string s = "{\n";
   s += fmt::format("  \"analysis\": {},\n", json_string(analysis_name(r.analysis.kind)));
@@ -155,22 +106,10 @@ std::string analysis_json(const design_source& d, const analysis_report& r) {
   }
   s += fmt::format("  \"seconds\": {},\n", json_number(r.seconds));
   s += "  \"metrics\": {";
-  const auto pairs = pair_labels(names, "", ",", "");
   for (std::size_t m = 0; m < r.indices.size(); ++m) {
     const auto& mi = r.indices[m];
     s += fmt::format("{}\n    {}: {{", m ? "," : "", json_string(metric_names[mi.metric]));
-    std::vector<std::pair<const char*, std::string>> fields;
-    if (is_sobol(r)) {
-      fields = {{"S1", json_map(names, mi.S1)}, {"S1_conf", json_map(names, mi.S1_conf)},
-                {"ST", json_map(names, mi.ST)}, {"ST_conf", json_map(names, mi.ST_conf)}};
-      if (r.design.second_order) {
-        fields.emplace_back("S2", json_map(pairs, mi.S2));
-        fields.emplace_back("S2_conf", json_map(pairs, mi.S2_conf));
-      }
-    } else {
-      fields = {{"mu", json_map(names, mi.mu)}, {"mu_star", json_map(names, mi.mu_star)},
-                {"sigma", json_map(names, mi.sigma)}, {"mu_star_conf", json_map(names, mi.mu_star_conf)}};
-    }
+    auto fields = method.json(names, mi, r.design.second_order);
     if (!mi.reason.empty()) {
       fields.emplace_back("reason", json_string(mi.reason));
       fields.emplace_back("nonfinite_rows", std::to_string(mi.bad_rows));
@@ -229,10 +168,9 @@ analysis_report parse_analysis_state(const std::string& text, const std::string&
     std::istringstream f(line_of("analysis"));
     std::string kind, w1, conf, w2, w3, metrics;
     f >> kind >> w1 >> r.analysis.replicates >> w2 >> conf >> w3 >> metrics;
-    if (!f || w1 != "replicates" || w2 != "conf" || w3 != "metrics" || (kind != "sobol" && kind != "morris")) {
-      throw damaged("analysis");
-    }
-    r.analysis.kind = kind == "sobol" ? analysis::analysis_kind::sobol : analysis::analysis_kind::morris;
+    const auto* method = find_method(kind);
+    if (!f || w1 != "replicates" || w2 != "conf" || w3 != "metrics" || !method) throw damaged("analysis");
+    r.analysis.kind = method->kind();
     r.analysis.conf = parse_hexf(conf, what);
     std::istringstream ms(metrics);
     std::string name;

@@ -44,10 +44,7 @@ struct analysis_report {
 std::uint64_t analysis_fingerprint(const design_source& d, const analysis_options& a, const std::string& backend,
                                    precision prec);
 
-/// The labels of the report's indices: Sobol', the groups (each parameter's field name without groups); Morris, the fields.
-std::vector<std::string> parameter_labels(const design_source& d);
-
-/// SALib's to_df() tables, per metric (Sobol': ST/ST_conf, S1/S1_conf, S2/S2_conf; Morris: mu, mu_star, sigma, mu_star_conf).
+/// SALib's to_df() tables, per metric (each method's own: host/analysis/method.hpp).
 std::string analysis_table(const design_source& d, const analysis_report& r);
 /// The JSON report (with merge_state).
 std::string analysis_json(const design_source& d, const analysis_report& r);

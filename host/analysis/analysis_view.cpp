@@ -1,18 +1,14 @@
 #include "host/analysis/analysis_view.hpp"
 
-#include <cmath>
 
+#include "host/analysis/method.hpp"
 #include "host/util/errors.hpp"
 
 namespace coopgrid {
 
-design::design_kind analysis_design(analysis::analysis_kind kind) {
-  return kind == analysis::analysis_kind::sobol ? design::design_kind::saltelli : design::design_kind::morris;
-}
+design::design_kind analysis_design(analysis::analysis_kind kind) { return method_of(kind).design(); }
 
-const char* analysis_name(analysis::analysis_kind kind) {
-  return kind == analysis::analysis_kind::sobol ? "sobol" : "morris";
-}
+const char* analysis_name(analysis::analysis_kind kind) { return method_of(kind).name(); }
 
 analysis::sensitivity_view make_sensitivity_view(const design_source& d, const analysis_options& o) {
   COOPGRID_EXPECTS(d.options.kind == analysis_design(o.kind), "the analysis' own design");
@@ -32,24 +28,13 @@ analysis::sensitivity_view make_sensitivity_view(const design_source& d, const a
 
 template <class T>
 void set_shifts(analysis::sensitivity_view& v, const metric_row<T>* rows) {
-  const int d = analysis::index_count(v);
   for (int q = 0; q < num_metrics * design::max_parameters; ++q) v.shift[q] = 0.0;
-  if (v.kind == analysis::analysis_kind::sobol) {
-    for (int m = 0; m < v.num_metrics; ++m) {
-      const double f = static_cast<double>(rows[0].v[v.metrics[m]]);
-      v.shift[m] = std::isfinite(f) ? f : 0.0;
-    }
-    return;
+  // Widened first, as the terms widen every value: the same shifts from T's rows.
+  std::vector<metric_row<double>> wide(static_cast<std::size_t>(v.design.rows_per_point));
+  for (std::size_t r = 0; r < wide.size(); ++r) {
+    for (int m = 0; m < num_metrics; ++m) wide[r].v[m] = static_cast<double>(rows[r].v[m]);
   }
-  // Morris: the elementary effects of trajectory 0, read from its terms with zero shifts.
-  const auto t = analysis::layout_of(v);
-  std::vector<double> terms(static_cast<std::size_t>(t.total));
-  analysis::point_terms(v, t, 0, rows, terms.data());
-  std::vector<double> shift(static_cast<std::size_t>(v.num_metrics * d), 0.0);
-  for (int m = 0; m < v.num_metrics; ++m) {
-    for (int j = 0; j < d; ++j) shift[static_cast<std::size_t>(m * d + j)] = terms[static_cast<std::size_t>(t.extra_block(m) + j)];
-  }
-  for (std::size_t q = 0; q < shift.size(); ++q) v.shift[q] = shift[q];
+  method_of(v.kind).set_shifts(v, wide.data());
 }
 
 template void set_shifts<float>(analysis::sensitivity_view&, const metric_row<float>*);

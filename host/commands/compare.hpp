@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "host/backends/backend.hpp"
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 #include "host/reduce/marginal.hpp"
 #include "host/source/source.hpp"
 

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
-#include "host/commands/run_reduce.hpp"
-#include "host/commands/run_rows.hpp"
 #include "host/analysis/analysis_report.hpp"
+#include "host/engine/reduce_driver.hpp"
+#include "host/engine/rows.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
@@ -51,12 +51,9 @@ session::session(int* argc, char*** argv) {
 session::~session() { MPI_Finalize(); }
 
 int run_command(run_options opt, const session& s) {
-  if (s.size() == 1) return coopgrid::run_command(opt);
   opt.mpi_ranks = s.size();
   opt.validate();
-  source_options so = opt.design.source();
-  so.threads = opt.bopt.threads;
-  const auto src = load_source(opt.input, so);
+  const auto src = load_run_source(opt);
   if (opt.reduce) {
     run_reduce(src, opt, s);
   } else {
@@ -100,7 +97,6 @@ void run_reduce(const source& src, run_options opt, const session& s) {
 }
 
 int sensitivity_command(sensitivity_options opt, const session& s) {
-  if (s.size() == 1) return coopgrid::sensitivity_command(opt);
   opt.mpi_ranks = s.size();
   opt.validate();  // the user's options; below, this rank's shard of them
   opt.shard = shard_spec{s.rank(), s.size()};

@@ -5,8 +5,8 @@
  *        and rank 0 writes the merged result, which equals a single-process
  *        run's output byte for byte. Synchronous; collective over MPI_COMM_WORLD.
  */
-#include "host/commands/run.hpp"
-#include "host/commands/sensitivity.hpp"
+#include "host/engine/analysis_driver.hpp"
+#include "host/engine/run_options.hpp"
 #include "host/source/source.hpp"
 
 namespace coopgrid::mpi {
@@ -26,17 +26,18 @@ class session {
 };
 
 /**
- * @brief `coopgrid run` in an MPI build: with more than one rank, every rank
- *        takes its shard and rank 0 writes (opt.mpi_ranks is set from `s`, so
- *        validate() refuses --shard and --checkpoint); with one, run_command.
+ * @brief `coopgrid run` in an MPI build with more than one rank (the CLI runs
+ *        the plain command with one): every rank takes its shard and rank 0
+ *        writes (opt.mpi_ranks is set from `s`, so validate() refuses --shard
+ *        and --checkpoint).
  */
 int run_command(run_options opt, const session& s);
 /// Per-scenario rows: every rank evaluates its shard, rank 0 writes them all in order.
 void run_rows(const source& src, run_options opt, const session& s);
 /// --reduce: every rank reduces its shard, rank 0 merges the states and writes the report.
 void run_reduce(const source& src, run_options opt, const session& s);
-/// `coopgrid sobol` / `coopgrid morris`: every rank sums its shard of the design points, rank 0
-/// merges the exact states and writes the report (one process: sensitivity_command).
+/// `coopgrid sobol` / `coopgrid morris` with more than one rank: every rank sums its shard of the
+/// design points, rank 0 merges the exact states and writes the report.
 int sensitivity_command(sensitivity_options opt, const session& s);
 /// Ends every rank with `code` (after an error on one of them).
 [[noreturn]] void abort(int code);

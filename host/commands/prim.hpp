@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "host/backends/backend.hpp"
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 #include "host/prim/prim.hpp"
 
 namespace coopgrid {

@@ -1,29 +1,12 @@
 #pragma once
 /**
  * @file run_reduce.hpp
- * @brief `coopgrid run --reduce`: the reduction (checkpointed when asked,
- *        with the histogram's second pass over [min, max]) and its report.
+ * @brief `coopgrid run --reduce`: the engine's report (host/engine/reduce_driver.hpp), written.
  */
-#include <string>
-
-#include "host/commands/run.hpp"
-#include "host/reduce/report.hpp"
-#include "host/source/source.hpp"
+#include "host/engine/reduce_driver.hpp"
 
 namespace coopgrid {
 
-/// The forms a --reduce report is written in: JSON (all digits and the merge
-/// state) or the readable table (host/reduce/table.hpp).
-enum class report_format { json, table };
-
-/// The form run_reduce writes for `opt`: the one place that chooses it (a table
-/// on a terminal, JSON to files, pipes and with --json).
-report_format report_format_of(const run_options& opt);
-/// The report `r` of `src` in `format`.
-std::string report_text(const source& src, const reduce_report& r, report_format format);
-
-/// The --reduce report of opt.shard's range, without writing it.
-reduce_report compute_reduce(const source& src, const run_options& opt);
 /// Writes the --reduce report to opt.output, atomically, in report_format_of(opt).
 void run_reduce(const source& src, const run_options& opt);
 

@@ -6,7 +6,7 @@
  */
 #include <string>
 
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 
 namespace coopgrid {
 

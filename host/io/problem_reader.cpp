@@ -74,6 +74,10 @@ problem_parameter make_parameter(int f, const dist_in& d, const std::string& whe
   p.field = f;
   p.group = grid_field_names[f];
   p.text = text;
+  p.distribution = kind_name(d.kind);
+  p.args = d.kind == distribution_kind::integers
+               ? std::vector<double>{static_cast<double>(d.ia), static_cast<double>(d.ib)}
+               : x;
   if (d.kind == distribution_kind::integers) {
     check_field_value(f, static_cast<double>(d.ia), at);
     check_field_value(f, static_cast<double>(d.ib), at);

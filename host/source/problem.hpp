@@ -22,6 +22,8 @@ struct problem_parameter {
   std::vector<double> choices;     ///< the values of a `choice` (dist.i0 of them), else empty
   std::string group;               ///< the group's name; the field's dotted name when none is given
   std::string text;                ///< as written, for `validate`: "uniform [0.2, 0.9]"
+  std::string distribution;        ///< its name as written: "uniform"
+  std::vector<double> args;        ///< its parameters as written: [0.2, 0.9] (integers: a, b; choice: the values)
 };
 
 struct problem {

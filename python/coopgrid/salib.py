@@ -10,7 +10,6 @@ the engine's own reader (:func:`read_problem`) and writes TOML problem files
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Union
 
@@ -39,13 +38,6 @@ class Problem:
         return [p.name for p in self.parameters]
 
 
-def _parse_text(text: str):
-    m = re.match(r"\s*(\w+)\s*\[(.*?)\]", text)  # "uniform [0.2, 0.9] group sharing"
-    if not m:
-        raise ValueError(f"cannot read the distribution '{text}'")
-    return m.group(1), [float(v) for v in m.group(2).split(",") if v.strip()]
-
-
 def read_problem(path: Union[str, "os.PathLike[str]"], fixed: Optional[str] = None) -> Problem:
     """Reads a problem file (TOML, or SALib's text format with ``fixed`` TOML) with coopgrid's reader.
 
@@ -54,9 +46,8 @@ def read_problem(path: Union[str, "os.PathLike[str]"], fixed: Optional[str] = No
     info = _native.problem_info(os.fspath(path), "" if fixed is None else os.fspath(fixed))
     params = []
     for p in info["parameters"]:
-        dist, args = _parse_text(p["text"])
         group = p["group"] if p["group"] != p["name"] else None
-        params.append(Parameter(p["name"], dist, args, group))
+        params.append(Parameter(p["name"], p["distribution"], [float(a) for a in p["args"]], group))
     return Problem(params, dict(info["fixed"]), info["source"])
 
 

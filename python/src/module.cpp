@@ -1,5 +1,5 @@
 // coopgrid._native: the Python module's compiled layer. A thin binding of the
-// host functions the CLI commands call (load_source, make_backend,
+// engine (host/engine/) and host functions (load_source, make_backend,
 // compute_reduce, reduce_json, design_source::parameter_values); the Python
 // package (python/coopgrid/) shapes their results into pandas objects.
 // Long calls run with the GIL released and stop on Ctrl-C between units (the
@@ -18,11 +18,12 @@
 #include <string>
 #include <vector>
 
+#include "host/analysis/method.hpp"
 #include "host/backends/make_backend.hpp"
-#include "host/commands/option_values.hpp"
-#include "host/commands/run.hpp"
-#include "host/commands/run_reduce.hpp"
-#include "host/commands/sensitivity.hpp"
+#include "host/engine/option_values.hpp"
+#include "host/engine/run_options.hpp"
+#include "host/engine/reduce_driver.hpp"
+#include "host/engine/analysis_driver.hpp"
 #include "host/io/problem_reader.hpp"
 #include "host/io/samples_reader.hpp"
 #include "host/reduce/report.hpp"
@@ -371,8 +372,16 @@ std::pair<std::string, std::string> sensitivity(const std::string& kind, const s
                                                 const py::object& progress) {
   const progress_scope scope(progress);
   sensitivity_options opt;
-  if (kind != "sobol" && kind != "morris") throw usage_error(fmt::format("{}: expected sobol or morris", kind));
-  opt.kind = kind == "sobol" ? analysis::analysis_kind::sobol : analysis::analysis_kind::morris;
+  const auto* method = find_method(kind);
+  if (!method) {
+    std::string names;  // "a, b or c"
+    const auto& all = analysis_methods();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      names += std::string(i == 0 ? "" : i + 1 == all.size() ? " or " : ", ") + all[i]->name();
+    }
+    throw usage_error(fmt::format("{}: expected {}", kind, names));
+  }
+  opt.kind = method->kind();
   opt.input = path;
   opt.problem_text = problem_text;
   opt.design = design_of(d);
@@ -414,7 +423,7 @@ std::pair<std::vector<std::string>, py::array_t<double>> sample_values(const sou
   return {input_column_names(s->src), x};
 }
 
-/// A problem file as read: its parameters (name, distribution as written, group) and fixed fields.
+/// A problem file as read: its parameters (name, distribution as written and as facts, group) and fixed fields.
 py::dict problem_info(const std::string& path, const std::string& fixed, const std::string& problem_text) {
   auto in = load_input_or_text(path, fixed, problem_text);
   const auto* p = std::get_if<problem>(&in);
@@ -426,6 +435,8 @@ py::dict problem_info(const std::string& path, const std::string& fixed, const s
     py::dict e;
     e["name"] = grid_field_names[q.field];
     e["text"] = q.text;
+    e["distribution"] = q.distribution;
+    e["args"] = q.args;
     e["group"] = q.group;
     e["integer"] = grid_field_is_integer(q.field);
     params.append(e);

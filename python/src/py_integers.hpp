@@ -1,6 +1,6 @@
 #pragma once
 // Integer arguments of the Python API, checked as the CLI checks its integer options
-// (host/commands/option_values.hpp's parse_integer and int_ranges: one home for the rules),
+// (host/engine/option_values.hpp's parse_integer and int_ranges: one home for the rules),
 // but in Python's words: TypeError for what is not an integer (10.5, "3", True), ValueError
 // naming the argument (n, not --n) for a value out of range.
 #include <pybind11/pybind11.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <type_traits>
 
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 
 namespace coopgrid {
 

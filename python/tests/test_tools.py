@@ -86,6 +86,17 @@ def test_read_problem_and_to_salib():
                        "resources.count": 4, "ethics.count": 3, "ethics.difficulty": 0.8}  # from --fixed
 
 
+def test_problem_info_gives_each_distribution_as_facts():
+    # read_problem takes the name and parameters from these, not from the text; both say the same.
+    for path, fixed in [("data/problem_sharing.toml", ""), ("data/problem_salib.txt", "data/problem_fixed.toml")]:
+        info = coopgrid._native.problem_info(path, fixed)
+        assert info["parameters"]
+        for q in info["parameters"]:
+            text = q["text"].split(" group ")[0]  # "uniform [0.2, 0.9]"
+            assert text.startswith(q["distribution"] + " [")
+            assert q["args"] == [float(v) for v in text[text.index("[") + 1:text.index("]")].split(",")]
+
+
 def test_problem_round_trip_samples_the_same(tmp_path):
     p = coopgrid.salib.read_problem("data/problem_salib.txt", fixed="data/problem_fixed.toml")
     back = coopgrid.salib.from_salib(coopgrid.salib.to_salib(p), fixed=p.fixed)

@@ -2,7 +2,7 @@
 #include <limits>
 
 #include "host/commands/compare.hpp"
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 #include "tests/support/expect_usage_error.hpp"
 #include "tests/support/test_util.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/reference.hpp"
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 #include "host/reduce/factorized.hpp"
 #include "host/reduce/marginal.hpp"
 #include "host/util/errors.hpp"

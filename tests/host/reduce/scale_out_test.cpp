@@ -6,7 +6,7 @@
 #include "host/reduce/report.hpp"
 #include "host/commands/merge.hpp"
 #include "host/commands/run_reduce.hpp"
-#include "host/commands/run_rows.hpp"
+#include "host/commands/run.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

@@ -5,7 +5,7 @@
 
 #include "host/backends/cpu_backend.hpp"
 #include "host/backends/reference.hpp"
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"

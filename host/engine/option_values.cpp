@@ -1,4 +1,4 @@
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 
 #include <fmt/format.h>
 

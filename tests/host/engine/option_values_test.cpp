@@ -1,5 +1,5 @@
 // Option values: each parser's accepted forms and, for every rejected one, the message.
-#include "host/commands/option_values.hpp"
+#include "host/engine/option_values.hpp"
 
 #include <cmath>
 #include <limits>

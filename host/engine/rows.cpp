@@ -1,4 +1,4 @@
-#include "host/commands/run_rows.hpp"
+#include "host/engine/rows.hpp"
 
 #include <fmt/format.h>
 
@@ -8,10 +8,8 @@
 
 #include "host/backends/make_backend.hpp"
 #include "host/io/format.hpp"
-#include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
 #include "host/util/errors.hpp"
-#include "host/util/nvtx.hpp"
 #include "host/util/parallel.hpp"
 
 namespace coopgrid {
@@ -105,15 +103,6 @@ void write_rows(const source& src, const run_options& opt, const text_sink& sink
   } else {
     write_rows_as<double>(src, opt, sink, header);
   }
-}
-
-void run_rows(const source& src, const run_options& opt) {
-  output_file out(opt.output);
-  write_rows(src, opt, [&](std::string_view text) {
-    nvtx_range range("write");
-    out.write(text);
-  }, true);
-  out.commit();
 }
 
 }  // namespace coopgrid

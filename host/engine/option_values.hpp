@@ -1,10 +1,11 @@
 #pragma once
 /**
  * @file option_values.hpp
- * @brief The values of command-line options, parsed: each function takes an
- *        option's text and throws usage_error naming the option, the text
- *        and the rule broken. Which options may be combined is the options
- *        structs' validate() (run.hpp, compare.hpp, ...), not this file's.
+ * @brief The values of command-line options (and of Python's arguments),
+ *        parsed: each function takes an option's text and throws usage_error
+ *        naming the option, the text and the rule broken. Which options may be
+ *        combined is the options structs' validate() (run_options.hpp,
+ *        analysis_driver.hpp, compare.hpp, ...), not this file's.
  */
 #include <cstdint>
 #include <limits>
