@@ -44,6 +44,9 @@ COOPGRID_HOST_DEVICE inline float cg_exp(float x) { return COOPGRID_DEVICE_ULPS(
 COOPGRID_HOST_DEVICE inline double cg_exp(double x) { return COOPGRID_DEVICE_ULPS(::exp(x), 1, 0.0); }
 COOPGRID_HOST_DEVICE inline float cg_log10(float x) { return COOPGRID_DEVICE_ULPS(::log10f(x), 2, -HUGE_VALF); }
 COOPGRID_HOST_DEVICE inline double cg_log10(double x) { return COOPGRID_DEVICE_ULPS(::log10(x), 1, -HUGE_VAL); }
+// The designs' inverse CDFs (kernels/design/inverse_cdf.hpp), in double only.
+COOPGRID_HOST_DEVICE inline double cg_erfc(double x) { return COOPGRID_DEVICE_ULPS(::erfc(x), 5, 0.0); }
+COOPGRID_HOST_DEVICE inline double cg_pow(double x, double y) { return COOPGRID_DEVICE_ULPS(::pow(x, y), 2, -HUGE_VAL); }
 COOPGRID_HOST_DEVICE inline float cg_fabs(float x) { return ::fabsf(x); }
 COOPGRID_HOST_DEVICE inline double cg_fabs(double x) { return ::fabs(x); }
 /// True for finite x; written without isfinite so it means the same under nvcc and g++.

@@ -1,67 +1,182 @@
 #!/usr/bin/env bash
-# The GPU check, for a machine with an NVIDIA GPU, in under 8 minutes:
-#   scripts/device-check.sh [DIR]
-# DIR holds coopgrid, coopgrid_tests and coopgrid_bench built elsewhere
-# (scripts/pack-device.sh); without DIR the script builds with
-# -DCMAKE_CUDA_ARCHITECTURES=90 here. Steps: GPU tests; the same under
-# compute-sanitizer (memcheck, racecheck); compare --backend cuda on data/ in
-# both precisions; sobol/morris cuda vs cpu and a timed sobol run; the benchmark table last. Logs go to $OUT when set.
+# The GPU check, in one call of the device tool (one command, 10 minutes, 8 files back):
+#   scripts/pack-device.sh                                here: builds, copies the binaries to .device/
+#   device run, carry .device:  scripts/device-check.sh   on the GPU machine (DIR defaults to .device)
+#   scripts/device-standin.sh scripts/device-check.sh     here, no GPU: the same call through a stand-in
+# Steps, in order: the probe (stops early if coopgrid cannot start), GPU tests (a failed test
+# is rerun alone in a fresh process: a sticky CUDA error fails every later test of a process),
+# compares, the CLI subset, sanitizers, timings. Every step runs under `timeout` with its own
+# budget (seconds, below) and prints its status line as it ends; summary.txt in $OUT grows with
+# each line and logs.tgz is rewritten after each step, so a call cut off still returns both.
+# Without a device (or COOPGRID_NO_DEVICE=1) device steps say "skipped", and each gtest filter
+# must still match tests (tests/CMakeLists.txt runs this form: device-check:no-device).
+#
+# Wall time on a device, by count. Each step's budget (its `timeout`) is its second argument
+# below; a step that would end past the deadline (480 s, DEVICE_CHECK_DEADLINE) gets only what
+# is left, and none at all under 5 s ("skipped: out of time"), so the check ends by 480 s + 5 s
+# whatever happens, inside the tool's 600 s with the tar and transfers. Budgets, with the
+# expected times (estimates from the sizes, not measurements: no session has run this on a
+# GPU yet): probe <= 70 (~5) | gpu-tests 100 (~40: ~55 tests; the 2^25-row fault tests the
+# longest) + reruns 20 each, at most 6, only on failure | compares 6 x 10 + 4 x 25 (~30: the
+# reference is one thread, ~5 s a grid) | main-job-device 20 (~5) | sobol/morris cuda-vs-cpu
+# 4 x 15 (~12) | cli 75 (~40: ~60 tests in 4 shards) | memcheck 60, racecheck 40, synccheck 25,
+# initcheck 30 (~70 together: small sizes) | bench 25 (~12, scale 0.01) | sobol-timing 10 (~3).
+# Expected in all: ~220 s; at most 485 s.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-dir="${1:-}"
-if [[ -z "$dir" ]]; then
-  scripts/build.sh -DCMAKE_CUDA_ARCHITECTURES=90 || exit 1
-  mkdir -p build/device && cp build/coopgrid build/tests/coopgrid_tests build/bench/coopgrid_bench build/device/
-  dir=build/device
-fi
-log="${OUT:-/tmp}"
-export COOPGRID_BINARY="$PWD/$dir/coopgrid" COOPGRID_DATA_DIR="$PWD/data"
-declare -a summary
-step() {  # name, command...
-  local name="$1"; shift
-  local start=$SECONDS
-  if "$@" >"$log/$name.log" 2>&1; then
-    summary+=("$(printf '%-34s ok    %4ds' "$name" $((SECONDS - start)))")
-  else
-    summary+=("$(printf '%-34s FAIL  %4ds  (see %s/%s.log)' "$name" $((SECONDS - start)) "$log" "$name")")
-    tail -n 30 "$log/$name.log"
-  fi
+dir="${1:-.device}"
+deadline=${DEVICE_CHECK_DEADLINE:-480}
+logs="${DEVICE_CHECK_LOGS:-/tmp/coopgrid-device-check}"
+out="${OUT:-$logs/out}"
+rm -rf "$logs" && mkdir -p "$logs" "$out" || exit 1
+: >"$out/summary.txt"
+dir=$(cd "$dir" 2>/dev/null && pwd) || { echo "device-check: no folder ${1:-.device} (scripts/pack-device.sh makes .device)" >&2; exit 1; }
+bin="$dir/coopgrid" tests="$dir/coopgrid_tests" bench="$dir/coopgrid_bench"
+[[ -x "$dir/tests/coopgrid_tests" ]] && tests="$dir/tests/coopgrid_tests" bench="$dir/bench/coopgrid_bench"  # a build tree
+export COOPGRID_BINARY="$bin" COOPGRID_DATA_DIR="$PWD/data"
+device=0 sanitizer=0 failed=0 start=$SECONDS
+
+status() {  # name, status, seconds, note: printed and added to summary.txt at once
+  local line
+  line=$(printf '%-30s %-8s %4ss  %s' "$1" "$2" "$3" "${4:-}")
+  echo "$line" | tee -a "$out/summary.txt"
+  [[ "$2" == FAIL || "$2" == TIMEOUT ]] && failed=$((failed + 1))
+  tar -czf "$out/logs.tgz" -C "$logs" --exclude=./out . 2>/dev/null
 }
-nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader || true
-"$dir/coopgrid" info
-step gpu-tests "$dir/coopgrid_tests" --gtest_filter='Cuda*:*Cuda*' --gtest_brief=1
-step all-tests "$dir/coopgrid_tests" --gtest_brief=1
-# Sanitizers on the GPU tests at small sizes (the 2^25-row fault test is too slow under them;
-# tests that fail CUDA calls on purpose, out of memory, stay out: memcheck reports API errors).
-san_filter='CudaKernels/*.EverySchedule*:CudaBackend/*.EdgeSizes:CudaBackend/*.TinyChunks*:CudaBackend/*.GridAcross32BitIndices:CudaBackend/*.SmallReduceForSanitizers:CudaDevices*:CudaHostRegistration*:CudaPipeline.ChunksAlternateSlotsAndFinishInOrder:CudaInputs/*.ScheduleIsChosenOncePerRun:CudaSensitivity/*.ChunksGiveOneChunksBits'
-step memcheck compute-sanitizer --tool memcheck --error-exitcode 9 "$dir/coopgrid_tests" --gtest_filter="$san_filter" --gtest_brief=1
-step racecheck compute-sanitizer --tool racecheck --error-exitcode 9 "$dir/coopgrid_tests" --gtest_filter='CudaBackend/*.SmallReduceForSanitizers' --gtest_brief=1
-for input in cases varied grid_small.toml grid_edges.toml grid_main.toml; do
-  for p in f64 f32; do
-    step "compare-$input-$p" "$dir/coopgrid" compare "data/$input" --backend cuda --precision "$p"
+
+# run_step NAME BUDGET KIND CMD...: KIND device (skipped without one), sanitizer or host.
+# The budget shrinks to what is left of the deadline; under 5 s the step is skipped.
+run_step() {
+  local name=$1 budget=$2 kind=$3 left t0=$SECONDS rc=0
+  shift 3
+  if [[ $kind != host ]] && ((!device)); then status "$name" skipped 0 "no device"; return 0; fi
+  if [[ $kind == sanitizer ]] && ((!sanitizer)); then status "$name" skipped 0 "compute-sanitizer unusable (probe.log)"; return 0; fi
+  left=$((deadline - (SECONDS - start)))
+  ((budget > left)) && budget=$left
+  if ((budget < 5)); then status "$name" skipped 0 "out of time"; return 0; fi
+  timeout -k 5 "$budget" "$@" >"$logs/$name.log" 2>&1 || rc=$?
+  if ((rc == 0)); then status "$name" ok $((SECONDS - t0))
+  elif ((rc == 124 || rc == 137)); then status "$name" TIMEOUT $((SECONDS - t0)) "budget ${budget}s; $name.log"
+  else status "$name" FAIL $((SECONDS - t0)) "exit $rc; $name.log: $(grep -m1 -iE 'error|fail' "$logs/$name.log" | cut -c1-90)"
+  fi
+  return $rc
+}
+
+# listed FILTER: how many tests FILTER names (0: the filter has rotted, a FAIL on any machine).
+listed() { "$tests" --gtest_list_tests --gtest_filter="$1" 2>/dev/null | grep -c '^  '; }
+
+# rerun_alone NAME LOG...: each test that failed in LOG (up to 6) again, alone in a fresh process.
+rerun_alone() {
+  local name=$1 t k=0 pass=0
+  shift
+  for t in $(cat "$@" | grep -oE '^\[  FAILED  \] [A-Za-z0-9_/]+\.[A-Za-z0-9_/]+' | awk '{print $4}' | sort -u | head -6); do
+    k=$((k + 1))
+    run_step "$name-alone-$k" 20 device "$tests" --gtest_filter="$t" --gtest_brief=1 && pass=$((pass + 1))
+    echo "    $t alone: $(grep -m1 -E 'PASSED|FAILED' "$logs/$name-alone-$k.log")" | tee -a "$out/summary.txt"
   done
+  ((k > 0)) && echo "    $pass of $k failed tests pass alone (then an earlier test left a sticky error)" | tee -a "$out/summary.txt"
+  return 0
+}
+
+# gtest_step NAME BUDGET KIND FILTER [PREFIX...]: FILTER's tests (under PREFIX: a sanitizer).
+gtest_step() {
+  local name=$1 budget=$2 kind=$3 filter=$4 n
+  shift 4
+  n=$(listed "$filter")
+  if ((n == 0)); then status "$name" FAIL 0 "the filter names no test: $filter"; return; fi
+  if ((!device)); then status "$name" skipped 0 "no device ($n tests)"; return; fi
+  run_step "$name" "$budget" "$kind" "$@" "$tests" --gtest_filter="$filter" --gtest_brief=1 ||
+    { [[ $kind == device ]] && rerun_alone "$name" "$logs/$name.log"; }
+}
+
+probe() {
+  { echo "== uname -r: $(uname -r)"
+    timeout 10 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv,noheader
+    echo "== compute-sanitizer"; timeout 10 compute-sanitizer --version; } >"$logs/probe.log" 2>&1
+  if ! timeout 20 "$bin" info >"$logs/info.log" 2>&1; then
+    status probe FAIL $((SECONDS - start)) "$bin cannot start: $(head -c 150 "$logs/info.log" | tr '\n' ' ')"
+    exit 1
+  fi
+  [[ -z "${COOPGRID_NO_DEVICE:-}" ]] && grep -q '^  \[0\]' "$logs/info.log" && device=1
+  if ((device)) && timeout 30 compute-sanitizer --tool memcheck --error-exitcode 9 "$bin" info >>"$logs/probe.log" 2>&1; then
+    sanitizer=1
+  fi
+  status probe ok $((SECONDS - start)) "device $device, sanitizer $sanitizer, kernel $(uname -r)"
+  grep -E '^  \[[0-9]+\]' "$logs/info.log" | cut -c1-150 | tee -a "$out/summary.txt"
+  for f in "$tests" "$bench"; do [[ -x "$f" ]] || { status binaries FAIL 0 "$f missing (scripts/pack-device.sh)"; exit 1; }; done
+}
+
+probe
+run_step helpers 10 host python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' \
+  tests/support/same_reduction.py tests/support/compare_analysis_backends.py
+
+# GPU tests: the CUDA backend, kernels, registration, pipeline and devices, on the GPU.
+gtest_step gpu-tests 100 device 'Cuda*:*Cuda*'
+
+# Compares: everything in data/ in both precisions (the reference is one thread: the grids take
+# ~5 s); the main job's device brute force against its factorized report; Sobol' and Morris fused
+# on the device against the cpu backend (indices to 1e-6, f32 1e-3: the device's math moves last bits).
+for input in cases varied grid_small.toml grid_edges.toml grid_main.toml; do
+  [[ -e "data/$input" ]] || status "compare-$input" FAIL 0 "data/$input missing"
+  budget=10; [[ $input == grid_main.toml || $input == grid_edges.toml ]] && budget=25
+  for p in f64 f32; do run_step "compare-$input-$p" $budget device "$bin" compare "data/$input" --backend cuda --precision "$p"; done
 done
-step main-job "$dir/coopgrid" run data/grid_main.toml --reduce --top 5 --by shared_expected --backend cuda -o "$log/main.json"
-# The main job reduces factorized on the host on every backend; --brute-force is the device's own
-# fused reduction of all 8.64e7 scenarios, and it must give the factorized report's counts and extrema.
-step main-job-device bash -c "'$dir/coopgrid' run data/grid_main.toml --reduce --brute-force --backend cuda \
-  -o '$log/main_bf.json' && python3 tests/support/same_reduction.py '$log/main.json' '$log/main_bf.json'"
-# Sobol' and Morris fused on the device against the cpu backend (indices to 1e-6:
-# the device's math changes the rows' last bits), then one timed Sobol' run
-# (10^6 base points, second order: 1.6e7 evaluations; bench/RESULTS.md predicts ~10 ns a point).
+main="run data/grid_main.toml --reduce --top 5 --by shared_expected --backend cuda --no-progress"
+run_step main-job-device 20 device bash -c "'$bin' $main -o '$logs/main.json' && '$bin' $main --brute-force \
+  -o '$logs/main_bf.json' && python3 tests/support/same_reduction.py '$logs/main.json' '$logs/main_bf.json'"
 for p in f64 f32; do
   tol=1e-6; [[ "$p" == f32 ]] && tol=1e-3
-  step "sobol-cuda-vs-cpu-$p" python3 tests/support/compare_analysis_backends.py --tol "$tol" "$dir/coopgrid" sobol \
+  run_step "sobol-cuda-vs-cpu-$p" 15 device python3 tests/support/compare_analysis_backends.py --tol "$tol" "$bin" sobol \
     data/problem_sharing.toml --n 20000 --second-order --scramble --seed 3 --precision "$p"
-  step "morris-cuda-vs-cpu-$p" python3 tests/support/compare_analysis_backends.py --tol "$tol" "$dir/coopgrid" morris \
+  run_step "morris-cuda-vs-cpu-$p" 15 device python3 tests/support/compare_analysis_backends.py --tol "$tol" "$bin" morris \
     tests/support/problem_sharing_ungrouped.toml --trajectories 20000 --levels 6 --seed 4 --precision "$p"
 done
-step sobol-timing bash -c "time '$dir/coopgrid' sobol data/problem_sharing.toml --n 1000000 --second-order --backend cuda \
-  --no-progress -o '$log/sobol_timing.json' && grep -m1 seconds '$log/sobol_timing.json'"
-step bench "$dir/coopgrid_bench" --scale "${BENCH_SCALE:-1}" --repeats 5 --json "$log/bench.json"
+
+# The CLI suites with the device present, where `auto` is cuda (tests that race a run pin
+# --backend cpu): 4 shards side by side, not more (each run sizes its chunks from the GPU's
+# free memory). The CPU suite itself is CI's, not rerun here.
+cli_filter='Cli*:SensitivityCli*:OutputTargetCli*:OptionRangeCli*:CliSamples*'
+cli_shards() {
+  local k pids=() rc=0
+  for k in 0 1 2 3; do
+    GTEST_TOTAL_SHARDS=4 GTEST_SHARD_INDEX=$k "$tests" --gtest_filter="$cli_filter" --gtest_brief=1 >"$logs/cli-$k.log" 2>&1 &
+    pids+=($!)
+  done
+  for k in "${!pids[@]}"; do wait "${pids[$k]}" || { rc=1; echo "shard $k failed"; }; done
+  return $rc
+}
+n=$(listed "$cli_filter")
+if ((n == 0)); then status cli FAIL 0 "the filter names no test: $cli_filter"
+elif ((!device)); then status cli skipped 0 "no device ($n tests)"
+else run_step cli 75 device cli_shards || rerun_alone cli "$logs"/cli-?.log
+fi
+
+# Sanitizers at small sizes. memcheck: tests that fail CUDA calls on purpose (out of memory, an
+# invalid device) stay out, since it reports API errors (a refused cudaHostRegister too).
+# racecheck and synccheck: the fused reductions (shared-memory top-K, histogram) and the
+# balanced schedule's shared invariants. initcheck: device memory read before it is written.
+memcheck_filter='CudaKernels/*.EverySchedule*:CudaBackend/*.EdgeSizes:CudaBackend/*.TinyChunks*:CudaBackend/*.GridAcross32BitIndices'
+memcheck_filter+=':CudaBackend/*.SmallReduceForSanitizers:CudaDevices.InfoListsEveryDevice:CudaDevices.SeveralDevices*'
+memcheck_filter+=':CudaHostRegistration*:CudaPipeline.ChunksAlternateSlotsAndFinishInOrder:CudaInputs/*.ScheduleIsChosenOncePerRun'
+memcheck_filter+=':CudaSensitivity/*.ChunksGiveOneChunksBits'
+shared_filter='CudaBackend/*.SmallReduceForSanitizers:CudaKernels/*.EveryScheduleOnNearCertainLists'
+init_filter='CudaBackend/*.EdgeSizes:CudaBackend/*.SmallReduceForSanitizers:CudaKernels/*.EveryScheduleMatchesTheReference'
+init_filter+=':CudaSensitivity/*.ChunksGiveOneChunksBits:CudaHostRegistration*'
+san() { echo compute-sanitizer --tool "$1" --error-exitcode 9; }
+gtest_step memcheck 60 sanitizer "$memcheck_filter" $(san memcheck)
+gtest_step racecheck 40 sanitizer "$shared_filter" $(san racecheck)
+gtest_step synccheck 25 sanitizer "$shared_filter" $(san synccheck)
+gtest_step initcheck 30 sanitizer "$init_filter" $(san initcheck)
+
+# Timings at a size that fits: the benchmark table at 1% (W1 1e5 scenarios, W3's grid shrunk)
+# and one Sobol' run (2^17 base points, second order: 2.4e6 rows).
+run_step bench 25 device "$bench" --scale 0.01 --repeats 3 --json "$logs/bench.json"
+run_step sobol-timing 10 device bash -c "'$bin' sobol data/problem_sharing.toml --n 131072 --second-order --backend cuda \
+  --no-progress -o '$logs/sobol_timing.json' && grep -m1 seconds '$logs/sobol_timing.json'"
+
 echo
-echo "== device check =="
-printf '%s\n' "${summary[@]}"
-echo
-cat "$log/bench.log"
-! printf '%s\n' "${summary[@]}" | grep -q FAIL
+echo "device-check: $failed failed; $((SECONDS - start)) s of the ${deadline} s deadline; logs in $out/logs.tgz" |
+  tee -a "$out/summary.txt"
+[[ -s "$logs/bench.log" ]] && tail -n 20 "$logs/bench.log"
+tar -czf "$out/logs.tgz" -C "$logs" --exclude=./out . 2>/dev/null
+((failed == 0))

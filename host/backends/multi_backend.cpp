@@ -1,5 +1,6 @@
 #include "host/backends/multi_backend.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -50,7 +51,7 @@ class multi_backend final : public backend<T> {
       std::lock_guard<std::mutex> lock(progress_mutex);
       if (progress) progress(done);
     };
-    // Parts start on analysis units (absolute multiples): the bits of one device.
+    // Parts start on absolute multiples of the analysis unit: the bits of one device.
     run_parts(first, count, analysis::analysis_unit, [&](std::size_t p, index_t lo, index_t n) {
       states[p] = parts_[p]->sensitivity(v, lo, n, locked);
     });
@@ -65,20 +66,22 @@ class multi_backend final : public backend<T> {
   void run_parts(index_t first, index_t count, Fn&& fn) {
     run_parts(first, count, reduce_unit, fn);
   }
-  /// The same at multiples of `unit` relative to `first`.
+  /// The same at absolute multiples of `unit` (not relative to `first`): a shard or a resumed
+  /// run starts anywhere, and a unit split across parts would change its sums' bits.
   template <class Fn>
   void run_parts(index_t first, index_t count, index_t unit, Fn&& fn) {
     const auto parts = static_cast<index_t>(parts_.size());
-    const index_t units = (count + unit - 1) / unit;
+    const index_t end = first + count, first_unit = first / unit;
+    const index_t units = (end + unit - 1) / unit - first_unit;
+    const auto cut = [&](index_t p) { return std::clamp((first_unit + units * p / parts) * unit, first, end); };
     std::vector<std::thread> threads;
     std::vector<std::exception_ptr> errors(parts_.size());
     for (index_t p = 0; p < parts; ++p) {
-      const index_t lo = std::min(count, units * p / parts * unit);
-      const index_t hi = std::min(count, units * (p + 1) / parts * unit);
+      const index_t lo = cut(p), hi = cut(p + 1);
       if (hi <= lo) continue;
       threads.emplace_back([&, p, lo, hi] {
         try {
-          fn(static_cast<std::size_t>(p), first + lo, hi - lo);
+          fn(static_cast<std::size_t>(p), lo, hi - lo);
         } catch (...) {
           errors[static_cast<std::size_t>(p)] = std::current_exception();
         }

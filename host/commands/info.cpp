@@ -24,9 +24,10 @@ int info_command(std::string_view version) {
   }
   fmt::print("cuda devices:\n");
   for (const auto& d : devices) {
-    fmt::print("  [{}] {}  sm_{}{}  {} SMs  {:.1f} GiB ({:.1f} GiB free)\n", d.ordinal, d.name, d.major,
-               d.minor, d.multiprocessors, static_cast<double>(d.total_memory) / (1 << 30),
-               static_cast<double>(d.free_memory) / (1 << 30));
+    fmt::print("  [{}] {}  sm_{}{}  {} SMs  {:.1f} GiB ({:.1f} GiB free)  read-only host registration: {}\n",
+               d.ordinal, d.name, d.major, d.minor, d.multiprocessors,
+               static_cast<double>(d.total_memory) / (1 << 30), static_cast<double>(d.free_memory) / (1 << 30),
+               d.host_register_read_only ? "yes" : "no (read-only .npy columns are staged)");
   }
   return 0;
 }

@@ -383,10 +383,11 @@ bool has_temp_file(const std::filesystem::path& dir) {
 TEST(CliSignals, InterruptLeavesNoPartialOutput) {
   for (auto [sig, code] : {std::pair<const char*, int>{"INT", 130}, {"TERM", 143}}) {
     test::temp_dir d;
-    // 86.4 million CSV rows take minutes: the signal lands mid-write.
+    // 86.4 million CSV rows take minutes: the signal lands mid-write. --backend cpu: the
+    // test is the signal's, and auto would move it to a device (where present) and its timing.
     const auto out = d / "rows.csv";
     // The temporary name carries the PID: wait for any file to appear in d.
-    const int rc = run_and_signal("run " + data + "/grid_main.toml --no-progress --max-rows 100000000 -o '" +
+    const int rc = run_and_signal("run " + data + "/grid_main.toml --backend cpu --no-progress --max-rows 100000000 -o '" +
                                       out.string() + "'",
                                   d.path() / ("." + out.filename().string() + ".tmp-*"), sig);
     EXPECT_EQ(rc, code) << sig;
@@ -398,9 +399,11 @@ TEST(CliSignals, InterruptLeavesNoPartialOutput) {
 TEST(CliCheckpoint, KilledRunResumesToTheUninterruptedResult) {
   test::temp_dir d;
   // --brute-force: the factorized reduction of this grid ends before a signal could land.
+  // --backend cpu: auto picks cuda where a device is present, whose fused reduction of these
+  // 8.64e7 scenarios may end before the signal does.
   const std::string common = "run " + data + "/grid_main.toml --reduce --where 'standards_p_any>=0.3' "
                              "--top 20 --by shared_variance --histogram ethics_q_any:8:0:1 --no-progress "
-                             "--brute-force ";
+                             "--brute-force --backend cpu ";
   const auto whole = run_cli(common + "-o '" + (d / "whole.json").string() + "'");
   ASSERT_EQ(whole.code, 0) << whole.err;
   const auto cp = d / "state.ckpt";

@@ -117,11 +117,19 @@ TEST(DeviceMathModel, MovesEachResultByItsBound) {
     EXPECT_EQ(detail::cg_exp(0.5f), std::nextafter(std::nextafter(::expf(0.5f), 2.0f), 2.0f));  // 2 ulp
     EXPECT_EQ(detail::cg_log(0.5), std::nextafter(::log(0.5), 0.0));                            // 1 ulp
     EXPECT_EQ(detail::cg_exp(0.0f), 1.0f);  // exact results stay exact
+    double erfc_up = ::erfc(0.5), pow_up = ::pow(0.3, 0.7);
+    for (int i = 0; i < 5; ++i) erfc_up = std::nextafter(erfc_up, 2.0);
+    for (int i = 0; i < 2; ++i) pow_up = std::nextafter(pow_up, 2.0);
+    EXPECT_EQ(detail::cg_erfc(0.5), erfc_up);      // 5 ulp (the inverse CDFs' normal masses)
+    EXPECT_EQ(detail::cg_pow(0.3, 0.7), pow_up);   // 2 ulp (loguniform)
+    EXPECT_EQ(detail::cg_pow(0.3, 0.0), 1.0);
   }
   {
     const model_guard guard(test::device_math::down);
     EXPECT_EQ(detail::cg_expm1(-200.0), -1.0);  // never below the function's range
     EXPECT_LT(detail::cg_log1p(0.25f), ::log1pf(0.25f));
+    EXPECT_LT(detail::cg_erfc(5.0), ::erfc(5.0));
+    EXPECT_EQ(detail::cg_erfc(27.2), 0.0);  // 2 denormal ulps down: never below the function's range
   }
   EXPECT_EQ(detail::cg_exp(0.5f), ::expf(0.5f));
 }

@@ -19,6 +19,7 @@ struct cuda_device_info {
   int multiprocessors = 0;
   int major = 0, minor = 0;
   std::size_t total_memory = 0, free_memory = 0;
+  bool host_register_read_only = false;  ///< cudaDevAttrHostRegisterReadOnlySupported: mapped .npy columns pin
 };
 
 /// True when this binary was built with the CUDA backend.

@@ -1,6 +1,7 @@
 // Device queries of the CUDA backend (cuda_backend.hpp): how many, and what they are.
 #include "host/backends/cuda/cuda_backend.hpp"
 
+#include "host/backends/cuda/memory.hpp"
 #include "kernels/cuda_check.hpp"
 
 namespace coopgrid {
@@ -32,6 +33,7 @@ std::vector<cuda_device_info> cuda_devices() {
     info.major = prop.major;
     info.minor = prop.minor;
     info.total_memory = prop.totalGlobalMem;
+    info.host_register_read_only = host_register_read_only_supported(d);
     COOPGRID_CUDA_TRY(cudaSetDevice(d));
     std::size_t free_bytes = 0, total_bytes = 0;
     COOPGRID_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));

@@ -5,10 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "host/util/parallel.hpp"
 
@@ -37,7 +41,40 @@ std::uintptr_t page_size() {
   return page > 0 ? static_cast<std::uintptr_t>(page) : 4096;
 }
 
+/// True when every page of [lo, hi) is mapped writable (/proc/self/maps, sorted by address).
+bool pages_writable(std::uintptr_t lo, std::uintptr_t hi) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  std::uintptr_t covered = lo;
+  while (covered < hi && std::getline(maps, line)) {
+    unsigned long a = 0, b = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &a, &b, perms) != 3 || b <= covered) continue;
+    if (a > covered || perms[1] != 'w') return false;  // a hole, or a page the process cannot write
+    covered = b;
+  }
+  return covered >= hi;
+}
+
 }  // namespace
+
+bool host_register_read_only_supported(int device) {
+  static std::mutex m;
+  static std::vector<signed char> answers;  // by ordinal: -1 not asked yet, else 0 or 1
+  std::lock_guard<std::mutex> lock(m);
+  if (device < 0) return false;
+  if (answers.size() <= static_cast<std::size_t>(device)) answers.resize(static_cast<std::size_t>(device) + 1, -1);
+  auto& a = answers[static_cast<std::size_t>(device)];
+  if (a < 0) {
+    int v = 0;
+    if (cudaDeviceGetAttribute(&v, cudaDevAttrHostRegisterReadOnlySupported, device) != cudaSuccess) {
+      (void)cudaGetLastError();
+      v = 0;
+    }
+    a = v != 0 ? 1 : 0;
+  }
+  return a == 1;
+}
 
 host_registration::host_registration(const void* p, std::size_t bytes) {
   if (p == nullptr || bytes == 0) return;
@@ -57,16 +94,24 @@ host_registration::host_registration(const void* p, std::size_t bytes) {
     if (prev->second.end > lo) return;  // shares pages with it, not all: stage this range
   }
   if (next != reg.end() && next->first < hi) return;  // shares pages with the next range
-  // The device only reads these pages, and mapped .npy columns are read-only pages, which
-  // register only with cudaHostRegisterReadOnly (where the device supports it): ask for it
-  // first, then without it (heap columns on older devices).
-  void* const pages = reinterpret_cast<void*>(lo);
-  if (cudaHostRegister(pages, hi - lo, cudaHostRegisterPortable | cudaHostRegisterReadOnly) != cudaSuccess) {
+  // The device only reads these pages. Where it supports it (cudaDevAttrHostRegisterReadOnlySupported:
+  // 0 on x86 hosts without HMM, where the flag fails the call), register them read-only, which
+  // also takes mapped .npy columns' read-only pages; elsewhere register writable pages only,
+  // and stage read-only ones: the driver refuses them, and memcheck counts each failed call.
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    return;
+  }
+  unsigned flags = cudaHostRegisterPortable;
+  if (host_register_read_only_supported(device)) {
+    flags |= cudaHostRegisterReadOnly;
+  } else if (!pages_writable(lo, hi)) {
+    return;
+  }
+  if (cudaHostRegister(reinterpret_cast<void*>(lo), hi - lo, flags) != cudaSuccess) {
     (void)cudaGetLastError();  // not sticky, but keep later checks clean
-    if (cudaHostRegister(pages, hi - lo, cudaHostRegisterPortable) != cudaSuccess) {
-      (void)cudaGetLastError();
-      return;
-    }
+    return;
   }
   reg.emplace(lo, registered_pages{hi, 1});
   base_ = lo;

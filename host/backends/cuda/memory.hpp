@@ -70,6 +70,12 @@ template <class T>
 using pinned_buffer = detail::owned_buffer<T, detail::pinned_memory>;
 
 /**
+ * @brief Whether `device` registers host pages read-only
+ *        (cudaDevAttrHostRegisterReadOnlySupported), asked once per device.
+ */
+bool host_register_read_only_supported(int device);
+
+/**
  * @brief Page-locks the host pages of [p, p + bytes) for the object's
  *        lifetime (cudaHostRegister, portable to every device), so
  *        asynchronous copies read it directly instead of through pinned
@@ -80,7 +86,10 @@ using pinned_buffer = detail::owned_buffer<T, detail::pinned_memory>;
  *        that call, and compute-sanitizer reports it). A range that partly
  *        overlaps registered pages is left alone, as is one the driver
  *        refuses (limits): its copies would straddle registrations, so
- *        pinned() is false and the caller stages it. Move-only; never throws.
+ *        pinned() is false and the caller stages it. Pages are registered
+ *        read-only where the current device supports it; elsewhere only
+ *        writable pages are registered, and read-only ones (a mapped .npy
+ *        column) are staged. Move-only; never throws.
  */
 class host_registration {
  public:

@@ -15,8 +15,11 @@
  * before it returns). What the fake checks: every copy and memset stays
  * inside one allocation (device, pinned or registered); device memory is
  * bounded (cudaMalloc fails past the emulated capacity, as on a full GPU);
- * registering an overlapping host range fails; errors are sticky until
- * cudaGetLastError, as on a device.
+ * registering an overlapping host range fails; cudaHostRegisterReadOnly fails
+ * on a device whose cudaDevAttrHostRegisterReadOnlySupported is 0 (as on x86
+ * hosts without HMM), and registering read-only pages without it fails, as
+ * the driver does (COOPGRID_EMULATED_HOST_REGISTER_READ_ONLY below); errors
+ * are sticky until cudaGetLastError, as on a device.
  */
 #include <cstddef>
 #include <functional>
@@ -31,6 +34,7 @@ enum cudaError_t {
   cudaErrorHostMemoryAlreadyRegistered = 712,
   cudaErrorHostMemoryNotRegistered = 713,
   cudaErrorNoDevice = 100,
+  cudaErrorNotSupported = 801,
 };
 using cudaError = cudaError_t;
 
@@ -47,7 +51,7 @@ enum cudaMemcpyKind {
   cudaMemcpyDefault = 4,
 };
 
-enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount = 16 };
+enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount = 16, cudaDevAttrHostRegisterReadOnlySupported = 113 };
 enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
 
 constexpr unsigned cudaStreamNonBlocking = 0x01;
@@ -101,10 +105,16 @@ constexpr int max_dynamic_smem = 227 * 1024;
 cudaError_t fail(cudaError_t err);
 /// Bytes of host memory page-locked by cudaHostRegister now (tests check the path is taken).
 std::size_t registered_bytes();
-/// cudaHostRegister calls so far, and how many of them failed (compute-sanitizer reports each failure).
+/// cudaHostRegister calls so far, how many of them failed (compute-sanitizer reports each
+/// failure), and how many registered read-only (cudaHostRegisterReadOnly).
 struct host_register_counts {
-  std::size_t calls = 0, failures = 0;
+  std::size_t calls = 0, failures = 0, read_only = 0;
 };
+/// cudaDevAttrHostRegisterReadOnlySupported of emulated device `device`: by default 1 on
+/// even ordinals and 0 on odd ones, so that two emulated devices take both paths; else
+/// COOPGRID_EMULATED_HOST_REGISTER_READ_ONLY, one digit per ordinal (the last repeats).
+/// Read at every query: set it before a process's first registration, as a driver's answer never changes.
+bool host_register_read_only_supported(int device);
 host_register_counts host_register_calls();
 /// Records an occupancy query for `kernel` (its function type names the template arguments).
 void record_occupancy_query(const std::type_info& kernel);

@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -98,9 +99,32 @@ bool side_ok(const void* p, std::size_t bytes, bool device) {
   return !overlaps(static_cast<const char*>(p), bytes);  // a host range straddling an allocation is a bug
 }
 
+/// True when every byte of [p, p + bytes) lies in writable mappings: what the driver needs to
+/// lock pages without cudaHostRegisterReadOnly.
+bool writable(const void* p, std::size_t bytes) {
+  const auto lo = reinterpret_cast<unsigned long>(p), hi = lo + bytes;
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  unsigned long at = lo;
+  while (at < hi && std::getline(maps, line)) {
+    unsigned long a = 0, b = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%lx-%lx %4s", &a, &b, perms) != 3 || b <= at) continue;
+    if (a > at || perms[1] != 'w') return false;
+    at = b;
+  }
+  return at >= hi;
+}
+
 }  // namespace
 
 namespace coopgrid_emulated {
+bool host_register_read_only_supported(int device) {
+  const char* e = std::getenv("COOPGRID_EMULATED_HOST_REGISTER_READ_ONLY");
+  if (e == nullptr || *e == '\0') return device % 2 == 0;
+  const std::size_t n = std::strlen(e), i = static_cast<std::size_t>(device);
+  return e[i < n ? i : n - 1] == '1';
+}
 cudaError_t fail(cudaError_t err) {
   std::lock_guard<std::mutex> lock(rt().m);
   rt().last = err;
@@ -166,9 +190,13 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
 
 cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) {
   if (device < 0 || device >= device_count()) return fail(cudaErrorInvalidDevice);
-  if (attr != cudaDevAttrMultiProcessorCount) return fail(cudaErrorInvalidValue);
-  *value = emulated_sms;
-  return cudaSuccess;
+  switch (attr) {
+    case cudaDevAttrMultiProcessorCount: *value = emulated_sms; return cudaSuccess;
+    case cudaDevAttrHostRegisterReadOnlySupported:
+      *value = coopgrid_emulated::host_register_read_only_supported(device) ? 1 : 0;
+      return cudaSuccess;
+  }
+  return fail(cudaErrorInvalidValue);
 }
 
 cudaError_t cudaMemGetInfo(std::size_t* free_bytes, std::size_t* total_bytes) {
@@ -195,6 +223,7 @@ const char* cudaGetErrorName(cudaError_t error) {
     case cudaErrorHostMemoryAlreadyRegistered: return "cudaErrorHostMemoryAlreadyRegistered";
     case cudaErrorHostMemoryNotRegistered: return "cudaErrorHostMemoryNotRegistered";
     case cudaErrorNoDevice: return "cudaErrorNoDevice";
+    case cudaErrorNotSupported: return "cudaErrorNotSupported";
   }
   return "cudaErrorUnknown";
 }
@@ -252,14 +281,19 @@ cudaError_t cudaFree(void* ptr) { return release(ptr, range::device); }
 cudaError_t cudaMallocHost(void** ptr, std::size_t bytes) { return allocate(ptr, bytes, range::pinned); }
 cudaError_t cudaFreeHost(void* ptr) { return release(ptr, range::pinned); }
 
-cudaError_t cudaHostRegister(void* ptr, std::size_t bytes, unsigned) {
+cudaError_t cudaHostRegister(void* ptr, std::size_t bytes, unsigned flags) {
+  const bool read_only = (flags & cudaHostRegisterReadOnly) != 0;
+  // As the driver: the read-only flag where the device lacks it, or read-only pages without it, fail.
+  const bool refused = ptr == nullptr || bytes == 0 ||
+                       (read_only && !coopgrid_emulated::host_register_read_only_supported(current_device)) ||
+                       (!read_only && !writable(ptr, bytes));
   std::unique_lock<std::mutex> lock(rt().m);
   const char* c = static_cast<const char*>(ptr);
   ++rt().host_register.calls;
-  if (ptr == nullptr || bytes == 0) {
+  if (refused) {
     ++rt().host_register.failures;
     lock.unlock();
-    return fail(cudaErrorInvalidValue);
+    return fail(read_only && ptr != nullptr && bytes != 0 ? cudaErrorNotSupported : cudaErrorInvalidValue);
   }
   if (overlaps(c, bytes)) {  // as the driver: any page already locked fails the whole call
     ++rt().host_register.failures;
@@ -267,6 +301,7 @@ cudaError_t cudaHostRegister(void* ptr, std::size_t bytes, unsigned) {
     return fail(cudaErrorHostMemoryAlreadyRegistered);
   }
   rt().ranges[c] = range{bytes, range::registered, current_device};
+  rt().host_register.read_only += read_only ? 1 : 0;
   return cudaSuccess;
 }
 

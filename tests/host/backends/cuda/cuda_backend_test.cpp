@@ -202,6 +202,10 @@ TEST(CudaDevices, InfoListsEveryDevice) {
   ASSERT_EQ(static_cast<int>(devices.size()), cuda_device_count());
   EXPECT_GT(devices[0].multiprocessors, 0);
   EXPECT_GT(devices[0].total_memory, 0u);
+#if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
+  // What `coopgrid info` prints: the attribute the registrations follow.
+  for (const auto& d : devices) EXPECT_EQ(d.host_register_read_only, host_register_read_only_supported(d.ordinal));
+#endif
 }
 
 // --devices: each device takes a unit-aligned slice on its own host thread;

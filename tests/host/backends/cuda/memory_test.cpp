@@ -7,9 +7,15 @@
 
 #if defined(COOPGRID_HAVE_CUDA) || defined(COOPGRID_EMULATED_DEVICE)
 #include <cuda_runtime_api.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
 
 #include "host/backends/cuda/memory.hpp"
 
@@ -112,6 +118,96 @@ TEST(CudaHostRegistration, PagesSharedByColumnsAreRegisteredOnce) {
 #if defined(COOPGRID_EMULATED_DEVICE)
   EXPECT_EQ(failed_registrations(), failed_before);
   EXPECT_EQ(coopgrid_emulated::registered_bytes(), 3 * page);
+#endif
+}
+
+/// A file of `pages` pages mapped read-only, as binary_batch.cpp maps a .npy column; unmapped and removed at destruction.
+struct read_only_mapping {
+  std::size_t bytes;
+  std::filesystem::path path;
+  void* p = MAP_FAILED;
+  explicit read_only_mapping(std::size_t pages) : bytes(pages * static_cast<std::size_t>(sysconf(_SC_PAGESIZE))) {
+    path = std::filesystem::temp_directory_path() / ("coopgrid_ro_" + std::to_string(getpid()) + ".bin");
+    std::ofstream(path, std::ios::binary) << std::string(bytes, 'x');
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      p = ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
+      ::close(fd);
+    }
+  }
+  ~read_only_mapping() {
+    if (p != MAP_FAILED) ::munmap(p, bytes);
+    std::filesystem::remove(path);
+  }
+};
+
+#if defined(COOPGRID_EMULATED_DEVICE)
+/// Two emulated devices: by default the first registers read-only and the second does not.
+struct two_emulated_devices {
+  two_emulated_devices() { setenv("COOPGRID_EMULATED_DEVICES", "2", 1); }
+  ~two_emulated_devices() {
+    cudaSetDevice(0);
+    unsetenv("COOPGRID_EMULATED_DEVICES");
+  }
+};
+#endif
+
+// cudaHostRegisterReadOnly is asked for only where the device has
+// cudaDevAttrHostRegisterReadOnlySupported (0 on x86 hosts without HMM, where
+// the flag fails the call and memcheck counts it): there read-only pages (a
+// mapped .npy column) pin; elsewhere they are staged without a failed call,
+// and writable pages pin either way. The emulated run covers both answers.
+TEST(CudaHostRegistration, ReadOnlyPagesPinOnlyWhereTheDeviceRegistersReadOnly) {
+  SKIP_WITHOUT_DEVICE();
+#if defined(COOPGRID_EMULATED_DEVICE)
+  two_emulated_devices two;
+#endif
+  int devices = 0;
+  ASSERT_EQ(cudaGetDeviceCount(&devices), cudaSuccess);
+  std::set<bool> answers;
+  for (int d = 0; d < devices; ++d) {
+    SCOPED_TRACE("device " + std::to_string(d));
+    ASSERT_EQ(cudaSetDevice(d), cudaSuccess);
+    int attr = -1;
+    ASSERT_EQ(cudaDeviceGetAttribute(&attr, cudaDevAttrHostRegisterReadOnlySupported, d), cudaSuccess);
+    EXPECT_EQ(host_register_read_only_supported(d), attr == 1);
+    answers.insert(attr == 1);
+    read_only_mapping mapped(3);
+    ASSERT_NE(mapped.p, MAP_FAILED);
+    aligned_pages heap(3);
+#if defined(COOPGRID_EMULATED_DEVICE)
+    const auto before = coopgrid_emulated::host_register_calls();
+#endif
+    {
+      host_registration ro(mapped.p, mapped.bytes), rw(heap.p, 3 * heap.page);
+      EXPECT_EQ(ro.pinned(), attr == 1) << "read-only pages pin only with cudaHostRegisterReadOnly";
+      EXPECT_TRUE(rw.pinned());
+      EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+#if defined(COOPGRID_EMULATED_DEVICE)
+      const auto after = coopgrid_emulated::host_register_calls();
+      EXPECT_EQ(after.failures, before.failures) << "a registration the driver refuses was tried";
+      EXPECT_EQ(after.read_only - before.read_only, attr == 1 ? 2u : 0u);
+      EXPECT_EQ(coopgrid_emulated::registered_bytes(), (attr == 1 ? 6 : 3) * heap.page);
+#endif
+      // Either way the copies read the right bytes.
+      device_buffer<char> dev(16);
+      char back[16] = {};
+      ASSERT_EQ(cudaMemcpy(dev.data(), mapped.p, 16, cudaMemcpyHostToDevice), cudaSuccess);
+      ASSERT_EQ(cudaMemcpy(back, dev.data(), 16, cudaMemcpyDeviceToHost), cudaSuccess);
+      EXPECT_EQ(std::string(back, 16), std::string(16, 'x'));
+    }
+  }
+  ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
+#if defined(COOPGRID_EMULATED_DEVICE)
+  EXPECT_EQ(answers, (std::set<bool>{false, true})) << "the emulated devices did not take both paths";
+  EXPECT_EQ(coopgrid_emulated::registered_bytes(), 0u);
+  // The fake refuses what the driver refuses: the flag where unsupported, read-only pages without it.
+  read_only_mapping mapped(1);
+  EXPECT_EQ(cudaHostRegister(mapped.p, mapped.bytes, cudaHostRegisterPortable), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaSetDevice(1), cudaSuccess);
+  EXPECT_EQ(cudaHostRegister(mapped.p, mapped.bytes, cudaHostRegisterReadOnly), cudaErrorNotSupported);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorNotSupported);
 #endif
 }
 

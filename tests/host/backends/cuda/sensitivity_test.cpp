@@ -190,7 +190,9 @@ TYPED_TEST(CudaSensitivity, ChunksGiveOneChunksBits) {
   }
 }
 
-/// --devices 0,1: each device sums whole units; the total is one device's to the bit.
+/// --devices 0,1: each device sums whole units (absolute multiples of the unit, also
+/// from a first point inside a unit, as a shard or a resumed run starts); the total is
+/// one device's to the bit.
 TEST(CudaSensitivityDevices, TwoDevicesGiveOneDevicesBits) {
 #if defined(COOPGRID_EMULATED_DEVICE)
   const emulated_devices two_devices("2");
@@ -201,10 +203,13 @@ TEST(CudaSensitivityDevices, TwoDevicesGiveOneDevicesBits) {
     const auto v = analysis_view<double>(src, ac, 3);
     backend_options two;
     two.devices = {0, 1};
-    const auto one = make_backend<double>(backend_kind::cuda, src, {})->sensitivity(v, 0, design_points, {});
-    const auto both = make_backend<double>(backend_kind::cuda, src, two)->sensitivity(v, 0, design_points, {});
-    EXPECT_TRUE(one == both) << ac.name;
-    EXPECT_EQ(both.points, design_points) << ac.name;
+    for (const point_range r : {point_range{0, design_points}, point_range{5, design_points - 5}}) {
+      const std::string what = ac.name + " [" + std::to_string(r.first) + ", +" + std::to_string(r.count) + ")";
+      const auto one = make_backend<double>(backend_kind::cuda, src, {})->sensitivity(v, r.first, r.count, {});
+      const auto both = make_backend<double>(backend_kind::cuda, src, two)->sensitivity(v, r.first, r.count, {});
+      EXPECT_TRUE(one == both) << what;
+      EXPECT_EQ(both.points, r.count) << what;
+    }
   }
 }
 
