@@ -203,6 +203,7 @@ def prim_tradeoff(box: Any, *, ax: Optional[Any] = None):
     ax.set_ylabel("density")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"PRIM trade-off: {len(t)} steps, {box.total_cases:,} cases of interest in {box.total_rows:,} rows")
+    ax.set_title(f"PRIM trade-off: {len(t)} steps, {box.total_cases:,} cases of interest "
+                 f"in {box.total_rows:,} scenarios")
     ax.legend(loc="lower left")
     return ax
