@@ -398,16 +398,27 @@ TEST(CliSignals, InterruptLeavesNoPartialOutput) {
 
 TEST(CliCheckpoint, KilledRunResumesToTheUninterruptedResult) {
   test::temp_dir d;
+  // grid_main.toml at 0.4 of its size (3.456e7 scenarios, segments of 2^24: a
+  // checkpoint after the first, two more to go): under ASan the whole grid made
+  // this the suite's longest test (162 s of 380). The killed run uses one
+  // thread, so the signal lands mid-run; the others use the default (the
+  // result does not depend on the thread count).
+  test::write_file(d / "grid.toml",
+                   "[countries]\ncount = { range = [1, 100] }\ndatasets = { logspace = [2, 6, 9] }\n"
+                   "share_prob = { linspace = [0, 1, 8] }\n[standards]\ncount = { range = [1, 50, 7] }\n"
+                   "difficulty = { linspace = [0, 5, 30] }\n[exchange]\nactivities = { linspace = [0, 20, 20] }\n"
+                   "countries_per_activity = 5\n[resources]\ncount = 5\nshare_prob = 0.5\n"
+                   "[ethics]\ncount = 2\ndifficulty = 0.2\n");
   // --brute-force: the factorized reduction of this grid ends before a signal could land.
   // --backend cpu: auto picks cuda where a device is present, whose fused reduction of these
-  // 8.64e7 scenarios may end before the signal does.
-  const std::string common = "run " + data + "/grid_main.toml --reduce --where 'standards_p_any>=0.3' "
+  // scenarios may end before the signal does.
+  const std::string common = "run '" + (d / "grid.toml").string() + "' --reduce --where 'standards_p_any>=0.3' "
                              "--top 20 --by shared_variance --histogram ethics_q_any:8:0:1 --no-progress "
                              "--brute-force --backend cpu ";
   const auto whole = run_cli(common + "-o '" + (d / "whole.json").string() + "'");
   ASSERT_EQ(whole.code, 0) << whole.err;
   const auto cp = d / "state.ckpt";
-  const int rc = run_and_signal(common + "--checkpoint '" + cp.string() + "' --checkpoint-interval 0 -o '" +
+  const int rc = run_and_signal(common + "--threads 1 --checkpoint '" + cp.string() + "' --checkpoint-interval 0 -o '" +
                                     (d / "resumed.json").string() + "'",
                                 cp, "TERM");
   ASSERT_EQ(rc, 143) << "the run finished before the signal; the grid is too small for this test";
