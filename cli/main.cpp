@@ -103,6 +103,13 @@ void declare_samples(CLI::App* app, design_args& d) {
                   "problem's order, each value in its parameter's support");
 }
 
+/// --no-progress; progress is on where stderr is a terminal. `what` says what is shown.
+void declare_progress(CLI::App* app, bool& progress, const char* what) {
+  progress = stderr_is_terminal();
+  app->add_flag_callback("--no-progress", [&progress] { progress = false; },
+                         fmt::format("Never show progress ({}; shown on stderr when it is a terminal)", what));
+}
+
 void declare_threads(CLI::App* app, int& threads) {
   add_integer_with_default(app, "--threads", threads, int_ranges::threads, "CPU threads (0: all hardware threads)");
 }
@@ -195,9 +202,7 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
   add_integer(run, "--max-rows", o.max_rows, int_ranges::count,
               "Refuse to write more CSV rows than this (use --reduce). Without it: at most 10^7 rows, "
               "and at most 50 to a terminal");
-  o.progress = stderr_is_terminal();
-  run->add_flag_callback("--no-progress", [&o] { o.progress = false; },
-                         "Never show progress (shown on stderr when it is a terminal)");
+  declare_progress(run, o.progress, "a batch's loading, then the scenarios, rate and ETA");
   add_parsed(run, "--shard", [&o](const std::string& s) { o.shard = parse_shard(s); },
              "Run the K-th of N contiguous slices (K/N, K from 0); 'coopgrid merge' combines "
              "the outputs into exactly the unsharded result");
@@ -232,6 +237,7 @@ CLI::App* declare_validate(CLI::App& app, validate_options& o) {
   val->add_option("INPUT", o.input, input_help)->required();
   declare_design(val, o.design);
   declare_threads(val, o.threads);
+  declare_progress(val, o.progress, "a batch's reading and checks");
   return val;
 }
 
@@ -282,8 +288,7 @@ CLI::App* declare_sample(CLI::App& app, sample_options& o) {
                            "Digits after the point in the salib layout (SALib's --precision)");
   add_integer_with_default(smp, "--max-rows", o.max_rows, int_ranges::count,
                            "Refuse to write more samples than this");
-  o.progress = stderr_is_terminal();
-  smp->add_flag_callback("--no-progress", [&o] { o.progress = false; }, "Never show progress");
+  declare_progress(smp, o.progress, "samples written, rate and ETA");
   return smp;
 }
 
@@ -365,9 +370,7 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, const analy
   cmd->add_option("--until-conf", o.until_conf, m.until_conf_help());
   add_integer(cmd, "--max-n", o.max_n, int_ranges::count,
               "With --until-conf: stop growing at this size (default 2^30)");
-  o.progress = stderr_is_terminal();
-  cmd->add_flag_callback("--no-progress", [&o] { o.progress = false; },
-                         "Never show progress (evaluations, rate, ETA and the widest interval; on a terminal)");
+  declare_progress(cmd, o.progress, "evaluations, rate, ETA and the widest interval");
   return cmd;
 }
 

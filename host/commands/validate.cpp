@@ -16,7 +16,8 @@ int validate_command(const validate_options& opt) {
   opt.validate();
   source_options so = opt.design.source();
   so.threads = opt.threads;
-  loaded_input in = load_input(opt.input, so.fixed, so.threads);
+  so.progress = opt.progress;
+  loaded_input in = load_input(opt.input, so);
   const auto* p = std::get_if<problem>(&in);
   if (p && !so.design) {  // a problem needs no design to be checked: its parameters
     fmt::print("{}", describe_problem(*p));

@@ -13,6 +13,7 @@ struct validate_options {
   std::string input;  ///< a batch directory, a grid file or a problem file
   design_args design;  ///< with a problem: the design whose size to print
   int threads = 0;     ///< --threads: CPU threads to parse a CSV batch with (0: all hardware threads)
+  bool progress = false;  ///< a batch's reading and checks on stderr (--no-progress: never)
 
   /// Throws usage_error when no input is named.
   void validate() const;

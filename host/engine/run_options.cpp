@@ -84,6 +84,7 @@ std::vector<int> run_options::selected_metrics() const {
 source load_run_source(const run_options& opt) {
   source_options so = opt.design.source();
   so.threads = opt.bopt.threads;
+  so.progress = opt.progress;
   return load_source(opt.input, so);
 }
 

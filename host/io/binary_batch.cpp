@@ -19,6 +19,7 @@
 #include "host/util/errors.hpp"
 #include "host/util/nvtx.hpp"
 #include "host/util/parallel.hpp"
+#include "host/util/progress.hpp"
 #include "host/io/text_file.hpp"
 
 namespace coopgrid {
@@ -207,7 +208,7 @@ bool is_binary_batch(const std::filesystem::path& dir) {
   return std::filesystem::is_directory(dir, ec) && std::filesystem::exists(dir / "activities.npy", ec);
 }
 
-batch read_binary_batch(const std::filesystem::path& dir) {
+batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress) {
   nvtx_range range("parse");
   batch b;
   b.source = dir.string();
@@ -227,9 +228,12 @@ batch read_binary_batch(const std::filesystem::path& dir) {
   c.ethics_offsets = read_npy<index_t>(dir / "ethics_offsets.npy", "<i8", m);
   c.ethics_difficulty = read_npy<double>(dir / "ethics_difficulty.npy", "<f8", m);
   c.storage = std::move(store);
-  validate_columns(c, dir.string());
-  if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const auto ids_path = dir / "ids.txt";
+  std::error_code ec;
+  const auto ids_bytes = std::filesystem::exists(ids_path, ec) ? std::filesystem::file_size(ids_path) : 0;
+  if (progress != nullptr) progress->set_total(static_cast<index_t>(c.bytes() + ids_bytes));
+  validate_columns(c, dir.string(), 0, progress);
+  if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const int threads = hardware_threads();
   constexpr index_t ids_per_task = 1 << 16;
   if (std::filesystem::exists(ids_path)) {
@@ -237,6 +241,7 @@ batch read_binary_batch(const std::filesystem::path& dir) {
     // 64-bit hashes are made in parallel, and the hashes sorted in parallel: a
     // duplicate needs two equal hashes, so only then are the ids compared.
     const std::string text = read_text_file(ids_path, "an ids.txt file");
+    if (progress != nullptr) progress->add(static_cast<index_t>(ids_bytes));
     std::vector<std::string_view> lines;
     lines.reserve(static_cast<std::size_t>(c.num_scenarios()));
     for (std::size_t at = 0; at < text.size();) {

@@ -12,6 +12,8 @@
 
 namespace coopgrid {
 
+class progress_meter;
+
 /// True when `dir` holds a binary batch (activities.npy present).
 bool is_binary_batch(const std::filesystem::path& dir);
 
@@ -20,10 +22,12 @@ bool is_binary_batch(const std::filesystem::path& dir);
  *        ('<f8'), counts and offsets int64 ('<i8'); ids come from ids.txt
  *        (one per line) or default to the row number. The columns view
  *        the mappings, which the batch's columns.storage keeps alive;
- *        validation runs in parallel (validate_columns).
+ *        validation runs in parallel (validate_columns). `progress` (null:
+ *        none) gets the total (the columns' bytes and ids.txt's) once the
+ *        files are mapped, then counts them as they are checked.
  * @throws input_error naming the file, the element and the rule broken.
  */
-batch read_binary_batch(const std::filesystem::path& dir);
+batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress = nullptr);
 
 /// Writes `b` as a binary batch into `dir` (created; written under a temporary name, then renamed).
 void write_binary_batch(const batch& b, const std::filesystem::path& dir);

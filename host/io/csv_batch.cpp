@@ -9,6 +9,7 @@
 #include "host/io/csv_reader.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
+#include "host/util/progress.hpp"
 
 namespace coopgrid {
 namespace {
@@ -38,6 +39,12 @@ constexpr std::size_t serial_below = std::size_t{1} << 20;
  *        first input_error, kept in part.error for the caller to rethrow in
  *        file order (only the first chunk's error is the serial read's).
  */
+/// Counts the bytes of csv's file before its records (the header) as read.
+void count_header(const std::filesystem::path& file, const csv_reader& csv, const csv_parse_options& opt) {
+  if (opt.progress == nullptr) return;
+  opt.progress->add(static_cast<index_t>(std::filesystem::file_size(file) - csv.bytes_left()));
+}
+
 template <class Part, class Parse>
 std::vector<Part> parse_chunks(const csv_reader& csv, const csv_parse_options& opt, Parse&& parse) {
   const int threads = opt.threads > 0 ? opt.threads : hardware_threads();
@@ -48,13 +55,15 @@ std::vector<Part> parse_chunks(const csv_reader& csv, const csv_parse_options& o
   const auto spans = csv.split(chunk, threads);
   std::vector<Part> parts(spans.size());
   parallel_for(static_cast<index_t>(spans.size()), threads, [&](index_t k) {
-    csv_reader r(csv, spans[static_cast<std::size_t>(k)]);
+    const auto& span = spans[static_cast<std::size_t>(k)];
+    csv_reader r(csv, span);
     auto& part = parts[static_cast<std::size_t>(k)];
     try {
       parse(r, part);
     } catch (const input_error&) {
       part.error = std::current_exception();
     }
+    if (opt.progress != nullptr) opt.progress->add_concurrent(static_cast<index_t>(span.end - span.begin));
   });
   return parts;
 }
@@ -82,6 +91,7 @@ void read_items(const std::filesystem::path& file, const std::unordered_map<std:
   if (!std::filesystem::exists(file)) return;  // a missing item file is an empty block
 
   csv_reader csv(file);
+  count_header(file, csv, opt);
   std::vector<std::string_view> wanted{"scenario"};
   for (auto& c : columns) wanted.push_back(c.name);
   const auto idx = csv.require_columns(wanted);
@@ -149,6 +159,16 @@ struct scenario_part {
 
 }  // namespace
 
+std::uint64_t batch_dir_bytes(const std::filesystem::path& dir) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (const char* name : batch_csv_files) {
+    const auto n = std::filesystem::file_size(dir / name, ec);
+    if (!ec) total += n;
+  }
+  return total;
+}
+
 batch read_batch_dir(const std::filesystem::path& dir, const csv_parse_options& opt) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -160,7 +180,8 @@ batch read_batch_dir(const std::filesystem::path& dir, const csv_parse_options& 
   column_vectors<double> c;
   std::unordered_map<std::string, index_t> ids;
   {
-    csv_reader csv(dir / "scenarios.csv");
+    csv_reader csv(dir / batch_csv_files[0]);
+    count_header(dir / batch_csv_files[0], csv, opt);
     const auto idx = csv.require_columns({"scenario", "activities", "countries_per_activity"});
     auto parts = parse_chunks<scenario_part>(csv, opt, [&](csv_reader& r, scenario_part& part) {
       std::vector<std::string_view> f;
@@ -207,14 +228,14 @@ batch read_batch_dir(const std::filesystem::path& dir, const csv_parse_options& 
       throw input_error(fmt::format("{}: no scenarios (the file holds only a header)", csv.path()));
     }
   }
-  read_items(dir / "countries.csv", ids, b.ids,
+  read_items(dir / batch_csv_files[1], ids, b.ids,
              {{"datasets", rule::non_negative}, {"share_prob", rule::probability}},
              c.country_offsets, {&c.datasets, &c.country_share_prob}, opt);
-  read_items(dir / "standards.csv", ids, b.ids, {{"difficulty", rule::non_negative}}, c.standard_offsets,
+  read_items(dir / batch_csv_files[2], ids, b.ids, {{"difficulty", rule::non_negative}}, c.standard_offsets,
              {&c.standard_difficulty}, opt);
-  read_items(dir / "resources.csv", ids, b.ids, {{"share_prob", rule::probability}}, c.resource_offsets,
+  read_items(dir / batch_csv_files[3], ids, b.ids, {{"share_prob", rule::probability}}, c.resource_offsets,
              {&c.resource_share_prob}, opt);
-  read_items(dir / "ethics.csv", ids, b.ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
+  read_items(dir / batch_csv_files[4], ids, b.ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
              {&c.ethics_difficulty}, opt);
   b.columns = batch_columns<double>(std::move(c));
   return b;

@@ -10,12 +10,14 @@
 
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
+#include "host/util/progress.hpp"
 
 namespace coopgrid {
 namespace {
 
 /// Elements per parallel chunk (256 KiB of doubles): small enough to balance, large enough to amortise hand-out.
 constexpr std::size_t chunk_elements = std::size_t{1} << 15;
+static_assert(sizeof(double) == 8 && sizeof(index_t) == 8, "progress counts 8-byte elements");
 
 /**
  * The lowest i in [first, n) with bad(i), or n. Chunks run in parallel; each
@@ -25,13 +27,17 @@ constexpr std::size_t chunk_elements = std::size_t{1} << 15;
  * bound); only a failing chunk is rescanned element by element.
  */
 template <class OkBlock, class Bad>
-std::size_t first_failing(std::size_t first, std::size_t n, int threads, OkBlock&& ok_block, Bad&& bad) {
+std::size_t first_failing(std::size_t first, std::size_t n, int threads, progress_meter* progress,
+                          OkBlock&& ok_block, Bad&& bad) {
+  // Elements before `first` are read by the check too (an offset's predecessor).
+  if (progress != nullptr) progress->add(static_cast<index_t>(std::min(first, n) * 8));
   if (n <= first) return n;
   const std::size_t chunks = (n - first + chunk_elements - 1) / chunk_elements;
   std::atomic<std::size_t> lowest{n};
   parallel_for(static_cast<index_t>(chunks), chunks == 1 ? 1 : threads, [&](index_t k) {
     const std::size_t lo = first + static_cast<std::size_t>(k) * chunk_elements;
     const std::size_t hi = std::min(n, lo + chunk_elements);
+    if (progress != nullptr) progress->add_concurrent(static_cast<index_t>((hi - lo) * 8));  // 8-byte elements
     if (lo >= lowest.load(std::memory_order_relaxed) || ok_block(lo, hi)) return;
     for (std::size_t i = lo; i < hi; ++i) {
       if (!bad(i)) continue;
@@ -46,7 +52,8 @@ std::size_t first_failing(std::size_t first, std::size_t n, int threads, OkBlock
 
 }  // namespace
 
-void validate_columns(const batch_columns<double>& c, const std::string& what, int threads) {
+void validate_columns(const batch_columns<double>& c, const std::string& what, int threads,
+                      progress_meter* progress) {
   if (threads <= 0) threads = hardware_threads();
   const auto n = c.num_scenarios();
   auto bad = [&](const char* field, std::size_t i, double v, const char* rule_text) {
@@ -60,7 +67,7 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
     }
     const index_t* p = o.data();
     const auto i = first_failing(
-        1, o.size(), threads,
+        1, o.size(), threads, progress,
         [p](std::size_t lo, std::size_t hi) {
           bool ok = true;
           for (std::size_t j = lo; j < hi; ++j) ok &= p[j] >= p[j - 1];
@@ -78,7 +85,7 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
     std::uint64_t top_bits = 0;
     std::memcpy(&top_bits, &top, sizeof top);
     const auto i = first_failing(
-        0, v.size(), threads,
+        0, v.size(), threads, progress,
         [p, top_bits](std::size_t lo, std::size_t hi) {
           std::uint64_t acc = 0;
           for (std::size_t j = lo; j < hi; ++j) {
@@ -101,7 +108,7 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
   {
     const index_t* p = c.countries_per_activity.data();
     const auto i = first_failing(
-        0, c.countries_per_activity.size(), threads,
+        0, c.countries_per_activity.size(), threads, progress,
         [p](std::size_t lo, std::size_t hi) {
           bool ok = true;
           for (std::size_t j = lo; j < hi; ++j) ok &= p[j] >= 0;

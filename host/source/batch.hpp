@@ -16,6 +16,8 @@
 
 namespace coopgrid {
 
+class progress_meter;
+
 /// A non-owning, read-only run of T (pointer and size): one column of a batch.
 template <class T>
 class column {
@@ -113,6 +115,15 @@ struct batch_columns {
 
   index_t num_scenarios() const { return static_cast<index_t>(activities.size()); }
 
+  /// Bytes of every column: what validate_columns reads (and counts as progress).
+  std::uint64_t bytes() const {
+    const std::size_t reals = activities.size() + datasets.size() + country_share_prob.size() +
+                              standard_difficulty.size() + resource_share_prob.size() + ethics_difficulty.size();
+    const std::size_t ints = countries_per_activity.size() + country_offsets.size() + standard_offsets.size() +
+                             resource_offsets.size() + ethics_offsets.size();
+    return reals * sizeof(T) + ints * sizeof(index_t);
+  }
+
   batch_view<T> view() const {
     return batch_view<T>{num_scenarios(),
                          activities.data(),
@@ -163,8 +174,10 @@ struct batch {
  *        naming the column file under `what` and the element. Each column is
  *        scanned in parallel chunks on `threads` threads (0: every hardware
  *        thread); the error names the lowest failing element of the first
- *        failing check, as a sequential scan would.
+ *        failing check, as a sequential scan would. `progress` (null: none)
+ *        counts the bytes scanned, add_concurrent per chunk, to c.bytes().
  */
-void validate_columns(const batch_columns<double>& c, const std::string& what, int threads = 0);
+void validate_columns(const batch_columns<double>& c, const std::string& what, int threads = 0,
+                      progress_meter* progress = nullptr);
 
 }  // namespace coopgrid

@@ -13,6 +13,7 @@
 #include "host/util/errors.hpp"
 #include "host/util/text.hpp"
 #include "host/util/nvtx.hpp"
+#include "host/util/progress.hpp"
 
 namespace coopgrid {
 
@@ -26,20 +27,41 @@ const char* source::kind() const {
                [](const design_source&) { return "design"; });
 }
 
-loaded_input load_input(const std::filesystem::path& input, const std::string& fixed, int threads) {
+namespace {
+
+/// A batch, its bytes counted as a "loading" pass when opt.progress.
+batch load_batch(const std::filesystem::path& input, const source_options& opt) {
+  const bool binary = is_binary_batch(input);
+  // The binary reader sets the total once its files are mapped.
+  const index_t total = binary ? 0 : static_cast<index_t>(batch_dir_bytes(input));
+  progress_meter meter(total, opt.progress, "bytes");
+  meter.start_pass("loading", total);
+  progress_meter* shown = opt.progress ? &meter : nullptr;
+  nvtx_range range("parse");
+  batch b;
+  if (binary) {
+    b = read_binary_batch(input, shown);
+  } else {
+    csv_parse_options csv;
+    csv.threads = opt.threads;
+    csv.progress = shown;
+    b = read_batch_dir(input, csv);
+  }
+  if (shown != nullptr) meter.finish();  // (finish tells an embedder's observer too: only when shown)
+  return b;
+}
+
+}  // namespace
+
+loaded_input load_input(const std::filesystem::path& input, const source_options& opt) {
   const std::string path = input.string();
+  const std::string& fixed = opt.fixed;
   std::error_code ec;
   const bool is_toml = input.extension() == ".toml";
   if (!fixed.empty() && (is_toml || !std::filesystem::is_regular_file(input, ec))) {
     throw usage_error(fmt::format("--fixed applies to SALib problem text files, not to {}", path));
   }
-  if (is_binary_batch(input)) return read_binary_batch(input);
-  if (std::filesystem::is_directory(input, ec)) {
-    nvtx_range range("parse");
-    csv_parse_options csv;
-    csv.threads = threads;
-    return read_batch_dir(input, csv);
-  }
+  if (std::filesystem::is_directory(input, ec)) return load_batch(input, opt);
   if (!std::filesystem::exists(input, ec)) {
     throw input_error(fmt::format(
         "{}: not found (expected a batch directory, a grid or problem .toml file, or a SALib problem .txt file)",
@@ -59,7 +81,7 @@ loaded_input load_input(const std::filesystem::path& input, const std::string& f
 }
 
 source load_source(const std::filesystem::path& input, const source_options& opt) {
-  return make_source(input.string(), load_input(input, opt.fixed, opt.threads), opt);
+  return make_source(input.string(), load_input(input, opt), opt);
 }
 
 source make_source(const std::string& path, loaded_input in, const source_options& opt) {

@@ -54,6 +54,7 @@ struct source_options {
   std::string fixed;  ///< --fixed FILE.toml (SALib text problems only); empty: none
   std::string samples;  ///< --samples X.txt|X.npy|X.csv: the user's own rows over the problem; empty: none
   int threads = 0;    ///< threads a CSV batch parses on: backend_options::threads (--threads); 0: all
+  bool progress = false;  ///< a batch's reading and checks shown as a "loading" pass (stderr, a terminal)
 };
 
 /// What a path holds before a design is applied.
@@ -66,7 +67,7 @@ using loaded_input = std::variant<batch, grid, problem>;
  *        (source_options::threads).
  * @throws input_error for anything else, or for bad content.
  */
-loaded_input load_input(const std::filesystem::path& input, const std::string& fixed = {}, int threads = 0);
+loaded_input load_input(const std::filesystem::path& input, const source_options& opt = {});
 
 /**
  * @brief load_input, with a problem turned into a design by `opt.design`.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <algorithm>
 #include <string>
 
@@ -17,6 +18,15 @@ bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 namespace {
 std::atomic<interrupt_check_fn> g_interrupt_check{nullptr};
 std::atomic<progress_observer_fn> g_progress_observer{nullptr};
+
+/// 250 ms, or COOPGRID_PROGRESS_REDRAW_MS.
+std::chrono::milliseconds redraw_interval() {
+  static const std::chrono::milliseconds interval = [] {
+    const char* env = std::getenv("COOPGRID_PROGRESS_REDRAW_MS");
+    return std::chrono::milliseconds(env != nullptr && *env != '\0' ? std::atol(env) : 250);
+  }();
+  return interval;
+}
 
 void observe(index_t done, index_t total, const char* unit) {
   if (const auto observer = g_progress_observer.load()) observer(done, total, unit);
@@ -43,9 +53,14 @@ void progress_meter::add(index_t n) {
   observe(done_, total_, unit_);
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_ < std::chrono::milliseconds(250)) return;
+  if (now - last_ < redraw_interval()) return;
   last_ = now;
   draw(false);
+}
+
+void progress_meter::add_concurrent(index_t n) {
+  const std::lock_guard<std::mutex> lock(concurrent_);
+  add(n);
 }
 
 void progress_meter::skip(index_t n) {

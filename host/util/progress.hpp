@@ -5,6 +5,7 @@
  *        stderr is a terminal.
  */
 #include <chrono>
+#include <mutex>
 #include <string>
 
 #include "kernels/config.hpp"
@@ -30,8 +31,10 @@ void set_progress_observer(progress_observer_fn observer);
 
 /**
  * @brief Progress on stderr (pass, done, rate, ETA), one line that fits the
- *        terminal, redrawn at most 4 times a second; silent when disabled.
- *        Call add() from one thread.
+ *        terminal, redrawn at most 4 times a second (every
+ *        COOPGRID_PROGRESS_REDRAW_MS milliseconds where that is set: the
+ *        terminal tests draw every add); silent when disabled. Call add()
+ *        from one thread, add_concurrent() from several.
  */
 class progress_meter {
  public:
@@ -41,6 +44,10 @@ class progress_meter {
   progress_meter(const progress_meter&) = delete;
   progress_meter& operator=(const progress_meter&) = delete;
   void add(index_t n);
+  /// add() from any of several threads (a parallel read): one at a time.
+  void add_concurrent(index_t n);
+  /// Work done so far in this pass (tests; the Python module's observer sees it too).
+  index_t done() const { return done_; }
   /// Work done by an earlier run (a checkpoint resumed): counted as done, not in the rate or the ETA.
   void skip(index_t n);
   /// A line printed above the progress line (the analyses' widest confidence interval after each round).
@@ -62,6 +69,7 @@ class progress_meter {
   std::string pass_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
+  std::mutex concurrent_;
 };
 
 }  // namespace coopgrid

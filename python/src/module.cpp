@@ -157,7 +157,11 @@ using source_ptr = std::shared_ptr<py_source>;
 
 /// A problem given as TOML text (Python's dicts and Problems) is read as that text, named `path`.
 loaded_input load_input_or_text(const std::string& path, const std::string& fixed, const std::string& problem_text) {
-  if (problem_text.empty()) return load_input(path, fixed);
+  if (problem_text.empty()) {
+    source_options so;
+    so.fixed = fixed;
+    return load_input(path, so);
+  }
   return parse_problem(problem_text, path);
 }
 

@@ -1,4 +1,6 @@
 """What a person sees at an 80-column terminal: tables, progress, --help lines and Ctrl-C (a pseudo-terminal)."""
+import os
+import subprocess
 import sys
 
 import pytest
@@ -41,6 +43,28 @@ def test_progress_fits_names_the_pass_and_ends_at_100(tmp_path):
         pct = float(f.split("%")[0].split()[-1])
         assert 0 <= pct <= 100, f
     assert any("86,400,000" in f or "86.4M" in f for f in frames)
+
+
+@pytest.mark.parametrize("convert", [False, True], ids=["csv", "npy"])
+def test_loading_a_batch_is_a_named_pass_from_the_first_byte(tmp_path, convert):
+    # Every add drawn (COOPGRID_PROGRESS_REDRAW_MS=0): data/varied loads in milliseconds.
+    src = ROOT / "data" / "varied"
+    if convert:
+        subprocess.run([cli_binary(), "convert", str(src), str(tmp_path / "bin")], check=True)
+        src = tmp_path / "bin"
+    env = dict(os.environ, COOPGRID_PROGRESS_REDRAW_MS="0")
+    for argv in (["validate", str(src)], ["run", str(src), "--reduce", "--backend", "cpu"]):
+        code, raw, lines = run([cli_binary(), *argv], cols=80, env=env)
+        assert code == 0, raw[-400:]
+        frames = [f.replace("\x1b[K", "").removeprefix("[coopgrid] ") for f in raw.decode().replace("\r\n", "\n").replace("\n", "\r").split("\r")
+                  if "loading:" in f]
+        assert frames and all(len(f) < 80 for f in frames), frames
+        assert frames[-1].startswith("loading: 100.0%") and "done in" in frames[-1], frames[-1]
+        total = frames[-1].split("/ ")[1].split(" bytes")[0]
+        assert int(total.replace(",", "")) > 0
+        assert any(line.removeprefix("[coopgrid] ").startswith("loading: 100.0%") for line in lines)  # kept
+    code, raw, lines = run([cli_binary(), "validate", str(src), "--no-progress"], cols=80, env=env)
+    assert code == 0 and b"loading:" not in raw
 
 
 def test_ctrl_c_says_interrupted_on_a_fresh_line(tmp_path):

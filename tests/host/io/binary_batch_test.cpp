@@ -2,6 +2,7 @@
 #include "host/io/csv_batch.hpp"
 #include "host/io/binary_batch.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/progress.hpp"
 #include "host/source/source.hpp"
 #include "tests/support/test_util.hpp"
 
@@ -35,6 +36,22 @@ TEST(BinaryBatch, RoundTripIsExact) {
   EXPECT_EQ(bin.columns.ethics_offsets, csv.columns.ethics_offsets);
   EXPECT_EQ(bin.columns.ethics_difficulty, csv.columns.ethics_difficulty);
   EXPECT_THROW(write_binary_batch(csv, d / "bin"), usage_error);  // never overwrites
+}
+
+TEST(BinaryBatch, ProgressCountsTheColumnsAndIdsChecked) {
+  test::temp_dir d;
+  test::write_batch_dir(d / "csv", test::random_specs(70000, 4, 2));  // columns of several parallel chunks
+  const auto csv = read_batch_dir(d / "csv");
+  write_binary_batch(csv, d / "bin");
+  const index_t ids_bytes = static_cast<index_t>(std::filesystem::file_size(d / "bin" / "ids.txt"));
+  progress_meter meter(0, false, "bytes");
+  const auto bin = read_binary_batch(d / "bin", &meter);
+  EXPECT_EQ(meter.done(), static_cast<index_t>(bin.columns.bytes()) + ids_bytes);
+  EXPECT_GT(bin.columns.bytes(), 70000u * 8 * 3);
+  progress_meter without_ids(0, false, "bytes");
+  std::filesystem::remove(d / "bin" / "ids.txt");
+  read_binary_batch(d / "bin", &without_ids);
+  EXPECT_EQ(without_ids.done(), static_cast<index_t>(bin.columns.bytes()));
 }
 
 /// Rewrites one column file of a valid binary batch with a raw .npy body.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/io/csv_batch.hpp"
+#include "host/util/progress.hpp"
 #include "host/io/csv_reader.hpp"
 #include "host/source/batch.hpp"
 #include "host/util/errors.hpp"
@@ -143,6 +144,23 @@ TEST(CsvParallel, RandomBatchesEqualTheSerialParseBitForBit) {
       }
     }
     expect_same(ref, read_batch_dir(d.path(), parse_opts(0, 0)));  // the defaults: small files stay serial
+  }
+}
+
+TEST(CsvParallel, ProgressCountsEveryByteOfEveryFileOnce) {
+  temp_dir d;
+  write_random_batch(d.path(), 150, 7);
+  const index_t total = static_cast<index_t>(batch_dir_bytes(d.path()));
+  ASSERT_GT(total, 1000);
+  for (int t : thread_counts) {
+    for (std::size_t chunk : chunk_sizes) {
+      SCOPED_TRACE(testing::Message() << t << " threads, chunks of " << chunk);
+      progress_meter meter(total, false, "bytes");
+      auto opt = parse_opts(t, chunk);
+      opt.progress = &meter;
+      read_batch_dir(d.path(), opt);
+      EXPECT_EQ(meter.done(), total);
+    }
   }
 }
 
