@@ -9,6 +9,35 @@
 namespace coopgrid {
 
 /**
+ * The batch's columns, in order: their one home. X(name, kind, file): kind is
+ * real (T), count or offsets (index_t); file is the CSV file a batch
+ * directory holds them in. A binary batch stores each as NAME.npy; Python's
+ * table comes from the binding (_native.batch_columns).
+ */
+#define COOPGRID_BATCH_COLUMNS(X)                      \
+  X(activities, real, scenarios)                       \
+  X(countries_per_activity, count, scenarios)          \
+  X(country_offsets, offsets, countries)               \
+  X(datasets, real, countries)                         \
+  X(country_share_prob, real, countries)               \
+  X(standard_offsets, offsets, standards)              \
+  X(standard_difficulty, real, standards)              \
+  X(resource_offsets, offsets, resources)              \
+  X(resource_share_prob, real, resources)              \
+  X(ethics_offsets, offsets, ethics)                   \
+  X(ethics_difficulty, real, ethics)
+
+/// The element type of a column of kind K in a batch of precision T.
+#define COOPGRID_BATCH_TYPE(kind, T) COOPGRID_BATCH_TYPE_##kind(T)
+#define COOPGRID_BATCH_TYPE_real(T) T
+#define COOPGRID_BATCH_TYPE_count(T) ::coopgrid::index_t
+#define COOPGRID_BATCH_TYPE_offsets(T) ::coopgrid::index_t
+
+#define COOPGRID_X(name, kind, file) +1
+inline constexpr int num_batch_columns = 0 COOPGRID_BATCH_COLUMNS(COOPGRID_X);
+#undef COOPGRID_X
+
+/**
  * @brief Column pointers of a batch. Each `*_offsets` array has
  *        num_scenarios + 1 entries; the items of scenario s in that block are
  *        [offsets[s], offsets[s + 1]). Pointers are host or device memory,
@@ -17,17 +46,9 @@ namespace coopgrid {
 template <class T>
 struct batch_view {
   index_t num_scenarios = 0;
-  const T* activities = nullptr;
-  const index_t* countries_per_activity = nullptr;
-  const index_t* country_offsets = nullptr;
-  const T* datasets = nullptr;
-  const T* country_share_prob = nullptr;
-  const index_t* standard_offsets = nullptr;
-  const T* standard_difficulty = nullptr;
-  const index_t* resource_offsets = nullptr;
-  const T* resource_share_prob = nullptr;
-  const index_t* ethics_offsets = nullptr;
-  const T* ethics_difficulty = nullptr;
+#define COOPGRID_X(name, kind, file) const COOPGRID_BATCH_TYPE(kind, T)* name = nullptr;
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
 };
 
 /// Adds items [first, last) with step `stride` of every block of scenario s.

@@ -86,6 +86,11 @@ struct mapped_storage {
  * conversion) and views it in place; the mapping joins `store`. Data that is
  * not aligned for V (a hand-written header of odd length) is copied instead.
  */
+/// A column's .npy dtype: little-endian float64 or int64.
+template <class V>
+inline constexpr const char* npy_descr = std::is_same_v<V, double> ? "<f8" : "<i8";
+static_assert(std::is_same_v<index_t, std::int64_t>, "offsets and counts are stored as <i8");
+
 template <class V>
 column<V> read_npy(const std::filesystem::path& p, const char* descr, mapped_storage& store) {
   const std::string name = p.string();
@@ -215,18 +220,11 @@ batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progre
   auto& c = b.columns;
   auto store = std::make_shared<mapped_storage>();
   auto& m = *store;
-  m.files.reserve(11);
-  c.activities = read_npy<double>(dir / "activities.npy", "<f8", m);
-  c.countries_per_activity = read_npy<index_t>(dir / "countries_per_activity.npy", "<i8", m);
-  c.country_offsets = read_npy<index_t>(dir / "country_offsets.npy", "<i8", m);
-  c.datasets = read_npy<double>(dir / "datasets.npy", "<f8", m);
-  c.country_share_prob = read_npy<double>(dir / "country_share_prob.npy", "<f8", m);
-  c.standard_offsets = read_npy<index_t>(dir / "standard_offsets.npy", "<i8", m);
-  c.standard_difficulty = read_npy<double>(dir / "standard_difficulty.npy", "<f8", m);
-  c.resource_offsets = read_npy<index_t>(dir / "resource_offsets.npy", "<i8", m);
-  c.resource_share_prob = read_npy<double>(dir / "resource_share_prob.npy", "<f8", m);
-  c.ethics_offsets = read_npy<index_t>(dir / "ethics_offsets.npy", "<i8", m);
-  c.ethics_difficulty = read_npy<double>(dir / "ethics_difficulty.npy", "<f8", m);
+  m.files.reserve(num_batch_columns);
+#define COOPGRID_X(name, kind, file) \
+  c.name = read_npy<COOPGRID_BATCH_TYPE(kind, double)>(dir / #name ".npy", npy_descr<COOPGRID_BATCH_TYPE(kind, double)>, m);
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
   c.storage = std::move(store);
   const auto ids_path = dir / "ids.txt";
   std::error_code ec;
@@ -305,17 +303,9 @@ void write_binary_batch(const batch& b, const std::filesystem::path& dir) {
   std::filesystem::create_directories(tmp);
   try {
     const auto& c = b.columns;
-    write_npy(tmp / "activities.npy", "<f8", c.activities);
-    write_npy(tmp / "countries_per_activity.npy", "<i8", c.countries_per_activity);
-    write_npy(tmp / "country_offsets.npy", "<i8", c.country_offsets);
-    write_npy(tmp / "datasets.npy", "<f8", c.datasets);
-    write_npy(tmp / "country_share_prob.npy", "<f8", c.country_share_prob);
-    write_npy(tmp / "standard_offsets.npy", "<i8", c.standard_offsets);
-    write_npy(tmp / "standard_difficulty.npy", "<f8", c.standard_difficulty);
-    write_npy(tmp / "resource_offsets.npy", "<i8", c.resource_offsets);
-    write_npy(tmp / "resource_share_prob.npy", "<f8", c.resource_share_prob);
-    write_npy(tmp / "ethics_offsets.npy", "<i8", c.ethics_offsets);
-    write_npy(tmp / "ethics_difficulty.npy", "<f8", c.ethics_difficulty);
+#define COOPGRID_X(name, kind, file) write_npy(tmp / #name ".npy", npy_descr<COOPGRID_BATCH_TYPE(kind, double)>, c.name);
+    COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
     std::ofstream ids(tmp / "ids.txt", std::ios::binary);
     for (const auto& id : b.ids) {
       if (id.find('\n') != std::string::npos) {

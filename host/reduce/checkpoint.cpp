@@ -6,6 +6,7 @@
 #include <fstream>
 #include <istream>
 #include <sstream>
+#include <type_traits>
 
 #include "host/util/errors.hpp"
 #include "host/io/output_file.hpp"
@@ -94,14 +95,15 @@ void hash_input(fnv1a& f, const source& src) {
       },
       [&](const batch& b) {
         const auto& c = b.columns;
-        for (const auto* v : {&c.activities, &c.datasets, &c.country_share_prob, &c.standard_difficulty,
-                              &c.resource_share_prob, &c.ethics_difficulty}) {
-          f.vec(*v);
-        }
-        for (const auto* v : {&c.countries_per_activity, &c.country_offsets, &c.standard_offsets,
-                              &c.resource_offsets, &c.ethics_offsets}) {
-          f.vec(*v);
-        }
+        // The real columns, then the others, each in the table's order (the fingerprints of earlier versions).
+#define COOPGRID_X(name, kind, file) \
+  if constexpr (std::is_same_v<COOPGRID_BATCH_TYPE(kind, double), double>) f.vec(c.name);
+        COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
+#define COOPGRID_X(name, kind, file) \
+  if constexpr (!std::is_same_v<COOPGRID_BATCH_TYPE(kind, double), double>) f.vec(c.name);
+        COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
         for (const auto& id : b.ids) f.str(id);
       },
       [&](const design_source& d) {

@@ -16,8 +16,8 @@ namespace coopgrid {
 namespace {
 
 /// The scenario-level columns of a batch (scenarios.csv), by the names the file uses.
-enum batch_column : int { batch_activities, batch_countries_per_activity, num_batch_columns };
-constexpr const char* batch_column_names[num_batch_columns] = {"activities", "countries_per_activity"};
+enum scenario_column : int { batch_activities, batch_countries_per_activity, num_scenario_columns };
+constexpr const char* scenario_column_names[num_scenario_columns] = {"activities", "countries_per_activity"};
 
 double batch_value(const batch& b, int column, index_t k) {
   const auto i = static_cast<std::size_t>(k);
@@ -153,9 +153,9 @@ std::vector<marginal> resolve_marginals(const source& src, const std::vector<mar
             for (index_t p = 0; p < g.size(a.input); ++p) a.values.push_back(g.value(a.input, p));
           },
           [&](const batch& b) {
-            for (int c = 0; c < num_batch_columns; ++c) {
-              names.emplace_back(batch_column_names[c]);
-              if (name == batch_column_names[c]) a.input = c;
+            for (int c = 0; c < num_scenario_columns; ++c) {
+              names.emplace_back(scenario_column_names[c]);
+              if (name == scenario_column_names[c]) a.input = c;
             }
             if (a.input < 0) return;
             a.lo = a.hi = b.num_scenarios() > 0 ? batch_value(b, a.input, 0) : 0.0;

@@ -57,20 +57,20 @@ namespace detail {
 inline constexpr index_t zero_offset[1] = {0};  ///< the offsets of an empty batch
 }  // namespace detail
 
+// A column's initial value: offsets start as those of an empty batch ({0}).
+#define COOPGRID_BATCH_VECTOR_INIT_real
+#define COOPGRID_BATCH_VECTOR_INIT_count
+#define COOPGRID_BATCH_VECTOR_INIT_offsets {0}
+#define COOPGRID_BATCH_COLUMN_INIT_real
+#define COOPGRID_BATCH_COLUMN_INIT_count
+#define COOPGRID_BATCH_COLUMN_INIT_offsets {detail::zero_offset, 1}
+
 /// Owning CSR columns of a batch, for readers that build a batch value by value (CSV, tests, conversions).
 template <class T>
 struct column_vectors {
-  std::vector<T> activities;
-  std::vector<index_t> countries_per_activity;
-  std::vector<index_t> country_offsets{0};
-  std::vector<T> datasets;
-  std::vector<T> country_share_prob;
-  std::vector<index_t> standard_offsets{0};
-  std::vector<T> standard_difficulty;
-  std::vector<index_t> resource_offsets{0};
-  std::vector<T> resource_share_prob;
-  std::vector<index_t> ethics_offsets{0};
-  std::vector<T> ethics_difficulty;
+#define COOPGRID_X(name, kind, file) std::vector<COOPGRID_BATCH_TYPE(kind, T)> name COOPGRID_BATCH_VECTOR_INIT_##kind;
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
 };
 
 /**
@@ -81,17 +81,9 @@ struct column_vectors {
  */
 template <class T>
 struct batch_columns {
-  column<T> activities;
-  column<index_t> countries_per_activity;
-  column<index_t> country_offsets{detail::zero_offset, 1};
-  column<T> datasets;
-  column<T> country_share_prob;
-  column<index_t> standard_offsets{detail::zero_offset, 1};
-  column<T> standard_difficulty;
-  column<index_t> resource_offsets{detail::zero_offset, 1};
-  column<T> resource_share_prob;
-  column<index_t> ethics_offsets{detail::zero_offset, 1};
-  column<T> ethics_difficulty;
+#define COOPGRID_X(name, kind, file) column<COOPGRID_BATCH_TYPE(kind, T)> name COOPGRID_BATCH_COLUMN_INIT_##kind;
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
   std::shared_ptr<const void> storage;  ///< keeps the memory of every column above alive
 
   batch_columns() = default;
@@ -99,17 +91,9 @@ struct batch_columns {
   explicit batch_columns(column_vectors<T>&& v) {
     auto owned = std::make_shared<column_vectors<T>>(std::move(v));
     const auto& o = *owned;
-    activities = o.activities;
-    countries_per_activity = o.countries_per_activity;
-    country_offsets = o.country_offsets;
-    datasets = o.datasets;
-    country_share_prob = o.country_share_prob;
-    standard_offsets = o.standard_offsets;
-    standard_difficulty = o.standard_difficulty;
-    resource_offsets = o.resource_offsets;
-    resource_share_prob = o.resource_share_prob;
-    ethics_offsets = o.ethics_offsets;
-    ethics_difficulty = o.ethics_difficulty;
+#define COOPGRID_X(name, kind, file) name = o.name;
+    COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
     storage = std::move(owned);
   }
 
@@ -117,46 +101,31 @@ struct batch_columns {
 
   /// Bytes of every column: what validate_columns reads (and counts as progress).
   std::uint64_t bytes() const {
-    const std::size_t reals = activities.size() + datasets.size() + country_share_prob.size() +
-                              standard_difficulty.size() + resource_share_prob.size() + ethics_difficulty.size();
-    const std::size_t ints = countries_per_activity.size() + country_offsets.size() + standard_offsets.size() +
-                             resource_offsets.size() + ethics_offsets.size();
-    return reals * sizeof(T) + ints * sizeof(index_t);
+    std::uint64_t total = 0;
+#define COOPGRID_X(name, kind, file) total += name.size() * sizeof(COOPGRID_BATCH_TYPE(kind, T));
+    COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
+    return total;
   }
 
   batch_view<T> view() const {
-    return batch_view<T>{num_scenarios(),
-                         activities.data(),
-                         countries_per_activity.data(),
-                         country_offsets.data(),
-                         datasets.data(),
-                         country_share_prob.data(),
-                         standard_offsets.data(),
-                         standard_difficulty.data(),
-                         resource_offsets.data(),
-                         resource_share_prob.data(),
-                         ethics_offsets.data(),
-                         ethics_difficulty.data()};
+    batch_view<T> v;
+    v.num_scenarios = num_scenarios();
+#define COOPGRID_X(name, kind, file) v.name = name.data();
+    COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
+    return v;
   }
 };
 
 /// Converts every real column to U (double -> float rounds to nearest); offsets are copied.
 template <class U, class T>
 batch_columns<U> convert_columns(const batch_columns<T>& in) {
-  auto cv = [](column<T> v) { return std::vector<U>(v.begin(), v.end()); };
-  auto copy = [](column<index_t> v) { return std::vector<index_t>(v.begin(), v.end()); };
   column_vectors<U> out;
-  out.activities = cv(in.activities);
-  out.countries_per_activity = copy(in.countries_per_activity);
-  out.country_offsets = copy(in.country_offsets);
-  out.datasets = cv(in.datasets);
-  out.country_share_prob = cv(in.country_share_prob);
-  out.standard_offsets = copy(in.standard_offsets);
-  out.standard_difficulty = cv(in.standard_difficulty);
-  out.resource_offsets = copy(in.resource_offsets);
-  out.resource_share_prob = cv(in.resource_share_prob);
-  out.ethics_offsets = copy(in.ethics_offsets);
-  out.ethics_difficulty = cv(in.ethics_difficulty);
+#define COOPGRID_X(name, kind, file) \
+  out.name = std::vector<COOPGRID_BATCH_TYPE(kind, U)>(in.name.begin(), in.name.end());
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
   return batch_columns<U>(std::move(out));
 }
 

@@ -29,19 +29,12 @@ Input = Union[str, "os.PathLike[str]", Mapping[str, Any], Problem, "Source"]
 #: --fixed: a TOML path for a SALib text file; field values for a dict or Problem.
 Fixed = Union[None, str, "os.PathLike[str]", Mapping[str, float]]
 
-# The binary batch format's columns (README.md, "Binary batches"): name -> dtype.
-_BATCH_COLUMNS = {
-    "activities": np.float64, "countries_per_activity": np.int64,
-    "country_offsets": np.int64, "datasets": np.float64, "country_share_prob": np.float64,
-    "standard_offsets": np.int64, "standard_difficulty": np.float64,
-    "resource_offsets": np.int64, "resource_share_prob": np.float64,
-    "ethics_offsets": np.int64, "ethics_difficulty": np.float64,
-}
-_BLOCKS = {  # CSR block: (offsets, item columns)
-    "country": ("country_offsets", ("datasets", "country_share_prob")),
-    "standard": ("standard_offsets", ("standard_difficulty",)),
-    "resource": ("resource_offsets", ("resource_share_prob",)),
-    "ethics": ("ethics_offsets", ("ethics_difficulty",)),
+# The batch columns (README.md, "Binary batches"): name -> dtype, from the engine's one table.
+_BATCH_COLUMNS = {name: np.dtype(dtype) for name, dtype, _ in _native.batch_columns}
+# CSR blocks: block -> (offsets, item columns), e.g. "country": ("country_offsets", ("datasets", ...)).
+_BLOCKS = {
+    offsets[: -len("_offsets")]: (offsets, tuple(n for n, _, f in _native.batch_columns if f == file and n != offsets))
+    for offsets, _, file in _native.batch_columns if offsets.endswith("_offsets")
 }
 # A CSV batch's files (README.md, "Batch directories"), for long-format DataFrames.
 _TABLES = ("scenarios", "countries", "standards", "resources", "ethics")

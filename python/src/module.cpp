@@ -16,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "host/analysis/method.hpp"
@@ -208,17 +210,9 @@ source_ptr from_arrays(const py::dict& arrays, const std::vector<std::string>& i
   batch b;
   b.source = "<memory>";
   auto& c = b.columns;
-  c.activities = view_of<double>(arrays, "activities");
-  c.countries_per_activity = view_of<index_t>(arrays, "countries_per_activity");
-  c.country_offsets = view_of<index_t>(arrays, "country_offsets");
-  c.datasets = view_of<double>(arrays, "datasets");
-  c.country_share_prob = view_of<double>(arrays, "country_share_prob");
-  c.standard_offsets = view_of<index_t>(arrays, "standard_offsets");
-  c.standard_difficulty = view_of<double>(arrays, "standard_difficulty");
-  c.resource_offsets = view_of<index_t>(arrays, "resource_offsets");
-  c.resource_share_prob = view_of<double>(arrays, "resource_share_prob");
-  c.ethics_offsets = view_of<index_t>(arrays, "ethics_offsets");
-  c.ethics_difficulty = view_of<double>(arrays, "ethics_difficulty");
+#define COOPGRID_X(name, kind, file) c.name = view_of<COOPGRID_BATCH_TYPE(kind, double)>(arrays, #name);
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
   // The arrays stay referenced while any copy of the columns lives; released under the GIL.
   c.storage = std::shared_ptr<const void>(new py::dict(arrays), [](const void* p) {
     py::gil_scoped_acquire gil;
@@ -243,17 +237,11 @@ std::map<std::string, std::uintptr_t> column_addresses(const py_source& s) {
   if (!b) throw usage_error("column_addresses: not a batch");
   const auto v = b->columns.view();
   auto a = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p); };
-  return {{"activities", a(v.activities)},
-          {"countries_per_activity", a(v.countries_per_activity)},
-          {"country_offsets", a(v.country_offsets)},
-          {"datasets", a(v.datasets)},
-          {"country_share_prob", a(v.country_share_prob)},
-          {"standard_offsets", a(v.standard_offsets)},
-          {"standard_difficulty", a(v.standard_difficulty)},
-          {"resource_offsets", a(v.resource_offsets)},
-          {"resource_share_prob", a(v.resource_share_prob)},
-          {"ethics_offsets", a(v.ethics_offsets)},
-          {"ethics_difficulty", a(v.ethics_difficulty)}};
+  std::map<std::string, std::uintptr_t> out;
+#define COOPGRID_X(name, kind, file) out[#name] = a(v.name);
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
+  return out;
 }
 
 // ---- Rows ----
@@ -484,6 +472,13 @@ PYBIND11_MODULE(_native, m) {
   m.attr("metric_names") = std::vector<std::string>(std::begin(metric_names), std::end(metric_names));
   m.attr("metric_descriptions") =
       std::vector<std::string>(std::begin(metric_descriptions), std::end(metric_descriptions));
+  // The batch columns' table (kernels/batch_view.hpp): (name, numpy dtype, CSV file), in order.
+  std::vector<std::tuple<std::string, std::string, std::string>> batch_columns;
+#define COOPGRID_X(name, kind, file) \
+  batch_columns.emplace_back(#name, std::is_same_v<COOPGRID_BATCH_TYPE(kind, double), double> ? "float64" : "int64", #file);
+  COOPGRID_BATCH_COLUMNS(COOPGRID_X)
+#undef COOPGRID_X
+  m.attr("batch_columns") = batch_columns;
   m.attr("field_names") = std::vector<std::string>(std::begin(grid_field_names), std::end(grid_field_names));
 
   py::class_<py_source, source_ptr>(m, "Source")

@@ -80,6 +80,19 @@ def binary_batch(cli, tmp_path, src="data/varied"):
     return arrays
 
 
+def test_batch_columns_table_is_the_binary_format(cli, tmp_path):
+    # One table (kernels/batch_view.hpp): convert's files, their dtypes and the in-memory columns all follow it.
+    arrays = binary_batch(cli, tmp_path)
+    table = coopgrid._native.batch_columns
+    assert set(arrays) - {"ids"} == {name for name, _, _ in table}
+    for name, dtype, file in table:
+        assert arrays[name].dtype == np.dtype(dtype), name
+        assert (tmp_path / "bin" / f"{name}.npy").exists() and file in ("scenarios", "countries", "standards",
+                                                                        "resources", "ethics")
+    assert set(coopgrid.source(arrays).column_addresses()) == {name for name, _, _ in table}
+    assert len(table) == 11
+
+
 def test_evaluate_arrays_equals_cli(cli, tmp_path):
     arrays = binary_batch(cli, tmp_path)
     df = coopgrid.evaluate(arrays)
