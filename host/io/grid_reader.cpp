@@ -299,10 +299,9 @@ field_nodes collect_fields(const toml::table& root, const std::string& name) {
     }
     for (auto&& [k, v] : *t) {
       const std::string dotted = bk + "." + std::string(k.str());
-      int field = -1;
+      const int field = grid_field_by_name(dotted);
       std::string allowed;
       for (int f = 0; f < num_grid_fields; ++f) {
-        if (dotted == grid_field_names[f]) field = f;
         if (in_table(f, bk)) allowed += (allowed.empty() ? "" : ", ") + dotted_key_tail(f);
       }
       if (field < 0) {

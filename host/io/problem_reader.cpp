@@ -495,10 +495,7 @@ problem parse_salib_problem(std::string_view text, const std::string& name, cons
       }
     }
     const std::string& key = cols[0];
-    int f = -1;
-    for (int g = 0; g < num_grid_fields; ++g) {
-      if (key == grid_field_names[g]) f = g;
-    }
+    const int f = grid_field_by_name(key);
     if (f < 0) {
       throw input_error(fmt::format("{}:{}: unknown parameter name '{}' (names are coopgrid's dotted fields: {})",
                                     name, r.line, key, allowed_names()));

@@ -141,10 +141,8 @@ std::vector<marginal> resolve_marginals(const source& src, const std::vector<mar
       std::vector<std::string> names;
       src.visit(
           [&](const grid& g) {
-            for (int f : g.axes()) {
-              names.emplace_back(grid_field_names[f]);
-              if (name == grid_field_names[f]) a.input = f;
-            }
+            for (int f : g.axes()) names.emplace_back(grid_field_names[f]);
+            if (const int f = grid_field_by_name(name); f >= 0 && g.is_axis[f]) a.input = f;
             if (a.input < 0) return;
             if (bins > 0) {
               throw usage_error(fmt::format(

@@ -7,11 +7,20 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernels/grid_view.hpp"
 
 namespace coopgrid {
+
+/// The field whose dotted name (grid_field_names) is `name`, or -1.
+inline int grid_field_by_name(std::string_view name) {
+  for (int f = 0; f < num_grid_fields; ++f) {
+    if (name == grid_field_names[f]) return f;
+  }
+  return -1;
+}
 
 /// A grid as read: every field's points (one point for a scalar) in double, counts as integers.
 struct grid {

@@ -96,9 +96,8 @@ py::dict run_prim_grid(const std::string& path, const std::vector<std::string>& 
     fields = g->axes();
   } else {
     for (const auto& name : *inputs) {
-      int f = 0;
-      while (f < num_grid_fields && name != grid_field_names[f]) ++f;
-      if (f == num_grid_fields || !g->is_axis[f])
+      const int f = grid_field_by_name(name);
+      if (f < 0 || !g->is_axis[f])
         throw input_error("prim: inputs: '" + name + "' is not an axis of " + path);
       fields.push_back(f);
     }
