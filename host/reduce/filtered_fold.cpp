@@ -7,22 +7,44 @@
 namespace coopgrid {
 
 filtered_unit_fold::filtered_unit_fold(reduce_state& st, const reduce_spec& spec, index_t first)
-    : st_(st), spec_(spec), plain_(st, first), next_(first) {}
+    : st_(st), spec_(spec), plain_(st, first), next_(first) {
+  if (spec.top_k > 0) tail_.resize(top_trim_at(spec.top_k));  // held entries stay under it
+}
 
 void filtered_unit_fold::finish() {
   plain_.finish();
-  st_.top.insert(st_.top.end(), tail_.begin(), tail_.end());
-  tail_.clear();
+  st_.top.insert(st_.top.end(), tail_.begin(), tail_.begin() + static_cast<std::ptrdiff_t>(tail_n_));
+  tail_n_ = 0;
   has_bar_ = false;  // the list holds rows past the bar again
+}
+
+void filtered_unit_fold::add_top(const double* rows, const index_t* offset, index_t count) {
+  // Written through a pointer, up to the next trim at a time: emplace_back
+  // reloaded the vector's ends every row (grid_main --top 5 with a --where
+  // and --histogram: 19% of the time in this loop).
+  const std::size_t trim_at = top_trim_at(spec_.top_k);
+  const int by = spec_.top_by;
+  for (index_t i = 0; i < count;) {
+    const std::size_t held = st_.top.size() + tail_n_;
+    const index_t room = held >= trim_at ? 1 : static_cast<index_t>(trim_at - held);
+    const index_t n = std::min(count - i, room);
+    top_entry* out = tail_.data() + tail_n_;
+    for (index_t j = 0; j < n; ++j, ++i) {
+      out[j] = top_entry(rows[i * plain_lanes + by], next_ + (offset != nullptr ? offset[i] : i));
+    }
+    tail_n_ += static_cast<std::size_t>(n);
+    if (n == room) trim_top();
+  }
 }
 
 void filtered_unit_fold::trim_top() {
   const auto nan = [](const top_entry& e) { return std::isnan(e.first); };
-  const bool ordered = has_bar_ && std::none_of(tail_.begin(), tail_.end(), nan);
-  for (const top_entry& e : tail_) {
-    if (!ordered || top_better(e, bar_, spec_.top_ascending)) st_.top.push_back(e);
+  const auto tail_end = tail_.begin() + static_cast<std::ptrdiff_t>(tail_n_);
+  const bool ordered = has_bar_ && std::none_of(tail_.begin(), tail_end, nan);
+  for (auto e = tail_.begin(); e != tail_end; ++e) {
+    if (!ordered || top_better(*e, bar_, spec_.top_ascending)) st_.top.push_back(*e);
   }
-  tail_.clear();
+  tail_n_ = 0;
   st_.finish(spec_);
   has_bar_ = st_.top.size() == static_cast<std::size_t>(spec_.top_k) && std::none_of(st_.top.begin(), st_.top.end(), nan);
   if (has_bar_) bar_ = st_.top.back();
@@ -55,13 +77,7 @@ void filtered_unit_fold::add_batch(const double* rows, index_t count, const bool
 }
 
 void filtered_unit_fold::add_picked(const double* rows, const index_t* offset, index_t count) {
-  if (spec_.top_k > 0) {
-    const int by = spec_.top_by;
-    for (index_t i = 0; i < count; ++i) {
-      tail_.emplace_back(rows[i * plain_lanes + by], next_ + (offset != nullptr ? offset[i] : i));
-      if (top_needs_trim_at(st_.top.size() + tail_.size(), spec_.top_k)) trim_top();
-    }
-  }
+  if (spec_.top_k > 0) add_top(rows, offset, count);
   if (!st_.hist.empty()) {
     const int h = spec_.hist_metric;
     for (index_t i = 0; i < count; ++i) st_.add_to_histogram(spec_, rows[i * plain_lanes + h]);

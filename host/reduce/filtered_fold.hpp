@@ -50,6 +50,8 @@ class filtered_unit_fold {
   void add_batch(const double* rows, index_t count, const bool* finite_lanes);
   /// The top-K candidates and histogram bins of `count` picked rows (offset: from next_).
   void add_picked(const double* rows, const index_t* offset, index_t count);
+  /// Appends `count` picked rows to the tail, trimming where add_rows_generic would.
+  void add_top(const double* rows, const index_t* offset, index_t count);
   /// add_rows_generic's trim, of the list and the tail's rows that may enter it.
   void trim_top();
 
@@ -57,7 +59,8 @@ class filtered_unit_fold {
   const reduce_spec& spec_;
   plain_unit_fold plain_;
   index_t next_;             ///< the scenario of the next row
-  std::vector<top_entry> tail_;  ///< picked rows since the last trim
+  std::vector<top_entry> tail_;  ///< picked rows since the last trim: the first tail_n_
+  std::size_t tail_n_ = 0;
   bool has_bar_ = false;         ///< the last trim left K entries, no NaN: bar_ is the K-th
   top_entry bar_;
   alignas(64) double picked_[filtered_batch * plain_lanes];
