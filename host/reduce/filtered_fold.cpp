@@ -7,9 +7,7 @@
 namespace coopgrid {
 
 filtered_unit_fold::filtered_unit_fold(reduce_state& st, const reduce_spec& spec, index_t first)
-    : st_(st), spec_(spec), plain_(st, first), next_(first) {
-  if (spec.top_k > 0) tail_.resize(top_trim_at(spec.top_k));  // held entries stay under it
-}
+    : st_(st), spec_(spec), plain_(st, first), next_(first) {}
 
 void filtered_unit_fold::finish() {
   plain_.finish();
@@ -28,6 +26,9 @@ void filtered_unit_fold::add_top(const double* rows, const index_t* offset, inde
     const std::size_t held = st_.top.size() + tail_n_;
     const index_t room = held >= trim_at ? 1 : static_cast<index_t>(trim_at - held);
     const index_t n = std::min(count - i, room);
+    const std::size_t need = tail_n_ + static_cast<std::size_t>(n);
+    // Grown as needed: a large K's unit may never hold 2K + 64 entries.
+    if (tail_.size() < need) tail_.resize(std::max(need, 2 * tail_.size()));
     top_entry* out = tail_.data() + tail_n_;
     for (index_t j = 0; j < n; ++j, ++i) {
       out[j] = top_entry(rows[i * plain_lanes + by], next_ + (offset != nullptr ? offset[i] : i));
@@ -46,7 +47,8 @@ void filtered_unit_fold::trim_top() {
   }
   tail_n_ = 0;
   st_.finish(spec_);
-  has_bar_ = st_.top.size() == static_cast<std::size_t>(spec_.top_k) && std::none_of(st_.top.begin(), st_.top.end(), nan);
+  has_bar_ = st_.top.size() == static_cast<std::size_t>(spec_.top_k) &&
+             std::none_of(st_.top.begin(), st_.top.end(), nan);
   if (has_bar_) bar_ = st_.top.back();
 }
 

@@ -141,7 +141,8 @@ TYPED_TEST(CpuBackendGrid, FiltersMatchTheGenericFold) {
   using T = TypeParam;
   const source src = test::grid_source(test::random_grid_toml);
   const index_t n = src.num_scenarios();
-  const index_t starts[][2] = {{0, 200000}, {12345, 300001}, {cpu_reduce_chunk - 1, cpu_reduce_chunk + 2}, {7, 1}, {9, 0}};
+  const index_t starts[][2] = {
+      {0, 200000}, {12345, 300001}, {cpu_reduce_chunk - 1, cpu_reduce_chunk + 2}, {7, 1}, {9, 0}};
   auto cpu1 = make_cpu_backend<T>(src, {1, 0, 0, {}, true, true});
   auto cpu2 = make_cpu_backend<T>(src, {2, 0, 0, {}, true, true});
   const auto specs = grid_filter_specs(cpu1->reduce({}, 0, n, {}));
