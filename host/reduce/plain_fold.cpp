@@ -118,15 +118,29 @@ plain_unit_fold::plain_unit_fold(reduce_state& st, index_t first) : st_(st), fir
 
 void plain_unit_fold::add(const double* rows, index_t count, const bool* finite_lanes) {
   if (count <= 0) return;
+  fold(rows, nullptr, count, finite_lanes);
+  selected_ += count;
+  next_ += count;
+}
+
+void plain_unit_fold::add_selected(const double* rows, const index_t* offset, index_t count, index_t scenarios,
+                                   const bool* finite_lanes) {
+  if (count > 0) fold(rows, offset, count, finite_lanes);
+  selected_ += count;
+  next_ += scenarios;
+}
+
+void plain_unit_fold::fold(const double* rows, const index_t* offset, index_t count, const bool* finite_lanes) {
+  const auto scenario = [&](index_t i) { return next_ + (offset != nullptr ? offset[i] : i); };
   // add_extrema: the state's first row sets both extrema, whatever it holds (NaN, -inf).
   for (int m = 0; m < num_metrics; ++m) {
     if (argmin_[m] < 0) {
       l_.min[m] = rows[m];
-      argmin_[m] = next_;
+      argmin_[m] = scenario(0);
     }
     if (argmax_[m] < 0) {
       l_.max[m] = rows[m];
-      argmax_[m] = next_;
+      argmax_[m] = scenario(0);
     }
   }
   double before_min[plain_lanes], before_max[plain_lanes];
@@ -144,12 +158,12 @@ void plain_unit_fold::add(const double* rows, index_t count, const bool* finite_
     if (l_.min[m] < before_min[m]) {
       index_t i = 0;
       while (!(rows[i * plain_lanes + m] == l_.min[m])) ++i;
-      argmin_[m] = next_ + i;
+      argmin_[m] = scenario(i);
     }
     if (l_.max[m] > before_max[m]) {
       index_t i = 0;
       while (!(rows[i * plain_lanes + m] == l_.max[m])) ++i;
-      argmax_[m] = next_ + i;
+      argmax_[m] = scenario(i);
     }
     // A running maximum is +inf once a value was, unless it is NaN (the state's
     // first value: nothing replaces it); then the batch tells.
@@ -164,16 +178,14 @@ void plain_unit_fold::add(const double* rows, index_t count, const bool* finite_
     pos_inf_[m] = pos_inf_[m] || l_.max[m] == inf;
     neg_inf_[m] = neg_inf_[m] || l_.min[m] == -inf;
   }
-  next_ += count;
 }
 
 void plain_unit_fold::finish() {
-  const index_t n = next_ - first_;
-  st_.scenarios += n;
-  st_.selected += n;
+  st_.scenarios += next_ - first_;
+  st_.selected += selected_;
   for (int m = 0; m < num_metrics; ++m) {
     metric_summary& s = st_.metrics[m];
-    s.count += n;
+    s.count += selected_;
     s.min = l_.min[m];
     s.max = l_.max[m];
     s.argmin = argmin_[m];
@@ -187,6 +199,7 @@ void plain_unit_fold::finish() {
   }
   for (int m = 0; m < plain_lanes; ++m) l_.sum[m] = l_.comp[m] = 0;  // the next unit starts afresh
   first_ = next_;
+  selected_ = 0;
 }
 
 }  // namespace coopgrid

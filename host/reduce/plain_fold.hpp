@@ -41,6 +41,10 @@ class plain_unit_fold {
   /// finite_lanes (num_metrics flags, or null): the metrics the caller knows
   /// finite in every row; their lanes skip the masks (same bits, faster).
   void add(const double* rows, index_t count, const bool* finite_lanes = nullptr);
+  /// Adds the selected rows of the next `scenarios` scenarios (a --where):
+  /// `count` rows, row i being scenario next + offset[i] (offsets increasing).
+  void add_selected(const double* rows, const index_t* offset, index_t count, index_t scenarios,
+                    const bool* finite_lanes = nullptr);
   /// Writes counts, extrema, infinities and the unit's sums into the state;
   /// rows added after it start the next unit.
   void finish();
@@ -53,8 +57,12 @@ class plain_unit_fold {
   };
 
  private:
+  /// The running values, then the extrema's indices and infinities, of `count` rows (offset: as add_selected's).
+  void fold(const double* rows, const index_t* offset, index_t count, const bool* finite_lanes);
+
   reduce_state& st_;
-  index_t first_, next_;
+  index_t first_, next_;  ///< the unit's first scenario, and the next one to come
+  index_t selected_ = 0;  ///< rows added since first_
   lanes l_;
   index_t argmin_[plain_lanes], argmax_[plain_lanes];
   bool pos_inf_[plain_lanes], neg_inf_[plain_lanes];

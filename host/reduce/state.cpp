@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "host/reduce/plain_fold.hpp"
-#include "kernels/histogram.hpp"
+#include "host/reduce/filtered_fold.hpp"
 
 namespace coopgrid {
 
@@ -27,29 +26,16 @@ void reduce_state::add_selected(const reduce_spec& spec, const double* v, index_
     top.emplace_back(v[spec.top_by], k);
     if (top_needs_trim(top, spec.top_k)) finish(spec);
   }
-  if (!hist.empty()) {
-    const index_t bin = histogram_bin(v[spec.hist_metric], spec.hist_lo, spec.hist_hi, spec.hist_bins);
-    if (bin == spec.hist_bins) {
-      ++hist_below;
-    } else if (bin == spec.hist_bins + 1) {
-      ++hist_above;
-    } else {
-      ++hist[static_cast<std::size_t>(bin)];
-    }
-  }
+  if (!hist.empty()) add_to_histogram(spec, v[spec.hist_metric]);
 }
 
 template <class T>
 void reduce_state::add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
                             index_t count) {
-  if (!is_plain(spec)) {
-    add_rows_generic(spec, rows, first, count);
-    return;
-  }
   // Widened a batch at a time into the fold's padded rows (a few KiB: stays in L1).
-  constexpr index_t batch = 128;
+  constexpr index_t batch = filtered_batch;
   alignas(64) double buf[batch * plain_lanes] = {};
-  plain_unit_fold fold(*this, first);
+  filtered_unit_fold fold(*this, spec, first);
   for (index_t lo = 0; lo < count; lo += batch) {
     const index_t n = std::min(batch, count - lo);
     for (index_t i = 0; i < n; ++i) {

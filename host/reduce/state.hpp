@@ -12,6 +12,7 @@
 #include "host/reduce/spec.hpp"
 #include "host/reduce/top_k.hpp"
 #include "kernels/formulas.hpp"
+#include "kernels/histogram.hpp"
 #include "kernels/metrics.hpp"
 
 namespace coopgrid {
@@ -30,12 +31,13 @@ struct reduce_state {
   /**
    * @brief Adds rows [first, first + count) (values widened to double) that pass
    *        the filters. Finite values are summed in row order (Neumaier) and the
-   *        result added exactly: call it once per reduction unit. A plain spec
-   *        (host/reduce/plain_fold.hpp) takes the SIMD fold, with the same bits.
+   *        result added exactly: call it once per reduction unit. It takes the
+   *        SIMD fold (host/reduce/filtered_fold.hpp), with add_rows_generic's
+   *        bits.
    */
   template <class T>
   void add_rows(const reduce_spec& spec, const metric_row<T>* rows, index_t first, index_t count);
-  /// add_rows for any spec, one row and metric after another (the plain fold's tests compare with it).
+  /// add_rows, one row and metric after another: the contract (the SIMD folds' tests compare with it).
   template <class T>
   void add_rows_generic(const reduce_spec& spec, const metric_row<T>* rows, index_t first, index_t count);
   /// Adds one row of scenario k (already widened).
@@ -44,6 +46,18 @@ struct reduce_state {
   void merge(const reduce_spec& spec, const reduce_state& o);
   /// Sorts and trims the top list to K.
   void finish(const reduce_spec& spec);
+
+  /// Counts a selected row's value x of the histogram metric in its bin (hist not empty).
+  void add_to_histogram(const reduce_spec& spec, double x) {
+    const index_t bin = histogram_bin(x, spec.hist_lo, spec.hist_hi, spec.hist_bins);
+    if (bin == spec.hist_bins) {
+      ++hist_below;
+    } else if (bin == spec.hist_bins + 1) {
+      ++hist_above;
+    } else {
+      ++hist[static_cast<std::size_t>(bin)];
+    }
+  }
 
  private:
   /// The top-K candidate and histogram bin of a selected row.

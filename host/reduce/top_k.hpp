@@ -33,8 +33,7 @@ inline void trim_top(std::vector<top_entry>& top, index_t k, bool ascending) {
 }
 
 /// Candidates held before trimming: memory stays O(K) without a heap per row.
-inline bool top_needs_trim(const std::vector<top_entry>& top, index_t k) {
-  return top.size() >= static_cast<std::size_t>(2 * k + 64);
-}
+inline std::size_t top_trim_at(index_t k) { return static_cast<std::size_t>(2 * k + 64); }
+inline bool top_needs_trim(const std::vector<top_entry>& top, index_t k) { return top.size() >= top_trim_at(k); }
 
 }  // namespace coopgrid

@@ -2,6 +2,7 @@
 // thousands of random scenarios in both precisions, plus determinism.
 #include "host/backends/cpu_backend.hpp"
 #include "host/commands/compare.hpp"
+#include "tests/support/reduce_compare.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -99,6 +100,60 @@ TEST(CpuBackend, EvaluateRangesMatchTheWhole) {
       be->evaluate(first, count, part.data());
       ASSERT_EQ(0, std::memcmp(part.data(), whole.data() + first,
                                static_cast<std::size_t>(count) * sizeof(metric_row<float>)));
+    }
+  }
+}
+
+/// --where, --top and --histogram (alone and together) on a grid's values: thresholds and ranges from its extrema.
+std::vector<reduce_spec> grid_filter_specs(const reduce_state& plain) {
+  const auto mid = [&](metric m) {
+    const auto& s = plain.metrics[static_cast<int>(m)];
+    return (s.min + s.max) / 2;
+  };
+  std::vector<reduce_spec> specs(6);
+  specs[0].where = {parse_filter("standards_p_any>=" + std::to_string(mid(metric::standards_p_any)))};
+  specs[1].where = {parse_filter("shared_expected>=1e300")};  // nothing selected
+  specs[2].top_k = 5;
+  specs[2].top_by = static_cast<int>(metric::shared_expected);
+  specs[3].top_k = 70;  // ties: the grid repeats values
+  specs[3].top_by = static_cast<int>(metric::ethics_q_any);
+  specs[3].top_ascending = true;
+  specs[4].hist_metric = static_cast<int>(metric::ethics_q_any);
+  specs[4].hist_bins = 8;
+  specs[4].hist_lo = 0;
+  specs[4].hist_hi = 1;
+  specs[4].hist_range_given = true;
+  specs[5] = specs[4];
+  specs[5].where = specs[0].where;
+  specs[5].where.push_back(parse_filter("shared_expected<=" + std::to_string(mid(metric::shared_expected))));
+  specs[5].top_k = 3;
+  specs[5].top_by = static_cast<int>(metric::standards_expected);
+  return specs;
+}
+
+template <class T>
+class CpuBackendGrid : public ::testing::Test {};
+TYPED_TEST_SUITE(CpuBackendGrid, Precisions);
+
+// The brute-force fold of a grid's tables with filters (filtered_unit_fold):
+// add_rows_generic's bits, from any start, chunk edges included, any thread count.
+TYPED_TEST(CpuBackendGrid, FiltersMatchTheGenericFold) {
+  using T = TypeParam;
+  const source src = test::grid_source(test::random_grid_toml);
+  const index_t n = src.num_scenarios();
+  const index_t starts[][2] = {
+      {0, 200000}, {12345, 300001}, {cpu_reduce_chunk - 1, cpu_reduce_chunk + 2}, {7, 1}, {9, 0}};
+  auto cpu1 = make_cpu_backend<T>(src, {1, 0, 0, {}, true, true});
+  auto cpu2 = make_cpu_backend<T>(src, {2, 0, 0, {}, true, true});
+  const auto specs = grid_filter_specs(cpu1->reduce({}, 0, n, {}));
+  for (const auto& c : starts) {
+    ASSERT_LE(c[0] + c[1], n);
+    for (std::size_t s = 0; s < specs.size(); ++s) {
+      const std::string what = "spec " + std::to_string(s) + " first " + std::to_string(c[0]) + " count " +
+                               std::to_string(c[1]);
+      const reduce_state want = test::generic_reduce(*cpu1, specs[s], c[0], c[1]);
+      test::expect_identical(cpu1->reduce(specs[s], c[0], c[1], {}), want, what + " 1 thread");
+      test::expect_identical(cpu2->reduce(specs[s], c[0], c[1], {}), want, what + " 2 threads");
     }
   }
 }

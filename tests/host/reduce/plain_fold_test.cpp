@@ -2,13 +2,13 @@
 // --histogram) against the generic one, to the bit: random rows with ties,
 // NaN, infinities, signed zeros and overflowing sums, empty and 1-row units,
 // indices past 2^32, and the CPU backend's fold straight from a grid's tables.
-#include <cstring>
 #include <limits>
 #include <random>
 
 #include "host/backends/cpu_backend.hpp"
 #include "host/reduce/plain_fold.hpp"
 #include "host/reduce/state.hpp"
+#include "tests/support/reduce_compare.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -19,43 +19,9 @@ class PlainFold : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(PlainFold, Precisions);
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-void expect_identical(const reduce_state& a, const reduce_state& b, const std::string& what) {
-  EXPECT_EQ(a.scenarios, b.scenarios) << what;
-  EXPECT_EQ(a.selected, b.selected) << what;
-  for (int m = 0; m < num_metrics; ++m) {
-    const auto &x = a.metrics[m], &y = b.metrics[m];
-    const std::string name = what + " " + metric_names[m];
-    EXPECT_EQ(x.count, y.count) << name;
-    EXPECT_EQ(x.argmin, y.argmin) << name;
-    EXPECT_EQ(x.argmax, y.argmax) << name;
-    EXPECT_TRUE(same_bits(x.min, y.min)) << name << ": " << x.min << " vs " << y.min;
-    EXPECT_TRUE(same_bits(x.max, y.max)) << name << ": " << x.max << " vs " << y.max;
-    EXPECT_TRUE(x.sum == y.sum) << name << ": " << x.sum.value() << " vs " << y.sum.value();
-    EXPECT_EQ(x.has_pos_inf, y.has_pos_inf) << name;
-    EXPECT_EQ(x.has_neg_inf, y.has_neg_inf) << name;
-    EXPECT_TRUE(same_bits(x.mean(), y.mean())) << name;
-  }
-}
-
-/// Rows of small multiples of 0.5 (ties everywhere), with edge values sprinkled in.
-template <class T>
-std::vector<metric_row<T>> random_rows(std::mt19937_64& rng, std::size_t n, double edge_rate) {
-  const T inf = std::numeric_limits<T>::infinity();
-  const T edges[] = {std::numeric_limits<T>::quiet_NaN(), inf, -inf, T(-0.0), T(0),
-                     std::numeric_limits<T>::max(), -std::numeric_limits<T>::max(),
-                     std::numeric_limits<T>::denorm_min(), T(1e-30)};
-  std::uniform_int_distribution<int> small(-6, 6);
-  std::uniform_real_distribution<double> u(0, 1);
-  std::vector<metric_row<T>> rows(n);
-  for (auto& r : rows) {
-    for (auto& v : r.v) {
-      v = u(rng) < edge_rate ? edges[rng() % std::size(edges)] : static_cast<T>(small(rng) * 0.5);
-    }
-  }
-  return rows;
-}
+using test::expect_identical;
+using test::generic_reduce;
+using test::random_rows;
 
 TYPED_TEST(PlainFold, MatchesTheGenericFoldBitForBit) {
   using T = TypeParam;
@@ -122,23 +88,6 @@ TEST(PlainFold, OnlyTheBareSpecIsPlain) {
   s = {};
   s.hist_metric = 2;
   EXPECT_FALSE(is_plain(s));
-}
-
-/// The generic fold of the CPU backend's rows, chunk by chunk as its brute-force reduce splits them.
-template <class T>
-reduce_state generic_reduce(backend<T>& cpu, const reduce_spec& spec, index_t first, index_t count) {
-  reduce_state total(spec);
-  std::vector<metric_row<T>> rows;
-  for (index_t lo = first; lo < first + count; lo += cpu_reduce_chunk) {
-    const index_t n = std::min(first + count, lo + cpu_reduce_chunk) - lo;
-    rows.resize(static_cast<std::size_t>(n));
-    cpu.evaluate(lo, n, rows.data());
-    reduce_state s(spec);
-    s.add_rows_generic(spec, rows.data(), lo, n);
-    total.merge(spec, s);
-  }
-  total.finish(spec);
-  return total;
 }
 
 // The backend's fold reads a grid's tables straight into the fold (the odometer
