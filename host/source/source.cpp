@@ -37,11 +37,11 @@ batch load_batch(const std::filesystem::path& input, const source_options& opt) 
   progress_meter meter(total, opt.progress, "bytes");
   meter.start_pass("loading", total);
   progress_meter* shown = opt.progress ? &meter : nullptr;
-  nvtx_range range("parse");
   batch b;
   if (binary) {
-    b = read_binary_batch(input, shown);
+    b = read_binary_batch(input, shown);  // its own "parse" range
   } else {
+    nvtx_range range("parse");
     csv_parse_options csv;
     csv.threads = opt.threads;
     csv.progress = shown;
