@@ -8,12 +8,13 @@
 # cheaper compile than RelWithDebInfo's -O2 -g. The test units' own code and
 # the CLI's option parsing at -O0: half the compile of -O1 under ASan (1104 s
 # and 109 s of CPU at -O1 of the build's 1858 s), the code under test at -O1.
+# A unity build (COOPGRID_UNITY, 8 units a batch): a build from nothing only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DCOOPGRID_ENABLE_CUDA=OFF -DCOOPGRID_BUILD_BENCH=OFF -DCOOPGRID_DEVICE_MATH_TESTS=OFF -DCOOPGRID_PYTHON=OFF \
-  -DCOOPGRID_MPI_CLI=OFF -DCOOPGRID_TEST_OPT=-O0 -DCOOPGRID_CLI_OPT=-O0 -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
+  -DCOOPGRID_MPI_CLI=OFF -DCOOPGRID_TEST_OPT=-O0 -DCOOPGRID_CLI_OPT=-O0 -DCOOPGRID_UNITY=ON -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build build-asan
 # Every test once. Not the emulated suites' reruns with the threads of each barrier
 # interval in reverse and shuffled order (emulated-reverse:*, emulated-shuffled:*):

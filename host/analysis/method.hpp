@@ -7,6 +7,7 @@
  *        fields. The modules (sobol.cpp, morris.cpp) are listed once, in
  *        methods.cpp; their term kernels are kernels/analysis/NAME_terms.hpp.
  */
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,6 +92,9 @@ const analysis_method& method_of(analysis::analysis_kind kind);
 const analysis_method* find_method(const std::string& name);
 
 namespace method_detail {
+/// An index that a metric's rows cannot give (no variance, too few trajectories).
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
 /// The sums of one replicate (0: the estimate) as doubles.
 class replicate_sums {
  public:

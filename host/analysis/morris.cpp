@@ -16,9 +16,8 @@ namespace {
 using method_detail::frame;
 using method_detail::half_widths;
 using method_detail::json_map;
+using method_detail::nan;
 using method_detail::replicate_sums;
-
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 class morris_method final : public analysis_method {
  public:

@@ -14,9 +14,8 @@ namespace {
 using method_detail::frame;
 using method_detail::half_widths;
 using method_detail::json_map;
+using method_detail::nan;
 using method_detail::replicate_sums;
-
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 struct sobol_estimate {
   std::vector<double> s1, st, s2;

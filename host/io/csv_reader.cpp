@@ -10,15 +10,10 @@
 #include "host/util/errors.hpp"
 #include "host/io/text_file.hpp"
 #include "host/util/parallel.hpp"
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 /// Values are echoed in messages: keep them short and on one line.
 std::string shown(std::string_view s) {

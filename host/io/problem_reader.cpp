@@ -12,6 +12,7 @@
 #include "host/io/grid_reader.hpp"
 #include "host/io/text_file.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 namespace {
@@ -414,12 +415,6 @@ dist_in salib_dist(const std::string& dist, double b1, double b2, const std::str
   return d;
 }
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
 double salib_number(const std::string& s, const std::string& where, const char* what) {
   if (s.empty()) throw input_error(fmt::format("{}: empty {}", where, what));
   char* end = nullptr;
@@ -463,7 +458,7 @@ problem parse_salib_problem(std::string_view text, const std::string& name, cons
     pos = nl + 1;
     ++line;
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    const std::string t = trim(l);
+    const std::string t(trim(l));
     if (t.empty() || t[0] == '#') continue;
     for (std::size_t i = 0; i < t.size(); ++i) {
       const auto c = static_cast<unsigned char>(t[i]);
@@ -482,7 +477,7 @@ problem parse_salib_problem(std::string_view text, const std::string& name, cons
     if (commas) {
       for (std::size_t b = 0;;) {
         const std::size_t e = std::min(r.text.find(',', b), r.text.size());
-        cols.push_back(trim(std::string_view(r.text).substr(b, e - b)));
+        cols.emplace_back(trim(std::string_view(r.text).substr(b, e - b)));
         if (e == r.text.size()) break;
         b = e + 1;
       }

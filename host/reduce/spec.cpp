@@ -7,6 +7,7 @@
 
 #include "host/util/errors.hpp"
 #include "host/util/suggest.hpp"
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 
@@ -31,12 +32,6 @@ std::string metric_help() {
 
 namespace {
 
-std::string trimmed(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
 /// The comparison of a --where text: its operator's position and spelling, or npos.
 std::pair<std::size_t, std::string_view> find_operator(const std::string& text) {
   for (std::string_view op : {">=", "<=", "==", ">", "<"}) {
@@ -59,8 +54,8 @@ std::vector<filter> parse_filters(const std::string& text) {
   if (at == std::string::npos) {
     throw usage_error(fmt::format("--where '{}': expected METRIC OP X with OP one of >=, >, <=, <, ==", text));
   }
-  const int metric = metric_by_name(trimmed(std::string_view(text).substr(0, at)));
-  const std::string num = trimmed(std::string_view(text).substr(at + op.size()));
+  const int metric = metric_by_name(std::string(trim(std::string_view(text).substr(0, at))));
+  const std::string num(trim(std::string_view(text).substr(at + op.size())));
   double x = 0;
   auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), x);
   if (num.empty() || ec != std::errc() || end != num.data() + num.size() || std::isnan(x)) {

@@ -72,14 +72,14 @@ std::string wrap_words(const std::string& lead, const std::vector<std::string>& 
   return out + "\n";
 }
 
-struct column {
+struct table_column {
   std::string head;
   bool right = true;  ///< numbers right-aligned, text left
 };
 
 using table_rows = std::vector<std::vector<std::string>>;
 
-std::vector<std::size_t> column_widths(const std::vector<column>& cols, const table_rows& rows) {
+std::vector<std::size_t> column_widths(const std::vector<table_column>& cols, const table_rows& rows) {
   std::vector<std::size_t> w;
   for (const auto& c : cols) w.push_back(c.head.size());
   for (const auto& row : rows) {
@@ -96,7 +96,7 @@ std::size_t table_width(const std::vector<std::size_t>& w) {
 }
 
 /// The header line and one line per row, padded to the column widths (trailing blanks trimmed later).
-std::vector<std::string> render(const std::vector<column>& cols, const table_rows& rows,
+std::vector<std::string> render(const std::vector<table_column>& cols, const table_rows& rows,
                                 const std::vector<std::size_t>& w) {
   auto line = [&](auto cell) {
     std::string s = " ";
@@ -200,7 +200,7 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
     }
     return rows;
   };
-  std::vector<column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
+  std::vector<table_column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
                            {"max"},           {"max at", false}, {"mean"}};
   // Every metric counted over every selected scenario (no NaN): the heading says the count once.
   bool one_count = true;
@@ -251,7 +251,7 @@ std::string top_section(const source& src, const reduce_report& r, std::size_t w
     rows.push_back({std::to_string(i + 1), num(st.top[i].first), labels.back().tag});
   }
   const bool axes = !labels.front().axes.empty();
-  const std::vector<column> cols{{"rank"}, {metric_names[spec.top_by]}, {"scenario", false}};
+  const std::vector<table_column> cols{{"rank"}, {metric_names[spec.top_by]}, {"scenario", false}};
   auto w = column_widths(cols, rows);
   if (!axes && table_width(w) > width) {
     const std::size_t cap = std::max(min_scenario_cell, width - std::min(width, table_width(w) - w[2]));
@@ -304,7 +304,7 @@ std::string histogram_section(const reduce_report& r, std::size_t width) {
     most = std::max(most, st.hist[b]);
   }
   rows.push_back({"above " + num(spec.hist_hi), grouped(st.hist_above)});
-  const std::vector<column> cols{{"bin", false}, {"count"}};
+  const std::vector<table_column> cols{{"bin", false}, {"count"}};
   const auto w = column_widths(cols, rows);
   const std::size_t used = table_width(w) + 2;
   const std::size_t bar = std::clamp<std::size_t>(width > used ? width - used : 0, 10, max_bar);
@@ -339,7 +339,7 @@ std::string marginals_section(const reduce_report& r) {
     }
     out += fmt::format("\nmarginal {}: {} cells, {}\n", m.name(), grouped(m.num_cells()),
                        metric_names[m.metrics[slot]]);
-    std::vector<column> cols;
+    std::vector<table_column> cols;
     for (const auto& a : m.axes) cols.push_back({a.bins > 0 ? a.name + " (bin mid)" : a.name});
     for (const char* h : {"count", "mean", "min", "max"}) cols.push_back({h});
     table_rows rows;

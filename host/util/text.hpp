@@ -2,17 +2,26 @@
 /**
  * @file text.hpp
  * @brief What the terminal shows: counts grouped by thousands (one form in
- *        tables, summaries and progress) and the terminal's width.
+ *        tables, summaries and progress) and the terminal's width; and the
+ *        one trim of the readers' fields.
  */
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "kernels/config.hpp"
 
 namespace coopgrid {
+
+/// s without leading and trailing blanks (spaces and tabs).
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 /// 86400000 as 86,400,000.
 inline std::string grouped(index_t n) {

@@ -12,7 +12,7 @@ namespace {
 
 using test::run_cli;
 
-const std::string data = test::data_dir();
+using test::data;
 
 /// The one line a refused command writes, which must start in coopgrid's voice.
 std::string refusal(const std::string& args) {

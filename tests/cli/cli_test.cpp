@@ -18,7 +18,7 @@ namespace {
 using result = test::cli_result;
 using test::run_cli;
 
-const std::string data = test::data_dir();
+using test::data;
 
 TEST(Cli, HelpEverywhere) {
   for (const char* sub : {"", "run ", "compare ", "validate ", "info "}) {

@@ -17,8 +17,8 @@ namespace {
 using result = test::cli_result;
 using test::run_cli;
 
-const std::string data = test::data_dir();
-const std::string sharing = "'" + data + "/problem_sharing.toml' ";
+using test::data;
+using test::sharing;
 const std::string salib = "'" + data + "/problem_salib.txt' --fixed '" + data + "/problem_fixed.toml' ";
 
 std::vector<std::string> lines(const std::string& text) {

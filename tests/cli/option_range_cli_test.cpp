@@ -7,8 +7,8 @@ namespace {
 
 using test::run_cli;
 
-const std::string data = test::data_dir();
-const std::string sharing = "'" + data + "/problem_sharing.toml' ";
+using test::data;
+using test::sharing;
 const std::string morris_problem = "'" + data + "/problem_morris.toml' ";
 const std::string grid = "'" + data + "/grid_small.toml' ";
 

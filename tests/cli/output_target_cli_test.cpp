@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_cli;
 
-const std::string data = test::data_dir();
+using test::data;
 const std::string sample_args = "sample '" + data + "/problem_sharing.toml' --design mc --n 8 --no-progress ";
 
 std::string q(const fs::path& p) { return "'" + p.string() + "' "; }

@@ -16,7 +16,7 @@ namespace {
 
 using test::run_cli;
 
-const std::string data = test::data_dir();
+using test::data;
 const std::string small = "'" + data + "/grid_small.toml' ";
 
 // The report without the lines that name how it was computed and how long it took.

@@ -14,12 +14,12 @@ namespace {
 
 using test::run_cli;
 
-const std::string data = test::data_dir();
+using test::data;
 // Parameters in order: countries.datasets loguniform [100, 10000], countries.share_prob uniform
 // [0.2, 0.9], standards.count integers [1, 10], standards.difficulty triangular [0.1, 0.5, 2.0],
 // exchange.activities lognormal, exchange.countries_per_activity choice [2, 5, 10],
 // resources.share_prob truncnormal [0.6, 0.15, 0, 1].
-const std::string sharing = "'" + data + "/problem_sharing.toml' ";
+using test::sharing;
 const std::string good_row = "500 0.5 3 1.0 12.5 5 0.7";
 
 std::string q(const std::filesystem::path& p) { return "'" + p.string() + "' "; }

@@ -17,8 +17,8 @@ namespace {
 using result = test::cli_result;
 using test::run_cli;
 
-const std::string data = test::data_dir();
-const std::string sharing = "'" + data + "/problem_sharing.toml' ";
+using test::data;
+using test::sharing;
 const std::string fixed_problem = "'" + data + "/problem_morris.toml' ";
 
 /// The report from "metrics" on: the indices and the exact merge state (not the timing before them).

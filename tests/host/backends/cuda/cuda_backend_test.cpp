@@ -28,18 +28,12 @@ constexpr int cudaSuccess = 0;
 namespace coopgrid {
 namespace {
 
+using test::emulated;
+#if defined(COOPGRID_EMULATED_DEVICE)
+using test::emulated_devices;
+#endif
 // coopgrid_emulated_tests runs this file on an emulated device (a fiber per
 // CUDA thread): the largest sizes shrink there.
-#if defined(COOPGRID_EMULATED_DEVICE)
-constexpr bool emulated = true;
-/// The number of emulated devices for one test (the fake runtime reads it on every call).
-struct emulated_devices {
-  explicit emulated_devices(const char* n) { setenv("COOPGRID_EMULATED_DEVICES", n, 1); }
-  ~emulated_devices() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
-};
-#else
-constexpr bool emulated = false;
-#endif
 
 template <class T>
 void expect_matches_reference(const source& src, backend<T>& be, index_t first, index_t count) {

@@ -19,8 +19,9 @@
 namespace coopgrid {
 namespace {
 
+using test::emulated;
+
 #if defined(COOPGRID_EMULATED_DEVICE)
-constexpr bool emulated = true;
 
 /// The schedules whose batch row kernels run() launches, told apart by the
 /// kernel each schedule launches for a one-scenario batch.
@@ -46,8 +47,6 @@ std::set<kernels::batch_schedule> row_kernels_launched(Run run) {
   coopgrid_emulated::set_launch_observer(nullptr);
   return seen;
 }
-#else
-constexpr bool emulated = false;
 #endif
 
 /// Items of scenarios [lo, hi) of a batch, all four lists.

@@ -20,14 +20,9 @@
 namespace coopgrid {
 namespace {
 
+using test::emulated;
 #if defined(COOPGRID_EMULATED_DEVICE)
-constexpr bool emulated = true;
-struct emulated_devices {
-  explicit emulated_devices(const char* n) { setenv("COOPGRID_EMULATED_DEVICES", n, 1); }
-  ~emulated_devices() { unsetenv("COOPGRID_EMULATED_DEVICES"); }
-};
-#else
-constexpr bool emulated = false;
+using test::emulated_devices;
 #endif
 
 /// Seven parameters (seven groups, d = 7): integers, choices on a count and a
