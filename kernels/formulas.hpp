@@ -49,6 +49,21 @@ COOPGRID_HOST_DEVICE inline double cg_erfc(double x) { return COOPGRID_DEVICE_UL
 COOPGRID_HOST_DEVICE inline double cg_pow(double x, double y) { return COOPGRID_DEVICE_ULPS(::pow(x, y), 2, -HUGE_VAL); }
 COOPGRID_HOST_DEVICE inline float cg_fabs(float x) { return ::fabsf(x); }
 COOPGRID_HOST_DEVICE inline double cg_fabs(double x) { return ::fabs(x); }
+// Single roundings for the error-free transformations of factor_product: nvcc
+// would fuse a product and a sum into one FMA (it contracts by default), which
+// breaks them; g++ contracts only in the device-math build (-ffp-contract=fast),
+// whose tolerances cover it.
+#if defined(__CUDA_ARCH__)
+COOPGRID_HOST_DEVICE inline double mul_rn(double a, double b) { return __dmul_rn(a, b); }
+COOPGRID_HOST_DEVICE inline double add_rn(double a, double b) { return __dadd_rn(a, b); }
+COOPGRID_HOST_DEVICE inline double sub_rn(double a, double b) { return __dsub_rn(a, b); }
+#else
+COOPGRID_HOST_DEVICE inline double mul_rn(double a, double b) { return a * b; }
+COOPGRID_HOST_DEVICE inline double add_rn(double a, double b) { return a + b; }
+COOPGRID_HOST_DEVICE inline double sub_rn(double a, double b) { return a - b; }
+#endif
+/// a b + c rounded once (exact: no device-math model).
+COOPGRID_HOST_DEVICE inline double cg_fma(double a, double b, double c) { return ::fma(a, b, c); }
 /// True for finite x; written without isfinite so it means the same under nvcc and g++.
 template <class T>
 COOPGRID_HOST_DEVICE inline bool cg_finite(T x) { return (x - x) == T(0); }
@@ -175,29 +190,105 @@ struct agreement_terms {
   T p, log_p;
 };
 
+/// One item's P, and e = 1 - P where P > 1/2 (near_one): P's digits live in e there.
+template <class T>
+struct agreement_parts {
+  T p, e;
+  bool near_one;
+};
+
 /**
- * @brief P = 1 - (1 - 1/M)^x and log P, each to a few ulp, also where P is
- *        close to 1.
- *
- * Why not log(P): near 1, P's rounding error (half an ulp of 1) is a large
- * part of log P ~ -(1 - P), and a product over M such items multiplies it by
- * M (f32, M = 20000, P_all = 0.135: 3e-4 off). With e = (1 - 1/M)^x < 1/2,
- * P = 1 - e and log P = log1p(-e) keep e's digits; otherwise P <= 1/2 and
- * log(P) is well conditioned. Two transcendental calls either way. log_p is
- * meaningless where p == 0 (x == 0): callers test p first.
+ * @brief P = 1 - (1 - 1/M)^x to a few ulp, also where P is close to 1: with
+ *        e = (1 - 1/M)^x < 1/2, P = 1 - e and e itself is kept (near_one);
+ *        otherwise P = -expm1(y) <= 1/2. One transcendental call.
  */
 template <class T>
-COOPGRID_HOST_DEVICE inline agreement_terms<T> agreement_with_log(consensus_base<T> b, T x) {
-  if (b.count <= 1) return {agreement_prob(b, x), T(0)};  // P is 0 or 1 exactly
+COOPGRID_HOST_DEVICE inline agreement_parts<T> agreement_split(consensus_base<T> b, T x) {
+  if (b.count <= 1) return {agreement_prob(b, x), T(0), false};  // P is 0 or 1 exactly
   const split_exponent<T> y = consensus_exponent(b, x);
   if (y.hi < T(-0.6931471805599453)) {  // e < 1/2
     T e = detail::cg_exp(y.hi);
     e += e * y.lo;  // exp(hi + lo) = exp(hi) (1 + lo), to well below an ulp
-    return {T(1) - e, detail::cg_log1p(-e)};
+    return {T(1) - e, e, true};
   }
-  const T p = -detail::cg_expm1(y.hi);
-  return {p, detail::cg_log(p)};
+  return {-detail::cg_expm1(y.hi), T(0), false};
 }
+
+/**
+ * @brief P and log P, each to a few ulp, also where P is close to 1 (the
+ *        closed forms of uniform blocks; item lists use factor_product).
+ *
+ * Why not log(P): near 1, P's rounding error (half an ulp of 1) is a large
+ * part of log P ~ -(1 - P), and a product over M such items multiplies it by
+ * M (f32, M = 20000, P_all = 0.135: 3e-4 off). log P = log1p(-e) keeps e's
+ * digits; otherwise P <= 1/2 and log(P) is well conditioned. log_p is
+ * meaningless where p == 0 (x == 0): callers test p first.
+ */
+template <class T>
+COOPGRID_HOST_DEVICE inline agreement_terms<T> agreement_with_log(consensus_base<T> b, T x) {
+  const agreement_parts<T> a = agreement_split(b, x);
+  if (b.count <= 1) return {a.p, T(0)};
+  return {a.p, a.near_one ? detail::cg_log1p(-a.e) : detail::cg_log(a.p)};
+}
+
+/**
+ * @brief A product of factors in (0, 1] as (hi + lo) 2^scale: a double-double
+ *        mantissa (about 2^-104 relative error a factor) with an exponent of
+ *        its own (no underflow however long the list).
+ *
+ * Why not a sum of logarithms: a log per item is a second transcendental call
+ * (P_all over a list cost two per item; now one). Why double-double: factors
+ * near 1 given as 1 - e are multiplied without rounding 1 - e, whose half-ulp
+ * errors would add up over 10^6 equal items to 1e-10; here the product's own
+ * error stays far below a double's ulp and the result keeps e's digits.
+ * Merges in a fixed order give fixed bits, as compensated_sum's do.
+ */
+struct factor_product {
+  double hi = 1.0, lo = 0.0;
+  index_t scale = 0;  ///< the product is (hi + lo) * 2^scale; hi in [2^-256, 1]
+
+  /// times 1 - e for 0 <= e <= 1/2, with 1 - e never rounded.
+  COOPGRID_HOST_DEVICE void mul_one_minus(double e) {
+    const double th = detail::mul_rn(hi, e);
+    const double tl = detail::cg_fma(hi, e, -th);  // hi e = th + tl exactly
+    const double s = detail::sub_rn(hi, th);       // |hi| >= |th|: (s, err) is hi - th exactly
+    const double err = detail::sub_rn(detail::sub_rn(hi, s), th);
+    renormalize(s, detail::add_rn(detail::sub_rn(err, tl), detail::sub_rn(lo, detail::mul_rn(lo, e))));
+  }
+  /// times p for 0 < p <= 1.
+  COOPGRID_HOST_DEVICE void mul(double p) {
+    if (p < 0x1p-256) {  // exact scaling keeps hi p far from the subnormals
+      p *= 0x1p512;
+      scale -= 512;
+    }
+    const double th = detail::mul_rn(hi, p);
+    renormalize(th, detail::add_rn(detail::cg_fma(hi, p, -th), detail::mul_rn(lo, p)));
+  }
+  COOPGRID_HOST_DEVICE void merge(const factor_product& o) {
+    const double th = detail::mul_rn(hi, o.hi);
+    const double cross = detail::add_rn(detail::mul_rn(hi, o.lo), detail::mul_rn(lo, o.hi));
+    scale += o.scale;
+    renormalize(th, detail::add_rn(detail::cg_fma(hi, o.hi, -th), cross));
+  }
+  /// The product rounded to T (0 below T's least subnormal).
+  template <class T>
+  COOPGRID_HOST_DEVICE T value() const {
+    if (scale < -2200) return T(0);
+    return static_cast<T>(::ldexp(hi + lo, static_cast<int>(scale)));
+  }
+
+ private:
+  /// hi + lo = h + l with |lo| at most half an ulp of hi (|h| >= |l|), then hi back above 2^-256.
+  COOPGRID_HOST_DEVICE void renormalize(double h, double l) {
+    hi = detail::add_rn(h, l);
+    lo = detail::sub_rn(l, detail::sub_rn(hi, h));
+    if (hi < 0x1p-256) {
+      hi *= 0x1p256;
+      lo *= 0x1p256;
+      scale -= 256;
+    }
+  }
+};
 
 /**
  * @brief floor(D p), the product formed in double (MODEL.md `shared_quota`):
@@ -249,21 +340,24 @@ COOPGRID_HOST_DEVICE inline countries_result<T> finish_countries(const countries
 
 /**
  * @brief Standards (or ethics) block: difficulty sum, the product of the
- *        per-item probabilities in the log domain (no underflow for long
+ *        per-item probabilities (factor_product: no underflow for long
  *        lists), their sum, and the count of items with difficulty <= 1.
  */
 template <class T>
 struct consensus_acc {
-  item_sum<T> difficulty, log_p_all, expected;
+  item_sum<T> difficulty, expected;
+  factor_product p_all;
   index_t constrained = 0;
   bool any_zero = false;  ///< some P_m == 0, so the product is exactly 0
 
   COOPGRID_HOST_DEVICE void add(consensus_base<T> b, T x) {
     difficulty.add(x);
-    const agreement_terms<T> pm = agreement_with_log(b, x);
+    const agreement_parts<T> pm = agreement_split(b, x);
     expected.add(pm.p);
-    if (pm.p > T(0)) {
-      log_p_all.add(pm.log_p);
+    if (pm.near_one) {
+      p_all.mul_one_minus(static_cast<double>(pm.e));
+    } else if (pm.p > T(0)) {
+      p_all.mul(static_cast<double>(pm.p));
     } else {
       any_zero = true;
     }
@@ -271,7 +365,7 @@ struct consensus_acc {
   }
   COOPGRID_HOST_DEVICE void merge(const consensus_acc& o) {
     difficulty.merge(o.difficulty);
-    log_p_all.merge(o.log_p_all);
+    p_all.merge(o.p_all);
     expected.merge(o.expected);
     constrained += o.constrained;
     any_zero = any_zero || o.any_zero;
@@ -282,9 +376,9 @@ template <class T>
 COOPGRID_HOST_DEVICE inline consensus_result<T> finish_consensus(const consensus_acc<T>& a,
                                                                   consensus_base<T> b) {
   const T difficulty = a.difficulty.value();
-  // Empty block: the log sum is 0 and exp(0) = 1, the empty product.
+  // Empty block: factor_product starts at 1, the empty product.
   return consensus_result<T>{difficulty, agreement_prob(b, difficulty),
-                             a.any_zero ? T(0) : detail::cg_exp(a.log_p_all.value()), a.expected.value(),
+                             a.any_zero ? T(0) : a.p_all.template value<T>(), a.expected.value(),
                              T(a.constrained)};
 }
 

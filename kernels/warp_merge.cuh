@@ -27,6 +27,15 @@ __device__ inline wide_float_sum shfl_down(const wide_float_sum& s, int delta, i
   return o;
 }
 
+__device__ inline factor_product shfl_down(const factor_product& p, int delta, int width) {
+  static_assert(sizeof(factor_product) == 2 * sizeof(double) + sizeof(index_t), "shuffle every field");
+  factor_product o;
+  o.hi = __shfl_down_sync(full_mask, p.hi, delta, width);
+  o.lo = __shfl_down_sync(full_mask, p.lo, delta, width);
+  o.scale = __shfl_down_sync(full_mask, static_cast<long long>(p.scale), delta, width);
+  return o;
+}
+
 // Every field of an accumulator is shuffled: a field added to one must be added
 // here too (the size checks below catch a forgotten one).
 template <class T>
@@ -42,13 +51,13 @@ __device__ inline countries_acc<T> shfl_down(const countries_acc<T>& a, int delt
 
 template <class T>
 __device__ inline consensus_acc<T> shfl_down(const consensus_acc<T>& a, int delta, int width) {
-  static_assert(sizeof(consensus_acc<T>) ==
-                    (3 * sizeof(item_sum<T>) + sizeof(index_t) + sizeof(bool) + alignof(consensus_acc<T>) - 1) /
-                        alignof(consensus_acc<T>) * alignof(consensus_acc<T>),
+  static_assert(sizeof(consensus_acc<T>) == (2 * sizeof(item_sum<T>) + sizeof(factor_product) + sizeof(index_t) +
+                                              sizeof(bool) + alignof(consensus_acc<T>) - 1) /
+                                                 alignof(consensus_acc<T>) * alignof(consensus_acc<T>),
                 "shuffle every field");
   consensus_acc<T> o;
   o.difficulty = shfl_down(a.difficulty, delta, width);
-  o.log_p_all = shfl_down(a.log_p_all, delta, width);
+  o.p_all = shfl_down(a.p_all, delta, width);
   o.expected = shfl_down(a.expected, delta, width);
   o.constrained = __shfl_down_sync(full_mask, static_cast<long long>(a.constrained), delta, width);
   o.any_zero = __shfl_down_sync(full_mask, static_cast<int>(a.any_zero), delta, width) != 0;

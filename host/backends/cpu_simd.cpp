@@ -23,6 +23,16 @@ const kernels* kernels_of(simd_target t) {
 
 compensated_sum<double> summed(const pair_sum& p) { return compensated_sum<double>{p.s, p.c}; }
 
+/// The lanes' products merged in the fixed tree of the sums, (j, j + 4), (j, j + 2), (0, 1).
+factor_product multiplied(const product_lanes& l) {
+  factor_product p[lanes];
+  for (int j = 0; j < lanes; ++j) p[j] = factor_product{l.hi[j], l.lo[j], static_cast<index_t>(l.scale[j])};
+  for (int half = lanes / 2; half >= 1; half /= 2) {
+    for (int j = 0; j < half; ++j) p[j].merge(p[j + half]);
+  }
+  return p[0];
+}
+
 countries_acc<double> countries(const kernels& k, const batch_view<double>& b, index_t s) {
   const index_t lo = b.country_offsets[s], n = b.country_offsets[s + 1] - lo;
   countries_acc<double> a;
@@ -47,7 +57,7 @@ consensus_acc<double> consensus(const kernels& k, const index_t* offsets, const 
   consensus_lanes l;
   k.consensus(x + lo, n, base.log_q, l);
   a.difficulty = summed(l.difficulty);
-  a.log_p_all = summed(l.log_p_all);
+  a.p_all = multiplied(l.p_all);
   a.expected = summed(l.expected);
   a.constrained = l.constrained;
   a.any_zero = l.any_zero;

@@ -20,6 +20,7 @@ struct avx512_ops {
   static vd add(vd a, vd b) { return _mm512_add_pd(a, b); }
   static vd sub(vd a, vd b) { return _mm512_sub_pd(a, b); }
   static vd mul(vd a, vd b) { return _mm512_mul_pd(a, b); }
+  static vd fma(vd a, vd b, vd c) { return _mm512_fmadd_pd(a, b, c); }
   static vd abs(vd a) { return _mm512_abs_pd(a); }
   static vd neg(vd a) {  // integer xor: _mm512_xor_pd needs AVX512DQ
     return _mm512_castsi512_pd(

@@ -102,9 +102,53 @@ struct simd_body {
     for (double x : q) out.quota += x;
   }
 
-  /// consensus_acc::add over the list, agreement_with_log's two branches per lane, blended.
+  /// factor_product per lane: (hi + lo) 2^scale, scale an exact integer in a double.
+  struct vproduct {
+    vd hi = V::set1(1.0);
+    vd lo = V::zero();
+    vd scale = V::zero();
+  };
+
+  /// factor_product::renormalize(h, l), lane-wise.
+  static void renormalize(vproduct& a, vd h, vd l) {
+    a.hi = V::add(h, l);
+    a.lo = V::sub(l, V::sub(a.hi, h));
+    const vm tiny = V::lt(a.hi, V::set1(0x1p-256));
+    if (V::bits(tiny) == 0) return;
+    const vd up = V::set1(0x1p256);
+    a.hi = V::select(tiny, a.hi, V::mul(a.hi, up));
+    a.lo = V::select(tiny, a.lo, V::mul(a.lo, up));
+    a.scale = V::select(tiny, a.scale, V::sub(a.scale, V::set1(256.0)));
+  }
+
+  /// factor_product::mul_one_minus(e) where near_one, mul(p) where p > 0 otherwise; else unchanged.
+  static void multiply(vproduct& a, vm near_one, vm positive, vd e, vd p) {
+    // Only positive lanes scale (p = 0 lanes stay as they are); near-one lanes have p >= 1/2.
+    const vm tiny = V::lt(V::select(positive, V::set1(1.0), p), V::set1(0x1p-256));
+    if (V::bits(tiny) != 0) {
+      p = V::select(tiny, p, V::mul(p, V::set1(0x1p512)));
+      a.scale = V::select(tiny, a.scale, V::sub(a.scale, V::set1(512.0)));
+    }
+    const vd f = V::select(near_one, p, e);  // the factor multiplied (e: hi - hi e)
+    const vd th = V::mul(a.hi, f);
+    const vd tl = V::fma(a.hi, f, V::neg(th));
+    // near one: s = hi - th, err = (hi - s) - th, l = (err - tl) + (lo - lo e)
+    const vd s = V::sub(a.hi, th);
+    const vd err = V::sub(V::sub(a.hi, s), th);
+    const vd l_near = V::add(V::sub(err, tl), V::sub(a.lo, V::mul(a.lo, f)));
+    // otherwise: th + (tl + lo p)
+    const vd l_far = V::add(tl, V::mul(a.lo, f));
+    vproduct r = a;
+    renormalize(r, V::select(near_one, th, s), V::select(near_one, l_far, l_near));
+    a.hi = V::select(positive, a.hi, r.hi);
+    a.lo = V::select(positive, a.lo, r.lo);
+    a.scale = V::select(positive, a.scale, r.scale);
+  }
+
+  /// consensus_acc::add over the list, agreement_split's two branches per lane, blended.
   static void consensus(const double* difficulty, index_t n, double log_q, simd_detail::consensus_lanes& out) {
-    vsum diff, log_p_all, expected;
+    vsum diff, expected;
+    vproduct p_all;
     const vd zero = V::zero(), one = V::set1(1.0), lq = V::set1(log_q);
     const vd half_point = V::set1(-0.6931471805599453);  // y below: e = exp(y) < 1/2
     index_t constrained = 0;
@@ -116,27 +160,21 @@ struct simd_body {
       const vd y = V::mul(x, lq);  // consensus_exponent in double: lo = 0
       const vm small_e = V::lt(y, half_point);
       const unsigned small_bits = V::bits(small_e);
-      vd p_small = zero, l_small = zero, p_big = zero, l_big = zero;
+      vd e = zero, p_big = zero;
       // A branch no lane takes is skipped: the lanes that take it get the same bits either way.
-      if (small_bits != 0) {
-        const vd e = V::exp(y);
-        p_small = V::sub(one, e);
-        l_small = V::log1p(V::neg(e));
-      }
-      if (small_bits != all) {
-        p_big = V::neg(V::expm1(y));
-        l_big = V::log(p_big);
-      }
-      const vd p = V::select(small_e, p_big, p_small);
-      const vd lp = V::select(small_e, l_big, l_small);
+      if (small_bits != 0) e = V::exp(y);
+      if (small_bits != all) p_big = V::neg(V::expm1(y));
+      const vd p = V::select(small_e, p_big, V::sub(one, e));
       add(expected, p);
       const vm positive = V::gt(p, zero);
-      add(log_p_all, V::select(positive, zero, lp));
+      multiply(p_all, small_e, positive, e, p);
       any_zero = any_zero || (valid & ~V::bits(positive)) != 0;
       constrained += __builtin_popcount(valid & V::bits(V::le(x, one)));
     }
     out.difficulty = reduce(diff);
-    out.log_p_all = reduce(log_p_all);
+    V::store(out.p_all.hi, p_all.hi);
+    V::store(out.p_all.lo, p_all.lo);
+    V::store(out.p_all.scale, p_all.scale);
     out.expected = reduce(expected);
     out.constrained = constrained;
     out.any_zero = any_zero;

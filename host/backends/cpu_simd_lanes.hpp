@@ -31,8 +31,14 @@ struct country_lanes {
   double quota;  ///< integer-valued: exact in any order
 };
 
+/// factor_product's fields per lane (scale an exact integer); cpu_simd.cpp merges the lanes.
+struct product_lanes {
+  double hi[lanes], lo[lanes], scale[lanes];
+};
+
 struct consensus_lanes {
-  pair_sum difficulty, log_p_all, expected;
+  pair_sum difficulty, expected;
+  product_lanes p_all;
   index_t constrained;
   bool any_zero;
 };
