@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <type_traits>
 #include <variant>
@@ -124,6 +126,7 @@ class cpu_backend final : public backend<T> {
           finite_ = finite_metrics(block_tables_->view());
         },
         [&](const batch& b) {
+          if (!b.checked) unchecked_ = &b;
           if constexpr (std::is_same_v<T, double>) {
             view_ = b.columns.view();  // no copy in double
           } else {
@@ -141,8 +144,9 @@ class cpu_backend final : public backend<T> {
     parallel_for(blocks, threads_, [&](index_t b) {
       const index_t lo = b * evaluate_block;
       const index_t hi = std::min(count, lo + evaluate_block);
-      evaluate_range(first + lo, hi - lo, rows + lo);
+      if (checked(first + lo, first + hi)) evaluate_range(first + lo, hi - lo, rows + lo);
     });
+    throw_if_bad();
   }
 
   reduce_state reduce(const reduce_spec& spec, index_t first, index_t count,
@@ -178,11 +182,13 @@ class cpu_backend final : public backend<T> {
           fold.finish();
           return;
         }
+        if (!checked(lo, lo + n)) return;
         thread_local std::vector<metric_row<T>> rows;
         rows.resize(static_cast<std::size_t>(n));
         evaluate_range(lo, n, rows.data());
         st.add_rows(spec, rows.data(), lo, n);
       });
+      throw_if_bad();  // every chunk of the wave checked: the lowest bad one is the first in the file
       index_t done = 0;
       for (auto& s : states) {  // fixed chunk order: bit-identical for any thread count
         done += s.scenarios;
@@ -200,6 +206,23 @@ class cpu_backend final : public backend<T> {
   }
 
  private:
+  /// An unchecked batch's scenarios [lo, hi) before they are evaluated (batch::checked): false,
+  /// and the lowest bad one noted, if any is bad. Chunks past a noted one are still checked, so
+  /// that the lowest bad scenario of a pass is found whatever the schedule.
+  bool checked(index_t lo, index_t hi) {
+    if (unchecked_ == nullptr) return true;
+    const index_t s = first_bad_scenario(unchecked_->columns, lo, hi);
+    if (s < 0) return true;
+    index_t seen = first_bad_.load(std::memory_order_relaxed);
+    while (s < seen && !first_bad_.compare_exchange_weak(seen, s, std::memory_order_relaxed)) {
+    }
+    return false;
+  }
+  void throw_if_bad() const {
+    const index_t s = first_bad_.load();
+    if (s != no_bad) throw_bad_scenario(unchecked_->columns, unchecked_->source, s);
+  }
+
   /// The grid's view when every block has a table (else null).
   const tabulated_grid_view<T>* fully_tabulated() const {
     const auto* t = std::get_if<tabulated_grid_view<T>>(&view_);
@@ -234,6 +257,9 @@ class cpu_backend final : public backend<T> {
                view_);
   }
 
+  static constexpr index_t no_bad = std::numeric_limits<index_t>::max();
+  const batch* unchecked_ = nullptr;  ///< the source batch when its values are checked here
+  std::atomic<index_t> first_bad_{no_bad};
   int threads_;
   simd_target simd_;  // batch rows in f64: read once (COOPGRID_SIMD; unset: scalar)
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at

@@ -1,6 +1,7 @@
 #include "host/backends/make_backend.hpp"
 
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "host/backends/cpu_backend.hpp"
@@ -31,6 +32,12 @@ void check_backend_choice(backend_kind kind, precision prec, const backend_optio
 template <class T>
 std::unique_ptr<backend<T>> make_backend(backend_kind kind, const source& src, const backend_options& b) {
   constexpr bool f32 = std::is_same_v<T, float>;
+  // Only the cpu backend checks a batch's values chunk by chunk as it evaluates (batch::checked);
+  // in f32 the values are read first anyway (range, conversion), so they are checked first too.
+  if (const auto* in = std::get_if<batch>(&src.input);
+      in != nullptr && !in->checked && (f32 || resolve_backend(kind) != backend_kind::cpu)) {
+    validate_columns(in->columns, in->source);
+  }
   if constexpr (f32) check_float_range(src);
   check_backend_choice(kind, f32 ? precision::f32 : precision::f64, b);
   switch (resolve_backend(kind)) {

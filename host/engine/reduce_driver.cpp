@@ -38,8 +38,7 @@ reduce_report report_of_run(const source& src, const run_options& opt, const std
   r.shard = opt.shard;
   r.spec = opt.spec();
   r.marginals = resolve_marginals(src, opt.marginals, r.metrics);
-  r.fingerprint = run_fingerprint(src, backend, opt.prec, r.spec, r.marginals);
-  r.input_fingerprint = input_fingerprint(src);
+  std::tie(r.fingerprint, r.input_fingerprint) = run_and_input_fingerprints(src, backend, opt.prec, r.spec, r.marginals);
   r.state = reduce_state(r.spec);
   return r;
 }

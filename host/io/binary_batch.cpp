@@ -213,7 +213,7 @@ bool is_binary_batch(const std::filesystem::path& dir) {
   return std::filesystem::is_directory(dir, ec) && std::filesystem::exists(dir / "activities.npy", ec);
 }
 
-batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress) {
+batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress, bool checks_in_pass) {
   nvtx_range range("parse");
   batch b;
   b.source = dir.string();
@@ -230,7 +230,13 @@ batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progre
   std::error_code ec;
   const auto ids_bytes = std::filesystem::exists(ids_path, ec) ? std::filesystem::file_size(ids_path) : 0;
   if (progress != nullptr) progress->set_total(static_cast<index_t>(c.bytes() + ids_bytes));
-  validate_columns(c, dir.string(), 0, progress);
+  if (checks_in_pass) {  // the values when each chunk is evaluated (batch::checked)
+    check_batch_shape(c, dir.string());
+    if (progress != nullptr) progress->add(static_cast<index_t>(c.bytes()));
+    b.checked = false;
+  } else {
+    validate_columns(c, dir.string(), 0, progress);
+  }
   if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
   const int threads = hardware_threads();
   constexpr index_t ids_per_task = 1 << 16;

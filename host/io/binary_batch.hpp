@@ -22,12 +22,15 @@ bool is_binary_batch(const std::filesystem::path& dir);
  *        ('<f8'), counts and offsets int64 ('<i8'); ids come from ids.txt
  *        (one per line) or default to the row number. The columns view
  *        the mappings, which the batch's columns.storage keeps alive;
- *        validation runs in parallel (validate_columns). `progress` (null:
- *        none) gets the total (the columns' bytes and ids.txt's) once the
- *        files are mapped, then counts them as they are checked.
+ *        validation runs in parallel (validate_columns), or, with
+ *        `checks_in_pass`, only the shape here and the values in the
+ *        evaluation pass (batch::checked false). `progress` (null: none)
+ *        gets the total (the columns' bytes and ids.txt's) once the files
+ *        are mapped, then counts them as they are checked.
  * @throws input_error naming the file, the element and the rule broken.
  */
-batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress = nullptr);
+batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progress = nullptr,
+                        bool checks_in_pass = false);
 
 /// Writes `b` as a binary batch into `dir` (created; written under a temporary name, then renamed).
 void write_binary_batch(const batch& b, const std::filesystem::path& dir);

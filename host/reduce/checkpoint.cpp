@@ -7,6 +7,7 @@
 #include <istream>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 #include "host/util/errors.hpp"
 #include "host/io/output_file.hpp"
@@ -17,19 +18,30 @@ namespace {
 // Version 3: the metric count after the magic (shared_quota made it 15); 4: the marginals after the state.
 constexpr const char* magic = "coopgrid-checkpoint 4";
 
-/// FNV-1a over 8-byte words (then the tail bytes): fingerprints of GB-sized inputs in tens of ms.
-struct fnv1a {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
+/// FNV-1a over 8-byte words (then the tail bytes), N hashes of one stream from their own starting
+/// states, the stream read once: run_and_input_fingerprints reads a batch once for both hashes
+/// (two independent multiply chains run side by side, at one chain's speed).
+template <int N>
+struct fnv1a_n {
+  static constexpr std::uint64_t basis = 0xcbf29ce484222325ULL, prime = 0x100000001b3ULL;
+  std::uint64_t h[N];
+  fnv1a_n() {
+    for (auto& x : h) x = basis;
+  }
   void bytes(const void* p, std::size_t n) {
     const auto* c = static_cast<const unsigned char*>(p);
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
       std::uint64_t w;
       std::memcpy(&w, c + i, 8);
-      h = (h ^ w) * 0x100000001b3ULL;
-      h ^= h >> 29;
+      for (auto& x : h) {
+        x = (x ^ w) * prime;
+        x ^= x >> 29;
+      }
     }
-    for (; i < n; ++i) h = (h ^ c[i]) * 0x100000001b3ULL;
+    for (; i < n; ++i) {
+      for (auto& x : h) x = (x ^ c[i]) * prime;
+    }
   }
   template <class C>  // a std::vector or a batch column
   void vec(const C& v) {
@@ -43,6 +55,7 @@ struct fnv1a {
     bytes(s.data(), s.size());
   }
 };
+using fnv1a = fnv1a_n<1>;
 
 }  // namespace
 
@@ -83,7 +96,8 @@ double parse_hexf(const std::string& t, const std::string& what) {
 }
 
 namespace {
-void hash_input(fnv1a& f, const source& src) {
+template <class Hash>
+void hash_input(Hash& f, const source& src) {
   const index_t n = src.num_scenarios();
   f.bytes(&n, sizeof n);
   src.visit(
@@ -129,22 +143,31 @@ void hash_input(fnv1a& f, const source& src) {
 std::uint64_t input_fingerprint(const source& src) {
   fnv1a f;
   hash_input(f, src);
-  return f.h;
+  return f.h[0];
+}
+
+std::pair<std::uint64_t, std::uint64_t> run_and_input_fingerprints(const source& src, const std::string& backend,
+                                                                   precision prec, const reduce_spec& spec,
+                                                                   const std::vector<marginal>& marginals) {
+  fnv1a run;
+  run.str(magic);
+  run.str(backend);
+  run.str(prec == precision::f32 ? "f32" : "f64");
+  fnv1a_n<2> both;  // [0]: the run's, [1]: input_fingerprint's
+  both.h[0] = run.h[0];
+  hash_input(both, src);
+  run.h[0] = both.h[0];
+  for (const auto& w : spec.where) run.str(w.text());
+  run.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
+                      spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
+                      spec.hist_range_given));
+  if (!marginals.empty()) run.str(marginals_spec_line(marginals));
+  return {run.h[0], both.h[1]};
 }
 
 std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
                               const reduce_spec& spec, const std::vector<marginal>& marginals) {
-  fnv1a f;
-  f.str(magic);
-  f.str(backend);
-  f.str(prec == precision::f32 ? "f32" : "f64");
-  hash_input(f, src);
-  for (const auto& w : spec.where) f.str(w.text());
-  f.str(fmt::format("top {} {} {} hist {} {} {} {} {}", spec.top_k, spec.top_by, spec.top_ascending,
-                    spec.hist_metric, spec.hist_bins, hexf(spec.hist_lo), hexf(spec.hist_hi),
-                    spec.hist_range_given));
-  if (!marginals.empty()) f.str(marginals_spec_line(marginals));
-  return f.h;
+  return run_and_input_fingerprints(src, backend, prec, spec, marginals).first;
 }
 
 std::string state_text(const reduce_state& state) {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <istream>
 #include <string>
-
+#include <utility>
 #include <vector>
 
 #include "host/reduce/marginal.hpp"
@@ -53,6 +53,11 @@ std::uint64_t input_fingerprint(const source& src);
 /// A hash of everything the result depends on.
 std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
                               const reduce_spec& spec, const std::vector<marginal>& marginals = {});
+
+/// run_fingerprint and input_fingerprint, the input read once for both.
+std::pair<std::uint64_t, std::uint64_t> run_and_input_fingerprints(const source& src, const std::string& backend,
+                                                                   precision prec, const reduce_spec& spec,
+                                                                   const std::vector<marginal>& marginals = {});
 
 /// Writes the state reached after scenario `next` - 1, atomically (temporary name, then rename).
 void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,

@@ -134,6 +134,11 @@ struct batch {
   std::string source;  ///< the directory it was read from
   std::vector<std::string> ids;
   batch_columns<double> columns;
+  /// False for a binary batch read with its value checks left to the evaluation
+  /// pass (source_options::checks_in_pass): its shape is checked, its values not
+  /// yet. The cpu backend checks each chunk before it evaluates it; make_backend
+  /// checks the whole batch first for every other backend.
+  bool checked = true;
 
   index_t num_scenarios() const { return static_cast<index_t>(ids.size()); }
 };
@@ -148,5 +153,19 @@ struct batch {
  */
 void validate_columns(const batch_columns<double>& c, const std::string& what, int threads = 0,
                       progress_meter* progress = nullptr);
+
+/// validate_columns's size checks alone (column lengths, offsets' count and ends): O(1).
+void check_batch_shape(const batch_columns<double>& c, const std::string& what);
+
+/**
+ * @brief The lowest scenario of [lo, hi) with a value that validate_columns
+ *        refuses, or -1. Reads only what evaluating [lo, hi) reads (its
+ *        scalars, offsets lo..hi and the items they delimit), after
+ *        check_batch_shape; no offset outside [0, item count] is followed.
+ */
+index_t first_bad_scenario(const batch_columns<double>& c, index_t lo, index_t hi);
+
+/// Throws input_error for scenario s's first bad value (columns in validate_columns's order).
+[[noreturn]] void throw_bad_scenario(const batch_columns<double>& c, const std::string& what, index_t s);
 
 }  // namespace coopgrid

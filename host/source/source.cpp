@@ -39,7 +39,7 @@ batch load_batch(const std::filesystem::path& input, const source_options& opt) 
   progress_meter* shown = opt.progress ? &meter : nullptr;
   batch b;
   if (binary) {
-    b = read_binary_batch(input, shown);  // its own "parse" range
+    b = read_binary_batch(input, shown, opt.checks_in_pass);  // its own "parse" range
   } else {
     nvtx_range range("parse");
     csv_parse_options csv;

@@ -55,6 +55,9 @@ struct source_options {
   std::string samples;  ///< --samples X.txt|X.npy|X.csv: the user's own rows over the problem; empty: none
   int threads = 0;    ///< threads a CSV batch parses on: backend_options::threads (--threads); 0: all
   bool progress = false;  ///< a batch's reading and checks shown as a "loading" pass (stderr, a terminal)
+  /// A binary batch's values checked in the evaluation pass, not on loading (batch::checked):
+  /// for callers whose every consumer of the batch goes through make_backend.
+  bool checks_in_pass = false;
 };
 
 /// What a path holds before a design is applied.

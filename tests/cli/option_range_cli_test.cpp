@@ -12,14 +12,14 @@ using test::sharing;
 const std::string morris_problem = "'" + data + "/problem_morris.toml' ";
 const std::string grid = "'" + data + "/grid_small.toml' ";
 
-struct refusal {
+struct refused_option {
   std::string args;
   std::string message;  ///< the whole line after "coopgrid: error: "
 };
 
 const std::string count_range = "an integer from 1 to 9223372036854775807";
 
-const refusal refusals[] = {
+const refused_option refused_options[] = {
     {"sample " + sharing + "--design mc --n 0", "--n must be at least 1 (got '0')"},
     {"sample " + sharing + "--design mc --n -1", "--n must be at least 1 (got '-1')"},
     {"sample " + sharing + "--design mc --n abc", "--n must be " + count_range + " (got 'abc')"},
@@ -51,7 +51,7 @@ const refusal refusals[] = {
 };
 
 TEST(OptionRangeCli, EveryRefusalIsOneLineWithTheFlagTheTextAndTheRange) {
-  for (const auto& c : refusals) {
+  for (const auto& c : refused_options) {
     const auto r = run_cli(c.args + " --no-progress");
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.err;
     EXPECT_EQ(r.err, "coopgrid: error: " + c.message + "\n") << c.args;

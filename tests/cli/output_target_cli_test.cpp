@@ -19,7 +19,7 @@ using test::run_cli;
 using test::data;
 const std::string sample_args = "sample '" + data + "/problem_sharing.toml' --design mc --n 8 --no-progress ";
 
-std::string q(const fs::path& p) { return "'" + p.string() + "' "; }
+using test::q;
 
 /// What `sample_args` writes to a regular file: the bytes every other target must get.
 std::string expected_sample() {
@@ -83,9 +83,7 @@ TEST(OutputTargetCli, FifoIsWrittenStraightTo) {
 
 /// A device node of our own (root only): a regression replaces it, never the system's /dev/null
 /// or /dev/full (these tests never write those).
-bool make_char_device(const fs::path& p, unsigned major, unsigned minor) {
-  return ::mknod(p.c_str(), S_IFCHR | 0666, makedev(major, minor)) == 0 && ::chmod(p.c_str(), 0666) == 0;
-}
+using test::make_char_device;
 
 TEST(OutputTargetCli, FullDeviceExitsOneAndStaysADevice) {
   test::temp_dir d;

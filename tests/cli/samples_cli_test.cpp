@@ -22,7 +22,7 @@ using test::data;
 using test::sharing;
 const std::string good_row = "500 0.5 3 1.0 12.5 5 0.7";
 
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "' "; }
+using test::q;
 
 TEST(CliSamples, EveryLayoutGivesTheDesignsRows) {
   test::temp_dir d;
@@ -71,7 +71,7 @@ TEST(CliSamples, TruncnormalLowerBoundIsAValidValue) {
   EXPECT_EQ(r.code, 0) << r.err;
 }
 
-void expect_bad(const std::string& file, const std::string& text, const std::string& message) {
+void expect_bad_samples(const std::string& file, const std::string& text, const std::string& message) {
   test::temp_dir d;
   test::write_file(d / file, text);
   const auto r = run_cli("run " + sharing + "--samples " + q(d / file) + "-o " + q(d / "out.csv"));
@@ -83,29 +83,29 @@ void expect_bad(const std::string& file, const std::string& text, const std::str
 
 TEST(CliSamples, BadValuesNameLineColumnValueAndRule) {
   const std::string h = "# X\n" + good_row + "\n";  // the bad row is on line 3
-  expect_bad("X.txt", h + "500 0.95 3 1.0 12.5 5 0.7\n",
+  expect_bad_samples("X.txt", h + "500 0.95 3 1.0 12.5 5 0.7\n",
              "X.txt:3: column countries.share_prob: value 0.95 is outside uniform [0.2, 0.9]");
-  expect_bad("X.txt", h + "500 0.5 3.5 1.0 12.5 5 0.7\n", "X.txt:3: column standards.count: value 3.5 is not an integer");
-  expect_bad("X.txt", h + "500 0.5 11 1.0 12.5 5 0.7\n",
+  expect_bad_samples("X.txt", h + "500 0.5 3.5 1.0 12.5 5 0.7\n", "X.txt:3: column standards.count: value 3.5 is not an integer");
+  expect_bad_samples("X.txt", h + "500 0.5 11 1.0 12.5 5 0.7\n",
              "X.txt:3: column standards.count: value 11 is outside integers [1, 10]");
-  expect_bad("X.txt", h + "500 0.5 3 1.0 12.5 4 0.7\n",
+  expect_bad_samples("X.txt", h + "500 0.5 3 1.0 12.5 4 0.7\n",
              "X.txt:3: column exchange.countries_per_activity: value 4 is not one of the values of choice");
-  expect_bad("X.txt", h + "500 0.5 3 1.0 -2 5 0.7\n", "X.txt:3: column exchange.activities: value -2 is negative");
-  expect_bad("X.txt", h + "500 0.5 3 1.0 12.5 5 1.5\n",
+  expect_bad_samples("X.txt", h + "500 0.5 3 1.0 -2 5 0.7\n", "X.txt:3: column exchange.activities: value -2 is negative");
+  expect_bad_samples("X.txt", h + "500 0.5 3 1.0 12.5 5 1.5\n",
              "X.txt:3: column resources.share_prob: value 1.5 is not a probability in [0, 1]");
-  expect_bad("X.txt", h + "nan 0.5 3 1.0 12.5 5 0.7\n",
+  expect_bad_samples("X.txt", h + "nan 0.5 3 1.0 12.5 5 0.7\n",
              "X.txt:3: column countries.datasets: value nan is not a finite number");
-  expect_bad("X.txt", h + "500 abc 3 1.0 12.5 5 0.7\n",
+  expect_bad_samples("X.txt", h + "500 abc 3 1.0 12.5 5 0.7\n",
              "X.txt:3: column countries.share_prob: value 'abc' is not a number");
-  expect_bad("X.txt", h + "500 0.5 3\n", "X.txt:3: 3 values where the problem has 7 parameters");
-  expect_bad("X.txt", "# nothing\n", "X.txt: no rows of samples");
-  expect_bad("X.csv", "a,b\n", "X.csv:1: header columns a, b are not the problem's parameters in order");
-  expect_bad("X.csv",
+  expect_bad_samples("X.txt", h + "500 0.5 3\n", "X.txt:3: 3 values where the problem has 7 parameters");
+  expect_bad_samples("X.txt", "# nothing\n", "X.txt: no rows of samples");
+  expect_bad_samples("X.csv", "a,b\n", "X.csv:1: header columns a, b are not the problem's parameters in order");
+  expect_bad_samples("X.csv",
              "sample,countries.datasets,countries.share_prob,standards.count,standards.difficulty,"
              "exchange.activities,exchange.countries_per_activity,resources.share_prob\n0,500,0.5,3,1,12.5,5,0.7\n"
              "1,500,0.5,3,3,12.5,5,0.7\n",
              "X.csv:3: column standards.difficulty: value 3 is outside triangular");
-  expect_bad("X.json", "[]", "expected a .txt (SALib's layout), .npy or .csv file");
+  expect_bad_samples("X.json", "[]", "expected a .txt (SALib's layout), .npy or .csv file");
 }
 
 TEST(CliSamples, NpyRowsAreOneBased) {

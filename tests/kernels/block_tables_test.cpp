@@ -42,7 +42,7 @@ std::string pick(std::mt19937_64& rng, std::vector<std::string> pool, int n) {
 }
 
 /// A random grid over the blocks' edges: each field 1 to 4 points (1: a scalar).
-std::string random_grid(std::mt19937_64& rng) {
+std::string random_table_grid(std::mt19937_64& rng) {
   const std::vector<std::string> counts = {"0", "1", "2", "3", "7", "50", "1000", "5000"};
   const std::vector<std::string> probs = {"0", "1", "0.5", "0.57", "0.01", "0.999", "0.3"};
   const std::vector<std::string> amounts = {"0", "1", "3", "250", "1e-3", "1e6", "17.5", "0.2"};
@@ -95,7 +95,7 @@ reduce_state todays_reduce(const grid_view<T>& g, const reduce_spec& spec, index
   return total;
 }
 
-void expect_identical(const reduce_state& a, const reduce_state& b, const std::string& what) {
+void expect_same_tables_state(const reduce_state& a, const reduce_state& b, const std::string& what) {
   EXPECT_EQ(a.scenarios, b.scenarios) << what;
   EXPECT_EQ(a.selected, b.selected) << what;
   for (int m = 0; m < num_metrics; ++m) {
@@ -133,7 +133,7 @@ TYPED_TEST(BlockTables, RandomGridsGiveTodaysRowsAndReductions) {
   using T = TypeParam;
   std::mt19937_64 rng(std::is_same_v<T, float> ? 16 : 17);
   for (int trial = 0; trial < 40; ++trial) {
-    const std::string toml = random_grid(rng);
+    const std::string toml = random_table_grid(rng);
     const auto src = test::grid_source(toml);
     const grid_tables<T> axes(test::grid_of(src));
     const grid_view<T> g = axes.view();
@@ -154,7 +154,7 @@ TYPED_TEST(BlockTables, RandomGridsGiveTodaysRowsAndReductions) {
     }
     if (trial % 4 == 0) {  // the brute-force reduction, several chunks where the grid has them
       for (const auto& spec : {reduce_spec{}, busy_spec()}) {
-        expect_identical(cpu->reduce(spec, first, count, {}), todays_reduce(g, spec, first, count), toml);
+        expect_same_tables_state(cpu->reduce(spec, first, count, {}), todays_reduce(g, spec, first, count), toml);
       }
     }
   }
@@ -196,7 +196,7 @@ TYPED_TEST(BlockTables, BlocksPastTheLimitAreEvaluatedDirectly) {
     expect_todays_bits(axes.view(), t, n - 3000, 3000, "last");
     auto cpu = make_cpu_backend<T>(src, {0, 0, 0, {}, true, true});
     const auto spec = busy_spec();
-    expect_identical(cpu->reduce(spec, n / 2, 200000, {}), todays_reduce(axes.view(), spec, n / 2, 200000), "reduce");
+    expect_same_tables_state(cpu->reduce(spec, n / 2, 200000, {}), todays_reduce(axes.view(), spec, n / 2, 200000), "reduce");
   }
 }
 
@@ -229,7 +229,7 @@ difficulty = { linspace = [0, 5, 256] }
     ASSERT_EQ(std::memcmp(&rows[static_cast<std::size_t>(i)], &want, sizeof want), 0) << edge - 500 + i;
   }
   const auto spec = busy_spec();
-  expect_identical(cpu->reduce(spec, edge - reduce_unit, 2 * reduce_unit + 17, {}),
+  expect_same_tables_state(cpu->reduce(spec, edge - reduce_unit, 2 * reduce_unit + 17, {}),
                    todays_reduce(g, spec, edge - reduce_unit, 2 * reduce_unit + 17), "reduce across 2^32");
 }
 

@@ -25,6 +25,9 @@ inline cli_result run_cli(const std::string& args, const std::string& prefix = "
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_file(out), read_file(err)};
 }
 
+/// p quoted for the shell, with a trailing blank.
+inline std::string q(const std::filesystem::path& p) { return "'" + p.string() + "' "; }
+
 /// data/, and its problem_sharing.toml as a quoted CLI argument with a trailing blank.
 inline const std::string data = data_dir();
 inline const std::string sharing = "'" + data + "/problem_sharing.toml' ";

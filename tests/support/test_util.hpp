@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the tests: building batches in code, temporary folders, files.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <cmath>
@@ -208,6 +210,11 @@ inline std::vector<scenario_spec> near_certain_specs(std::size_t n, unsigned see
 }
 
 /// A fresh, empty temporary folder removed at destruction.
+/// A character device node at p (needs root: false where mknod is refused).
+inline bool make_char_device(const std::filesystem::path& p, unsigned major, unsigned minor) {
+  return ::mknod(p.c_str(), S_IFCHR | 0666, makedev(major, minor)) == 0 && ::chmod(p.c_str(), 0666) == 0;
+}
+
 class temp_dir {
  public:
   temp_dir() {

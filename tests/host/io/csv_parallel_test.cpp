@@ -113,7 +113,7 @@ void expect_same_bits(column<double> a, column<double> b, const char* name) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << name;
 }
 
-void expect_same(const batch& ref, const batch& b) {
+void expect_same_batch(const batch& ref, const batch& b) {
   EXPECT_EQ(ref.ids, b.ids);
   const auto& r = ref.columns;
   const auto& c = b.columns;
@@ -140,10 +140,10 @@ TEST(CsvParallel, RandomBatchesEqualTheSerialParseBitForBit) {
     for (int t : thread_counts) {
       for (std::size_t chunk : chunk_sizes) {
         SCOPED_TRACE(testing::Message() << "seed " << seed << ", " << t << " threads, chunks of " << chunk);
-        expect_same(ref, read_batch_dir(d.path(), parse_opts(t, chunk)));
+        expect_same_batch(ref, read_batch_dir(d.path(), parse_opts(t, chunk)));
       }
     }
-    expect_same(ref, read_batch_dir(d.path(), parse_opts(0, 0)));  // the defaults: small files stay serial
+    expect_same_batch(ref, read_batch_dir(d.path(), parse_opts(0, 0)));  // the defaults: small files stay serial
   }
 }
 
@@ -251,7 +251,7 @@ TEST(CsvParallel, EmptyAndHeaderOnlyFilesAsSerial) {
 }
 
 /// The message of the error reading dir, or "" when it reads.
-std::string error_of(const std::filesystem::path& dir, const csv_parse_options& opt) {
+std::string csv_error_of(const std::filesystem::path& dir, const csv_parse_options& opt) {
   try {
     read_batch_dir(dir, opt);
   } catch (const input_error& e) {
@@ -275,10 +275,10 @@ std::string scenario_rows(int n, const std::vector<std::pair<int, std::string>>&
 
 /// Every thread count and chunk size reports `expected` (checked first against the serial parse).
 void expect_first_error(const std::filesystem::path& dir, const std::string& expected) {
-  ASSERT_EQ(error_of(dir, serial), expected);
+  ASSERT_EQ(csv_error_of(dir, serial), expected);
   for (int t : thread_counts) {
     for (std::size_t chunk : chunk_sizes) {
-      EXPECT_EQ(error_of(dir, parse_opts(t, chunk)), expected) << t << " threads, chunks of " << chunk;
+      EXPECT_EQ(csv_error_of(dir, parse_opts(t, chunk)), expected) << t << " threads, chunks of " << chunk;
     }
   }
 }

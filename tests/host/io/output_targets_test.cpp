@@ -81,9 +81,7 @@ TEST(OutputTargets, FifoIsWrittenStraightTo) {
 
 /// A character device node of our own in a temp dir (root only): a regression then replaces
 /// this node, never the system's /dev/null or /dev/full (the tests never write those).
-bool make_char_device(const fs::path& p, unsigned major, unsigned minor) {
-  return ::mknod(p.c_str(), S_IFCHR | 0666, makedev(major, minor)) == 0 && ::chmod(p.c_str(), 0666) == 0;
-}
+using test::make_char_device;
 
 TEST(OutputTargets, FullDeviceReportsTheWriteErrorAndStays) {
   test::temp_dir d;

@@ -13,7 +13,7 @@ namespace {
 
 using design::distribution_kind;
 
-const problem_parameter& param(const problem& p, int f) {
+const problem_parameter& parameter_of(const problem& p, int f) {
   for (const auto& q : p.parameters) {
     if (q.field == f) return q;
   }
@@ -58,45 +58,45 @@ difficulty = { choice = [0.5, 1.25] }
                        standards_difficulty, exchange_activities, resources_share_prob, ethics_difficulty};
   for (int i = 0; i < 8; ++i) EXPECT_EQ(p.parameters[i].field, order[i]) << i;
 
-  const auto& n = param(p, countries_count).dist;
+  const auto& n = parameter_of(p, countries_count).dist;
   EXPECT_EQ(n.kind, distribution_kind::integers);
   EXPECT_EQ(n.i0, 1);
   EXPECT_EQ(n.i1, 30);
-  const auto& d = param(p, countries_datasets).dist;
+  const auto& d = parameter_of(p, countries_datasets).dist;
   EXPECT_EQ(d.kind, distribution_kind::loguniform);
   EXPECT_EQ(d.x0, 10);
   EXPECT_EQ(d.x1, 1000);
   EXPECT_EQ(d.c0, 100);
-  const auto& q = param(p, countries_share_prob);
+  const auto& q = parameter_of(p, countries_share_prob);
   EXPECT_EQ(q.dist.kind, distribution_kind::uniform);
   EXPECT_EQ(q.dist.x0, 0.2);
   EXPECT_EQ(q.dist.x1, 0.9);
   EXPECT_EQ(q.text, "uniform [0.2, 0.9]");
   EXPECT_EQ(q.group, "countries.share_prob");  // no group: the field's own
-  const auto& m = param(p, standards_count);
+  const auto& m = parameter_of(p, standards_count);
   EXPECT_EQ(m.dist.kind, distribution_kind::choice);
   EXPECT_EQ(m.dist.i0, 3);
   EXPECT_EQ(m.choices, (std::vector<double>{0, 2, 5}));
   EXPECT_EQ(m.text, "choice [0, 2, 5]");
-  const auto& c = param(p, standards_difficulty).dist;
+  const auto& c = parameter_of(p, standards_difficulty).dist;
   EXPECT_EQ(c.kind, distribution_kind::triangular);
   EXPECT_EQ(c.x0, 0.1);
   EXPECT_EQ(c.x1, 0.5);
   EXPECT_EQ(c.x2, 2);
   EXPECT_DOUBLE_EQ(c.c0, 0.4 / 1.9);
-  const auto& t = param(p, exchange_activities).dist;
+  const auto& t = parameter_of(p, exchange_activities).dist;
   EXPECT_EQ(t.kind, distribution_kind::lognormal);
   EXPECT_EQ(t.x0, 2.3);
   EXPECT_EQ(t.x1, 0.5);
-  const auto& r = param(p, resources_share_prob);
+  const auto& r = parameter_of(p, resources_share_prob);
   EXPECT_EQ(r.dist.kind, distribution_kind::truncnormal);
   EXPECT_EQ(r.dist.x0, 0.6);
   EXPECT_EQ(r.dist.x1, 0.15);
   EXPECT_EQ(r.dist.x2, 0);
   EXPECT_EQ(r.dist.x3, 1);
   EXPECT_EQ(r.text, "truncnormal [0.6, 0.15, 0, 1]");
-  EXPECT_EQ(param(p, ethics_difficulty).choices, (std::vector<double>{0.5, 1.25}));
-  EXPECT_EQ(param(p, countries_count).text, "integers [1, 30]");
+  EXPECT_EQ(parameter_of(p, ethics_difficulty).choices, (std::vector<double>{0.5, 1.25}));
+  EXPECT_EQ(parameter_of(p, countries_count).text, "integers [1, 30]");
 
   // Fixed values; absent fields are 0.
   EXPECT_EQ(p.ints[exchange_countries_per_activity], 4);
@@ -109,13 +109,13 @@ difficulty = { choice = [0.5, 1.25] }
 TEST(ProblemToml, NormalAndHalfBoundedTruncnormalWhereTheDomainAllows) {
   // Every field's domain excludes negatives, so `normal` never fits; truncnormal with hi = inf does.
   const problem p = parse_problem("[exchange]\nactivities = { truncnormal = [10, 5, 0, inf] }\n", "p.toml");
-  const auto& t = param(p, exchange_activities).dist;
+  const auto& t = parameter_of(p, exchange_activities).dist;
   EXPECT_EQ(t.kind, distribution_kind::truncnormal);
   EXPECT_EQ(t.x3, HUGE_VAL);
-  EXPECT_EQ(param(p, exchange_activities).text, "truncnormal [10, 5, 0, inf]");
+  EXPECT_EQ(parameter_of(p, exchange_activities).text, "truncnormal [10, 5, 0, inf]");
   // Real fields take integers and choice too, their values checked as scalars.
   const problem q = parse_problem("[resources]\ncount = 1\nshare_prob = { integers = [0, 1] }\n", "q.toml");
-  EXPECT_EQ(param(q, resources_share_prob).dist.kind, distribution_kind::integers);
+  EXPECT_EQ(parameter_of(q, resources_share_prob).dist.kind, distribution_kind::integers);
 }
 
 TEST(ProblemToml, Groups) {
@@ -129,10 +129,10 @@ count = 2
 share_prob = { uniform = [0.1, 0.3], group = 'sharing' }
 )", "g.toml");
   EXPECT_TRUE(p.has_groups);
-  EXPECT_EQ(param(p, countries_share_prob).group, "sharing");
-  EXPECT_EQ(param(p, resources_share_prob).group, "sharing");
-  EXPECT_EQ(param(p, countries_datasets).group, "countries.datasets");
-  EXPECT_EQ(param(p, countries_share_prob).text, "uniform [0, 1] group sharing");
+  EXPECT_EQ(parameter_of(p, countries_share_prob).group, "sharing");
+  EXPECT_EQ(parameter_of(p, resources_share_prob).group, "sharing");
+  EXPECT_EQ(parameter_of(p, countries_datasets).group, "countries.datasets");
+  EXPECT_EQ(parameter_of(p, countries_share_prob).text, "uniform [0, 1] group sharing");
   const std::string d = describe_problem(p);
   EXPECT_NE(d.find("problem g.toml: 3 parameters (2 groups)\n"), std::string::npos) << d;
   EXPECT_NE(d.find("countries.datasets                 uniform [1, 2] group countries.datasets\n"),
@@ -160,7 +160,7 @@ TEST(ProblemToml, ItemFieldsRequiredOnlyWhereTheCountCanBePositive) {
 TEST(ProblemToml, ExactIntegers) {
   const problem p = parse_problem("[standards]\ncount = { integers = [9007199254740993, 9007199254740995] }\n"
                                   "difficulty = 1\n[ethics]\ncount = 9007199254740993\ndifficulty = 1\n", "big.toml");
-  EXPECT_EQ(param(p, standards_count).dist.i0, 9007199254740993);
+  EXPECT_EQ(parameter_of(p, standards_count).dist.i0, 9007199254740993);
   EXPECT_EQ(p.ints[ethics_count], 9007199254740993);
 }
 
@@ -283,27 +283,27 @@ TEST(SalibText, SpaceDelimitedWithCommentsGroupsAndEveryDist) {
   // Groups in order of first appearance: SALib's.
   EXPECT_EQ(p.group_names(), (std::vector<std::string>{"exchange.activities", "sharing", "countries.datasets",
                                                        "standards.difficulty", "ethics.difficulty"}));
-  const auto& t = param(p, exchange_activities);
+  const auto& t = parameter_of(p, exchange_activities);
   EXPECT_EQ(t.dist.kind, distribution_kind::lognormal);  // ln-space mean and sd
   EXPECT_EQ(t.dist.x0, 2.3);
   EXPECT_EQ(t.dist.x1, 0.5);
   EXPECT_EQ(t.group, "exchange.activities");  // NA: no group
-  const auto& q = param(p, countries_share_prob);
+  const auto& q = parameter_of(p, countries_share_prob);
   EXPECT_EQ(q.dist.kind, distribution_kind::uniform);  // no dist column: unif
   EXPECT_EQ(q.group, "sharing");
   EXPECT_EQ(q.text, "uniform [0.2, 0.9] group sharing");
-  const auto& d = param(p, countries_datasets).dist;
+  const auto& d = parameter_of(p, countries_datasets).dist;
   EXPECT_EQ(d.kind, distribution_kind::loguniform);
   EXPECT_EQ(d.x0, 1);
   EXPECT_EQ(d.x1, 1000);
   // triang's two-value form: end 2, peak at a quarter of the width, start 0.
-  const auto& c = param(p, standards_difficulty).dist;
+  const auto& c = parameter_of(p, standards_difficulty).dist;
   EXPECT_EQ(c.kind, distribution_kind::triangular);
   EXPECT_EQ(c.x0, 0);
   EXPECT_EQ(c.x1, 0.5);
   EXPECT_EQ(c.x2, 2);
-  EXPECT_EQ(param(p, resources_share_prob).group, "sharing");
-  EXPECT_EQ(param(p, ethics_difficulty).dist.x1, 3);
+  EXPECT_EQ(parameter_of(p, resources_share_prob).group, "sharing");
+  EXPECT_EQ(parameter_of(p, ethics_difficulty).dist.x1, 3);
   for (int f = 0; f < num_grid_fields; ++f) {
     if (grid_field_is_integer(f)) {
       EXPECT_EQ(p.ints[f], 0) << f;  // no --fixed: 0
@@ -315,9 +315,9 @@ TEST(SalibText, CommaDelimited) {
   const problem p = parse_salib_problem("# a, b\nexchange.activities, 1, 10 ,t,unif\nethics.difficulty,0,1\n",
                                         "c.txt", nullptr);
   ASSERT_EQ(p.num_parameters(), 2);
-  EXPECT_EQ(param(p, exchange_activities).group, "t");
-  EXPECT_EQ(param(p, exchange_activities).dist.x1, 10);
-  EXPECT_EQ(param(p, ethics_difficulty).dist.x1, 1);
+  EXPECT_EQ(parameter_of(p, exchange_activities).group, "t");
+  EXPECT_EQ(parameter_of(p, exchange_activities).dist.x1, 10);
+  EXPECT_EQ(parameter_of(p, ethics_difficulty).dist.x1, 1);
   EXPECT_TRUE(p.has_groups);
   // Without a group column no groups.
   EXPECT_FALSE(parse_salib_problem("exchange.activities,1,10\n", "d.txt", nullptr).has_groups);
@@ -386,11 +386,11 @@ TEST(ProblemFiles, DataExamplesParse) {
   const problem p = read_problem_file(data / "problem_sharing.toml", nullptr);
   EXPECT_TRUE(p.has_groups);
   EXPECT_EQ(p.ints[countries_count], 20);
-  EXPECT_EQ(param(p, countries_share_prob).group, "sharing");
-  EXPECT_EQ(param(p, resources_share_prob).group, "sharing");
-  EXPECT_EQ(param(p, resources_share_prob).dist.kind, distribution_kind::truncnormal);
-  EXPECT_EQ(param(p, standards_count).dist.kind, distribution_kind::integers);
-  EXPECT_EQ(param(p, exchange_countries_per_activity).dist.kind, distribution_kind::choice);
+  EXPECT_EQ(parameter_of(p, countries_share_prob).group, "sharing");
+  EXPECT_EQ(parameter_of(p, resources_share_prob).group, "sharing");
+  EXPECT_EQ(parameter_of(p, resources_share_prob).dist.kind, distribution_kind::truncnormal);
+  EXPECT_EQ(parameter_of(p, standards_count).dist.kind, distribution_kind::integers);
+  EXPECT_EQ(parameter_of(p, exchange_countries_per_activity).dist.kind, distribution_kind::choice);
   EXPECT_EQ(p.num_parameters(), 7);  // countries.count is fixed
   EXPECT_TRUE(std::holds_alternative<problem>(read_toml_source(data / "problem_sharing.toml")));
 
@@ -400,7 +400,7 @@ TEST(ProblemFiles, DataExamplesParse) {
   EXPECT_TRUE(s.has_groups);
   EXPECT_EQ(s.ints[countries_count], 20);
   EXPECT_EQ(s.reals[ethics_difficulty], 0.8);
-  EXPECT_EQ(param(s, standards_difficulty).dist.kind, distribution_kind::triangular);
+  EXPECT_EQ(parameter_of(s, standards_difficulty).dist.kind, distribution_kind::triangular);
   // Without --fixed, the counts are 0: nothing needs items, still valid.
   EXPECT_EQ(read_problem_file(data / "problem_salib.txt", nullptr).ints[countries_count], 0);
   const std::string d = describe_problem(s);

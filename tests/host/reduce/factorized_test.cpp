@@ -26,7 +26,7 @@ TYPED_TEST_SUITE(Factorized, Precisions);
 
 const grid& grid_of(const source& s) { return std::get<grid>(s.input); }
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_factor_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 /// The element-wise fold over [first, first + count).
 template <class T>
@@ -47,13 +47,13 @@ void expect_same(const reduce_state& f, const reduce_state& b, const std::string
     EXPECT_EQ(x.count, y.count);
     EXPECT_EQ(x.argmin, y.argmin);
     EXPECT_EQ(x.argmax, y.argmax);
-    EXPECT_TRUE(same_bits(x.min, y.min)) << x.min << " " << y.min;
-    EXPECT_TRUE(same_bits(x.max, y.max)) << x.max << " " << y.max;
+    EXPECT_TRUE(same_factor_bits(x.min, y.min)) << x.min << " " << y.min;
+    EXPECT_TRUE(same_factor_bits(x.max, y.max)) << x.max << " " << y.max;
     EXPECT_EQ(x.has_pos_inf, y.has_pos_inf);
     EXPECT_EQ(x.has_neg_inf, y.has_neg_inf);
     const double mf = x.mean(), mb = y.mean();
     if (std::isnan(mb) || std::isinf(mb)) {
-      EXPECT_TRUE(same_bits(mf, mb) || (std::isnan(mf) && std::isnan(mb))) << mf << " " << mb;
+      EXPECT_TRUE(same_factor_bits(mf, mb) || (std::isnan(mf) && std::isnan(mb))) << mf << " " << mb;
     } else {
       // Relative to the values' scale: log10 metrics of both signs may cancel.
       const double scale = std::max({std::abs(mb), std::isfinite(y.min) ? std::abs(y.min) : 0.0,
@@ -69,7 +69,7 @@ void expect_same(const reduce_state& f, const reduce_state& b, const std::string
 
 /// A small random grid over every block's edges: empty blocks, T = 0 (-inf
 /// logs), p in {0, 1}, and repeated axis values (ties).
-std::string random_grid(std::mt19937_64& rng) {
+std::string random_factor_grid(std::mt19937_64& rng) {
   auto pick = [&](std::initializer_list<const char*> pool, bool integer) {
     std::vector<std::string> v(pool.begin(), pool.end());
     const int n = std::uniform_int_distribution<int>(1, 3)(rng);
@@ -140,7 +140,7 @@ TYPED_TEST(Factorized, RandomGridsWholeAndSubRanges) {
   std::mt19937_64 rng(16);
   int nonempty = 0, empty = 0, with_inf = 0, tied_top = 0;
   for (int trial = 0; trial < 150; ++trial) {
-    const source src = test::grid_source(random_grid(rng));
+    const source src = test::grid_source(random_factor_grid(rng));
     const index_t n = src.num_scenarios();
     auto fg = factorized_grid::build<T>(grid_of(src));
     for (int s = 0; s < 4; ++s) {

@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "host/engine/run_options.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
@@ -102,6 +103,26 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
   EXPECT_NE(msg.find("old.json: " + std::string(other_version)), std::string::npos) << msg;
   EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 1) << msg;
   EXPECT_FALSE(std::filesystem::exists(d / "merged.json"));
+}
+
+// Reports of earlier versions merge with this one's only if the fingerprints of the same input
+// and run are the same numbers: these are what 0.1.0 wrote into merge_state until 2026-12-06
+// (`run INPUT --reduce`, cpu, f64), when both hashes came to be made in one read of the input.
+TEST(Fingerprints, SameNumbersAsEarlierVersions) {
+  struct pinned {
+    const char* input;
+    std::uint64_t run, input_only;
+  };
+  for (const auto& p : {pinned{"grid_small.toml", 0x08901def23a7e170ULL, 0x0b06ac37dbaec459ULL},
+                        pinned{"varied", 0xcdcf0fafcfe42dc6ULL, 0x2b2a4a2434f2c54dULL}}) {
+    const source src = load_source(test::data_dir() + "/" + p.input);
+    const reduce_spec spec = run_options{}.spec();
+    const auto [run, input] = run_and_input_fingerprints(src, "cpu", precision::f64, spec);
+    EXPECT_EQ(run, p.run) << p.input;
+    EXPECT_EQ(input, p.input_only) << p.input;
+    EXPECT_EQ(input_fingerprint(src), p.input_only) << p.input;
+    EXPECT_EQ(run_fingerprint(src, "cpu", precision::f64, spec), p.run) << p.input;
+  }
 }
 
 }  // namespace

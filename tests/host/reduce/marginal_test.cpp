@@ -21,7 +21,7 @@
 namespace coopgrid {
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_marginal_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 std::vector<int> all_metrics() {
   std::vector<int> m(num_metrics);
@@ -53,17 +53,17 @@ void expect_identical(const std::vector<marginal>& a, const std::vector<marginal
       SCOPED_TRACE(a[j].name() + " cell " + std::to_string(i));
       ASSERT_EQ(x.count, y.count);
       if (x.count == 0) continue;
-      EXPECT_TRUE(same_bits(x.min, y.min)) << x.min << " " << y.min;
-      EXPECT_TRUE(same_bits(x.max, y.max)) << x.max << " " << y.max;
+      EXPECT_TRUE(same_marginal_bits(x.min, y.min)) << x.min << " " << y.min;
+      EXPECT_TRUE(same_marginal_bits(x.max, y.max)) << x.max << " " << y.max;
       EXPECT_EQ(x.has_pos_inf, y.has_pos_inf);
       EXPECT_EQ(x.has_neg_inf, y.has_neg_inf);
       EXPECT_TRUE(x.sum == y.sum);
-      EXPECT_TRUE(same_bits(x.mean(), y.mean()) || (std::isnan(x.mean()) && std::isnan(y.mean())));
+      EXPECT_TRUE(same_marginal_bits(x.mean(), y.mean()) || (std::isnan(x.mean()) && std::isnan(y.mean())));
     }
   }
 }
 
-std::string random_grid(std::mt19937_64& rng) {
+std::string random_marginal_grid(std::mt19937_64& rng) {
   auto pick = [&](std::initializer_list<const char*> pool) {
     std::vector<std::string> v(pool.begin(), pool.end());
     const int n = std::uniform_int_distribution<int>(1, 3)(rng);
@@ -106,7 +106,7 @@ TYPED_TEST(Marginal, FactorizedEqualsBruteForceOnRandomGrids) {
   std::mt19937_64 rng(2016);
   int grids = 0, empty_cells = 0, pairs_one_block = 0, pairs_two_blocks = 0;
   for (int iter = 0; iter < 60; ++iter) {
-    const auto src = test::grid_source(random_grid(rng));
+    const auto src = test::grid_source(random_marginal_grid(rng));
     const grid& g = test::grid_of(src);
     const auto axes = g.axes();
     if (axes.empty()) continue;

@@ -886,7 +886,7 @@ TEST(CudaDevices, SeveralDevicesGiveOneDevicesDesignResults) {
 }
 
 /// Every field of two reductions, to the bit (exact sums compared as sums).
-void expect_identical(const reduce_state& a, const reduce_state& b, const std::string& what) {
+void expect_same_device_state(const reduce_state& a, const reduce_state& b, const std::string& what) {
   SCOPED_TRACE(what);
   EXPECT_EQ(a.scenarios, b.scenarios);
   EXPECT_EQ(a.selected, b.selected);
@@ -947,13 +947,13 @@ activities = { range = [0, 3] }
 #endif
   const auto fact = gpu->reduce(spec, first, count, {});
   EXPECT_EQ(launches, 0u);
-  expect_identical(fact, cpu, "cuda factorized");
+  expect_same_device_state(fact, cpu, "cuda factorized");
   if (cuda_device_count() >= 2) {
     backend_options two;
     two.devices = {0, 1};
     auto multi = make_backend<T>(backend_kind::cuda, g, two);
     ASSERT_NE(multi->factorized(), nullptr);
-    expect_identical(multi->reduce(spec, first, count, {}), cpu, "two devices factorized");
+    expect_same_device_state(multi->reduce(spec, first, count, {}), cpu, "two devices factorized");
   }
   backend_options bf;
   bf.brute_force = true;
@@ -966,7 +966,7 @@ activities = { range = [0, 3] }
   coopgrid_emulated::set_launch_observer(nullptr);
 #endif
   // The device's own reduction, as make_cuda_backend gives it.
-  expect_identical(device, make_cuda_backend<T>(g, {})->reduce(spec, first, count, {}), "brute force");
+  expect_same_device_state(device, make_cuda_backend<T>(g, {})->reduce(spec, first, count, {}), "brute force");
   EXPECT_EQ(device.selected, cpu.selected);
   EXPECT_EQ(device.hist, cpu.hist);
   // The reference backend stays brute force.
