@@ -104,7 +104,7 @@ awk 'NR == 1 || NR % 10 == 2' "$cpu/w1-all.csv" > "$cpu/w1-rows.csv" && rm "$cpu
 t=$(median_wall "$coopgrid" run "$cpu/w1" --reduce --json --backend cpu --no-progress -o "$cpu/w1-cli.json") || cpu_fail=1
 cli_row w1-reduce "coopgrid run --reduce (CLI: map, validate, reduce)" "$ncpu" "$t"
 sed "s/count = { range = \[1, 100\] }/count = { range = [1, $w3count] }/" data/grid_main.toml > "$cpu/w3.toml"
-n3=$("$coopgrid" validate "$cpu/w3.toml" | "$py" -c "import re,sys;print(re.search(r'([0-9]+) scenarios',sys.stdin.read()).group(1))")
+n3=$("$coopgrid" validate "$cpu/w3.toml" | "$py" -c "import re,sys;print(re.search(r'([0-9,]+) scenarios',sys.stdin.read()).group(1).replace(',', ''))")
 "$coopgrid" run "$cpu/w3.toml" --reduce --json --backend cpu --no-progress -o "$cpu/w3-ref.json"
 "$coopgrid" run "$cpu/w3.toml" --reduce --json --backend cpu --brute-force --no-progress -o "$cpu/w3-brute.json"
 "$py" bench/peers/cpu_report.py --same "$cpu/w3-brute.json" "$cpu/w3-ref.json" "W3 brute force vs factorized" || cpu_fail=1

@@ -315,9 +315,14 @@ def check_reduce(label, mn, mx, sm, count, ref):
     if ref["selected"] != count:
         raise SystemExit(f"cpu_peers: {label}: {count} scenarios, coopgrid reduced {ref['selected']}")
     m = ref["metrics"]
-    check(label + " min", mn, [m[k]["min"] for k in METRICS])
-    check(label + " max", mx, [m[k]["max"] for k in METRICS])
-    check(label + " mean", np.asarray(sm) / count, [m[k]["mean"] for k in METRICS])
+
+    def stat(k, s):  # JSON has no infinity: the report writes null and names it under "not_finite"
+        v = m[k][s]
+        return float(m[k].get("not_finite", {}).get(s, "nan")) if v is None else v
+
+    check(label + " min", mn, [stat(k, "min") for k in METRICS])
+    check(label + " max", mx, [stat(k, "max") for k in METRICS])
+    check(label + " mean", np.asarray(sm) / count, [stat(k, "mean") for k in METRICS])
 
 
 def timed(fn, repeats):
