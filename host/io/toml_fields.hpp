@@ -36,6 +36,8 @@ struct field_ctx {
   std::string file;
   std::string key;  // dotted field name
   int field;
+  /// Points this field may still have: max_axis_points, or less in a grid whose other axes used some.
+  index_t max_points = max_axis_points;
   std::string at(const toml::node& n) const {
     const auto& src = n.source();
     return fmt::format("{}:{}:{}: {}", file, src.begin.line, src.begin.column, key);

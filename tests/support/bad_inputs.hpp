@@ -131,6 +131,11 @@ const bad_grid bad_grids[] = {
      "bad.toml: the grid has more than 2^63 - 1 scenarios"},
     {"AxisTooLong", "[exchange]\nactivities = { linspace = [0, 1, 100000001] }\n",
      "has 100000001 points, more than the 100000000 allowed per axis"},
+    {"AxesTooLongTogether",
+     "[countries]\ncount = { range = [0, 59999999] }\ndatasets = 1\nshare_prob = 0.5\n"
+     "[exchange]\nactivities = { linspace = [0, 1, 40000001] }\n",
+     "bad.toml:6:27: exchange.activities: linspace has 40000001 points, more than the 40000000 left of the "
+     "100000000 allowed for all axes together"},
 };
 
 // Problem files (DESIGNS.md section 1), parsed as "bad.toml" by parse_problem.
