@@ -22,6 +22,7 @@
 #include "host/io/grid_reader.hpp"
 #include "host/io/binary_batch.hpp"
 #include "host/backends/cpu_backend.hpp"
+#include "host/backends/cpu_simd.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/util/parallel.hpp"
 #include "host/backends/reference.hpp"
@@ -411,24 +412,31 @@ void write_json(const std::string& path) {
 }
 
 
-/// --time-batch DIR: coopgrid's cpu backend (f64, all threads) on a binary batch already in
-/// memory, rows and --reduce (every metric's min/max/mean), for bench/peers/cpu_peers.py's table:
-/// the same input the CPU peers time, ingest excluded as it is for them. One JSON line each.
+/// --time-batch DIR: coopgrid's cpu backend (f64 and f32, all threads, the default SIMD target) on
+/// a binary batch already in memory, rows and --reduce (every metric's min/max/mean), for
+/// bench/peers/cpu_peers.py's table: the same input the CPU peers time, ingest excluded as it is
+/// for them (f32 converts the columns once, before the clock). One JSON line each.
+template <class T>
+void time_batch_in(const source& src, const char* precision) {
+  const index_t n = src.num_scenarios();
+  const int all = hardware_threads();
+  auto be = make_cpu_backend<T>(src, {all, 0, 0, {}});
+  std::vector<metric_row<T>> rows(static_cast<std::size_t>(n));
+  const double t_rows = time_host([&] { be->evaluate(0, n, rows.data()); });
+  const double t_reduce = time_host([&] { be->reduce(reduce_spec{}, 0, n, {}); });
+  for (const auto& [what, t] : {std::pair{"rows", t_rows}, std::pair{"reduce", t_reduce}}) {
+    fmt::print("{{\"implementation\": \"coopgrid cpu {} {} (in memory)\", \"workload\": \"w1-{}\", "
+               "\"threads\": {}, \"scenarios\": {}, \"seconds\": {}, \"repeats\": {}, \"check\": \"(reference)\"}}\n",
+               precision, simd_target_name(selected_simd_target()), what, all, n, t, repeats);
+  }
+}
+
 void time_batch(const std::string& dir) {
   source src;
   src.path = dir;
   src.input = read_binary_batch(dir);
-  const index_t n = src.num_scenarios();
-  const int all = hardware_threads();
-  auto be = make_cpu_backend<double>(src, {all, 0, 0, {}});
-  std::vector<metric_row<double>> rows(static_cast<std::size_t>(n));
-  const double t_rows = time_host([&] { be->evaluate(0, n, rows.data()); });
-  const double t_reduce = time_host([&] { be->reduce(reduce_spec{}, 0, n, {}); });
-  for (const auto& [what, t] : {std::pair{"rows", t_rows}, std::pair{"reduce", t_reduce}}) {
-    fmt::print("{{\"implementation\": \"coopgrid cpu f64 (in memory)\", \"workload\": \"w1-{}\", \"threads\": {}, "
-               "\"scenarios\": {}, \"seconds\": {}, \"repeats\": {}, \"check\": \"(reference)\"}}\n",
-               what, all, n, t, repeats);
-  }
+  time_batch_in<double>(src, "f64");
+  time_batch_in<float>(src, "f32");
 }
 }  // namespace
 
@@ -473,7 +481,7 @@ int main(int argc, char** argv) {
                  "usage: coopgrid_bench [--scale S] [--repeats N] [--json FILE] [--smoke]\n"
                  "       coopgrid_bench --write-w1 DIR N   (W1's batch of N scenarios as .npy columns)\n"
                  "       coopgrid_bench --write-w4 DIR N   (W4's batch: DIR/csv and DIR/bin)\n"
-                 "       coopgrid_bench [--repeats N] --time-batch DIR   (cpu f64 rows and reduce on a binary batch, JSON)\n");
+                 "       coopgrid_bench [--repeats N] --time-batch DIR   (cpu f64 and f32 rows and reduce on a binary batch, JSON)\n");
       return 2;
     }
   }

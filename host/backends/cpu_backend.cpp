@@ -242,13 +242,7 @@ class cpu_backend final : public backend<T> {
                               advance_block_point(g, q);
                             }
                           },
-                          [&](const batch_view<T>& b) {
-                            if constexpr (std::is_same_v<T, double>) {
-                              simd_batch_rows(simd_, b, first, count, rows);  // f32 stays scalar (cpu_simd.hpp)
-                            } else {
-                              for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
-                            }
-                          },
+                          [&](const batch_view<T>& b) { simd_batch_rows(simd_, b, first, count, rows); },
                           [&](const design::design_view& d) {
                             for (index_t i = 0; i < count; ++i) {
                               rows[i] = design::evaluate_design_sample<T>(d, first + i);
@@ -261,7 +255,7 @@ class cpu_backend final : public backend<T> {
   const batch* unchecked_ = nullptr;  ///< the source batch when its values are checked here
   std::atomic<index_t> first_bad_{no_bad};
   int threads_;
-  simd_target simd_;  // batch rows in f64: read once (COOPGRID_SIMD; unset: scalar)
+  simd_target simd_;  // batch rows: read once (COOPGRID_SIMD; unset: the best available)
   std::optional<grid_tables<T>> tables_;      // owns what a grid view points at
   std::optional<grid_block_tables<T>> block_tables_;  // the grid's per-block metric tables
   std::array<bool, num_metrics> finite_{};            // per metric: its block table is all finite

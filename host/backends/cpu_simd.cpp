@@ -1,5 +1,6 @@
 #include "host/backends/cpu_simd.hpp"
 
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -33,7 +34,8 @@ factor_product multiplied(const product_lanes& l) {
   return p[0];
 }
 
-countries_acc<double> countries(const kernels& k, const batch_view<double>& b, index_t s) {
+template <class In>
+countries_acc<double> list_countries(const list_kernels<In>& k, const batch_view<In>& b, index_t s) {
   const index_t lo = b.country_offsets[s], n = b.country_offsets[s + 1] - lo;
   countries_acc<double> a;
   if (n == 0) return a;
@@ -46,12 +48,13 @@ countries_acc<double> countries(const kernels& k, const batch_view<double>& b, i
   return a;
 }
 
-consensus_acc<double> consensus(const kernels& k, const index_t* offsets, const double* x, index_t s,
-                                consensus_base<double> base) {
+template <class In>
+consensus_acc<double> list_consensus(const list_kernels<In>& k, const index_t* offsets, const In* x, index_t s) {
   const index_t lo = offsets[s], n = offsets[s + 1] - lo;
+  const auto base = make_consensus_base<double>(n);
   consensus_acc<double> a;
   if (n <= 1) {  // M = 0 or 1 (MODEL.md's edge cases): no transcendental, the scalar core
-    for (index_t i = 0; i < n; ++i) a.add(base, x[lo + i]);
+    for (index_t i = 0; i < n; ++i) a.add(base, static_cast<double>(x[lo + i]));
     return a;
   }
   consensus_lanes l;
@@ -64,20 +67,32 @@ consensus_acc<double> consensus(const kernels& k, const index_t* offsets, const 
   return a;
 }
 
-metric_row<double> vector_scenario(const kernels& k, const batch_view<double>& b, index_t s) {
-  const auto sb = standards_base_of(b, s);
-  const auto eb = ethics_base_of(b, s);
+/// Scenario s's row in double; f32 items are widened exactly (the row is rounded once, at the end).
+template <class In>
+metric_row<double> vector_scenario(const kernels& kt, const batch_view<In>& b, index_t s) {
+  const list_kernels<In>& k = kt.of(b.datasets);
   scenario_acc<double> acc;
-  acc.countries = countries(k, b, s);
-  acc.standards = consensus(k, b.standard_offsets, b.standard_difficulty, s, sb);
+  acc.countries = list_countries(k, b, s);
+  acc.standards = list_consensus(k, b.standard_offsets, b.standard_difficulty, s);
   const index_t rlo = b.resource_offsets[s], rn = b.resource_offsets[s + 1] - rlo;
   if (rn > 0) {
     pair_sum l;
     k.sum(b.resource_share_prob + rlo, rn, l);
     acc.resources = summed(l);
   }
-  acc.ethics = consensus(k, b.ethics_offsets, b.ethics_difficulty, s, eb);
-  return finish_scenario(acc, sb, eb, b.activities[s], b.countries_per_activity[s]);
+  acc.ethics = list_consensus(k, b.ethics_offsets, b.ethics_difficulty, s);
+  const index_t m_std = b.standard_offsets[s + 1] - b.standard_offsets[s];
+  const index_t m_eth = b.ethics_offsets[s + 1] - b.ethics_offsets[s];
+  return finish_scenario(acc, make_consensus_base<double>(m_std), make_consensus_base<double>(m_eth),
+                         static_cast<double>(b.activities[s]), b.countries_per_activity[s]);
+}
+
+/// x rounded to float, IEEE round-to-nearest (beyond float's range: inf, as the hardware
+/// rounds; the cast itself is undefined there).
+float to_float(double x) {
+  if (!(std::fabs(x) > static_cast<double>(FLT_MAX))) return static_cast<float>(x);  // NaN too
+  const float sign = x > 0 ? 1.0f : -1.0f;
+  return sign * (std::fabs(x) >= 0x1.ffffffp127 ? HUGE_VALF : FLT_MAX);  // 2^128 - 2^103: half an ulp past
 }
 
 }  // namespace
@@ -133,7 +148,7 @@ simd_target selected_simd_target() {
     }
     return t;
   }
-  return simd_target::scalar;  // see cpu_simd.hpp: bits shared with the CUDA kernels
+  return best_simd_target();  // see cpu_simd.hpp: the agreement contract
 }
 
 void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, index_t count,
@@ -146,6 +161,19 @@ void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, 
   for (index_t i = 0; i < count; ++i) rows[i] = vector_scenario(*k, b, first + i);
 }
 
+void simd_batch_rows(simd_target t, const batch_view<float>& b, index_t first, index_t count,
+                     metric_row<float>* rows) {
+  const kernels* k = kernels_of(t);
+  if (k == nullptr) {
+    for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
+    return;
+  }
+  for (index_t i = 0; i < count; ++i) {
+    const metric_row<double> r = vector_scenario(*k, b, first + i);
+    for (int m = 0; m < num_metrics; ++m) rows[i].v[m] = to_float(r.v[m]);
+  }
+}
+
 void simd_math(simd_target t, simd_math_fn f, const double* in, double* out, std::size_t n) {
   if (const kernels* k = kernels_of(t)) {
     k->math(f, in, out, n);
@@ -154,7 +182,8 @@ void simd_math(simd_target t, simd_math_fn f, const double* in, double* out, std
   for (std::size_t i = 0; i < n; ++i) {
     switch (f) {
       case simd_math_fn::exp: out[i] = std::exp(in[i]); break;
-      case simd_math_fn::expm1: out[i] = std::expm1(in[i]); break;
+      case simd_math_fn::expm1:
+      case simd_math_fn::expm1_unit: out[i] = std::expm1(in[i]); break;
       case simd_math_fn::log: out[i] = std::log(in[i]); break;
       case simd_math_fn::log1p: out[i] = std::log1p(in[i]); break;
     }

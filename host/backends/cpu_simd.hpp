@@ -1,7 +1,7 @@
 #pragma once
 /**
  * @file cpu_simd.hpp
- * @brief The CPU backend's vectorised batch rows (f64): the item lists of a
+ * @brief The CPU backend's vectorised batch rows: the item lists of a
  *        scenario eight at a time with SLEEF's u10 functions, on AVX-512F or
  *        AVX2+FMA chosen at run time, else the scalar formula core.
  *
@@ -9,8 +9,10 @@
  * the same operations and the same fixed tree that merges the lanes' sums,
  * so avx2 and avx512 give the same bits, for any thread count. Rows
  * differ from the scalar path's in the last bits (another summation order,
- * another math library), within the f64 tolerance. f32 stays scalar: its
- * consensus exponent is formed in double and split (consensus_exponent).
+ * another math library), within the f64 tolerance. f32 rows widen the float
+ * items exactly and run the same double lanes, each metric rounded to float
+ * once at the end: more accurate than the scalar f32 core (which works in
+ * float), and well within the f32 tolerance.
  */
 #include <cstddef>
 #include <string>
@@ -39,21 +41,27 @@ simd_target best_simd_target();
 simd_target parse_simd_target(std::string_view value);
 
 /**
- * @brief COOPGRID_SIMD's target (usage_error where this machine cannot run it); unset: scalar.
+ * @brief COOPGRID_SIMD's target (usage_error where this machine cannot run it); unset: the best
+ *        available (best_simd_target).
  *
- * Why scalar by default: the CPU backend's f64 reductions are compared to the
- * CUDA kernels' (the scalar formula core) bit for bit in
- * EmulatedKernels.FusedBatchReduceShiftsChunkIndices; vector rows differ
- * from those in the last bits. Making `auto` the default is the integrator's call.
+ * The contract (README, "Agreement"): every fast backend agrees with the
+ * reference within the precision's tolerance, and each gives the same bits for
+ * any thread count, chunk size, shard split or resume on one machine (avx2 and
+ * avx512 give the same bits too). The cpu and CUDA backends are not held equal
+ * to each other bit for bit: vector rows round differently from the formula
+ * core the kernels run. `scalar` is that core, for a cpu run with the CUDA kernels' bits.
  */
 simd_target selected_simd_target();
 
-/// Rows of f64 batch scenarios [first, first + count) on target t (scalar: evaluate_scenario).
+/// Rows of batch scenarios [first, first + count) on target t (scalar: evaluate_scenario).
 void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, index_t count,
                      metric_row<double>* rows);
+void simd_batch_rows(simd_target t, const batch_view<float>& b, index_t first, index_t count,
+                     metric_row<float>* rows);
 
-/// The SLEEF functions the vector targets call.
-enum class simd_math_fn { exp, expm1, log, log1p };
+/// The SLEEF functions of the vector targets, and expm1_unit: their own expm1 for y in
+/// [-ln 2, 0] (cpu_simd_body.hpp), the one consensus calls.
+enum class simd_math_fn { exp, expm1, log, log1p, expm1_unit };
 
 /// out[i] = f(in[i]) with t's SLEEF function (the scalar target: glibc's), for the error-bound tests.
 void simd_math(simd_target t, simd_math_fn f, const double* in, double* out, std::size_t n);

@@ -18,6 +18,7 @@ struct avx2_ops {
   static vd zero() { return {_mm256_setzero_pd(), _mm256_setzero_pd()}; }
   static vd set1(double x) { return {_mm256_set1_pd(x), _mm256_set1_pd(x)}; }
   static vd load(const double* p) { return {_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)}; }
+  static vd load(const float* p) { return {_mm256_cvtps_pd(_mm_loadu_ps(p)), _mm256_cvtps_pd(_mm_loadu_ps(p + 4))}; }
   static void store(double* p, vd a) {
     _mm256_storeu_pd(p, a.lo);
     _mm256_storeu_pd(p + 4, a.hi);

@@ -16,6 +16,9 @@ struct avx512_ops {
   static vd zero() { return _mm512_setzero_pd(); }
   static vd set1(double x) { return _mm512_set1_pd(x); }
   static vd load(const double* p) { return _mm512_loadu_pd(p); }
+  static vd load(const float* p) {  // exact: float -> double; the masked form: see floor
+    return _mm512_mask_cvtps_pd(_mm512_setzero_pd(), 0xFF, _mm256_loadu_ps(p));
+  }
   static void store(double* p, vd a) { _mm512_storeu_pd(p, a); }
   static vd add(vd a, vd b) { return _mm512_add_pd(a, b); }
   static vd sub(vd a, vd b) { return _mm512_sub_pd(a, b); }

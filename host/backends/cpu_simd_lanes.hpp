@@ -43,13 +43,22 @@ struct consensus_lanes {
   bool any_zero;
 };
 
-/// One target's kernels over items [0, n) of a list.
-struct kernels {
-  void (*countries)(const double* datasets, const double* share_prob, index_t n, country_lanes& out);
+/// One target's kernels over items [0, n) of a list whose items are In (float items are
+/// widened exactly, and the lanes work in double).
+template <class In>
+struct list_kernels {
+  void (*countries)(const In* datasets, const In* share_prob, index_t n, country_lanes& out);
   /// A standards or ethics list of n >= 2 items with log_q = log1p(-1/n).
-  void (*consensus)(const double* difficulty, index_t n, double log_q, consensus_lanes& out);
-  void (*sum)(const double* x, index_t n, pair_sum& out);
+  void (*consensus)(const In* difficulty, index_t n, double log_q, consensus_lanes& out);
+  void (*sum)(const In* x, index_t n, pair_sum& out);
+};
+
+struct kernels {
+  list_kernels<double> f64;
+  list_kernels<float> f32;
   void (*math)(simd_math_fn f, const double* in, double* out, std::size_t n);
+  const list_kernels<double>& of(const double*) const { return f64; }
+  const list_kernels<float>& of(const float*) const { return f32; }
 };
 
 #if defined(COOPGRID_HAVE_SLEEF)

@@ -14,8 +14,9 @@ int info_command(std::string_view version) {
   fmt::print("compiler: {}\n", __VERSION__);
   fmt::print("backends: reference, cpu ({} hardware threads){}\n", std::thread::hardware_concurrency(),
              cuda_compiled() ? ", cuda" : "  (cuda: not compiled in)");
-  fmt::print("cpu simd (f64 batch rows): {}  (available: {}; COOPGRID_SIMD=scalar|avx2|avx512|auto)\n",
-             simd_target_name(selected_simd_target()), available_simd_targets());
+  fmt::print("cpu simd (batch rows): {}  (this machine runs: {})\n", simd_target_name(selected_simd_target()),
+             available_simd_targets());
+  fmt::print("  set with COOPGRID_SIMD=scalar|avx2|avx512|auto (unset: the best it runs)\n");
   if (!cuda_compiled()) return 0;
   const auto devices = cuda_devices();
   if (devices.empty()) {

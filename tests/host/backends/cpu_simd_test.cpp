@@ -9,6 +9,8 @@
 
 #include "host/backends/cpu_backend.hpp"
 #include "host/util/errors.hpp"
+#include "tests/support/reduce_compare.hpp"
+#include "tests/support/simd_env.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -17,26 +19,7 @@ namespace {
 constexpr simd_target vector_targets[] = {simd_target::avx2, simd_target::avx512};
 constexpr simd_target all_targets[] = {simd_target::scalar, simd_target::avx2, simd_target::avx512};
 
-/// Sets COOPGRID_SIMD for one scope (the backend reads it when built).
-class simd_env {
- public:
-  explicit simd_env(const char* value) {
-    if (const char* old = std::getenv("COOPGRID_SIMD")) old_ = old;
-    setenv("COOPGRID_SIMD", value, 1);
-  }
-  simd_env(const simd_env&) = delete;
-  simd_env& operator=(const simd_env&) = delete;
-  ~simd_env() {
-    if (old_) {
-      setenv("COOPGRID_SIMD", old_->c_str(), 1);
-    } else {
-      unsetenv("COOPGRID_SIMD");
-    }
-  }
-
- private:
-  std::optional<std::string> old_;
-};
+using test::simd_env;
 
 // ---- (a) SLEEF's u10 bound: 1.0 ulp, against long double ----
 
@@ -140,6 +123,44 @@ TEST(CpuSimdMath, SleefWithinItsDocumentedBound) {
       EXPECT_LE(worst, 1.0L + 1.0L / 1024) << simd_target_name(t) << " " << c.name << " worst at x = " << worst_x;
       ++checked;
     }
+  }
+  if (checked == 0) GTEST_SKIP() << "no vector target on this build or CPU";
+}
+
+// The vector targets' own expm1 on the range consensus calls it on, [-ln 2, 0]: both sides of
+// the reduction's switch at -ln 2 / 2, the ends, tiny and subnormal arguments, signed zeros.
+TEST(CpuSimdMath, Expm1UnitWithinItsBound) {
+  const double ln2 = 0.6931471805599453, half = ln2 / 2;
+  std::vector<double> v{0.0, -0.0, -ln2, -half, std::nextafter(-half, 0.0), std::nextafter(-half, -1.0),
+                        -DBL_MIN, -4.9e-324, -0x1p-60, std::nextafter(-0x1p-60, 0.0), -0x1p-59, -1e-30};
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (int i = 0; i < 200000; ++i) v.push_back(-ln2 * u(rng));
+  for (int i = 0; i < 20000; ++i) v.push_back(-std::pow(10.0, -320.0 + 320.0 * u(rng)));
+  for (int i = 0; i < 20000; ++i) v.push_back(-half + 1e-3 * (u(rng) - 0.5));
+  int checked = 0;
+  for (simd_target t : vector_targets) {
+    if (!simd_available(t)) continue;
+    std::vector<double> out(v.size());
+    simd_math(t, simd_math_fn::expm1_unit, v.data(), out.data(), out.size());
+    long double worst = 0;
+    double worst_x = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const long double ref = expm1l(static_cast<long double>(v[i]));
+      if (ref == 0) {
+        ASSERT_EQ(out[i], 0.0) << v[i];
+        ASSERT_EQ(std::signbit(out[i]), std::signbit(v[i])) << v[i];
+        continue;
+      }
+      const long double err = ulp_error(out[i], ref);
+      if (err > worst) {
+        worst = err;
+        worst_x = v[i];
+      }
+    }
+    std::printf("[ expm1_unit ] %s: worst %.3Lf ulp at y = %a\n", simd_target_name(t), worst, worst_x);
+    EXPECT_LE(worst, 1.5L + 1.0L / 1024) << simd_target_name(t) << " worst at y = " << worst_x;
+    ++checked;
   }
   if (checked == 0) GTEST_SKIP() << "no vector target on this build or CPU";
 }
@@ -336,18 +357,36 @@ TEST(CpuSimdRows, ScalarIsTheFormulaCore) {
   EXPECT_EQ(0, std::memcmp(rows.data(), be_rows.data(), rows.size() * sizeof(metric_row<double>)));
 }
 
-TEST(CpuSimdRows, BitIdenticalForAnyThreadCount) {
+// The contract (README, "Agreement"): the default target's rows and reductions are the same
+// bits for any thread count, and a reduction split at a unit boundary and merged is the
+// unsplit one (shards, checkpoints), in both precisions.
+TYPED_TEST(CpuSimdBackend, BitIdenticalForAnyThreadCountAndSplit) {
+  using T = TypeParam;
   const auto src = test::batch_source(test::random_specs(9000, 45, 60));
-  simd_env env("auto");
-  std::vector<std::vector<metric_row<double>>> all;
+  const index_t n = src.num_scenarios();
+  std::vector<std::vector<metric_row<T>>> all;
   for (int threads : {1, 2, 3}) {
-    auto be = make_cpu_backend<double>(src, {threads, 0, 0, {}});
-    all.emplace_back(static_cast<std::size_t>(src.num_scenarios()));
-    be->evaluate(0, src.num_scenarios(), all.back().data());
+    auto be = make_cpu_backend<T>(src, {threads, 0, 0, {}});
+    all.emplace_back(static_cast<std::size_t>(n));
+    be->evaluate(0, n, all.back().data());
   }
   for (std::size_t i = 1; i < all.size(); ++i) {
-    EXPECT_EQ(0, std::memcmp(all[0].data(), all[i].data(), all[0].size() * sizeof(metric_row<double>)));
+    EXPECT_EQ(0, std::memcmp(all[0].data(), all[i].data(), all[0].size() * sizeof(metric_row<T>)));
   }
+  reduce_spec spec;
+  spec.top_k = 5;
+  spec.top_by = 0;
+  const auto big = test::batch_source(test::random_specs(static_cast<std::size_t>(reduce_unit) + 5000, 46, 12));
+  const index_t nb = big.num_scenarios();
+  auto one = make_cpu_backend<T>(big, {1, 0, 0, {}});
+  auto three = make_cpu_backend<T>(big, {3, 0, 0, {}});
+  const reduce_state whole = one->reduce(spec, 0, nb, {});
+  test::expect_identical(three->reduce(spec, 0, nb, {}), whole, "3 threads");
+  const index_t cut = reduce_unit;  // a shard boundary
+  reduce_state merged = three->reduce(spec, 0, cut, {});
+  merged.merge(spec, one->reduce(spec, cut, nb - cut, {}));
+  merged.finish(spec);
+  test::expect_identical(merged, whole, "split at one unit");
 }
 
 // ---- COOPGRID_SIMD ----
@@ -381,10 +420,10 @@ TEST(CpuSimdEnv, ForcedTargetIsSelectedOrRefused) {
   EXPECT_TRUE(simd_available(simd_target::scalar));
 }
 
-// Unset: scalar, the formula core's bits (the CUDA kernels' too).
-TEST(CpuSimdEnv, UnsetIsScalar) {
+// Unset: the best target this build and CPU run (README, "Agreement": vector rows by default).
+TEST(CpuSimdEnv, UnsetIsTheBestAvailable) {
   simd_env env("");
-  EXPECT_EQ(selected_simd_target(), simd_target::scalar);
+  EXPECT_EQ(selected_simd_target(), best_simd_target());
 }
 
 }  // namespace
