@@ -103,6 +103,17 @@ awk 'NR == 1 || NR % 10 == 2' "$cpu/w1-all.csv" > "$cpu/w1-rows.csv" && rm "$cpu
 "$bench" --repeats 3 --time-batch "$cpu/w1" >> "$cpu/cpu.jsonl" || cpu_fail=1
 t=$(median_wall "$coopgrid" run "$cpu/w1" --reduce --json --backend cpu --no-progress -o "$cpu/w1-cli.json") || cpu_fail=1
 cli_row w1-reduce "coopgrid run --reduce (CLI: map, validate, reduce)" "$ncpu" "$t"
+# The 10^6 batch (1.3 GB of .npy, in the page cache after the first run): run --reduce end to end
+# and validate, against a plain read of the same bytes and numba's in-memory reduce (below).
+nm=$("$py" -c "print(max(1000, int(1e6 * min(1.0, $scale))))")
+"$bench" --write-w1 "$cpu/w1m" "$nm"
+"$coopgrid" run "$cpu/w1m" --reduce --json --backend cpu --no-progress -o "$cpu/w1m-ref.json" || cpu_fail=1
+t=$(median_wall "$coopgrid" run "$cpu/w1m" --reduce --json --backend cpu --no-progress -o "$cpu/w1m-t.json") || cpu_fail=1
+cli_row w1m-reduce "coopgrid run --reduce (CLI: map, validate, reduce)" "$nm" "$t"
+t=$(median_wall "$coopgrid" validate "$cpu/w1m") || cpu_fail=1
+cli_row w1m-validate "coopgrid validate" "$nm" "$t"
+t=$(median_wall cat "$cpu"/w1m/*.npy) || cpu_fail=1
+cli_row w1m-validate "plain read (cat *.npy > /dev/null, one thread)" "$nm" "$t"
 sed "s/count = { range = \[1, 100\] }/count = { range = [1, $w3count] }/" data/grid_main.toml > "$cpu/w3.toml"
 n3=$("$coopgrid" validate "$cpu/w3.toml" | "$py" -c "import re,sys;print(re.search(r'([0-9,]+) scenarios',sys.stdin.read()).group(1).replace(',', ''))")
 "$coopgrid" run "$cpu/w3.toml" --reduce --json --backend cpu --no-progress -o "$cpu/w3-ref.json"
@@ -122,6 +133,12 @@ for fw in numba torch; do
     fi
     "$cpy" bench/peers/cpu_peers.py --framework "$fw" --workload "$wl" --threads "$threads" "${args[@]}" >> "$cpu/cpu.jsonl"
     rc=$?
+    if [[ $rc == 0 && $fw == numba && $wl == w1 ]]; then  # the ratios' base: numba with coopgrid's accuracy
+      "$cpy" bench/peers/cpu_peers.py --framework numba --accuracy coopgrid --workload w1 --threads "$threads" \
+        "${args[@]}" >> "$cpu/cpu.jsonl" || rc=$?
+      "$cpy" bench/peers/cpu_peers.py --framework numba --accuracy coopgrid --workload w1 --tag w1m \
+        --threads "$threads" --batch "$cpu/w1m" --reference "$cpu/w1m-ref.json" >> "$cpu/cpu.jsonl" || rc=$?
+    fi
     if [[ $rc == 3 ]]; then echo "CPU peer $fw skipped: not installed for $cpy (Debian: apt-get install python3-$fw)"; break; fi
     if [[ $rc != 0 ]]; then echo "CPU PEER $fw $wl FAILED (see above)"; cpu_fail=1; fi
   done

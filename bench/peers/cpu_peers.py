@@ -2,7 +2,8 @@
 """CPU peers: what a competent user would write instead of coopgrid on the CPU,
 in numba (@njit(parallel=True), prange, plain loops) and PyTorch (CPU tensors).
 
-  cpu_peers.py --framework numba|torch --workload w1 --batch DIR --reference REF.json --rows ROWS.csv
+  cpu_peers.py --framework numba|torch [--accuracy coopgrid] --workload w1 --batch DIR --reference REF.json \
+      --rows ROWS.csv
   cpu_peers.py --framework numba|torch --workload w3 --grid GRID.toml --reference REF.json
 
 W1: every metric of MODEL.md for every scenario of a binary batch (already in
@@ -39,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peers import METRICS, linspace  # noqa: E402  (one home for the metric order and coopgrid's axis points)
 
 NM = len(METRICS)
-RTOL, ATOL = 1e-9, 1e-12
+RTOL, ATOL = 1e-9, 1e-12  # --accuracy coopgrid: RTOL 1e-12 (rows) and ATOL 1e-300, README's f64 tolerance
 
 
 # ---------------------------------------------------------------- inputs
@@ -110,7 +111,112 @@ def w3_tables(a, s):
 
 # ---------------------------------------------------------------- numba
 
-def numba_impl():
+def numba_accurate_scenario():
+    """W1's scenario with coopgrid's accuracy (README, "Precision and agreement"): Neumaier sums
+    and P_all as a double-double with an exponent of its own, the factor 1 - e never rounded
+    where P > 1/2; what a user who wants coopgrid's digits writes (TwoProduct by Veltkamp
+    splitting: Python 3.11 has no math.fma)."""
+    from numba import njit
+
+    @njit
+    def add(s, c, x):  # Neumaier
+        t = s + x
+        c += (s - t) + x if abs(s) >= abs(x) else (x - t) + s
+        return t, c
+
+    @njit
+    def two_prod(a, b):
+        p = a * b
+        t = 134217729.0 * a
+        ah = t - (t - a)
+        t = 134217729.0 * b
+        bh = t - (t - b)
+        al, bl = a - ah, b - bh
+        return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+    @njit
+    def renorm(h, l, sc):
+        hi = h + l
+        lo = l - (hi - h)
+        if hi < 2.0 ** -256:
+            hi, lo, sc = hi * 2.0 ** 256, lo * 2.0 ** 256, sc - 256
+        return hi, lo, sc
+
+    @njit
+    def consensus_block(s, off, diff, base, full, v):
+        m = off[s + 1] - off[s]
+        lq = math.log1p(-1.0 / m) if m >= 2 else 0.0
+        h = hc = ex = exc = 0.0
+        hi, lo, sc = 1.0, 0.0, 0
+        zero = False
+        cons = 0.0
+        for i in range(off[s], off[s + 1]):
+            x = diff[i]
+            h, hc = add(h, hc, x)
+            cons += 1.0 if x <= 1.0 else 0.0
+            e, near = 0.0, False
+            if m == 1:
+                p = 1.0 if x > 0 else 0.0
+            else:
+                y = x * lq
+                near = y < -0.6931471805599453
+                if near:
+                    e = math.exp(y)
+                    p = 1.0 - e
+                else:
+                    p = -math.expm1(y)
+            ex, exc = add(ex, exc, p)
+            if p <= 0.0:
+                zero = True
+            elif near:  # times (1 - e), unrounded
+                th, tl = two_prod(hi, e)
+                t = hi - th
+                hi, lo, sc = renorm(t, (((hi - t) - th) - tl) + (lo - lo * e), sc)
+            else:
+                if p < 2.0 ** -256:
+                    p, sc = p * 2.0 ** 512, sc - 512
+                th, tl = two_prod(hi, p)
+                hi, lo, sc = renorm(th, tl + lo * p, sc)
+        h += hc
+        pall = 0.0 if zero or sc < -2200 else math.ldexp(hi + lo, sc)
+        if m == 0:
+            ph = 0.0
+        elif m == 1:
+            ph = 1.0 if h > 0 else 0.0
+        else:
+            ph = -math.expm1(h * lq)
+        v[base], v[base + 1], v[base + 2] = h, ph, pall
+        if full:
+            v[base + 3], v[base + 4] = ex + exc, cons
+
+    @njit
+    def scenario(s, act, g, co, d, p, so, sd, ro, rp, eo, ed, v):
+        tot = tc = sh = shc = var = vc = q = 0.0
+        for i in range(co[s], co[s + 1]):
+            di, pi = d[i], p[i]
+            tot, tc = add(tot, tc, di)
+            sh, shc = add(sh, shc, pi * di)
+            var, vc = add(var, vc, di * pi * (1.0 - pi))
+            q += math.floor(di * pi)
+        v[0], v[1], v[2], v[3] = tot + tc, sh + shc, var + vc, q
+        consensus_block(s, so, sd, 4, True, v)
+        consensus_block(s, eo, ed, 12, False, v)
+        G = g[s]
+        if G == 0:
+            v[9] = v[10] = 0.0
+        else:
+            lt = np.log10(act[s])
+            v[9] = G * lt
+            v[10] = (G * (G + 1) // 2) * lt
+        r = rc = 0.0
+        for i in range(ro[s], ro[s + 1]):
+            r, rc = add(r, rc, rp[i])
+        v[11] = r + rc
+
+    return scenario
+
+
+def numba_impl(accurate=False):
     from numba import njit, prange
 
     @njit
@@ -160,6 +266,9 @@ def numba_impl():
         for i in range(ro[s], ro[s + 1]):
             r += rp[i]
         v[11] = r
+
+    if accurate:
+        scenario = numba_accurate_scenario()  # noqa: F811 (the same loops below, coopgrid's accuracy)
 
     @njit(parallel=True)
     def w1_rows(act, g, co, d, p, so, sd, ro, rp, eo, ed, out):
@@ -340,6 +449,8 @@ def timed(fn, repeats):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--framework", choices=["numba", "torch"], required=True)
+    ap.add_argument("--accuracy", choices=["plain", "coopgrid"], default="plain",
+                    help="numba w1: plain sums and product, or coopgrid's (Neumaier sums, double-double P_all)")
     ap.add_argument("--workload", choices=["w1", "w3"], required=True)
     ap.add_argument("--batch")
     ap.add_argument("--rows", help="w1: rows of `coopgrid run BATCH --shard K/N` (CSV), checked row by row")
@@ -347,7 +458,11 @@ def main():
     ap.add_argument("--reference", required=True, help="coopgrid's --reduce JSON for the same input")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--tag", default="w1", help="w1: the workload's name in the output (w1m: the 10^6 batch)")
     a = ap.parse_args()
+    if a.accuracy == "coopgrid":
+        global RTOL, ATOL
+        RTOL, ATOL = 1e-12, 1e-300
     ref = json.load(open(a.reference))
     if list(ref["metrics"].keys()) != METRICS:
         raise SystemExit(f"{a.reference}: metrics {list(ref['metrics'])}, cpu_peers.py computes {METRICS}")
@@ -355,7 +470,7 @@ def main():
         if a.framework == "numba":
             import numba
             numba.set_num_threads(a.threads)
-            version = "numba " + numba.__version__
+            version = "numba " + numba.__version__ + (" (coopgrid's accuracy)" if a.accuracy == "coopgrid" else "")
         else:
             import torch
             torch.set_num_threads(a.threads)
@@ -366,7 +481,8 @@ def main():
     results = []
 
     def emit(workload, scenarios, seconds, warm, note):
-        results.append(dict(implementation=version, framework=a.framework, workload=workload, threads=a.threads,
+        results.append(dict(implementation=version, framework=a.framework, accuracy=a.accuracy,
+                            workload=workload, threads=a.threads,
                             scenarios=scenarios, seconds=seconds, warmup_s=warm, repeats=a.repeats,
                             check="agrees with coopgrid", note=note))
 
@@ -374,7 +490,7 @@ def main():
         cols = load_w1(a.batch)
         n = cols[0].shape[0]
         if a.framework == "numba":
-            w1_rows, w1_reduce, _ = numba_impl()
+            w1_rows, w1_reduce, _ = numba_impl(a.accuracy == "coopgrid")
             out = np.empty((n, NM))
             rows = lambda: (w1_rows(*cols, out), out)[1]
             reduce = lambda: fold_acc(w1_reduce(*cols, 64 * a.threads))
@@ -395,13 +511,13 @@ def main():
             check("w1 rows", r0[want[:, 0].astype(np.int64)], want[:, 1:])
         check_reduce("w1 rows reduced", r0.min(0), r0.max(0), r0.sum(0), n, ref)
         _, _, t_rows = timed(rows_np, a.repeats)
-        emit("w1-rows", n, t_rows, warm_rows, "n x 15 array")
+        emit(a.tag + "-rows", n, t_rows, warm_rows, "n x 15 array")
         t0 = time.perf_counter()
         mn, mx, sm = (np.asarray(x) for x in reduce())
         warm_red = time.perf_counter() - t0
         check_reduce("w1 reduce", mn, mx, sm, n, ref)
         _, _, t_red = timed(reduce, a.repeats)
-        emit("w1-reduce", n, t_red, warm_red, "min, max, sum of every metric")
+        emit(a.tag + "-reduce", n, t_red, warm_red, "min, max, sum of every metric")
     else:
         axes, sc = load_grid(a.grid)
         n = int(np.prod([len(v) for v in axes.values()]))

@@ -108,6 +108,7 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
 // Reports of earlier versions merge with this one's only if the fingerprints of the same input
 // and run are the same numbers: these are what 0.1.0 wrote into merge_state until 2026-12-06
 // (`run INPUT --reduce`, cpu, f64), when both hashes came to be made in one read of the input.
+// (Inputs with a column of 1 MiB or more hash differently from that day: block digests.)
 TEST(Fingerprints, SameNumbersAsEarlierVersions) {
   struct pinned {
     const char* input;
@@ -123,6 +124,29 @@ TEST(Fingerprints, SameNumbersAsEarlierVersions) {
     EXPECT_EQ(input_fingerprint(src), p.input_only) << p.input;
     EXPECT_EQ(run_fingerprint(src, "cpu", precision::f64, spec), p.run) << p.input;
   }
+}
+
+// A column of a MiB or more hashes as the digests of its MiB blocks, made on every thread: one
+// value changed in the first block, a middle one or the partial last one changes the
+// fingerprint, and the same numbers give the same fingerprint again (whatever the schedule).
+TEST(Fingerprints, LargeColumnsSeeEveryBlock) {
+  auto specs = test::random_specs(60000, 12, 12);  // ~3 MiB of countries' datasets
+  const auto base = input_fingerprint(test::batch_source(specs));
+  ASSERT_GT(test::batch_of(test::batch_source(specs)).columns.datasets.size() * sizeof(double),
+            std::size_t{2} << 20);
+  EXPECT_EQ(input_fingerprint(test::batch_source(specs)), base);
+  std::size_t with_countries = 0;
+  for (const auto& sp : specs) with_countries += sp.countries.empty() ? 0 : 1;
+  ASSERT_GT(with_countries, 100u);
+  for (const double where : {0.0, 0.5, 1.0}) {
+    std::size_t k = static_cast<std::size_t>(where * static_cast<double>(specs.size() - 1));
+    while (specs[k].countries.empty()) k = where < 1.0 ? k + 1 : k - 1;
+    const double old = specs[k].countries[0].first;
+    specs[k].countries[0].first = std::nextafter(old, 2 * old + 1);
+    EXPECT_NE(input_fingerprint(test::batch_source(specs)), base) << "scenario " << k;
+    specs[k].countries[0].first = old;
+  }
+  EXPECT_EQ(input_fingerprint(test::batch_source(specs)), base);
 }
 
 }  // namespace
