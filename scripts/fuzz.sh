@@ -15,6 +15,7 @@ flags=(-std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
        -DNDEBUG -I. -Ikernels)
 targets=(csv grid problem)
 shared=(host/io/csv_reader.cpp host/io/text_file.cpp host/io/grid_reader.cpp host/io/problem_reader.cpp
+        host/io/problem_parameter.cpp host/io/salib_reader.cpp
         host/source/grid.cpp host/fmt/fmt_library.cpp)
 sources=("${shared[@]}")
 for t in "${targets[@]}"; do sources+=("tests/fuzz/${t}_fuzz.cpp"); done

@@ -200,10 +200,6 @@ std::vector<double> points_of(const toml::node& n, const field_ctx& c, bool& is_
 
 namespace toml_io {
 
-bool is_probability_field(int f) {
-  return f == countries_share_prob || f == resources_share_prob;
-}
-
 std::string dotted_key_tail(int f) {
   const std::string_view fname = grid_field_names[f];
   return std::string(fname.substr(fname.find('.') + 1));
@@ -323,6 +319,12 @@ field_nodes collect_fields(const toml::table& root, const std::string& name) {
   return nodes;
 }
 
+}  // namespace toml_io
+
+bool is_probability_field(int f) {
+  return f == countries_share_prob || f == resources_share_prob;
+}
+
 void check_field_value(int f, double x, const std::string& where) {
   if (grid_field_is_integer(f)) {
     if (x != std::floor(x)) {
@@ -336,8 +338,6 @@ void check_field_value(int f, double x, const std::string& where) {
     throw input_error(fmt::format("{}: value {} is negative (must be >= 0)", where, x));
   }
 }
-
-}  // namespace toml_io
 
 namespace {
 using namespace toml_io;

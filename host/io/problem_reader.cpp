@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/io/grid_reader.hpp"
+#include "host/io/problem_parameter.hpp"
 #include "host/io/text_file.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/text.hpp"
@@ -17,125 +18,11 @@
 namespace coopgrid {
 namespace {
 using namespace toml_io;
+using namespace problem_io;
 using design::distribution_kind;
 
 const std::string known_dist_keys = std::string(known_dist_names) + "; and an optional group";
 constexpr const char* axis_keys[] = {"values", "range", "linspace", "logspace", "step"};
-
-const char* kind_name(distribution_kind k) { return dist_keys[static_cast<int>(k)]; }
-
-/// A distribution as read, before the rules: its parameters (choice: its values).
-struct dist_in {
-  distribution_kind kind = distribution_kind::uniform;
-  std::vector<double> x;
-  index_t ia = 0, ib = 0;  ///< integers' a and b, exact
-};
-
-std::string dist_text(const dist_in& d) {
-  std::string s = std::string(kind_name(d.kind)) + " [";
-  if (d.kind == distribution_kind::integers) return s + fmt::format("{}, {}]", d.ia, d.ib);
-  for (std::size_t i = 0; i < d.x.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", d.x[i]);
-  return s + "]";
-}
-
-/**
- * DESIGNS.md section 1's parameter rules, then the field's domain (MODEL.md section 1):
- * the distribution's support must lie in it, so that no sample is ever out of domain.
- * `where` is "FILE:LINE[:COL]: KEY".
- */
-problem_parameter make_parameter(int f, const dist_in& d, const std::string& where) {
-  const std::string text = dist_text(d);
-  const std::string at = where + ": " + text;
-  const auto& x = d.x;
-  auto rule = [&](bool ok, const char* what) {
-    if (!ok) throw input_error(fmt::format("{} needs {}", at, what));
-  };
-  switch (d.kind) {
-    case distribution_kind::uniform: rule(x[0] <= x[1], "a <= b"); break;
-    case distribution_kind::loguniform: rule(x[0] > 0 && x[0] <= x[1], "0 < a <= b"); break;
-    case distribution_kind::normal:
-    case distribution_kind::lognormal: rule(x[1] > 0, "sigma > 0"); break;
-    case distribution_kind::truncnormal:
-      rule(x[1] > 0, "sigma > 0");
-      rule(x[2] < x[3], "lo < hi");
-      break;
-    case distribution_kind::triangular:
-      rule(x[0] <= x[1] && x[1] <= x[2] && x[0] < x[2], "lo <= mode <= hi and lo < hi");
-      break;
-    case distribution_kind::integers: rule(d.ia <= d.ib, "a <= b"); break;
-    case distribution_kind::choice: rule(!x.empty(), "at least one value"); break;
-  }
-  const bool discrete = d.kind == distribution_kind::integers || d.kind == distribution_kind::choice;
-  if (grid_field_is_integer(f) && !discrete) {
-    throw input_error(fmt::format("{}: a count takes only integers = [a, b] or choice = [...] of integers ({} "
-                                  "counts items)",
-                                  at, grid_field_names[f]));
-  }
-  problem_parameter p;
-  p.field = f;
-  p.group = grid_field_names[f];
-  p.text = text;
-  p.distribution = kind_name(d.kind);
-  p.args = d.kind == distribution_kind::integers
-               ? std::vector<double>{static_cast<double>(d.ia), static_cast<double>(d.ib)}
-               : x;
-  if (d.kind == distribution_kind::integers) {
-    check_field_value(f, static_cast<double>(d.ia), at);
-    check_field_value(f, static_cast<double>(d.ib), at);
-    p.dist = design::make_integers(d.ia, d.ib);
-    return p;
-  }
-  if (d.kind == distribution_kind::choice) {
-    for (double v : x) check_field_value(f, v, at);
-    p.choices = x;
-    p.dist = design::make_choice(static_cast<index_t>(x.size()));
-    return p;
-  }
-  // The support of a continuous distribution, and a hint where a bounded one fits.
-  double lo = x[0], hi = x[1];
-  std::string support;
-  const char* hint = "";
-  switch (d.kind) {
-    case distribution_kind::normal:
-      lo = -HUGE_VAL, hi = HUGE_VAL, support = "(-inf, inf)", hint = "; use truncnormal";
-      break;
-    case distribution_kind::lognormal:
-      lo = 0, hi = HUGE_VAL, support = "(0, inf)", hint = "; use truncnormal, uniform or triangular";
-      break;
-    case distribution_kind::truncnormal: lo = x[2], hi = x[3]; break;
-    case distribution_kind::triangular: lo = x[0], hi = x[2]; break;
-    default: break;
-  }
-  if (support.empty()) support = fmt::format("[{}, {}]", lo, hi);
-  const bool prob = is_probability_field(f);
-  if (!(lo >= 0) || (prob && !(hi <= 1))) {
-    throw input_error(fmt::format("{} leaves the field's domain {} (its support is {}{})", at,
-                                  prob ? "[0, 1]" : "[0, inf)", support, hint));
-  }
-  switch (d.kind) {
-    case distribution_kind::uniform: p.dist = design::make_uniform(x[0], x[1]); break;
-    case distribution_kind::loguniform: p.dist = design::make_loguniform(x[0], x[1]); break;
-    case distribution_kind::normal: p.dist = design::make_normal(x[0], x[1]); break;
-    case distribution_kind::lognormal: p.dist = design::make_lognormal(x[0], x[1]); break;
-    case distribution_kind::truncnormal: p.dist = design::make_truncnormal(x[0], x[1], x[2], x[3]); break;
-    case distribution_kind::triangular:
-      // Its inverse CDF takes the square root of (hi - lo) (mode - lo): that must not overflow.
-      if (!std::isfinite((x[2] - x[0]) * (x[2] - x[0]))) {
-        throw input_error(fmt::format("{}: its values overflow a double ((hi - lo)^2 is not finite)", at));
-      }
-      p.dist = design::make_triangular(x[0], x[1], x[2]);
-      break;
-    default: break;
-  }
-  // Values must be finite too (an unbounded tail or b / a may overflow): the ends and the middle.
-  for (double u : {0.0, 0.5, design::unit_clamp_hi}) {
-    const double v = design::inverse_cdf(p.dist, u);
-    if (!std::isfinite(v)) {
-      throw input_error(fmt::format("{}: its values overflow a double (u = {} gives {})", at, u, v));
-    }
-  }
-  return p;
-}
 
 /// The names of a distribution's parameters, for messages.
 const char* param_name(distribution_kind k, std::size_t i) {
@@ -254,29 +141,6 @@ void read_scalar(problem& p, const toml::node& n, const field_ctx& c) {
   p.given[c.field] = true;
 }
 
-const problem_parameter* varied(const problem& p, int f) {
-  for (const auto& q : p.parameters) {
-    if (q.field == f) return &q;
-  }
-  return nullptr;
-}
-
-/// A per-item field is required wherever its block can hold items (a varied count: its largest value > 0).
-void check_problem_items(const problem& p, const std::string& name, const char* hint) {
-  for (auto [count_f, item_f] : item_fields) {
-    bool some_items = p.ints[count_f] > 0;
-    if (const auto* q = varied(p, count_f)) {
-      some_items = q->dist.kind == distribution_kind::integers
-                       ? q->dist.i1 > 0
-                       : *std::max_element(q->choices.begin(), q->choices.end()) > 0;
-    }
-    if (some_items && !p.given[item_f]) {
-      throw input_error(fmt::format("{}: {}: missing, but {} can be > 0 (give the items a value{})", name,
-                                    grid_field_names[item_f], grid_field_names[count_f], hint));
-    }
-  }
-}
-
 problem problem_from_fields(const field_nodes& nodes, const std::string& name) {
   for (int f = 0; f < num_grid_fields; ++f) {
     if (is_axis(nodes[f])) {
@@ -359,181 +223,6 @@ problem parse_fixed_values(std::string_view raw, const std::string& name) {
   return p;
 }
 
-namespace {
-
-/**
- * SALib's text format, as SALib reads it (SALib/SALib, src/SALib/util/util_funcs.py
- * read_param_file and src/SALib/util/__init__.py _nonuniform_scale_samples, main at
- * 1c375488e1c8, June 2026). read_param_file gives every line two bounds, b1 (column 2)
- * and b2 (column 3); the dist then reads them as:
- *   unif       uniform on [b1, b2], b1 < b2                  -> uniform [b1, b2]
- *   logunif    scipy loguniform(a = b1, b = b2), 0 < b1 < b2 -> loguniform [b1, b2]
- *   triang     the two-value form: start 0, end b1, peak at the fraction b2 of the width
- *              (scipy triang(c = b2, loc = 0, scale = b1)), b1 > 0, 0 <= b2 < 1
- *                                                            -> triangular [0, b2 b1, b1]
- *   norm       mean b1, standard deviation b2 > 0            -> normal [b1, b2]
- *   lognorm    exp of normal(b1, b2): ln-space mean and sd   -> lognormal [b1, b2]
- *   truncnorm  needs bounds[i][2] and [3] (mean, sd) beside the bounds b1, b2, which
- *              a two-bound line cannot hold: SALib fails with an IndexError -> an error here
- *   weibull    (shape, scale): not among DESIGNS.md's distributions   -> an error here
- * Group "NA" (or none) means the parameter is its own group; `#` lines are comments;
- * the delimiter is sniffed (csv.Sniffer): commas if the file has any, else spaces/tabs.
- */
-dist_in salib_dist(const std::string& dist, double b1, double b2, const std::string& where) {
-  dist_in d;
-  auto need = [&](bool ok, const char* what) {
-    if (!ok) throw input_error(fmt::format("{}: {} {} {}: SALib needs {}", where, dist, b1, b2, what));
-  };
-  if (dist == "unif") {
-    need(b1 < b2, "lower < upper");
-    d.kind = distribution_kind::uniform, d.x = {b1, b2};
-  } else if (dist == "logunif") {
-    need(b1 > 0 && b1 < b2, "0 < lower < upper");
-    d.kind = distribution_kind::loguniform, d.x = {b1, b2};
-  } else if (dist == "triang") {
-    need(b1 > 0, "the end (the first column; the start is 0) > 0");
-    need(b2 >= 0 && b2 < 1, "the peak (the second column, a fraction of the width) in [0, 1)");
-    d.kind = distribution_kind::triangular, d.x = {0.0, b2 * b1, b1};
-  } else if (dist == "norm") {
-    need(b2 > 0, "the standard deviation (the second column) > 0");
-    d.kind = distribution_kind::normal, d.x = {b1, b2};
-  } else if (dist == "lognorm") {
-    need(b2 > 0, "the ln-space standard deviation (the second column) > 0");
-    d.kind = distribution_kind::lognormal, d.x = {b1, b2};
-  } else if (dist == "truncnorm") {
-    throw input_error(fmt::format("{}: truncnorm needs four values (lower, upper, mean, sd) and a SALib text line "
-                                  "holds two bounds (SALib itself fails on it); write a TOML problem with "
-                                  "truncnormal = [mu, sigma, lo, hi]",
-                                  where));
-  } else if (dist == "weibull") {
-    throw input_error(fmt::format("{}: dist 'weibull' is not among coopgrid's distributions (DESIGNS.md section 1)",
-                                  where));
-  } else {
-    throw input_error(fmt::format("{}: unknown dist '{}' (expected unif, triang, norm, truncnorm, lognorm, logunif)",
-                                  where, dist));
-  }
-  return d;
-}
-
-double salib_number(const std::string& s, const std::string& where, const char* what) {
-  if (s.empty()) throw input_error(fmt::format("{}: empty {}", where, what));
-  char* end = nullptr;
-  const double x = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) {
-    throw input_error(fmt::format("{}: {} '{}' is not a number", where, what, s));
-  }
-  if (!std::isfinite(x)) {
-    throw input_error(fmt::format("{}: {} '{}' is not finite (NaN and infinity are invalid)", where, what, s));
-  }
-  return x;
-}
-
-std::string allowed_names() {
-  std::string s;
-  for (int f = 0; f < num_grid_fields; ++f) s += (f ? ", " : "") + std::string(grid_field_names[f]);
-  return s;
-}
-
-}  // namespace
-
-problem parse_salib_problem(std::string_view text, const std::string& name, const problem* fixed) {
-  problem p;
-  if (fixed) {
-    COOPGRID_EXPECTS(fixed->parameters.empty(), "--fixed holds fixed values only (parse_fixed_values)");
-    p.ints = fixed->ints;
-    p.reals = fixed->reals;
-    p.given = fixed->given;
-  }
-  p.source = name;
-  struct line_fields {
-    std::size_t line;
-    std::string text;
-  };
-  std::vector<line_fields> rows;
-  bool commas = false;
-  std::size_t line = 0;
-  for (std::size_t pos = 0; pos <= text.size();) {
-    const std::size_t nl = std::min(text.find('\n', pos), text.size());
-    std::string_view l = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    const std::string t(trim(l));
-    if (t.empty() || t[0] == '#') continue;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-      const auto c = static_cast<unsigned char>(t[i]);
-      if (c >= 0x80 || (c < 0x20 && c != '\t') || c == 0x7F) {
-        throw input_error(fmt::format("{}:{}: byte 0x{:02X} (a SALib problem file holds ASCII names, numbers and "
-                                      "group names)",
-                                      name, line, c));
-      }
-    }
-    commas = commas || t.find(',') != std::string::npos;
-    rows.push_back({line, t});
-  }
-  std::array<std::size_t, num_grid_fields> line_of{};
-  for (const auto& r : rows) {
-    std::vector<std::string> cols;
-    if (commas) {
-      for (std::size_t b = 0;;) {
-        const std::size_t e = std::min(r.text.find(',', b), r.text.size());
-        cols.emplace_back(trim(std::string_view(r.text).substr(b, e - b)));
-        if (e == r.text.size()) break;
-        b = e + 1;
-      }
-    } else {
-      for (std::size_t b = r.text.find_first_not_of(" \t"); b != std::string::npos;
-           b = r.text.find_first_not_of(" \t", b)) {
-        const std::size_t e = std::min(r.text.find_first_of(" \t", b), r.text.size());
-        cols.push_back(r.text.substr(b, e - b));
-        b = e;
-      }
-    }
-    const std::string& key = cols[0];
-    const int f = grid_field_by_name(key);
-    if (f < 0) {
-      throw input_error(fmt::format("{}:{}: unknown parameter name '{}' (names are coopgrid's dotted fields: {})",
-                                    name, r.line, key, allowed_names()));
-    }
-    const std::string where = fmt::format("{}:{}: {}", name, r.line, key);
-    if (line_of[f]) {
-      throw input_error(fmt::format("{}: listed twice (lines {} and {})", where, line_of[f], r.line));
-    }
-    line_of[f] = r.line;
-    if (cols.size() < 3) {
-      throw input_error(fmt::format("{}: missing the {} bound (a line is name lower upper [group] [dist])", where,
-                                    cols.size() < 2 ? "lower" : "upper"));
-    }
-    if (cols.size() > 5) {
-      throw input_error(fmt::format("{}: {} fields, expected at most 5 (name lower upper [group] [dist])", where,
-                                    cols.size()));
-    }
-    const double b1 = salib_number(cols[1], where, "lower bound");
-    const double b2 = salib_number(cols[2], where, "upper bound");
-    const std::string group = cols.size() > 3 && cols[3] != "NA" ? cols[3] : "";
-    const std::string dist = cols.size() > 4 ? cols[4] : "unif";
-    if (grid_field_is_integer(f)) {
-      throw input_error(fmt::format("{}: a count takes only integers or choice, which SALib's text format cannot "
-                                    "express (vary it in a TOML problem with integers = [a, b])",
-                                    where));
-    }
-    problem_parameter q = make_parameter(f, salib_dist(dist, b1, b2, where), where);
-    if (!group.empty()) {
-      q.group = group;
-      q.text += " group " + group;
-      p.has_groups = true;
-    }
-    p.parameters.push_back(std::move(q));
-    p.given[f] = true;
-  }
-  if (p.parameters.empty()) {
-    throw input_error(fmt::format("{}: no parameters (every line is blank or a # comment)", name));
-  }
-  // The file's row order is the problem's order (DESIGNS.md section 1), as SALib's read_param_file keeps it.
-  check_problem_items(p, name, fixed ? " in the SALib file or the --fixed file" : " with --fixed FILE.toml");
-  return p;
-}
-
 problem read_problem_file(const std::filesystem::path& file, const std::filesystem::path* fixed_toml) {
   const std::string text = read_text_file(file, "a problem file");
   if (file.extension() == ".toml") {
@@ -562,7 +251,7 @@ std::string describe_problem(const problem& p) {
   }
   out += "fixed:\n";
   for (int f = 0; f < num_grid_fields; ++f) {
-    if (varied(p, f)) continue;
+    if (p.varied(f)) continue;
     if (grid_field_is_integer(f)) {
       out += fmt::format("  {:<34} = {}\n", grid_field_names[f], p.ints[f]);
     } else {

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "host/io/text_file.hpp"
-#include "host/io/toml_fields.hpp"
+#include "host/io/field_domain.hpp"
 #include "host/util/errors.hpp"
 
 namespace coopgrid {
@@ -59,7 +59,7 @@ std::string support_rule(const problem_parameter& p, double x) {
 bool value_ok(const problem_parameter& p, double x) {
   if (!std::isfinite(x) || !support_rule(p, x).empty()) return false;
   try {
-    toml_io::check_field_value(p.field, x, "");
+    check_field_value(p.field, x, "");
     return true;
   } catch (const input_error&) {
     return false;
@@ -73,7 +73,7 @@ void check_sample_value(const problem& prob, int j, double x, const std::string&
   const std::string at = fmt::format("{}: column {}", where, sample_column_name(prob, j));
   if (!std::isfinite(x)) throw input_error(fmt::format("{}: value {} is not a finite number", at, x));
   const problem_parameter& p = prob.parameters[static_cast<std::size_t>(j)];
-  toml_io::check_field_value(p.field, x, at);  // the field's domain: one home with grid and problem files
+  check_field_value(p.field, x, at);  // the field's domain: one home with grid and problem files
   const std::string rule = support_rule(p, x);
   if (!rule.empty()) throw input_error(fmt::format("{}: value {} {}", at, x, rule));
 }

@@ -17,19 +17,14 @@
 #include <string>
 #include <string_view>
 
+#include "host/io/field_domain.hpp"
+#include "host/io/problem_parameter.hpp"
 #include "host/source/grid.hpp"
 
 namespace coopgrid::toml_io {
 
 /// Points per axis (and values per choice) are materialised: they are small; the grid never is.
 inline constexpr index_t max_axis_points = 100'000'000;
-
-/// A problem file's distribution keys, in design::distribution_kind's order; a grid's message
-/// for an unknown table key names them too (a misspelt distribution makes the file read as a grid).
-inline constexpr const char* dist_keys[] = {"uniform",   "loguniform", "normal",   "truncnormal",
-                                            "lognormal", "triangular", "integers", "choice"};
-inline constexpr const char* known_dist_names =
-    "uniform, loguniform, normal, truncnormal, lognormal, triangular, integers, choice";
 
 /// A field being read: messages name file, line, column and the dotted key.
 struct field_ctx {
@@ -53,7 +48,6 @@ index_t integer(const toml::node& n, const field_ctx& c, std::string_view what);
 const toml::array& array_of(const toml::node& n, const field_ctx& c, std::string_view what, std::size_t min_len,
                             std::size_t max_len);
 
-bool is_probability_field(int f);
 /// "count" of "countries.count".
 std::string dotted_key_tail(int f);
 
@@ -73,18 +67,6 @@ toml::table parse_toml_table(const std::string& text, const std::string& name);
 using field_nodes = std::array<const toml::node*, num_grid_fields>;
 /// Each field's node (or null), by dotted name; unknown tables and keys are errors.
 field_nodes collect_fields(const toml::table& root, const std::string& name);
-/// MODEL.md section 1's domain of field f; `where` names file, line and key.
-void check_field_value(int f, double x, const std::string& where);
-
-/// The per-item fields and the count of their block: required wherever the count can be > 0.
-struct item_field {
-  int count, item;
-};
-inline constexpr item_field item_fields[] = {{countries_count, countries_datasets},
-                                             {countries_count, countries_share_prob},
-                                             {standards_count, standards_difficulty},
-                                             {resources_count, resources_share_prob},
-                                             {ethics_count, ethics_difficulty}};
 
 /// The grid of a parsed grid file (parse_grid after the text check and the parse).
 grid grid_from_fields(const field_nodes& nodes, const std::string& name);

@@ -40,6 +40,13 @@ struct problem {
   bool has_groups = false;
 
   int num_parameters() const { return static_cast<int>(parameters.size()); }
+  /// Field f's parameter, or null where f is fixed.
+  const problem_parameter* varied(int f) const {
+    for (const auto& q : parameters) {
+      if (q.field == f) return &q;
+    }
+    return nullptr;
+  }
   /// Parameter j's group: its `group`, or its field's dotted name when that is empty.
   std::string group_name(int j) const {
     const auto& p = parameters[static_cast<std::size_t>(j)];
