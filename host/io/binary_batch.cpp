@@ -206,6 +206,70 @@ struct column_file {
   bool integer;
 };
 
+constexpr index_t ids_per_task = 1 << 16;
+
+/// The duplicate id with the lowest second line, if any: a duplicate needs two equal hashes,
+/// so only then are ids compared.
+void check_unique_ids(const batch& b, const std::filesystem::path& ids_path, std::vector<std::size_t>& hashes) {
+  if (!any_equal_hashes(hashes, hardware_threads())) return;
+  std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
+  for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
+  std::sort(hashed.begin(), hashed.end());
+  for (std::size_t i = 1; i < hashed.size(); ++i) {
+    if (hashed[i].first != hashed[i - 1].first) continue;
+    // Equal hashes: compare every pair of the run (almost always just this one).
+    for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
+      const auto first = std::min(hashed[j - 1].second, hashed[i].second);
+      const auto second = std::max(hashed[j - 1].second, hashed[i].second);
+      if (b.ids[first] == b.ids[second]) {
+        throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
+                                      second + 1, b.ids[second], first + 1));
+      }
+    }
+  }
+}
+
+/// ids.txt, one id a line: one read and one sequential pass for the line ends; the strings and
+/// their 64-bit hashes are made in parallel, and the hashes sorted in parallel.
+void read_ids(batch& b, const std::filesystem::path& ids_path, index_t scenarios) {
+  const std::string text = read_text_file(ids_path, "an ids.txt file");
+  std::vector<std::string_view> lines;
+  lines.reserve(static_cast<std::size_t>(scenarios));
+  for (std::size_t at = 0; at < text.size();) {
+    auto end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const auto n = lines.size() + 1;
+    if (line.empty()) throw input_error(fmt::format("{}:{}: empty id (ids must be non-empty)", ids_path.string(), n));
+    lines.push_back(line);
+    at = end + 1;
+  }
+  const auto count = static_cast<index_t>(lines.size());
+  b.ids.resize(lines.size());
+  std::vector<std::size_t> hashes(lines.size());
+  parallel_for((count + ids_per_task - 1) / ids_per_task, hardware_threads(), [&](index_t k) {
+    for (index_t i = k * ids_per_task; i < std::min(count, (k + 1) * ids_per_task); ++i) {
+      b.ids[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
+      hashes[static_cast<std::size_t>(i)] = std::hash<std::string_view>{}(lines[static_cast<std::size_t>(i)]);
+    }
+  });
+  check_unique_ids(b, ids_path, hashes);
+  if (count != scenarios) {
+    throw input_error(fmt::format("{}: {} ids for {} scenarios", ids_path.string(), count, scenarios));
+  }
+}
+
+/// Without ids.txt a scenario's id is its row number.
+void number_ids(batch& b, index_t n) {
+  b.ids.resize(static_cast<std::size_t>(n));
+  parallel_for((n + ids_per_task - 1) / ids_per_task, hardware_threads(), [&](index_t k) {
+    for (index_t i = k * ids_per_task; i < std::min(n, (k + 1) * ids_per_task); ++i) {
+      b.ids[static_cast<std::size_t>(i)] = std::to_string(i);
+    }
+  });
+}
+
 }  // namespace
 
 bool is_binary_batch(const std::filesystem::path& dir) {
@@ -238,64 +302,11 @@ batch read_binary_batch(const std::filesystem::path& dir, progress_meter* progre
     validate_columns(c, dir.string(), 0, progress);
   }
   if (c.num_scenarios() == 0) throw input_error(fmt::format("{}: no scenarios (activities.npy is empty)", b.source));
-  const int threads = hardware_threads();
-  constexpr index_t ids_per_task = 1 << 16;
   if (std::filesystem::exists(ids_path)) {
-    // One read and one sequential pass for the line ends; the strings and their
-    // 64-bit hashes are made in parallel, and the hashes sorted in parallel: a
-    // duplicate needs two equal hashes, so only then are the ids compared.
-    const std::string text = read_text_file(ids_path, "an ids.txt file");
+    read_ids(b, ids_path, c.num_scenarios());
     if (progress != nullptr) progress->add(static_cast<index_t>(ids_bytes));
-    std::vector<std::string_view> lines;
-    lines.reserve(static_cast<std::size_t>(c.num_scenarios()));
-    for (std::size_t at = 0; at < text.size();) {
-      auto end = text.find('\n', at);
-      if (end == std::string::npos) end = text.size();
-      std::string_view line(text.data() + at, end - at);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      const auto n = lines.size() + 1;
-      if (line.empty()) throw input_error(fmt::format("{}:{}: empty id (ids must be non-empty)", ids_path.string(), n));
-      lines.push_back(line);
-      at = end + 1;
-    }
-    const auto count = static_cast<index_t>(lines.size());
-    b.ids.resize(lines.size());
-    std::vector<std::size_t> hashes(lines.size());
-    parallel_for((count + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
-      for (index_t i = k * ids_per_task; i < std::min(count, (k + 1) * ids_per_task); ++i) {
-        b.ids[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
-        hashes[static_cast<std::size_t>(i)] = std::hash<std::string_view>{}(lines[static_cast<std::size_t>(i)]);
-      }
-    });
-    if (any_equal_hashes(hashes, threads)) {
-      std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
-      for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
-      std::sort(hashed.begin(), hashed.end());
-      for (std::size_t i = 1; i < hashed.size(); ++i) {
-        if (hashed[i].first != hashed[i - 1].first) continue;
-        // Equal hashes: compare every pair of the run (almost always just this one).
-        for (std::size_t j = i; j > 0 && hashed[j - 1].first == hashed[i].first; --j) {
-          const auto first = std::min(hashed[j - 1].second, hashed[i].second);
-          const auto second = std::max(hashed[j - 1].second, hashed[i].second);
-          if (b.ids[first] == b.ids[second]) {
-            throw input_error(fmt::format("{}:{}: id '{}' appears twice (first on line {})", ids_path.string(),
-                                          second + 1, b.ids[second], first + 1));
-          }
-        }
-      }
-    }
-    if (b.num_scenarios() != c.num_scenarios()) {
-      throw input_error(fmt::format("{}: {} ids for {} scenarios", ids_path.string(), b.ids.size(),
-                                    c.num_scenarios()));
-    }
   } else {
-    const index_t n = c.num_scenarios();
-    b.ids.resize(static_cast<std::size_t>(n));
-    parallel_for((n + ids_per_task - 1) / ids_per_task, threads, [&](index_t k) {
-      for (index_t i = k * ids_per_task; i < std::min(n, (k + 1) * ids_per_task); ++i) {
-        b.ids[static_cast<std::size_t>(i)] = std::to_string(i);
-      }
-    });
+    number_ids(b, c.num_scenarios());
   }
   return b;
 }
