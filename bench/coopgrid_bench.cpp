@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/workloads.hpp"
 #include "host/io/grid_reader.hpp"
 #include "host/io/binary_batch.hpp"
 #include "host/backends/cpu_backend.hpp"
@@ -33,6 +34,7 @@
 #endif
 
 using namespace coopgrid;
+using namespace coopgrid::bench;
 
 namespace {
 
@@ -66,56 +68,6 @@ double time_host(const std::function<void()>& fn, int reps = -1) {
   return median(t);
 }
 
-/// splitmix64: fast, seedable, identical everywhere.
-struct rng64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  index_t between(index_t lo, index_t hi) { return lo + static_cast<index_t>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
-};
-
-/// W1's batch: countries 1..128, standards 1..32, resources and ethics 1..16 per scenario
-/// (W4's lighter one: 1..8, 1..4, 1..2, 1..2).
-batch make_w1_batch(index_t n, std::uint64_t seed, bool light = false) {
-  batch b;
-  b.source = "W1";
-  column_vectors<double> c;
-  rng64 r{seed};
-  c.activities.resize(static_cast<std::size_t>(n));
-  c.countries_per_activity.resize(static_cast<std::size_t>(n));
-  auto fill = [&](std::vector<index_t>& off, index_t lo, index_t hi) {
-    off.resize(static_cast<std::size_t>(n) + 1);
-    off[0] = 0;
-    for (index_t s = 0; s < n; ++s) off[s + 1] = off[s] + r.between(lo, hi);
-  };
-  fill(c.country_offsets, 1, light ? 8 : 128);
-  fill(c.standard_offsets, 1, light ? 4 : 32);
-  fill(c.resource_offsets, 1, light ? 2 : 16);
-  fill(c.ethics_offsets, 1, light ? 2 : 16);
-  for (index_t s = 0; s < n; ++s) {
-    c.activities[s] = 20 * r.uniform();
-    c.countries_per_activity[s] = r.between(0, 10);
-  }
-  auto reals = [&](std::vector<double>& v, index_t count, double scale) {
-    v.resize(static_cast<std::size_t>(count));
-    for (auto& x : v) x = scale * r.uniform();
-  };
-  reals(c.datasets, c.country_offsets.back(), 1e6);
-  reals(c.country_share_prob, c.country_offsets.back(), 1);
-  reals(c.standard_difficulty, c.standard_offsets.back(), 5);
-  reals(c.resource_share_prob, c.resource_offsets.back(), 1);
-  reals(c.ethics_difficulty, c.ethics_offsets.back(), 5);
-  b.columns = batch_columns<double>(std::move(c));
-  b.ids.resize(static_cast<std::size_t>(n));
-  for (index_t s = 0; s < n; ++s) b.ids[s] = std::to_string(s);
-  return b;
-}
-
 /// Bytes an evaluation of the batch must move at least: each input once, each output once.
 template <class T>
 double batch_bytes(const batch_columns<double>& c) {
@@ -123,77 +75,6 @@ double batch_bytes(const batch_columns<double>& c) {
   const double items = static_cast<double>(c.country_offsets.back()) * 2 + static_cast<double>(c.standard_offsets.back()) +
                        static_cast<double>(c.resource_offsets.back()) + static_cast<double>(c.ethics_offsets.back());
   return items * sizeof(T) + n * (sizeof(T) + sizeof(index_t) + 4 * sizeof(index_t)) + n * num_metrics * sizeof(T);
-}
-
-/// W3's grid (1.01e10 scenarios at scale 1); smaller scales shrink the count and share_prob axes.
-std::string w3_grid(double scale) {
-  const auto countries = std::max<index_t>(1, static_cast<index_t>(std::llround(100 * std::min(1.0, scale * 100))));
-  const auto probs = std::max<index_t>(2, static_cast<index_t>(std::llround(101 * std::min(1.0, scale * 100 > 1 ? 1.0 : scale * 100))));
-  const auto standards = std::max<index_t>(1, static_cast<index_t>(std::llround(50 * std::min(1.0, scale))));
-  return fmt::format(R"(
-[countries]
-count = {{ range = [1, {}] }}
-datasets = {{ logspace = [2, 6, 10] }}
-share_prob = {{ linspace = [0, 1, {}] }}
-[standards]
-count = {{ range = [1, {}] }}
-difficulty = {{ linspace = [0, 5, 100] }}
-[exchange]
-activities = {{ linspace = [0, 20, 20] }}
-countries_per_activity = 5
-[resources]
-count = 5
-share_prob = 0.5
-[ethics]
-count = 2
-difficulty = 0.2
-)", countries, probs, standards);
-}
-
-reduce_spec w3_spec() {
-  reduce_spec spec;
-  spec.where = {parse_filter("standards_p_any>=0.5")};
-  spec.top_k = 100;
-  spec.top_by = static_cast<int>(metric::shared_expected);
-  return spec;
-}
-
-/// Writes a batch as a CSV directory (W4's CSV input), shortest round-trip numbers.
-void write_csv_batch(const batch& b, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  const auto& c = b.columns;
-  auto write = [&](const std::string& name, const std::string& header, auto&& body) {
-    std::FILE* f = std::fopen((dir + "/" + name).c_str(), "wb");
-    if (!f) throw std::runtime_error("cannot write " + dir + "/" + name);
-    fmt::memory_buffer buf;
-    fmt::format_to(std::back_inserter(buf), "{}\n", header);
-    body(buf);
-    std::fwrite(buf.data(), 1, buf.size(), f);
-    std::fclose(f);
-  };
-  write("scenarios.csv", "scenario,activities,countries_per_activity", [&](auto& buf) {
-    for (index_t s = 0; s < c.num_scenarios(); ++s) {
-      fmt::format_to(std::back_inserter(buf), "{},{},{}\n", b.ids[s], c.activities[s], c.countries_per_activity[s]);
-    }
-  });
-  auto items = [&](const char* name, const char* header, column<index_t> off, column<double> a,
-                   const column<double>* second) {
-    write(name, header, [&](auto& buf) {
-      for (index_t s = 0; s < c.num_scenarios(); ++s) {
-        for (index_t i = off[s]; i < off[s + 1]; ++i) {
-          if (second) {
-            fmt::format_to(std::back_inserter(buf), "{},{},{}\n", b.ids[s], a[i], (*second)[i]);
-          } else {
-            fmt::format_to(std::back_inserter(buf), "{},{}\n", b.ids[s], a[i]);
-          }
-        }
-      }
-    });
-  };
-  items("countries.csv", "scenario,datasets,share_prob", c.country_offsets, c.datasets, &c.country_share_prob);
-  items("standards.csv", "scenario,difficulty", c.standard_offsets, c.standard_difficulty, nullptr);
-  items("resources.csv", "scenario,share_prob", c.resource_offsets, c.resource_share_prob, nullptr);
-  items("ethics.csv", "scenario,difficulty", c.ethics_offsets, c.ethics_difficulty, nullptr);
 }
 
 void cpu_cases(double scale) {

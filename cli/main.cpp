@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/dispatch.hpp"
 #include "cli/examples.hpp"
 #include "cli/help_format.hpp"
 #include "cli/parse_error.hpp"
@@ -31,9 +32,6 @@
 #include "host/io/output_file.hpp"
 #include "host/util/progress.hpp"
 #include "host/util/errors.hpp"
-#if defined(COOPGRID_HAVE_MPI)
-#include "host/commands/mpi_run.hpp"
-#endif
 
 #ifndef COOPGRID_VERSION
 #define COOPGRID_VERSION "0.0.0"
@@ -382,25 +380,7 @@ int print_error(const std::exception& e, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-#if defined(COOPGRID_HAVE_MPI)
-  mpi::session mpi_session(&argc, &argv);
-  // One rank is a plain process: the plain commands.
-  const auto run = [&](const run_options& o) {
-    return mpi_session.size() > 1 ? mpi::run_command(o, mpi_session) : run_command(o);
-  };
-  const auto analyse = [&](const sensitivity_options& o) {
-    return mpi_session.size() > 1 ? mpi::sensitivity_command(o, mpi_session) : sensitivity_command(o);
-  };
-  // Under MPI an error on one rank must end them all, with its exit code.
-  const auto fail = [&](int code) {
-    if (mpi_session.size() > 1) mpi::abort(code);
-    return code;
-  };
-#else
-  const auto run = [](const run_options& o) { return run_command(o); };
-  const auto analyse = [](const sensitivity_options& o) { return sensitivity_command(o); };
-  const auto fail = [](int code) { return code; };
-#endif
+  const cli::dispatch ranks(&argc, &argv);
   CLI::App app{
       "coopgrid: evaluates the international-cooperation model (MODEL.md) over batches of "
       "scenarios or parameter grids, on CPUs and NVIDIA GPUs.\n"
@@ -417,7 +397,7 @@ int main(int argc, char** argv) {
   prim_command_options prim_opt;
   std::deque<sensitivity_options> method_opts;  // a deque: the options stay where CLI11 bound them
   std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
-      {declare_run(app, run_opt), [&] { return run(run_opt); }},
+      {declare_run(app, run_opt), [&] { return ranks.run(run_opt); }},
       {declare_compare(app, compare_opt), [&] { return compare_command(compare_opt); }},
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
@@ -426,7 +406,7 @@ int main(int argc, char** argv) {
   };
   for (const auto* m : analysis_methods()) {  // the sensitivity methods' commands, from their one list
     auto& o = method_opts.emplace_back();
-    commands.emplace_back(declare_sensitivity(app, o, *m), [&analyse, &o] { return analyse(o); });
+    commands.emplace_back(declare_sensitivity(app, o, *m), [&ranks, &o] { return ranks.analyse(o); });
   }
   commands.emplace_back(declare_merge(app, merge_opt), [&] { return merge_command(merge_opt); });
   commands.emplace_back(
@@ -444,11 +424,11 @@ int main(int argc, char** argv) {
       if (sub->parsed()) return command();
     }
   } catch (const input_error& e) {
-    return fail(print_error(e, 2));
+    return ranks.fail(print_error(e, 2));
   } catch (const usage_error& e) {
-    return fail(print_error(e, 2));
+    return ranks.fail(print_error(e, 2));
   } catch (const std::exception& e) {
-    return fail(print_error(e, 1));
+    return ranks.fail(print_error(e, 1));
   }
   return 0;
 }

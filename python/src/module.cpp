@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,6 +33,7 @@
 #include "host/util/parallel.hpp"
 #include "host/util/progress.hpp"
 #include "kernels/metrics.hpp"
+#include "python/src/call_scope.hpp"
 #include "python/src/prim_binding.hpp"
 #include "python/src/py_integers.hpp"
 
@@ -43,74 +43,9 @@
 
 namespace py = pybind11;
 using namespace coopgrid;
+using namespace coopgrid::python;
 
 namespace {
-
-// ---- Ctrl-C: checked between units while the GIL is released ----
-
-/// Thrown by the interrupt hook once Python's signal handler has set the error (KeyboardInterrupt).
-struct interrupted {};
-
-/// True on the thread that released the GIL for a coopgrid call (only it may take the GIL back to check).
-thread_local bool t_in_call = false;
-thread_local std::chrono::steady_clock::time_point t_last_check{};
-
-void python_interrupt_check() {
-  if (!t_in_call) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - t_last_check < std::chrono::milliseconds(20)) return;  // the GIL is taken at most 50 times a second
-  t_last_check = now;
-  py::gil_scoped_acquire gil;
-  if (PyErr_CheckSignals() != 0) throw interrupted{};  // the error stays set for the caller to raise
-}
-
-// ---- progress=: the Python callable of the current call, fed by progress_meter (host/util/progress.hpp) ----
-
-thread_local PyObject* t_progress = nullptr;  ///< borrowed: the caller's argument outlives the call
-thread_local std::chrono::steady_clock::time_point t_last_progress{};
-
-void python_progress(index_t done, index_t total, const char* unit) {
-  if (!t_in_call || !t_progress) return;
-  const auto now = std::chrono::steady_clock::now();
-  // At most 10 calls a second (a callback takes the GIL), and always the last one.
-  if (done < total && now - t_last_progress < std::chrono::milliseconds(100)) return;
-  t_last_progress = now;
-  py::gil_scoped_acquire gil;
-  try {
-    const py::handle callback(t_progress);
-    callback(done, total, unit);
-  } catch (py::error_already_set& e) {
-    e.restore();  // the callback's exception ends the call, as KeyboardInterrupt does
-    throw interrupted{};
-  }
-}
-
-/// Installs `progress` (None: no callback) for one call on this thread.
-struct progress_scope {
-  explicit progress_scope(const py::object& progress) : previous(t_progress) {
-    t_progress = progress.is_none() ? nullptr : progress.ptr();
-    t_last_progress = {};
-  }
-  ~progress_scope() { t_progress = previous; }
-  progress_scope(const progress_scope&) = delete;
-  progress_scope& operator=(const progress_scope&) = delete;
-  PyObject* previous;
-};
-
-/// Runs fn with the GIL released; KeyboardInterrupt (or what a signal handler raised) if it was interrupted.
-template <class Fn>
-auto without_gil(Fn&& fn) -> decltype(fn()) {
-  try {
-    py::gil_scoped_release release;
-    t_in_call = true;
-    struct reset {
-      ~reset() { t_in_call = false; }
-    } r;
-    return fn();
-  } catch (const interrupted&) {
-    throw py::error_already_set();
-  }
-}
 
 // ---- Options, as the CLI parses them ----
 
