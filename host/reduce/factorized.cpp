@@ -1,13 +1,12 @@
 #include "host/reduce/factorized.hpp"
 
+#include "host/reduce/factorized_impl.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <string>
-#include <optional>
 #include <utility>
 #include <vector>
 
@@ -17,28 +16,12 @@
 #include "kernels/histogram.hpp"
 
 namespace coopgrid {
-namespace {
 
-inline constexpr int num_blocks = 5;
-
-// The block of each metric, from the metric table's block column.
-enum block_id : int { block_countries, block_standards, block_exchange, block_resources, block_ethics };
-constexpr int metric_block[num_metrics] = {
-#define COOPGRID_METRIC_BLOCK(name, block, field, text) block_##block,
-    COOPGRID_METRIC_TABLE(COOPGRID_METRIC_BLOCK)
-#undef COOPGRID_METRIC_BLOCK
-};
-
-// Each block's fields [lo, hi): blocks are contiguous in field order (grid_view.hpp).
-constexpr int block_field_lo[num_blocks + 1] = {countries_count, standards_count, exchange_activities,
-                                                resources_count, ethics_count, num_grid_fields};
-static_assert(countries_count == 0 && standards_count == 3 && exchange_activities == 5 &&
-                  resources_count == 7 && ethics_count == 9 && num_grid_fields == 11,
-              "block_field_lo follows the grid_field order");
+namespace factorized_detail {
 
 index_t block_points(const grid& g, int b) {
   index_t n = 1;
-  for (int f = block_field_lo[b]; f < block_field_lo[b + 1]; ++f) n *= g.size(f);
+  for (int f = block_field_lo(b); f < block_field_lo(b + 1); ++f) n *= g.size(f);
   return n;
 }
 
@@ -53,356 +36,209 @@ bool same_spec(const reduce_spec& a, const reduce_spec& b) {
          a.hist_hi == b.hist_hi && a.hist_range_given == b.hist_range_given;
 }
 
-/// One metric over a block's selected points: extrema at block points, the exact plain sum.
-struct metric_part {
-  double min = 0, max = 0;
-  index_t argmin = -1, argmax = -1;  ///< block points
-  exact_sum sum;                     ///< finite values, each once
-  bool pos_inf = false, neg_inf = false;
-};
+}  // namespace factorized_detail
 
-/// A block's selected points in an interval of its points, and what the reduction needs of them.
-struct block_summary {
-  std::vector<index_t> sel;          ///< selected points, ascending
-  std::vector<metric_part> metrics;  ///< per metric of the block (impl::metrics_of order)
-  std::vector<top_entry> ranked;     ///< (value, point) of --by's block, best first
-  std::vector<index_t> hist;         ///< point counts per bin of --histogram's block
-  index_t below = 0, above = 0;
-};
+using namespace factorized_detail;
 
-/// A block's selected points grouped by the marginal fields in it (key: the cell's digits those fields fix).
-struct block_groups {
-  std::vector<index_t> count;           ///< selected points per key
-  std::vector<metric_summary> metrics;  ///< per key, per metric of the block (impl::metrics_of order)
-};
-
-/// A sub-product of the grid: an interval of points per block.
-struct box {
-  index_t lo[num_blocks], hi[num_blocks];
-};
-
-}  // namespace
-
-struct factorized_grid::impl {
-  index_t total = 0;
-  index_t points[num_blocks] = {};
-  index_t stride[num_blocks] = {};
-  std::vector<int> metrics_of[num_blocks];
-  std::vector<double> values[num_blocks];  ///< point-major, metrics_of order, widened from T
-
-  std::optional<reduce_spec> cached_spec;
-  std::array<std::optional<block_summary>, num_blocks> whole;  ///< each block's full interval
-  index_t field_size[num_grid_fields] = {};
-
-  std::optional<reduce_spec> marginal_spec;  ///< the spec of whole_groups
-  std::map<std::string, std::array<std::optional<block_groups>, num_blocks>> whole_groups;  ///< by marginal_key
-
-  bool has_hist(const reduce_spec& spec) const { return spec.hist_metric >= 0 && spec.hist_range_given; }
-
-  block_summary summarize(int b, index_t lo, index_t hi, const reduce_spec& spec) const {
-    const auto& ms = metrics_of[b];
-    const std::size_t w = ms.size();
-    block_summary s;
-    s.metrics.resize(w);
-    std::vector<const filter*> filters;
-    for (const auto& f : spec.where) {
-      if (metric_block[f.metric] == b) filters.push_back(&f);
+/// Block b's points [lo, hi) that pass the block's filters: the selection, each metric's
+/// extrema and exact sum, --by's ranking and --histogram's bins.
+block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, const reduce_spec& spec) const {
+  const auto& ms = metrics_of[b];
+  const std::size_t w = ms.size();
+  block_summary s;
+  s.metrics.resize(w);
+  std::vector<const filter*> filters;
+  for (const auto& f : spec.where) {
+    if (metric_block(f.metric) == b) filters.push_back(&f);
+  }
+  int by_slot = -1, hist_slot = -1;
+  for (std::size_t i = 0; i < w; ++i) {
+    if (spec.top_k > 0 && ms[i] == spec.top_by) by_slot = static_cast<int>(i);
+    if (has_hist(spec) && ms[i] == spec.hist_metric) hist_slot = static_cast<int>(i);
+  }
+  if (hist_slot >= 0) s.hist.assign(static_cast<std::size_t>(spec.hist_bins), 0);
+  std::vector<int> slot_of(num_metrics, -1);
+  for (std::size_t i = 0; i < w; ++i) slot_of[ms[i]] = static_cast<int>(i);
+  for (index_t p = lo; p < hi; ++p) {
+    const double* v = values[b].data() + static_cast<std::size_t>(p) * w;
+    bool pass = true;
+    for (const filter* f : filters) {
+      const double x = v[slot_of[f->metric]];
+      if (f->at_least ? !(x >= f->threshold) : !(x <= f->threshold)) {
+        pass = false;
+        break;
+      }
     }
-    int by_slot = -1, hist_slot = -1;
+    if (!pass) continue;
+    s.sel.push_back(p);
     for (std::size_t i = 0; i < w; ++i) {
-      if (spec.top_k > 0 && ms[i] == spec.top_by) by_slot = static_cast<int>(i);
-      if (has_hist(spec) && ms[i] == spec.hist_metric) hist_slot = static_cast<int>(i);
-    }
-    if (hist_slot >= 0) s.hist.assign(static_cast<std::size_t>(spec.hist_bins), 0);
-    std::vector<int> slot_of(num_metrics, -1);
-    for (std::size_t i = 0; i < w; ++i) slot_of[ms[i]] = static_cast<int>(i);
-    for (index_t p = lo; p < hi; ++p) {
-      const double* v = values[b].data() + static_cast<std::size_t>(p) * w;
-      bool pass = true;
-      for (const filter* f : filters) {
-        const double x = v[slot_of[f->metric]];
-        if (f->at_least ? !(x >= f->threshold) : !(x <= f->threshold)) {
-          pass = false;
-          break;
-        }
+      auto& m = s.metrics[i];
+      const double x = v[i];
+      // Strict comparisons in point order: the lowest point wins ties, as
+      // the lowest index does in the element-wise fold.
+      if (m.argmin < 0 || x < m.min) {
+        m.min = x;
+        m.argmin = p;
       }
-      if (!pass) continue;
-      s.sel.push_back(p);
-      for (std::size_t i = 0; i < w; ++i) {
-        auto& m = s.metrics[i];
-        const double x = v[i];
-        // Strict comparisons in point order: the lowest point wins ties, as
-        // the lowest index does in the element-wise fold.
-        if (m.argmin < 0 || x < m.min) {
-          m.min = x;
-          m.argmin = p;
-        }
-        if (m.argmax < 0 || x > m.max) {
-          m.max = x;
-          m.argmax = p;
-        }
-        if (std::isfinite(x)) {
-          m.sum.add(x);
-        } else {
-          (x > 0 ? m.pos_inf : m.neg_inf) = true;
-        }
+      if (m.argmax < 0 || x > m.max) {
+        m.max = x;
+        m.argmax = p;
       }
-      if (by_slot >= 0) s.ranked.emplace_back(v[by_slot], p);
-      if (hist_slot >= 0) {
-        const index_t bin = histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins);
-        if (bin == spec.hist_bins) {
-          ++s.below;
-        } else if (bin == spec.hist_bins + 1) {
-          ++s.above;
-        } else {
-          ++s.hist[static_cast<std::size_t>(bin)];
-        }
-      }
-    }
-    if (by_slot >= 0) {
-      std::sort(s.ranked.begin(), s.ranked.end(),
-                [&](const top_entry& a, const top_entry& c) { return top_better(a, c, spec.top_ascending); });
-    }
-    return s;
-  }
-
-  /// The reduction of one sub-product.
-  reduce_state reduce_box(const box& x, const reduce_spec& spec) const {
-    std::array<std::optional<block_summary>, num_blocks> own;
-    std::array<const block_summary*, num_blocks> s{};
-    index_t scenarios = 1, selected = 1;
-    for (int b = 0; b < num_blocks; ++b) {
-      if (x.lo[b] == 0 && x.hi[b] == points[b]) {
-        s[b] = &*whole[b];
+      if (std::isfinite(x)) {
+        m.sum.add(x);
       } else {
-        own[b] = summarize(b, x.lo[b], x.hi[b], spec);
-        s[b] = &*own[b];
-      }
-      scenarios *= x.hi[b] - x.lo[b];
-      selected *= static_cast<index_t>(s[b]->sel.size());
-    }
-    reduce_state r(spec);
-    r.scenarios = scenarios;
-    r.selected = selected;
-    if (selected == 0) return r;
-
-    // The lowest selected scenario; a metric's argmin moves its own block's point only.
-    index_t base = 0;
-    for (int b = 0; b < num_blocks; ++b) base += stride[b] * s[b]->sel.front();
-    for (int b = 0; b < num_blocks; ++b) {
-      const index_t n_b = static_cast<index_t>(s[b]->sel.size());
-      const auto mult = static_cast<std::uint64_t>(selected / n_b);  // scenarios per selected point of b
-      const index_t others = base - stride[b] * s[b]->sel.front();
-      for (std::size_t i = 0; i < metrics_of[b].size(); ++i) {
-        const auto& part = s[b]->metrics[i];
-        auto& out = r.metrics[static_cast<std::size_t>(metrics_of[b][i])];
-        out.count = selected;
-        out.min = part.min;
-        out.max = part.max;
-        out.argmin = others + stride[b] * part.argmin;
-        out.argmax = others + stride[b] * part.argmax;
-        out.sum = part.sum;
-        out.sum.multiply(mult);
-        out.has_pos_inf = part.pos_inf;
-        out.has_neg_inf = part.neg_inf;
-      }
-      if (!s[b]->hist.empty()) {
-        for (std::size_t k = 0; k < r.hist.size(); ++k) r.hist[k] = s[b]->hist[k] * static_cast<index_t>(mult);
-        r.hist_below = s[b]->below * static_cast<index_t>(mult);
-        r.hist_above = s[b]->above * static_cast<index_t>(mult);
+        (x > 0 ? m.pos_inf : m.neg_inf) = true;
       }
     }
-    if (spec.top_k > 0) add_top(s, spec, r);
-    return r;
-  }
-
-  /// The box's best K: tie groups of --by's block in rank order; within a
-  /// group its scenarios in index order (lexicographic over the blocks'
-  /// selected points, the group's points standing in for its block's).
-  void add_top(const std::array<const block_summary*, num_blocks>& s, const reduce_spec& spec,
-               reduce_state& r) const {
-    const int tb = metric_block[spec.top_by];
-    const auto& ranked = s[tb]->ranked;
-    const auto k = static_cast<std::size_t>(spec.top_k);
-    std::vector<index_t> group;
-    std::vector<double> group_value;
-    for (std::size_t i = 0; i < ranked.size() && r.top.size() < k;) {
-      std::size_t j = i;
-      group.clear();
-      group_value.clear();
-      while (j < ranked.size() && ranked[j].first == ranked[i].first) {
-        group.push_back(ranked[j].second);  // ascending: ties rank by point
-        group_value.push_back(ranked[j].first);
-        ++j;
-      }
-      std::array<const std::vector<index_t>*, num_blocks> lists{};
-      for (int b = 0; b < num_blocks; ++b) lists[b] = b == tb ? &group : &s[b]->sel;
-      std::array<std::size_t, num_blocks> d{};
-      while (r.top.size() < k) {
-        index_t idx = 0;
-        for (int b = 0; b < num_blocks; ++b) idx += stride[b] * (*lists[b])[d[b]];
-        r.top.emplace_back(group_value[d[tb]], idx);
-        int b = num_blocks - 1;  // odometer step, last block fastest
-        for (; b >= 0; --b) {
-          if (++d[b] < lists[b]->size()) break;
-          d[b] = 0;
-        }
-        if (b < 0) break;
-      }
-      i = j;
-    }
-  }
-
-  static int block_of_field(int f) {
-    int b = 0;
-    while (f >= block_field_lo[b + 1]) ++b;
-    return b;
-  }
-
-  /// Which of the marginal's axes lie in block b: bit a set for axis a.
-  static unsigned axes_in(const marginal& m, int b) {
-    unsigned bits = 0;
-    for (std::size_t a = 0; a < m.axes.size(); ++a) {
-      if (block_of_field(m.axes[a].input) == b) bits |= 1u << a;
-    }
-    return bits;
-  }
-
-  /// The group key of block b for cell digits (j0, j1).
-  static index_t group_key(const marginal& m, unsigned bits, index_t j0, index_t j1) {
-    switch (bits) {
-      case 1: return j0;
-      case 2: return j1;
-      case 3: return m.cell_of(j0, j1);
-      default: return 0;
-    }
-  }
-
-  block_groups group(int b, index_t lo, index_t hi, const reduce_spec& spec, const marginal& m) const {
-    const auto& ms = metrics_of[b];
-    const std::size_t w = ms.size();
-    const unsigned bits = axes_in(m, b);
-    const index_t keys = bits == 3 ? m.num_cells() : bits == 1 ? m.axes[0].cells() : bits == 2 ? m.axes[1].cells() : 1;
-    block_groups g;
-    g.count.assign(static_cast<std::size_t>(keys), 0);
-    g.metrics.assign(static_cast<std::size_t>(keys) * w, metric_summary{});
-    std::vector<int> slot_of(num_metrics, -1);
-    for (std::size_t i = 0; i < w; ++i) slot_of[ms[i]] = static_cast<int>(i);
-    index_t digit[num_grid_fields] = {};
-    for (index_t p = lo; p < hi; ++p) {
-      const double* v = values[b].data() + static_cast<std::size_t>(p) * w;
-      bool pass = true;
-      for (const auto& f : spec.where) {
-        if (metric_block[f.metric] != b) continue;
-        const double x = v[slot_of[f.metric]];
-        if (f.at_least ? !(x >= f.threshold) : !(x <= f.threshold)) {
-          pass = false;
-          break;
-        }
-      }
-      if (!pass) continue;
-      index_t rest = p;
-      for (int f = block_field_lo[b + 1] - 1; f >= block_field_lo[b]; --f) {
-        digit[f] = rest % field_size[f];
-        rest /= field_size[f];
-      }
-      const index_t j0 = digit[m.axes[0].input];
-      const index_t j1 = m.axes.size() == 2 ? digit[m.axes[1].input] : 0;
-      const index_t key = group_key(m, bits, j0, j1);
-      ++g.count[static_cast<std::size_t>(key)];
-      for (std::size_t i = 0; i < w; ++i) g.metrics[static_cast<std::size_t>(key) * w + i].add(v[i], 0);
-    }
-    return g;
-  }
-
-  /// The marginal of one sub-product, added to m.
-  void marginal_box(const box& x, const reduce_spec& spec, marginal& m,
-                    const std::array<std::optional<block_groups>, num_blocks>& whole_g) const {
-    std::array<std::optional<block_groups>, num_blocks> own;
-    std::array<const block_groups*, num_blocks> g{};
-    std::array<unsigned, num_blocks> bits{};
-    for (int b = 0; b < num_blocks; ++b) {
-      bits[b] = axes_in(m, b);
-      if (x.lo[b] == 0 && x.hi[b] == points[b]) {
-        g[b] = &*whole_g[b];
+    if (by_slot >= 0) s.ranked.emplace_back(v[by_slot], p);
+    if (hist_slot >= 0) {
+      const index_t bin = histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins);
+      if (bin == spec.hist_bins) {
+        ++s.below;
+      } else if (bin == spec.hist_bins + 1) {
+        ++s.above;
       } else {
-        own[b] = group(b, x.lo[b], x.hi[b], spec, m);
-        g[b] = &*own[b];
-      }
-    }
-    std::vector<std::pair<int, std::size_t>> where_of(m.metrics.size());  // (block, slot in block)
-    for (std::size_t s = 0; s < m.metrics.size(); ++s) {
-      const int b = metric_block[m.metrics[s]];
-      const auto& ms = metrics_of[b];
-      where_of[s] = {b, static_cast<std::size_t>(std::find(ms.begin(), ms.end(), m.metrics[s]) - ms.begin())};
-    }
-    const index_t n1 = m.axes.size() == 2 ? m.axes[1].cells() : 1;
-    for (index_t c = 0; c < m.num_cells(); ++c) {
-      const index_t j0 = c / n1, j1 = c % n1;
-      index_t key[num_blocks];
-      index_t count = 1;
-      for (int b = 0; b < num_blocks; ++b) {
-        key[b] = group_key(m, bits[b], j0, j1);
-        count *= g[b]->count[static_cast<std::size_t>(key[b])];
-      }
-      if (count == 0) continue;
-      for (std::size_t s = 0; s < m.metrics.size(); ++s) {
-        const auto [b, i] = where_of[s];
-        const index_t n_b = g[b]->count[static_cast<std::size_t>(key[b])];
-        metric_summary part = g[b]->metrics[static_cast<std::size_t>(key[b]) * metrics_of[b].size() + i];
-        part.count = count;
-        part.sum.multiply(static_cast<std::uint64_t>(count / n_b));  // scenarios per point of the group
-        m.at(c, s).merge(part);
+        ++s.hist[static_cast<std::size_t>(bin)];
       }
     }
   }
-
-  /// Cuts [lo, hi) of the sub-space of blocks >= level (prefix fixed in `at`) into boxes, in index order.
-  void decompose(int level, index_t lo, index_t hi, box& at, std::vector<box>& out) const {
-    if (lo >= hi) return;
-    const index_t st = stride[level];
-    const index_t dlo = lo / st, dhi = (hi - 1) / st;  // digits of the first and last scenario
-    auto fixed = [&](index_t digit, index_t a, index_t c) {
-      at.lo[level] = digit;
-      at.hi[level] = digit + 1;
-      decompose(level + 1, a, c, at, out);
-    };
-    if (level + 1 == num_blocks) {  // stride 1: the interval itself
-      at.lo[level] = lo;
-      at.hi[level] = hi;
-      out.push_back(at);
-      return;
-    }
-    if (dlo == dhi && (lo % st != 0 || hi % st != 0)) {  // inside one digit, not all of it
-      fixed(dlo, lo - dlo * st, hi - dlo * st);
-      return;
-    }
-    index_t start = dlo, end = dhi + 1;  // whole digits [start, end)
-    if (lo % st != 0) {
-      fixed(dlo, lo - dlo * st, st);
-      start = dlo + 1;
-    }
-    const bool right = hi % st != 0;
-    if (right) end = dhi;
-    if (start < end) {
-      at.lo[level] = start;
-      at.hi[level] = end;
-      push_full(level + 1, at, out);
-    }
-    if (right) fixed(dhi, 0, hi - dhi * st);
+  if (by_slot >= 0) {
+    std::sort(s.ranked.begin(), s.ranked.end(),
+              [&](const top_entry& a, const top_entry& c) { return top_better(a, c, spec.top_ascending); });
   }
+  return s;
+}
 
-  void push_full(int level, box& at, std::vector<box>& out) const {
-    for (int b = level; b < num_blocks; ++b) {
-      at.lo[b] = 0;
-      at.hi[b] = points[b];
+reduce_state factorized_grid::impl::reduce_box(const box& x, const reduce_spec& spec) const {
+  std::array<std::optional<block_summary>, num_grid_blocks> own;
+  std::array<const block_summary*, num_grid_blocks> s{};
+  index_t scenarios = 1, selected = 1;
+  for (int b = 0; b < num_grid_blocks; ++b) {
+    if (x.lo[b] == 0 && x.hi[b] == points[b]) {
+      s[b] = &*whole[b];
+    } else {
+      own[b] = summarize(b, x.lo[b], x.hi[b], spec);
+      s[b] = &*own[b];
     }
+    scenarios *= x.hi[b] - x.lo[b];
+    selected *= static_cast<index_t>(s[b]->sel.size());
+  }
+  reduce_state r(spec);
+  r.scenarios = scenarios;
+  r.selected = selected;
+  if (selected == 0) return r;
+
+  // The lowest selected scenario; a metric's argmin moves its own block's point only.
+  index_t base = 0;
+  for (int b = 0; b < num_grid_blocks; ++b) base += stride[b] * s[b]->sel.front();
+  for (int b = 0; b < num_grid_blocks; ++b) {
+    const index_t n_b = static_cast<index_t>(s[b]->sel.size());
+    const auto mult = static_cast<std::uint64_t>(selected / n_b);  // scenarios per selected point of b
+    const index_t others = base - stride[b] * s[b]->sel.front();
+    for (std::size_t i = 0; i < metrics_of[b].size(); ++i) {
+      const auto& part = s[b]->metrics[i];
+      auto& out = r.metrics[static_cast<std::size_t>(metrics_of[b][i])];
+      out.count = selected;
+      out.min = part.min;
+      out.max = part.max;
+      out.argmin = others + stride[b] * part.argmin;
+      out.argmax = others + stride[b] * part.argmax;
+      out.sum = part.sum;
+      out.sum.multiply(mult);
+      out.has_pos_inf = part.pos_inf;
+      out.has_neg_inf = part.neg_inf;
+    }
+    if (!s[b]->hist.empty()) {
+      for (std::size_t k = 0; k < r.hist.size(); ++k) r.hist[k] = s[b]->hist[k] * static_cast<index_t>(mult);
+      r.hist_below = s[b]->below * static_cast<index_t>(mult);
+      r.hist_above = s[b]->above * static_cast<index_t>(mult);
+    }
+  }
+  if (spec.top_k > 0) add_top(s, spec, r);
+  return r;
+}
+
+/// The box's best K: tie groups of --by's block in rank order; within a
+/// group its scenarios in index order (lexicographic over the blocks'
+/// selected points, the group's points standing in for its block's).
+void factorized_grid::impl::add_top(const std::array<const block_summary*, num_grid_blocks>& s, const reduce_spec& spec,
+             reduce_state& r) const {
+  const int tb = metric_block(spec.top_by);
+  const auto& ranked = s[tb]->ranked;
+  const auto k = static_cast<std::size_t>(spec.top_k);
+  std::vector<index_t> group;
+  std::vector<double> group_value;
+  for (std::size_t i = 0; i < ranked.size() && r.top.size() < k;) {
+    std::size_t j = i;
+    group.clear();
+    group_value.clear();
+    while (j < ranked.size() && ranked[j].first == ranked[i].first) {
+      group.push_back(ranked[j].second);  // ascending: ties rank by point
+      group_value.push_back(ranked[j].first);
+      ++j;
+    }
+    std::array<const std::vector<index_t>*, num_grid_blocks> lists{};
+    for (int b = 0; b < num_grid_blocks; ++b) lists[b] = b == tb ? &group : &s[b]->sel;
+    std::array<std::size_t, num_grid_blocks> d{};
+    while (r.top.size() < k) {
+      index_t idx = 0;
+      for (int b = 0; b < num_grid_blocks; ++b) idx += stride[b] * (*lists[b])[d[b]];
+      r.top.emplace_back(group_value[d[tb]], idx);
+      int b = num_grid_blocks - 1;  // odometer step, last block fastest
+      for (; b >= 0; --b) {
+        if (++d[b] < lists[b]->size()) break;
+        d[b] = 0;
+      }
+      if (b < 0) break;
+    }
+    i = j;
+  }
+}
+
+void factorized_grid::impl::decompose(int level, index_t lo, index_t hi, box& at, std::vector<box>& out) const {
+  if (lo >= hi) return;
+  const index_t st = stride[level];
+  const index_t dlo = lo / st, dhi = (hi - 1) / st;  // digits of the first and last scenario
+  auto fixed = [&](index_t digit, index_t a, index_t c) {
+    at.lo[level] = digit;
+    at.hi[level] = digit + 1;
+    decompose(level + 1, a, c, at, out);
+  };
+  if (level + 1 == num_grid_blocks) {  // stride 1: the interval itself
+    at.lo[level] = lo;
+    at.hi[level] = hi;
     out.push_back(at);
+    return;
   }
-};
+  if (dlo == dhi && (lo % st != 0 || hi % st != 0)) {  // inside one digit, not all of it
+    fixed(dlo, lo - dlo * st, hi - dlo * st);
+    return;
+  }
+  index_t start = dlo, end = dhi + 1;  // whole digits [start, end)
+  if (lo % st != 0) {
+    fixed(dlo, lo - dlo * st, st);
+    start = dlo + 1;
+  }
+  const bool right = hi % st != 0;
+  if (right) end = dhi;
+  if (start < end) {
+    at.lo[level] = start;
+    at.hi[level] = end;
+    push_full(level + 1, at, out);
+  }
+  if (right) fixed(dhi, 0, hi - dhi * st);
+}
+
+void factorized_grid::impl::push_full(int level, box& at, std::vector<box>& out) const {
+  for (int b = level; b < num_grid_blocks; ++b) {
+    at.lo[b] = 0;
+    at.hi[b] = points[b];
+  }
+  out.push_back(at);
+}
 
 bool factorized_grid::applicable(const grid& g) {
-  for (int b = 0; b < num_blocks; ++b) {
+  for (int b = 0; b < num_grid_blocks; ++b) {
     if (block_points(g, b) > factorized_max_block_points) return false;
   }
   return true;
@@ -414,9 +250,9 @@ factorized_grid factorized_grid::build(const grid& g) {
   auto p = std::make_unique<impl>();
   p->total = g.num_scenarios;
   for (int f = 0; f < num_grid_fields; ++f) p->field_size[f] = g.size(f);
-  for (int m = 0; m < num_metrics; ++m) p->metrics_of[metric_block[m]].push_back(m);
+  for (int m = 0; m < num_metrics; ++m) p->metrics_of[metric_block(m)].push_back(m);
   index_t st = 1;
-  for (int b = num_blocks - 1; b >= 0; --b) {
+  for (int b = num_grid_blocks - 1; b >= 0; --b) {
     p->points[b] = block_points(g, b);
     p->stride[b] = st;
     st *= p->points[b];
@@ -426,14 +262,14 @@ factorized_grid factorized_grid::build(const grid& g) {
   // a scenario with the other blocks at point 0 gives this block's bits.
   const grid_tables<T> tables(g);
   const grid_view<T> view = tables.view();
-  for (int b = 0; b < num_blocks; ++b) {
+  for (int b = 0; b < num_grid_blocks; ++b) {
     const auto& ms = p->metrics_of[b];
     auto& vals = p->values[b];
     vals.resize(static_cast<std::size_t>(p->points[b]) * ms.size());
     grid_point gp{};
     for (index_t q = 0; q < p->points[b]; ++q) {
       index_t rest = q;
-      for (int f = block_field_lo[b + 1] - 1; f >= block_field_lo[b]; --f) {
+      for (int f = block_field_lo(b + 1) - 1; f >= block_field_lo(b); --f) {
         gp.i[f] = rest % g.size(f);
         rest /= g.size(f);
       }
@@ -457,7 +293,7 @@ reduce_state factorized_grid::reduce(const reduce_spec& spec, index_t first, ind
   reduce_state total(spec);
   if (count == 0) return total;
   if (!p_->cached_spec || !same_spec(*p_->cached_spec, spec)) {
-    for (int b = 0; b < num_blocks; ++b) p_->whole[b] = p_->summarize(b, 0, p_->points[b], spec);
+    for (int b = 0; b < num_grid_blocks; ++b) p_->whole[b] = p_->summarize(b, 0, p_->points[b], spec);
     p_->cached_spec = spec;
   }
   std::vector<box> boxes;
@@ -466,27 +302,6 @@ reduce_state factorized_grid::reduce(const reduce_spec& spec, index_t first, ind
   for (const auto& x : boxes) total.merge(spec, p_->reduce_box(x, spec));  // index order
   total.finish(spec);
   return total;
-}
-
-void factorized_grid::add_marginal(const reduce_spec& spec, marginal& m, index_t first, index_t count) {
-  COOPGRID_EXPECTS(first >= 0 && count >= 0 && first + count <= p_->total,
-                   "factorized_grid::add_marginal: range outside the grid");
-  COOPGRID_EXPECTS(!m.axes.empty() && m.axes.size() <= 2, "factorized_grid::add_marginal: one or two axes");
-  if (count == 0) return;
-  if (!p_->marginal_spec || !same_spec(*p_->marginal_spec, spec)) {
-    p_->whole_groups.clear();
-    p_->marginal_spec = spec;
-  }
-  std::string key;
-  for (const auto& a : m.axes) key += fmt::format("{} ", a.input);
-  auto& whole_g = p_->whole_groups[key];
-  for (int b = 0; b < num_blocks; ++b) {
-    if (!whole_g[b]) whole_g[b] = p_->group(b, 0, p_->points[b], spec, m);
-  }
-  std::vector<box> boxes;
-  box at{};
-  p_->decompose(0, first, first + count, at, boxes);
-  for (const auto& x : boxes) p_->marginal_box(x, spec, m, whole_g);
 }
 
 bool factorized_agrees(const reduce_state& f, const reduce_state& b) {
