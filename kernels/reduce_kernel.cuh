@@ -130,6 +130,12 @@ __device__ inline metric_extrema shfl_down(const metric_extrema& e, int d) {
   return o;
 }
 
+}  // namespace coopgrid::kernels::detail
+
+#include "kernels/block_reduce.cuh"
+
+namespace coopgrid::kernels::detail {
+
 /// Next power of two >= top_k + block_threads (the bitonic network's width).
 __host__ __device__ inline int top_width(int top_k) {
   int w = 1;
@@ -163,30 +169,42 @@ __host__ __device__ inline smem_layout layout_for(const reduce_params& p) {
   return l;
 }
 
+/// The block's shared memory, carved by smem_layout into typed pieces (the one place that casts).
+template <class T>
+struct block_smem {
+  top_entry_dev* top;       ///< block_top_k's list and candidates [top_width]
+  unsigned long long* hist; ///< block_histogram's bins, below, above (when they fit)
+  T* vals;                  ///< the tile's metrics [metric][thread]
+  unsigned char* sel;       ///< the tile's selection [thread]
+  int* ctl;                 ///< [0] the top list's length, [1] candidates staged
+};
+
+template <class T>
+__device__ inline block_smem<T> carve(unsigned char* smem, const smem_layout& lay) {
+  return {reinterpret_cast<top_entry_dev*>(smem + lay.top_offset),
+          reinterpret_cast<unsigned long long*>(smem + lay.hist_offset), reinterpret_cast<T*>(smem + lay.vals_offset),
+          smem + lay.sel_offset, reinterpret_cast<int*>(smem + lay.ctl_offset)};
+}
+
+/**
+ * @brief The fused reduction: a persistent grid of blocks takes units round-robin; each
+ *        tile of block_threads x run_length scenarios is evaluated into shared memory and
+ *        folded by the block pieces of block_reduce.cuh (warp_metrics, block_top_k,
+ *        block_histogram). Barriers: A (the tile visible), B (candidates staged, the
+ *        selection counted), C (the tile free again).
+ */
 template <class T, class Eval>
 __global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, index_t first, index_t count,
                                                                index_t index_offset, reduce_params p,
                                                                reduce_outputs out) {
   COOPGRID_DYNAMIC_SMEM(smem);
-  const smem_layout lay = layout_for<T>(p);
-  top_entry_dev* top = reinterpret_cast<top_entry_dev*>(smem + lay.top_offset);
-  unsigned long long* s_hist = reinterpret_cast<unsigned long long*>(smem + lay.hist_offset);
-  T* vals = reinterpret_cast<T*>(smem + lay.vals_offset);  // [metric][thread]
-  unsigned char* sel = smem + lay.sel_offset;
-  int* ctl = reinterpret_cast<int*>(smem + lay.ctl_offset);  // [0] top_n, [1] staged
+  const block_smem<T> sm = carve<T>(smem, layout_for<T>(p));
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const bool shared_hist = p.hist_metric >= 0 && p.hist_bins <= max_shared_hist_bins;
-  const int width = p.top_k > 0 ? top_width(p.top_k) : 0;
-
-  for (int i = tid; i < width; i += block_threads) top[i] = top_entry_dev{0.0, -1};
-  if (shared_hist) {
-    for (index_t i = tid; i < p.hist_bins + 2; i += block_threads) s_hist[i] = 0;
-  }
-  if (tid == 0) {
-    ctl[0] = 0;
-    ctl[1] = 0;
-  }
-  metric_extrema ext[2] = {empty_extrema(), empty_extrema()};  // lane-local for the block's life
+  block_top_k top{sm.top, sm.ctl, p.top_k > 0 ? top_width(p.top_k) : 0};
+  block_histogram hist{sm.hist, p.hist_metric >= 0 && p.hist_bins <= max_shared_hist_bins};
+  warp_metrics folds;
+  top.init(tid);
+  hist.init(p, tid);
   index_t selected_total = 0;
   __syncthreads();
 
@@ -194,7 +212,7 @@ __global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, in
   for (index_t u = global_block_id(); u < units; u += grid_block_stride()) {
     const index_t unit_lo = u * reduce_unit;
     const index_t unit_hi = min(count, unit_lo + reduce_unit);
-    compensated_sum<double> usum[2];  // lane-local for this unit
+    folds.begin_unit();
     for (index_t st = unit_lo; st < unit_hi; st += block_threads * run_length) {
       const index_t k0 = st + static_cast<index_t>(tid) * run_length;
       typename Eval::cursor c{};
@@ -208,134 +226,32 @@ __global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, in
           const metric_row<T> row = ev.eval(c);
           ev.next(c);
 COOPGRID_UNROLL
-          for (int m = 0; m < num_metrics; ++m) vals[m * block_threads + tid] = row.v[m];
-          is_sel = passes(p, vals, tid);
+          for (int m = 0; m < num_metrics; ++m) sm.vals[m * block_threads + tid] = row.v[m];
+          is_sel = passes(p, sm.vals, tid);
           if (is_sel && p.hist_metric >= 0) {
-            const double x = static_cast<double>(vals[p.hist_metric * block_threads + tid]);
-            const index_t bin = histogram_bin(x, p.hist_lo, p.hist_hi, p.hist_bins);  // bins, below, above
-            atomicAdd(shared_hist ? &s_hist[bin] : &out.d_hist[bin], 1ULL);
+            hist.add(p, out.d_hist, static_cast<double>(sm.vals[p.hist_metric * block_threads + tid]));
           }
-          if (p.top_k > 0) by_value = static_cast<double>(vals[p.top_by * block_threads + tid]);
+          if (p.top_k > 0) by_value = static_cast<double>(sm.vals[p.top_by * block_threads + tid]);
         }
-        sel[tid] = is_sel;
-        const bool candidate =
-            is_sel && p.top_k > 0 &&
-            (ctl[0] < p.top_k ||
-             better(by_value, gidx, top[p.top_k - 1].value, top[p.top_k - 1].index, p.top_ascending));
+        sm.sel[tid] = is_sel;
+        const bool candidate = is_sel && p.top_k > 0 && top.is_candidate(p, by_value, gidx);
         __syncthreads();  // A: vals and sel visible
-        if (candidate) {
-          const int slot = atomicAdd(&ctl[1], 1);
-          top[ctl[0] + slot] = top_entry_dev{by_value, gidx};
-        }
-        // Warp w folds metrics w and w + 8 of this tile into lane-local state
-        // (lane l owns threads l, l + 32, ...); lanes merge once per unit/block.
-COOPGRID_UNROLL
-        for (int q = 0; q < 2; ++q) {
-          const int m = warp + q * block_warps;
-          if (m < num_metrics) {
-COOPGRID_UNROLL
-            for (int j = 0; j < block_threads / 32; ++j) {
-              const int t = lane + 32 * j;
-              if (!sel[t]) continue;
-              const double x = static_cast<double>(vals[m * block_threads + t]);
-              const index_t idx = index_offset + first + st + static_cast<index_t>(t) * run_length + r;
-              metric_extrema& e = ext[q];
-              if (e.argmin < 0 || x < e.min || (x == e.min && idx < e.argmin)) {
-                e.min = x;
-                e.argmin = idx;
-              }
-              if (e.argmax < 0 || x > e.max || (x == e.max && idx < e.argmax)) {
-                e.max = x;
-                e.argmax = idx;
-              }
-              if (isinf(x)) {
-                (x > 0 ? e.has_pos_inf : e.has_neg_inf) = 1;
-              } else {
-                usum[q].add(x);
-              }
-            }
-          }
-        }
+        if (candidate) top.stage(by_value, gidx);
+        folds.add_tile(sm.vals, sm.sel, warp, lane, index_offset + first + st, r);
         const int tile_selected = __syncthreads_count(is_sel);  // B: candidates staged
         if (tid == 0) selected_total += tile_selected;
-        const int staged = ctl[1];
-        if (staged > 0) {
-          // Bitonic sort of list + candidates, best first; keep top_k.
-          const int n_total = ctl[0] + staged;
-          for (int k2 = 2; k2 <= width; k2 <<= 1) {
-            for (int j2 = k2 >> 1; j2 > 0; j2 >>= 1) {
-              __syncthreads();
-              for (int i = tid; i < width; i += block_threads) {
-                const int ixj = i ^ j2;
-                if (ixj > i) {
-                  const top_entry_dev a = top[i], b = top[ixj];
-                  const bool up = (i & k2) == 0;
-                  const bool b_first = better(b.value, b.index, a.value, a.index, p.top_ascending);
-                  if (up == b_first) {
-                    top[i] = b;
-                    top[ixj] = a;
-                  }
-                }
-              }
-            }
-          }
-          __syncthreads();
-          for (int i = p.top_k + tid; i < width; i += block_threads) top[i] = top_entry_dev{0.0, -1};
-          if (tid == 0) {
-            ctl[0] = min(n_total, p.top_k);
-            ctl[1] = 0;
-          }
-        }
+        top.merge(p, tid);
         __syncthreads();  // C: list, counters and vals free for the next step
       }
     }
-    // The unit's sums: a fixed tree over the lanes, then one store per metric.
-COOPGRID_UNROLL
-    for (int q = 0; q < 2; ++q) {
-      const int m = warp + q * block_warps;
-      if (m < num_metrics) {
-COOPGRID_UNROLL
-        for (int d = 16; d > 0; d >>= 1) {
-          const compensated_sum<double> os = shfl_down(usum[q], d, 32);
-          usum[q].merge(os);
-        }
-        if (lane == 0) {
-          out.d_units[u].sum[m] = usum[q].sum;
-          out.d_units[u].comp[m] = usum[q].comp;
-        }
-      }
-    }
+    folds.store_unit(out.d_units[u], warp, lane);
   }
-
-COOPGRID_UNROLL
-  for (int q = 0; q < 2; ++q) {
-    if (warp + q * block_warps < num_metrics) {
-COOPGRID_UNROLL
-      for (int d = 16; d > 0; d >>= 1) {
-        const metric_extrema oe = shfl_down(ext[q], d);
-        merge_extrema(ext[q], oe);
-      }
-    }
-  }
-
   block_result* mine = out.d_blocks + global_block_id();
-  if (lane == 0) {
-COOPGRID_UNROLL
-    for (int q = 0; q < 2; ++q) {
-      const int m = warp + q * block_warps;
-      if (m < num_metrics) mine->m[m] = ext[q];
-    }
-  }
+  folds.store_block(*mine, warp, lane);
   if (tid == 0) mine->selected = selected_total;
   __syncthreads();
-  for (int i = tid; i < p.top_k; i += block_threads) {
-    out.d_top[global_block_id() * p.top_k + i] = top[i];
-  }
-  if (shared_hist) {
-    for (index_t i = tid; i < p.hist_bins + 2; i += block_threads) {
-      if (s_hist[i] != 0) atomicAdd(&out.d_hist[i], s_hist[i]);
-    }
-  }
+  top.store(p, out.d_top + global_block_id() * p.top_k, tid);
+  hist.flush(p, out.d_hist, tid);
 }
 
 }  // namespace coopgrid::kernels::detail
