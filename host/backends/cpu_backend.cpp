@@ -179,12 +179,7 @@ class cpu_backend final : public backend<T> {
           fold.finish();
         }
       });
-      index_t done = 0;
-      for (auto& s : states) {  // fixed chunk order: bit-identical for any thread count
-        done += s.scenarios;
-        total.merge(spec, s);
-      }
-      if (progress) progress(done);
+      merge_in_order(total, spec, states, progress);
     }
     total.finish(spec);
     return total;
@@ -220,15 +215,21 @@ class cpu_backend final : public backend<T> {
         states[static_cast<std::size_t>(j)].add_rows(spec, rows.data() + ulo, lo + ulo,
                                                      std::min(n, ulo + cpu_reduce_chunk) - ulo);
       });
-      index_t done = 0;
-      for (auto& st : states) {  // fixed unit order: bit-identical for any thread count
-        done += st.scenarios;
-        total.merge(spec, st);
-      }
-      if (progress) progress(done);
+      merge_in_order(total, spec, states, progress);
     }
     total.finish(spec);
     return total;
+  }
+
+  /// A wave's unit states into total in unit order (bit-identical for any thread count), then progress.
+  static void merge_in_order(reduce_state& total, const reduce_spec& spec, const std::vector<reduce_state>& states,
+                             const progress_fn& progress) {
+    index_t done = 0;
+    for (const auto& st : states) {
+      done += st.scenarios;
+      total.merge(spec, st);
+    }
+    if (progress) progress(done);
   }
 
   /// An unchecked batch's scenarios [lo, hi) before they are evaluated (batch::checked): false,

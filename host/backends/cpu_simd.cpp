@@ -151,18 +151,13 @@ simd_target selected_simd_target() {
   return best_simd_target();  // see cpu_simd.hpp: the agreement contract
 }
 
-void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, index_t count,
-                     metric_row<double>* rows) {
-  const kernels* k = kernels_of(t);
-  if (k == nullptr) {
-    for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
-    return;
-  }
-  for (index_t i = 0; i < count; ++i) rows[i] = vector_scenario(*k, b, first + i);
-}
+namespace {
+double rounded(double x, double*) { return x; }
+float rounded(double x, float*) { return to_float(x); }
 
-void simd_batch_rows(simd_target t, const batch_view<float>& b, index_t first, index_t count,
-                     metric_row<float>* rows) {
+/// Rows on target t; vector rows work in double and are rounded to T once.
+template <class T>
+void rows_on(simd_target t, const batch_view<T>& b, index_t first, index_t count, metric_row<T>* rows) {
   const kernels* k = kernels_of(t);
   if (k == nullptr) {
     for (index_t i = 0; i < count; ++i) rows[i] = evaluate_scenario(b, first + i);
@@ -170,8 +165,19 @@ void simd_batch_rows(simd_target t, const batch_view<float>& b, index_t first, i
   }
   for (index_t i = 0; i < count; ++i) {
     const metric_row<double> r = vector_scenario(*k, b, first + i);
-    for (int m = 0; m < num_metrics; ++m) rows[i].v[m] = to_float(r.v[m]);
+    for (int m = 0; m < num_metrics; ++m) rows[i].v[m] = rounded(r.v[m], static_cast<T*>(nullptr));
   }
+}
+}  // namespace
+
+void simd_batch_rows(simd_target t, const batch_view<double>& b, index_t first, index_t count,
+                     metric_row<double>* rows) {
+  rows_on(t, b, first, count, rows);
+}
+
+void simd_batch_rows(simd_target t, const batch_view<float>& b, index_t first, index_t count,
+                     metric_row<float>* rows) {
+  rows_on(t, b, first, count, rows);
 }
 
 void simd_math(simd_target t, simd_math_fn f, const double* in, double* out, std::size_t n) {
