@@ -16,6 +16,8 @@
 #include "host/reduce/factorized.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 namespace {

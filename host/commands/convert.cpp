@@ -7,6 +7,7 @@
 #include "host/io/binary_batch.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 

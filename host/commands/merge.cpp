@@ -14,6 +14,7 @@
 #include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 namespace {

@@ -11,6 +11,8 @@
 #include "host/reduce/table.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 namespace {

@@ -12,6 +12,8 @@
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
 #include "host/util/progress.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 namespace {

@@ -5,6 +5,8 @@
 #include "host/io/problem_reader.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 

@@ -14,6 +14,7 @@
 #include "host/reduce/table.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/progress.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 namespace {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 namespace {

@@ -18,6 +18,7 @@
 #include "host/reduce/marginal.hpp"
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 

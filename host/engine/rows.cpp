@@ -11,6 +11,7 @@
 #include "host/util/progress.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "host/backends/make_backend.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 
 namespace coopgrid {
 namespace {

@@ -8,6 +8,7 @@
 #include "host/reduce/merge_state.hpp"
 #include "host/util/errors.hpp"
 #include "host/io/format.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/util/text.hpp"
+#include "host/io/source_text.hpp"
 
 namespace coopgrid {
 namespace {

@@ -32,6 +32,8 @@
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
 #include "host/util/progress.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 #include "kernels/metrics.hpp"
 #include "python/src/call_scope.hpp"
 #include "python/src/prim_binding.hpp"

@@ -15,6 +15,7 @@
 #include "host/source/source.hpp"
 #include "host/reduce/spec.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 #include "kernels/metrics.hpp"
 
 namespace py = pybind11;

@@ -13,6 +13,7 @@
 
 #include "tests/support/device_math/device_math_model.hpp"
 #include "host/commands/compare.hpp"
+#include "host/io/load_source.hpp"
 #include "kernels/formulas.hpp"
 #include "tests/support/test_util.hpp"
 

@@ -4,6 +4,7 @@
 #include "host/util/errors.hpp"
 #include "host/util/progress.hpp"
 #include "host/source/source.hpp"
+#include "host/io/load_source.hpp"
 #include "tests/support/test_util.hpp"
 
 #include <cmath>

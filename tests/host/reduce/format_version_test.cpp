@@ -11,6 +11,7 @@
 #include "host/reduce/merge_state.hpp"
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

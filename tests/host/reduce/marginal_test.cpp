@@ -16,6 +16,7 @@
 #include "host/reduce/factorized.hpp"
 #include "host/reduce/marginal.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

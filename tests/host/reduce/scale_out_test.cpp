@@ -7,6 +7,7 @@
 #include "host/commands/merge.hpp"
 #include "host/commands/run_reduce.hpp"
 #include "host/commands/run.hpp"
+#include "host/io/load_source.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

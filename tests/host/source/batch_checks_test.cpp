@@ -12,6 +12,7 @@
 #include "host/source/batch.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

@@ -9,6 +9,8 @@
 #include "host/reduce/checkpoint.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/load_source.hpp"
+#include "host/io/source_text.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

@@ -16,6 +16,7 @@
 #include "host/backends/cuda/inputs.hpp"
 #include "host/backends/cuda/memory.hpp"
 #include "host/source/grid_block_tables.hpp"
+#include "host/io/source_text.hpp"
 #include "kernels/launch.hpp"
 #else
 // CPU-only builds: the fault tests skip before reaching these.
