@@ -11,6 +11,8 @@
 #include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/text.hpp"
+#include "host/io/state_format.hpp"
+#include "host/reduce/fingerprint.hpp"
 
 namespace coopgrid {
 namespace {

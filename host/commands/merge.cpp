@@ -15,6 +15,7 @@
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
 #include "host/io/load_source.hpp"
+#include "host/reduce/fingerprint.hpp"
 
 namespace coopgrid {
 namespace {

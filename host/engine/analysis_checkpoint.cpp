@@ -5,17 +5,17 @@
 #include <sstream>
 
 #include "host/io/output_file.hpp"
+#include "host/io/state_format.hpp"
 #include "host/io/text_file.hpp"
-#include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
 
 namespace coopgrid {
 namespace {
 
-constexpr const char* checkpoint_magic = "coopgrid-analysis-checkpoint 1";
+constexpr const char* analysis_checkpoint_magic = "coopgrid-analysis-checkpoint 1";
 
 std::string checkpoint_text(std::uint64_t fingerprint, index_t n, const progress_state& p) {
-  return format_header(checkpoint_magic) + fmt::format("fingerprint {:016x}\nn {}\nfull {}\n", fingerprint, n, p.full_end) +
+  return format_header(analysis_checkpoint_magic) + fmt::format("fingerprint {:016x}\nn {}\nfull {}\n", fingerprint, n, p.full_end) +
          sensitivity_state_text(p.full) + fmt::format("tail {}\n", p.tail_end) + sensitivity_state_text(p.tail);
 }
 
@@ -31,7 +31,7 @@ progress_state read_analysis_checkpoint(const std::string& path, std::uint64_t f
                                         std::size_t num_sums, bool sharded) {
   const auto text = read_text_file(path, "a checkpoint (--resume)");
   std::istringstream in(text);
-  if (!read_format_header(in, checkpoint_magic, path)) {
+  if (!read_format_header(in, analysis_checkpoint_magic, path)) {
     throw usage_error(fmt::format("--resume: {} is not a coopgrid sobol/morris checkpoint", path));
   }
   std::string word;

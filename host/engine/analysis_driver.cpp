@@ -15,6 +15,7 @@
 #include "host/util/errors.hpp"
 #include "host/util/progress.hpp"
 #include "host/io/load_source.hpp"
+#include "host/reduce/fingerprint.hpp"
 
 namespace coopgrid {
 namespace {

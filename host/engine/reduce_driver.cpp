@@ -18,6 +18,7 @@
 #include "host/reduce/marginal.hpp"
 #include "host/reduce/table.hpp"
 #include "host/util/errors.hpp"
+#include "host/reduce/fingerprint.hpp"
 
 namespace coopgrid {
 namespace {

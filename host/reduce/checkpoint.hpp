@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <istream>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "host/reduce/marginal.hpp"
@@ -22,42 +21,14 @@ namespace coopgrid {
 /// backend's chunk).
 inline constexpr index_t reduce_segment = index_t{1} << 24;
 
-/// A double as exact hex-float text ("%a"), and back (throws input_error naming `what`).
-std::string hexf(double v);
-double parse_hexf(const std::string& text, const std::string& what);
-
-/**
- * @brief The first two lines of a checkpoint or merge state: `magic` (its
- *        format and version, "NAME VERSION") and "metrics N". Metric ids in
- *        the file are column indices, so a file is read only by a build with
- *        the same format version and metric count.
- */
-std::string format_header(const char* magic);
-/**
- * @brief Reads format_header(magic) from `in`. False when the first line is
- *        not of this format at all (the caller names what it expected).
- * @throws usage_error "written by another version of coopgrid" for another
- *         version of the format or another metric count; input_error when
- *         the metrics line is damaged.
- */
-bool read_format_header(std::istream& in, const char* magic, const std::string& what);
+/// The checkpoint format's name and version (its first line; 3: the metric count after it, 4: the
+/// marginals after the state); the run fingerprint starts with it (fingerprint.cpp).
+inline constexpr const char* checkpoint_magic = "coopgrid-checkpoint 4";
 
 /// The reduction state as exact text (hex floats, exact sums): checkpoints and merge_state.
 std::string state_text(const reduce_state& state);
 /// Parses state_text() output; throws input_error naming `what` when damaged.
 void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& state, const std::string& what);
-
-/// A hash of the input alone (its values, ids and size).
-std::uint64_t input_fingerprint(const source& src);
-
-/// A hash of everything the result depends on.
-std::uint64_t run_fingerprint(const source& src, const std::string& backend, precision prec,
-                              const reduce_spec& spec, const std::vector<marginal>& marginals = {});
-
-/// run_fingerprint and input_fingerprint, the input read once for both.
-std::pair<std::uint64_t, std::uint64_t> run_and_input_fingerprints(const source& src, const std::string& backend,
-                                                                   precision prec, const reduce_spec& spec,
-                                                                   const std::vector<marginal>& marginals = {});
 
 /// Writes the state reached after scenario `next` - 1, atomically (temporary name, then rename).
 void write_checkpoint(const std::string& path, std::uint64_t fingerprint, index_t next,

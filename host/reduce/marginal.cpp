@@ -10,6 +10,7 @@
 #include "host/reduce/checkpoint.hpp"
 #include "host/source/problem.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/state_format.hpp"
 #include "kernels/histogram.hpp"
 
 namespace coopgrid {

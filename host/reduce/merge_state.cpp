@@ -8,6 +8,7 @@
 #include "host/io/format.hpp"
 #include "host/reduce/checkpoint.hpp"
 #include "host/util/errors.hpp"
+#include "host/io/state_format.hpp"
 
 namespace coopgrid {
 namespace {

@@ -12,6 +12,7 @@
 #include "host/reduce/report.hpp"
 #include "host/util/errors.hpp"
 #include "host/io/load_source.hpp"
+#include "host/reduce/fingerprint.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {

@@ -11,6 +11,7 @@
 #include "host/util/errors.hpp"
 #include "host/io/load_source.hpp"
 #include "host/io/source_text.hpp"
+#include "host/reduce/fingerprint.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
