@@ -6,6 +6,7 @@
 #include "host/backends/make_backend.hpp"
 #include "host/commands/compare.hpp"
 #include "host/commands/run.hpp"
+#include "host/io/source_text.hpp"
 #include "tests/support/reduce_edges.hpp"
 #include "tests/support/device_skip.hpp"
 #include "tests/support/test_util.hpp"
@@ -16,7 +17,6 @@
 #include "host/backends/cuda/inputs.hpp"
 #include "host/backends/cuda/memory.hpp"
 #include "host/source/grid_block_tables.hpp"
-#include "host/io/source_text.hpp"
 #include "kernels/launch.hpp"
 #else
 // CPU-only builds: the fault tests skip before reaching these.
