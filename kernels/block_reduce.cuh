@@ -128,7 +128,8 @@ struct block_top_k {
   }
 
   /// After barrier B: the list and the staged candidates sorted best first, the list cut to k.
-  /// Synchronises the block when something was staged (the same branch on every thread).
+  /// Synchronises the block when something was staged (the same branch on every thread),
+  /// last after the list is final: the next step's is_candidate reads it without a barrier.
   __device__ void merge(const reduce_params& p, int tid) {
     const int staged = ctl[1];
     if (staged == 0) return;
@@ -156,6 +157,7 @@ struct block_top_k {
       ctl[0] = min(n_total, p.top_k);
       ctl[1] = 0;
     }
+    __syncthreads();
   }
 
   /// The block's list into out[0, k) (after a barrier).
@@ -167,7 +169,9 @@ struct block_top_k {
 /**
  * @brief --histogram: bins, below and above, counted in shared memory where they fit
  *        (max_shared_hist_bins) and added to the device's counts once per block, else
- *        counted straight into the device's.
+ *        counted straight into the device's. A warp's lanes with the same bin add once
+ *        (__match_any_sync): a narrow distribution sent up to 32 colliding atomics per
+ *        warp step to one bin (256 per block step), now one.
  */
 struct block_histogram {
   unsigned long long* shared_bins;  ///< [p.hist_bins + 2] when `shared`
@@ -177,9 +181,11 @@ struct block_histogram {
     if (!shared) return;
     for (index_t i = tid; i < p.hist_bins + 2; i += block_threads) shared_bins[i] = 0;
   }
-  __device__ void add(const reduce_params& p, unsigned long long* device_bins, double x) {
-    const index_t bin = histogram_bin(x, p.hist_lo, p.hist_hi, p.hist_bins);  // bins, below, above
-    atomicAdd(shared ? &shared_bins[bin] : &device_bins[bin], 1ULL);
+  /// Every lane of the warp calls it; `bin` is histogram_bin's (bins, below, above) or -1 for none.
+  __device__ void add_warp(unsigned long long* device_bins, index_t bin, int lane) {
+    const unsigned peers = __match_any_sync(full_mask, static_cast<long long>(bin));
+    if (bin < 0 || lane != __ffs(static_cast<int>(peers)) - 1) return;
+    atomicAdd(shared ? &shared_bins[bin] : &device_bins[bin], static_cast<unsigned long long>(__popc(peers)));
   }
   /// The block's counts into the device's (after a barrier).
   __device__ void flush(const reduce_params& p, unsigned long long* device_bins, int tid) const {

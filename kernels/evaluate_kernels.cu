@@ -17,9 +17,7 @@ using detail::grid_scenarios;
 using detail::rebase_offsets_kernel;
 using detail::thread_rows_kernel;
 
-// 128: the f64 lane-group kernels use 118-138 registers, so a 256-thread block
-// fits once per SM (8 warps) where 128-thread blocks fit three times (12).
-constexpr int rows_threads = 128;
+using detail::rows_threads;  // rows_kernels.cuh
 
 int grid_size_for(index_t work_items, int threads) {
   // Enough blocks to fill any current GPU several times; the loops are grid-stride.

@@ -123,8 +123,10 @@ struct block_result {
   metric_extrema m[num_metrics];
 };
 
-/// Sums of one reduction unit: merged on the host in unit order, so the mean
-/// does not depend on the grid size, the chunking or the device.
+/// Neumaier sums of one reduction tile (the fused kernel's d_tiles) or of one
+/// reduction unit (its tiles merged in tile order on the device: d_units). A
+/// unit's pair is added exactly on the host, so the mean does not depend on the
+/// grid size, the chunking or the device.
 struct unit_sums {
   double sum[num_metrics];
   double comp[num_metrics];
@@ -139,12 +141,24 @@ struct top_entry_dev {
 struct reduce_outputs {
   block_result* d_blocks = nullptr;         ///< [num_blocks]
   top_entry_dev* d_top = nullptr;           ///< [num_blocks * top_k]
+  unit_sums* d_tiles = nullptr;             ///< [reduce_tiles_in(count)]: scratch, device only
   unit_sums* d_units = nullptr;             ///< [ceil(count / reduce_unit)]
   unsigned long long* d_hist = nullptr;     ///< [hist_bins + 2]: bins, below, above (accumulated)
 };
 
 using coopgrid::reduce_unit;  // kernels/config.hpp
 inline constexpr int reduce_threads = 256;
+/**
+ * Scenarios a block folds at a time (4 per thread) and sums as one Neumaier
+ * pair; blocks take tiles round-robin. A unit (2^16) per block gave 16 blocks
+ * of work to a 2^20-scenario chunk on 132 SMs; tiles give it 1024 (7.8 per SM).
+ * Exact host adds per tile would cost 64 x 32 adds per unit (~0.4 s on the
+ * 1.01e10 grid), so a second kernel merges a unit's tiles in tile order.
+ */
+inline constexpr index_t reduce_tile = 1024;
+static_assert(reduce_unit % reduce_tile == 0 && reduce_tile % reduce_threads == 0, "units hold whole tiles");
+/// Tiles (of the d_tiles scratch) in a launch of `count` scenarios.
+COOPGRID_HOST_DEVICE inline index_t reduce_tiles_in(index_t count) { return (count + reduce_tile - 1) / reduce_tile; }
 
 /// Dynamic shared memory the fused reduction needs for these parameters.
 template <class T>

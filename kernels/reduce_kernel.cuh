@@ -7,10 +7,11 @@
  *        Kernel body only: reduce_kernels.cu launches it, and
  *        tests/kernels/simt_emulator.hpp runs the same body on the CPU.
  *
- * Work split: the range is cut into units of reduce_unit scenarios; a
- * persistent grid of blocks takes units round-robin. Extrema, counts, top-K
- * and histograms merge exactly in any order; sums are kept per unit and merged
- * on the host in unit order, so results are the same for any grid size.
+ * Work split: the range is cut into tiles of reduce_tile scenarios; a
+ * persistent grid of blocks takes tiles round-robin. Extrema, counts, top-K
+ * and histograms merge exactly in any order; sums are kept per tile, merged in
+ * tile order per unit (combine_tile_sums_kernel) and the units' pairs added
+ * exactly on the host, so results are the same for any grid size.
  */
 #include <cstddef>
 
@@ -27,9 +28,9 @@
 namespace coopgrid::kernels::detail {
 
 constexpr int block_threads = reduce_threads;  // 8 warps
-constexpr int run_length = 8;                  // consecutive scenarios per thread per super-tile
+constexpr int run_length = static_cast<int>(reduce_tile / block_threads);  // consecutive scenarios per thread per tile
 constexpr int block_warps = block_threads / 32;
-static_assert(reduce_unit % (block_threads * run_length) == 0, "units hold whole super-tiles");
+constexpr index_t tiles_per_unit = reduce_unit / reduce_tile;
 static_assert(num_metrics <= 2 * block_warps, "each warp owns at most two metrics");
 
 /// A grid as a scenario source: an odometer over the block indices, decoded
@@ -158,10 +159,10 @@ __host__ __device__ inline smem_layout layout_for(const reduce_params& p) {
     o += static_cast<std::size_t>(p.hist_bins + 2) * sizeof(unsigned long long);
   }
   l.vals_offset = o;
-  o += static_cast<std::size_t>(num_metrics) * block_threads * sizeof(T);
+  o += 2 * static_cast<std::size_t>(num_metrics) * block_threads * sizeof(T);
   o = (o + 15) / 16 * 16;
   l.sel_offset = o;
-  o += block_threads;
+  o += 2 * block_threads;
   o = (o + 15) / 16 * 16;
   l.ctl_offset = o;
   o += 4 * sizeof(int);
@@ -174,8 +175,8 @@ template <class T>
 struct block_smem {
   top_entry_dev* top;       ///< block_top_k's list and candidates [top_width]
   unsigned long long* hist; ///< block_histogram's bins, below, above (when they fit)
-  T* vals;                  ///< the tile's metrics [metric][thread]
-  unsigned char* sel;       ///< the tile's selection [thread]
+  T* vals;                  ///< a step's metrics [buffer][metric][thread], two buffers
+  unsigned char* sel;       ///< a step's selection [buffer][thread]
   int* ctl;                 ///< [0] the top list's length, [1] candidates staged
 };
 
@@ -186,17 +187,28 @@ __device__ inline block_smem<T> carve(unsigned char* smem, const smem_layout& la
           smem + lay.sel_offset, reinterpret_cast<int*>(smem + lay.ctl_offset)};
 }
 
+/// One step's buffers: what threads wrote before barrier A, read by every warp after it.
+template <class T>
+struct step_buffers {
+  T* vals;
+  unsigned char* sel;
+};
+
 /**
- * @brief The fused reduction: a persistent grid of blocks takes units round-robin; each
- *        tile of block_threads x run_length scenarios is evaluated into shared memory and
- *        folded by the block pieces of block_reduce.cuh (warp_metrics, block_top_k,
- *        block_histogram). Barriers: A (the tile visible), B (candidates staged, the
- *        selection counted), C (the tile free again).
+ * @brief The fused reduction: a persistent grid of blocks takes tiles round-robin; each
+ *        step of a tile (one scenario per thread, run_length steps) is evaluated into one
+ *        of two shared buffers and folded by the block pieces of block_reduce.cuh
+ *        (warp_metrics, block_top_k, block_histogram). One barrier per step (A: the
+ *        step visible, its selection counted): the next step writes the other buffer,
+ *        and a thread reaches the next A only after folding this one. With --top, B
+ *        (candidates staged) and the merge's own barriers follow.
+ *        __launch_bounds__(256, 2): at most 128 registers, 2 blocks per SM (158 in f64
+ *        batches before, 1 block per SM).
  */
 template <class T, class Eval>
-__global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, index_t first, index_t count,
-                                                               index_t index_offset, reduce_params p,
-                                                               reduce_outputs out) {
+__global__ void __launch_bounds__(block_threads, 2)
+    fused_reduce_kernel(Eval ev, index_t first, index_t count, index_t index_offset, reduce_params p,
+                        reduce_outputs out) {
   COOPGRID_DYNAMIC_SMEM(smem);
   const block_smem<T> sm = carve<T>(smem, layout_for<T>(p));
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
@@ -206,45 +218,48 @@ __global__ void __launch_bounds__(block_threads) fused_reduce_kernel(Eval ev, in
   top.init(tid);
   hist.init(p, tid);
   index_t selected_total = 0;
+  int buf = 0;
   __syncthreads();
 
-  const index_t units = (count + reduce_unit - 1) / reduce_unit;
-  for (index_t u = global_block_id(); u < units; u += grid_block_stride()) {
-    const index_t unit_lo = u * reduce_unit;
-    const index_t unit_hi = min(count, unit_lo + reduce_unit);
+  const index_t tiles = reduce_tiles_in(count);
+  for (index_t tile = global_block_id(); tile < tiles; tile += grid_block_stride()) {
+    const index_t tile_lo = tile * reduce_tile;
+    const index_t tile_hi = min(count, tile_lo + reduce_tile);
+    const index_t k0 = tile_lo + static_cast<index_t>(tid) * run_length;
+    typename Eval::cursor c{};
+    if (k0 < tile_hi) c = ev.start(first + k0);
     folds.begin_unit();
-    for (index_t st = unit_lo; st < unit_hi; st += block_threads * run_length) {
-      const index_t k0 = st + static_cast<index_t>(tid) * run_length;
-      typename Eval::cursor c{};
-      if (k0 < unit_hi) c = ev.start(first + k0);
-      for (int r = 0; r < run_length; ++r) {
-        const index_t k = k0 + r;
-        const index_t gidx = index_offset + first + k;
-        bool is_sel = false;
-        double by_value = 0;
-        if (k < unit_hi) {
-          const metric_row<T> row = ev.eval(c);
-          ev.next(c);
+    for (int r = 0; r < run_length; ++r, buf ^= 1) {
+      const step_buffers<T> b{sm.vals + buf * num_metrics * block_threads, sm.sel + buf * block_threads};
+      const index_t k = k0 + r;
+      bool is_sel = false;
+      double by_value = 0;
+      index_t bin = -1;
+      if (k < tile_hi) {
+        const metric_row<T> row = ev.eval(c);
+        ev.next(c);
 COOPGRID_UNROLL
-          for (int m = 0; m < num_metrics; ++m) sm.vals[m * block_threads + tid] = row.v[m];
-          is_sel = passes(p, sm.vals, tid);
-          if (is_sel && p.hist_metric >= 0) {
-            hist.add(p, out.d_hist, static_cast<double>(sm.vals[p.hist_metric * block_threads + tid]));
-          }
-          if (p.top_k > 0) by_value = static_cast<double>(sm.vals[p.top_by * block_threads + tid]);
+        for (int m = 0; m < num_metrics; ++m) b.vals[m * block_threads + tid] = row.v[m];
+        is_sel = passes(p, b.vals, tid);
+        if (is_sel && p.hist_metric >= 0) {
+          bin = histogram_bin(static_cast<double>(b.vals[p.hist_metric * block_threads + tid]), p.hist_lo, p.hist_hi,
+                              p.hist_bins);
         }
-        sm.sel[tid] = is_sel;
-        const bool candidate = is_sel && p.top_k > 0 && top.is_candidate(p, by_value, gidx);
-        __syncthreads();  // A: vals and sel visible
-        if (candidate) top.stage(by_value, gidx);
-        folds.add_tile(sm.vals, sm.sel, warp, lane, index_offset + first + st, r);
-        const int tile_selected = __syncthreads_count(is_sel);  // B: candidates staged
-        if (tid == 0) selected_total += tile_selected;
+        if (p.top_k > 0) by_value = static_cast<double>(b.vals[p.top_by * block_threads + tid]);
+      }
+      b.sel[tid] = is_sel;
+      if (p.hist_metric >= 0) hist.add_warp(out.d_hist, bin, lane);
+      const bool candidate = is_sel && p.top_k > 0 && top.is_candidate(p, by_value, index_offset + first + k);
+      const int step_selected = __syncthreads_count(is_sel);  // A: the step visible
+      if (tid == 0) selected_total += step_selected;
+      folds.add_tile(b.vals, b.sel, warp, lane, index_offset + first + tile_lo, r);
+      if (p.top_k > 0) {
+        if (candidate) top.stage(by_value, index_offset + first + k);
+        __syncthreads();  // B: candidates staged
         top.merge(p, tid);
-        __syncthreads();  // C: list, counters and vals free for the next step
       }
     }
-    folds.store_unit(out.d_units[u], warp, lane);
+    folds.store_unit(out.d_tiles[tile], warp, lane);
   }
   block_result* mine = out.d_blocks + global_block_id();
   folds.store_block(*mine, warp, lane);
@@ -252,6 +267,21 @@ COOPGRID_UNROLL
   __syncthreads();
   top.store(p, out.d_top + global_block_id() * p.top_k, tid);
   hist.flush(p, out.d_hist, tid);
+}
+
+/// d_units[u] = the Neumaier merge of unit u's tile pairs in tile order (a thread per unit and metric).
+static __global__ void combine_tile_sums_kernel(const unit_sums* __restrict__ d_tiles, index_t tiles,
+                                         unit_sums* __restrict__ d_units) {
+  const index_t units = (tiles + tiles_per_unit - 1) / tiles_per_unit;
+  for (index_t i = global_thread_id(); i < units * num_metrics; i += grid_stride()) {
+    const index_t u = i / num_metrics;
+    const int m = static_cast<int>(i % num_metrics);
+    compensated_sum<double> s;
+    const index_t hi = min(tiles, (u + 1) * tiles_per_unit);
+    for (index_t t = u * tiles_per_unit; t < hi; ++t) s.merge(compensated_sum<double>{d_tiles[t].sum[m], d_tiles[t].comp[m]});
+    d_units[u].sum[m] = s.sum;
+    d_units[u].comp[m] = s.comp;
+  }
 }
 
 }  // namespace coopgrid::kernels::detail

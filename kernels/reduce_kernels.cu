@@ -13,6 +13,7 @@ using detail::fused_reduce_kernel;
 using detail::grid_eval;
 using detail::layout_for;
 using detail::block_threads;
+using detail::combine_tile_sums_kernel;
 
 template <class T, class Eval>
 void launch_fused(const Eval& ev, index_t first, index_t count, index_t index_offset,
@@ -22,6 +23,12 @@ void launch_fused(const Eval& ev, index_t first, index_t count, index_t index_of
   COOPGRID_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          static_cast<int>(bytes)));
   COOPGRID_LAUNCH(num_blocks, block_threads, bytes, stream.value(), kernel)(ev, first, count, index_offset, p, out);
+  COOPGRID_CHECK_LAUNCH();
+  const index_t tiles = reduce_tiles_in(count);
+  const index_t threads = (tiles + detail::tiles_per_unit - 1) / detail::tiles_per_unit * num_metrics;
+  if (threads == 0) return;
+  COOPGRID_LAUNCH(static_cast<int>((threads + block_threads - 1) / block_threads), block_threads, 0, stream.value(),
+                  combine_tile_sums_kernel)(out.d_tiles, tiles, out.d_units);
   COOPGRID_CHECK_LAUNCH();
 }
 

@@ -17,6 +17,13 @@
 
 namespace coopgrid::kernels::detail {
 
+/// Threads per block of the row kernels. __launch_bounds__(rows_threads, 4): at most
+/// 128 registers, so 4 blocks (16 warps) fit per SM; the f64 lane-group kernels took
+/// 132-136 unbounded, 3 blocks (12 warps).
+inline constexpr int rows_threads = 128;
+inline constexpr int rows_min_blocks = 4;
+
+
 /// Scenario k of an explicit batch, evaluated by one thread.
 template <class T>
 struct batch_scenarios {
@@ -47,7 +54,7 @@ struct design_samples {
 
 /// rows[i] = all metrics of scenario first + i: a thread per scenario, grid-stride.
 template <class T, class Scenarios>
-__global__ void thread_rows_kernel(Scenarios scenario, index_t first, index_t count,
+__global__ void __launch_bounds__(rows_threads, rows_min_blocks) thread_rows_kernel(Scenarios scenario, index_t first, index_t count,
                                    metric_row<T>* __restrict__ d_rows) {
   for (index_t i = global_thread_id(); i < count; i += grid_stride()) {
     d_rows[i] = scenario(first + i);
@@ -64,7 +71,7 @@ __global__ void thread_rows_kernel(Scenarios scenario, index_t first, index_t co
  *        scenarios); large G suits very long lists.
  */
 template <class T, int G>
-__global__ void batch_rows_group_kernel(batch_view<T> b, index_t first, index_t count,
+__global__ void __launch_bounds__(rows_threads, rows_min_blocks) batch_rows_group_kernel(batch_view<T> b, index_t first, index_t count,
                                         metric_row<T>* __restrict__ d_rows) {
   constexpr int per_warp = 32 / G;
   const int lane = threadIdx.x & 31;
@@ -195,7 +202,7 @@ __device__ inline void segmented_list(segment_scratch<T>* sc, const index_t* off
  *        Needs warps x sizeof(segment_scratch<T>) bytes of dynamic shared memory.
  */
 template <class T>
-__global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index_t count,
+__global__ void __launch_bounds__(rows_threads, rows_min_blocks) batch_rows_balanced_kernel(batch_view<T> b, index_t first, index_t count,
                                            metric_row<T>* __restrict__ d_rows) {
   COOPGRID_DYNAMIC_SMEM(smem);
   const int lane = threadIdx.x & 31;
@@ -239,7 +246,7 @@ __global__ void batch_rows_balanced_kernel(batch_view<T> b, index_t first, index
 /// Fills the block tables of t (every tabulated block's points, a thread per
 /// point) into d_values: on the device, so they hold the device's own bits.
 template <class T>
-__global__ void block_tables_kernel(tabulated_grid_view<T> t, index_t rows, T* __restrict__ d_values) {
+__global__ void __launch_bounds__(rows_threads, rows_min_blocks) block_tables_kernel(tabulated_grid_view<T> t, index_t rows, T* __restrict__ d_values) {
   for (index_t r = global_thread_id(); r < rows; r += grid_stride()) tabulate_block_row(t, r, d_values);
 }
 

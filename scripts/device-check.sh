@@ -20,8 +20,8 @@
 # longest) + reruns 20 each, at most 6, only on failure | compares 6 x 10 + 4 x 25 (~30: the
 # reference is one thread, ~5 s a grid) | main-job-device 20 (~5) | sobol/morris cuda-vs-cpu
 # 4 x 15 (~12) | cli 75 (~40: ~60 tests in 4 shards) | memcheck 60, racecheck 40, synccheck 25,
-# initcheck 30 (~70 together: small sizes) | bench 25 (~12, scale 0.01) | sobol-timing 10 (~3).
-# Expected in all: ~220 s; at most 485 s.
+# initcheck 30 (~70 together: small sizes) | bench 25 (~12, scale 0.01) | sobol-timing 10 (~3) |
+# occupancy 40 (~20: 12 kernel launches replayed by ncu). Expected in all: ~240 s; at most 485 s.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-.device}"
@@ -54,7 +54,12 @@ run_step() {
   left=$((deadline - (SECONDS - start)))
   ((budget > left)) && budget=$left
   if ((budget < 5)); then status "$name" skipped 0 "out of time"; return 0; fi
-  timeout -k 5 "$budget" "$@" >"$logs/$name.log" 2>&1 || rc=$?
+  if declare -F "$1" >/dev/null; then  # a function of this script: `timeout` runs programs only
+    timeout -k 5 "$budget" bash -c "$(declare -f "$1"); $(declare -p bin tests logs cli_filter 2>/dev/null); \"\$@\"" \
+      _ "$@" >"$logs/$name.log" 2>&1 || rc=$?
+  else
+    timeout -k 5 "$budget" "$@" >"$logs/$name.log" 2>&1 || rc=$?
+  fi
   if ((rc == 0)); then status "$name" ok $((SECONDS - t0))
   elif ((rc == 124 || rc == 137)); then status "$name" TIMEOUT $((SECONDS - t0)) "budget ${budget}s; $name.log"
   else status "$name" FAIL $((SECONDS - t0)) "exit $rc; $name.log: $(grep -m1 -iE 'error|fail' "$logs/$name.log" | cut -c1-90)"
@@ -173,6 +178,20 @@ gtest_step initcheck 30 sanitizer "$init_filter" $(san initcheck)
 run_step bench 25 device "$bench" --scale 0.01 --repeats 3 --json "$logs/bench.json"
 run_step sobol-timing 10 device bash -c "'$bin' sobol data/problem_sharing.toml --n 131072 --second-order --backend cuda \
   --no-progress -o '$logs/sobol_timing.json' && grep -m1 seconds '$logs/sobol_timing.json'"
+
+# Occupancy on the real device, against bench/RESULTS.md's ptxas counts ("Occupancy"): each
+# kernel's registers, local memory and theoretical blocks per SM, from ncu's launch statistics
+# (a batch reduce with a histogram and a top list, then a small Sobol' run). ncu may be refused.
+occupancy() {
+  command -v ncu >/dev/null || { echo "ncu: not on PATH"; return 3; }
+  local ncu=(ncu --section LaunchStats --section Occupancy --launch-count 6)
+  "${ncu[@]}" "$bin" run data/cases --reduce --top 3 --by shared_expected --histogram shared_variance:16:0:50 --backend cuda \
+    --no-progress -o "$logs/occ_reduce.json" &&
+    "${ncu[@]}" "$bin" sobol data/problem_sharing.toml --n 8192 --backend cuda --no-progress -o "$logs/occ_sobol.json"
+}
+run_step occupancy 40 device occupancy
+[[ -s "$logs/occupancy.log" ]] && grep -E '^  [a-z_]+.*\(|Registers Per Thread|Theoretical Occupancy|Block Limit Registers' \
+  "$logs/occupancy.log" | cut -c1-110 | head -n 40 | tee -a "$out/summary.txt"
 
 echo
 echo "device-check: $failed failed; $((SECONDS - start)) s of the ${deadline} s deadline; logs in $out/logs.tgz" |

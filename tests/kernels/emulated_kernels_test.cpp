@@ -42,6 +42,19 @@ TEST(SimtEmulator, BarriersShufflesAndDeadlocks) {
     if (threadIdx.x == 0) *c += n;
   }, &counted);
   EXPECT_EQ(counted, 64);
+  // __match_any_sync: each lane gets the lanes holding its value (the histogram's peers).
+  std::vector<unsigned> peers(64, 0);
+  simt::launch(1, 64, 0, [](unsigned* o) {
+    const long long v = threadIdx.x % 32 < 5 ? -1 : static_cast<long long>(threadIdx.x % 3);
+    o[threadIdx.x] = __match_any_sync(0xffffffffu, v);
+  }, peers.data());
+  for (int t = 0; t < 64; ++t) {
+    unsigned want = 0;
+    for (int l = 0; l < 32; ++l) {
+      if ((l < 5) == (t % 32 < 5) && (l < 5 || (t / 32 * 32 + l) % 3 == t % 3)) want |= 1u << l;
+    }
+    EXPECT_EQ(peers[t], want) << t;
+  }
   // Threads that return early leave the others waiting: reported, not hung.
   EXPECT_THROW(simt::launch(1, 64, 0, [] {
     if (threadIdx.x < 32) return;
@@ -178,14 +191,18 @@ reduce_state fused_reduce(const Eval& ev, index_t first, index_t count, index_t 
   const auto p = device_reduce_params(spec);
   std::vector<kernels::block_result> h_blocks(static_cast<std::size_t>(blocks));
   std::vector<kernels::top_entry_dev> h_top(static_cast<std::size_t>(blocks) * std::max(p.top_k, 1));
+  std::vector<kernels::unit_sums> h_tiles(static_cast<std::size_t>(kernels::reduce_tiles_in(count)));
   std::vector<kernels::unit_sums> h_units(static_cast<std::size_t>((count + reduce_unit - 1) / reduce_unit));
   std::vector<unsigned long long> h_hist(static_cast<std::size_t>(p.hist_metric >= 0 ? p.hist_bins + 2 : 1), 0);
   // Poison what the kernel must overwrite.
   std::memset(static_cast<void*>(h_blocks.data()), 0xab, h_blocks.size() * sizeof(h_blocks[0]));
+  std::memset(static_cast<void*>(h_tiles.data()), 0xab, h_tiles.size() * sizeof(h_tiles[0]));
   std::memset(static_cast<void*>(h_units.data()), 0xab, h_units.size() * sizeof(h_units[0]));
-  const kernels::reduce_outputs out{h_blocks.data(), h_top.data(), h_units.data(), h_hist.data()};
+  const kernels::reduce_outputs out{h_blocks.data(), h_top.data(), h_tiles.data(), h_units.data(), h_hist.data()};
   simt::launch(static_cast<unsigned>(blocks), kd::block_threads, kd::layout_for<T>(p).total,
                kd::fused_reduce_kernel<T, Eval>, ev, first, count, index_offset, p, out);
+  simt::launch(3, 64, 0, kd::combine_tile_sums_kernel, h_tiles.data(), static_cast<index_t>(h_tiles.size()),
+               h_units.data());
   reduce_state total(spec);
   merge_device_launch(spec, h_blocks.data(), blocks, h_top.data(), p.top_k, h_units.data(), count, total);
   if (p.hist_metric >= 0) apply_device_histogram(h_hist, total);
@@ -303,6 +320,35 @@ TYPED_TEST(EmulatedKernels, FusedBatchReduceShiftsChunkIndices) {
     const auto want = cpu->reduce(spec, 0, 3000, {});
     expect_same_summary(fused_reduce<T>(ev, 0, 3000, 0, spec, 2), want, 0, name);
     expect_same_summary(fused_reduce<T>(ev, 0, 3000, 1000000, spec, 1), want, 1000000, name + ", shifted");
+  }
+}
+
+// Tiles: blocks take reduce_tile scenarios round-robin, and a unit's tile sums
+// merge in tile order on the device. Edge sizes around a warp, a block's step,
+// a tile and a unit: every grid size gives the same bits (means included) and
+// the cpu backend's counts, extrema, lists and bins.
+TYPED_TEST(EmulatedKernels, FusedReduceSameBitsForAnyGridSizeAtTileEdges) {
+  using T = TypeParam;
+  const index_t unit = reduce_unit, tile = kernels::reduce_tile;
+  const std::vector<index_t> sizes{0, 1, 31, 32, 33, 255, 256, 257, tile - 1, tile, tile + 1, unit - 1, unit, unit + 1};
+  const auto src = test::batch_source(test::random_specs(unit + 1, 17));
+  const auto cols = convert_columns<T>(test::batch_of(src).columns);
+  const kd::batch_eval<T> ev{cols.view()};
+  const test::simd_env scalar("scalar");
+  auto cpu = make_cpu_backend<T>(src, {});
+  const auto specs = reduce_specs();
+  for (const index_t n : sizes) {
+    const auto& [name, spec] = specs[n % 2 == 0 ? 0 : 1];  // the plain fold and the filtered one alike
+    const std::string what = name + ", " + std::to_string(n) + " scenarios";
+    const auto one = fused_reduce<T>(ev, 0, n, 0, spec, 1);
+    expect_same_summary(one, cpu->reduce(spec, 0, n, {}), 0, what);
+    for (const int blocks : {2, 7}) {
+      const auto many = fused_reduce<T>(ev, 0, n, 0, spec, blocks);
+      for (int m = 0; m < num_metrics; ++m) {
+        EXPECT_TRUE(many.metrics[m].sum == one.metrics[m].sum) << what << ", " << blocks << " blocks, " << metric_names[m];
+      }
+      expect_same_summary(many, one, 0, what + ", " + std::to_string(blocks) + " blocks");
+    }
   }
 }
 

@@ -241,6 +241,26 @@ T exchange(T v, SrcOf src_of) {
   return out;
 }
 
+/// Every lane publishes v; each gets the mask of lanes whose value equals its own.
+template <class T>
+unsigned match_any(T v) {
+  static_assert(sizeof(T) <= sizeof(unsigned long long), "matches compare up to 8 bytes");
+  auto& b = this_block();
+  const int tid = linear_tid();
+  auto& w = b.warps[static_cast<std::size_t>(tid / 32)];
+  int& parity = this_fiber().shuffle_parity;
+  std::memcpy(&w.slot[parity][tid % 32], &v, sizeof(T));
+  warp_barrier(w);
+  unsigned mask = 0;
+  for (int lane = 0; lane < 32; ++lane) {
+    T other;
+    std::memcpy(&other, &w.slot[parity][lane], sizeof(T));
+    if (other == v) mask |= 1u << lane;
+  }
+  parity ^= 1;
+  return mask;
+}
+
 /// Every fiber starts here; it never returns (nothing to return to).
 [[noreturn]] inline void fiber_entry() {
   block_state& b = this_block();
@@ -435,6 +455,14 @@ template <class T>
 T __shfl_sync(unsigned /*mask*/, T v, int src_lane, int width = 32) {
   return simt::exchange(v, [&](int lane) { return (lane / width) * width + (src_lane % width); });
 }
+
+template <class T>
+unsigned __match_any_sync(unsigned /*mask: the full warp*/, T v) {
+  return simt::match_any(v);
+}
+
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
+inline int __ffs(int x) { return __builtin_ffs(x); }
 
 template <class T, class U>
 T atomicAdd(T* address, U value) {

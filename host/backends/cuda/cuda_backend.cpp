@@ -25,7 +25,9 @@ namespace {
 using namespace cuda_impl;
 
 /// Scenarios per fused-reduction launch (a multiple of the reduction unit): one progress tick.
-constexpr index_t reduce_launch = kernels::reduce_unit * 8192;  // 2^29
+/// 2^27: the tile sums' scratch is then 32 MB a slot (2^29 took 128 MB), and a launch
+/// is still ~2,000 units, ~10^5 tiles, against 264 resident blocks.
+constexpr index_t reduce_launch = kernels::reduce_unit * 2048;  // 2^27
 /// Default scenarios per pipeline chunk for rows (bounded by memory too).
 constexpr index_t default_rows_chunk = index_t{1} << 22;
 

@@ -82,17 +82,19 @@ void reduce_job<T>::reserve(const std::vector<chunk>& chunks) {
   const auto blocks = static_cast<std::size_t>(blocks_);
   const auto top = blocks * static_cast<std::size_t>(std::max(p_.top_k, 1));
   const auto units = static_cast<std::size_t>(units_in(largest(chunks)));
+  const auto tiles = static_cast<std::size_t>(kernels::reduce_tiles_in(largest(chunks)));
   refill_slots(slots_, [&] {
     return slot_buffers{device_buffer<kernels::block_result>(blocks), device_buffer<kernels::top_entry_dev>(top),
-                        device_buffer<kernels::unit_sums>(units),     pinned_buffer<kernels::block_result>(blocks),
-                        pinned_buffer<kernels::top_entry_dev>(top),   pinned_buffer<kernels::unit_sums>(units)};
+                        device_buffer<kernels::unit_sums>(tiles),     device_buffer<kernels::unit_sums>(units),
+                        pinned_buffer<kernels::block_result>(blocks), pinned_buffer<kernels::top_entry_dev>(top),
+                        pinned_buffer<kernels::unit_sums>(units)};
   });
 }
 
 template <class T>
 kernels::reduce_outputs reduce_job<T>::outputs(int slot) const {
   const auto& b = *slots_[slot];
-  return kernels::reduce_outputs{b.d_blocks.data(), b.d_top.data(), b.d_units.data(), d_hist_.data()};
+  return kernels::reduce_outputs{b.d_blocks.data(), b.d_top.data(), b.d_tiles.data(), b.d_units.data(), d_hist_.data()};
 }
 
 template <class T>

@@ -68,6 +68,7 @@ class reduce_job {
   struct slot_buffers {
     device_buffer<kernels::block_result> d_blocks;
     device_buffer<kernels::top_entry_dev> d_top;
+    device_buffer<kernels::unit_sums> d_tiles;  ///< per tile: 0.25 B a scenario (32 MB at 2^27)
     device_buffer<kernels::unit_sums> d_units;
     pinned_buffer<kernels::block_result> h_blocks;
     pinned_buffer<kernels::top_entry_dev> h_top;
