@@ -43,8 +43,7 @@ batch make_w1_batch(index_t n, std::uint64_t seed, bool light) {
   reals(c.resource_share_prob, c.resource_offsets.back(), 1);
   reals(c.ethics_difficulty, c.ethics_offsets.back(), 5);
   b.columns = batch_columns<double>(std::move(c));
-  b.ids.resize(static_cast<std::size_t>(n));
-  for (index_t s = 0; s < n; ++s) b.ids[s] = std::to_string(s);
+  b.ids = scenario_ids::numbered(n);
   return b;
 }
 

@@ -212,8 +212,9 @@ constexpr index_t ids_per_task = 1 << 16;
 /// so only then are ids compared.
 void check_unique_ids(const batch& b, const std::filesystem::path& ids_path, std::vector<std::size_t>& hashes) {
   if (!any_equal_hashes(hashes, hardware_threads())) return;
-  std::vector<std::pair<std::size_t, std::size_t>> hashed(b.ids.size());  // (hash, line index)
-  for (std::size_t i = 0; i < b.ids.size(); ++i) hashed[i] = {std::hash<std::string>{}(b.ids[i]), i};
+  const auto& names = b.ids.names();
+  std::vector<std::pair<std::size_t, std::size_t>> hashed(names.size());  // (hash, line index)
+  for (std::size_t i = 0; i < names.size(); ++i) hashed[i] = {std::hash<std::string>{}(names[i]), i};
   std::sort(hashed.begin(), hashed.end());
   for (std::size_t i = 1; i < hashed.size(); ++i) {
     if (hashed[i].first != hashed[i - 1].first) continue;
@@ -246,11 +247,12 @@ void read_ids(batch& b, const std::filesystem::path& ids_path, index_t scenarios
     at = end + 1;
   }
   const auto count = static_cast<index_t>(lines.size());
-  b.ids.resize(lines.size());
+  auto& names = b.ids.names();
+  names.resize(lines.size());
   std::vector<std::size_t> hashes(lines.size());
   parallel_for((count + ids_per_task - 1) / ids_per_task, hardware_threads(), [&](index_t k) {
     for (index_t i = k * ids_per_task; i < std::min(count, (k + 1) * ids_per_task); ++i) {
-      b.ids[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
+      names[static_cast<std::size_t>(i)].assign(lines[static_cast<std::size_t>(i)]);
       hashes[static_cast<std::size_t>(i)] = std::hash<std::string_view>{}(lines[static_cast<std::size_t>(i)]);
     }
   });
@@ -261,14 +263,7 @@ void read_ids(batch& b, const std::filesystem::path& ids_path, index_t scenarios
 }
 
 /// Without ids.txt a scenario's id is its row number.
-void number_ids(batch& b, index_t n) {
-  b.ids.resize(static_cast<std::size_t>(n));
-  parallel_for((n + ids_per_task - 1) / ids_per_task, hardware_threads(), [&](index_t k) {
-    for (index_t i = k * ids_per_task; i < std::min(n, (k + 1) * ids_per_task); ++i) {
-      b.ids[static_cast<std::size_t>(i)] = std::to_string(i);
-    }
-  });
-}
+void number_ids(batch& b, index_t n) { b.ids = scenario_ids::numbered(n); }
 
 }  // namespace
 
@@ -324,7 +319,8 @@ void write_binary_batch(const batch& b, const std::filesystem::path& dir) {
     COOPGRID_BATCH_COLUMNS(COOPGRID_X)
 #undef COOPGRID_X
     std::ofstream ids(tmp / "ids.txt", std::ios::binary);
-    for (const auto& id : b.ids) {
+    for (std::size_t k = 0; k < b.ids.size(); ++k) {
+      const std::string id = b.ids[k];
       if (id.find('\n') != std::string::npos) {
         throw usage_error(fmt::format("scenario id '{}' holds a line break, which ids.txt cannot", id));
       }

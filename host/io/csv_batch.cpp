@@ -228,14 +228,14 @@ batch read_batch_dir(const std::filesystem::path& dir, const csv_parse_options& 
       throw input_error(fmt::format("{}: no scenarios (the file holds only a header)", csv.path()));
     }
   }
-  read_items(dir / batch_csv_files[1], ids, b.ids,
+  read_items(dir / batch_csv_files[1], ids, b.ids.names(),
              {{"datasets", rule::non_negative}, {"share_prob", rule::probability}},
              c.country_offsets, {&c.datasets, &c.country_share_prob}, opt);
-  read_items(dir / batch_csv_files[2], ids, b.ids, {{"difficulty", rule::non_negative}}, c.standard_offsets,
+  read_items(dir / batch_csv_files[2], ids, b.ids.names(), {{"difficulty", rule::non_negative}}, c.standard_offsets,
              {&c.standard_difficulty}, opt);
-  read_items(dir / batch_csv_files[3], ids, b.ids, {{"share_prob", rule::probability}}, c.resource_offsets,
+  read_items(dir / batch_csv_files[3], ids, b.ids.names(), {{"share_prob", rule::probability}}, c.resource_offsets,
              {&c.resource_share_prob}, opt);
-  read_items(dir / batch_csv_files[4], ids, b.ids, {{"difficulty", rule::non_negative}}, c.ethics_offsets,
+  read_items(dir / batch_csv_files[4], ids, b.ids.names(), {{"difficulty", rule::non_negative}}, c.ethics_offsets,
              {&c.ethics_difficulty}, opt);
   b.columns = batch_columns<double>(std::move(c));
   return b;

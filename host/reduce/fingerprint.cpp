@@ -118,7 +118,7 @@ void hash_input(Hash& f, const source& src) {
   if constexpr (!std::is_same_v<COOPGRID_BATCH_TYPE(kind, double), double>) f.vec(c.name);
         COOPGRID_BATCH_COLUMNS(COOPGRID_X)
 #undef COOPGRID_X
-        for (const auto& id : b.ids) f.str(id);
+        for (std::size_t k = 0; k < b.ids.size(); ++k) f.str(b.ids[k]);
       },
       [&](const design_source& d) {
         const auto& o = d.options;
