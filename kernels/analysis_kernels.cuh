@@ -3,10 +3,11 @@
  * @file analysis_kernels.cuh
  * @brief The fused Sobol'/Morris pass on the device (kernels/analysis/sensitivity.hpp):
  *        a chunk of whole analysis units (the first and last may be partial,
- *        cut at absolute unit multiples) goes through three kernels:
- *          terms    a thread per design point: its rows (point_rows) and terms
- *                   (point_terms) into terms[i * total + q]; no point's rows
- *                   cross a thread, so none crosses a chunk;
+ *        cut at absolute unit multiples) goes through four kernels:
+ *          rows     a thread per (point, row): rows[i * rows_per_point + r] in
+ *                   the chunk's row buffer (point_rows' rows, side by side);
+ *          terms    a thread per (point, metric): point_metric_terms from the
+ *                   point's rows into terms[i * total + q] (point_terms' bits);
  *          weights  a thread per (point, replicate): bootstrap_weight as a byte;
  *          sums     a thread per (term q, tile of replicates) of a unit: the
  *                   unit's points in ascending order, a = a + w t rounded alone
@@ -19,9 +20,11 @@
  * Counted, not yet measured (METHOD.md; bench/RESULTS.md "Sensitivity on the
  * GPU"), d = 7 groups, 15 metrics, R = 100, Sobol' first order (9 rows,
  * total = 391 terms, boot = 376), per design point on an H200:
- *   terms    9 rows x ~2 kflop = ~20 kflop, ~0.7 kflop of terms; writes
- *            391 x 8 = 3.1 kB (strided per thread: sectors merge in L2).
- *            At 34 TFLOP/s FP64: ~0.6 ns per point.
+ *   rows     9 rows x ~2 kflop = ~20 kflop; writes 9 x 144 B = 1.3 kB of rows
+ *            (f64), which the terms kernel reads back once (from L2 mostly).
+ *   terms    ~0.7 kflop of terms; writes 391 x 8 = 3.1 kB (a thread's metric
+ *            block contiguous, its neighbours' next to it).
+ *            Both at 34 TFLOP/s FP64: ~0.6 ns per point.
  *   weights  100 Philox draws + inverse CDF: ~100 x 150 int/fp ops = 15 kop,
  *            100 bytes written: ~0.3 ns per point.
  *   sums     2 x (391 + 100 x 376) = 76 kflop (every product and sum rounded
@@ -45,18 +48,48 @@ namespace coopgrid::kernels::detail {
 
 /// Replicates one thread of the sums kernel accumulates (its term loaded once for all).
 inline constexpr int replicate_tile = 8;
+/// Points whose terms and weights the sums kernel loads before their adds (4: four
+/// loads in flight per L2 latency instead of one; 4 x 8 weights + 4 terms + 8 sums
+/// stay well inside the register budget below).
+inline constexpr int sums_ahead = 4;
+/// Threads of every analysis block, and blocks of them an SM must hold at once:
+/// __launch_bounds__(256, 2) caps a thread at 65536 / (2 x 256) = 128 registers.
+inline constexpr int analysis_threads = 256;
+inline constexpr int analysis_min_blocks = 2;
 
 /// The absolute unit index of point b.
 __device__ inline index_t unit_of(index_t b) { return b / analysis::analysis_unit; }
 
-/// terms[i * total + q]: the terms of points first + i, i in [0, count).
+/// rows[k] = design row first * rows_per_point + k: a thread per (point, row), so a
+/// point's rows run side by side and no thread holds them (3.4 kB of local memory
+/// per thread at f64 and 24 rows before).
 template <class T>
-__global__ void sensitivity_terms_kernel(analysis::sensitivity_view v, analysis::term_layout t, index_t first,
-                                         index_t count, double* __restrict__ d_terms) {
-  for (index_t i = global_thread_id(); i < count; i += grid_stride()) {
-    metric_row<T> rows[analysis::max_rows_per_point];
-    analysis::point_rows<T>(v, first + i, rows);
-    analysis::point_terms<T>(v, t, first + i, rows, d_terms + i * t.total);
+__global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+    sensitivity_rows_kernel(design::design_view d, index_t first, index_t count, metric_row<T>* __restrict__ d_rows) {
+  const index_t rpp = d.rows_per_point;
+  const index_t n = count * rpp;
+  for (index_t k = global_thread_id(); k < n; k += grid_stride()) {
+    d_rows[k] = design::evaluate_design_sample<T>(d, first * rpp + k);
+  }
+}
+
+/**
+ * @brief terms[i * total + q]: the terms of points first + i, i in [0, count),
+ *        from their rows (rows[i * rows_per_point ..]); a thread per (point,
+ *        metric) (point_metric_terms: point_terms' bits), 15x the threads of a
+ *        thread per point, so a chunk of 2^17 points fills the device.
+ */
+template <class T>
+__global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+    sensitivity_terms_kernel(analysis::sensitivity_view v, analysis::term_layout t, index_t first, index_t count,
+                             const metric_row<T>* __restrict__ d_rows, double* __restrict__ d_terms) {
+  const int per_point = v.num_metrics > 0 ? v.num_metrics : 1;  // no metric: terms[0] only
+  const index_t rpp = v.design.rows_per_point;
+  for (index_t k = global_thread_id(); k < count * per_point; k += grid_stride()) {
+    const index_t i = k / per_point;
+    const int m = static_cast<int>(k % per_point);
+    analysis::point_metric_terms<T>(v, t, first + i, d_rows + i * rpp, m, min(m + 1, v.num_metrics),
+                                    d_terms + i * t.total);
   }
 }
 
@@ -65,7 +98,8 @@ __global__ void sensitivity_terms_kernel(analysis::sensitivity_view v, analysis:
  *        b in replicate r (1..R), u the chunk's unit of b (from the chunk's
  *        first point's unit), lo(u) that unit's first absolute index.
  */
-static __global__ void bootstrap_weights_kernel(std::uint64_t seed, int replicates, index_t first, index_t count,
+static __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+    bootstrap_weights_kernel(std::uint64_t seed, int replicates, index_t first, index_t count,
                                                 unsigned char* __restrict__ d_weights) {
   const index_t n = count * replicates;
   const index_t u0 = unit_of(first);
@@ -78,15 +112,55 @@ static __global__ void bootstrap_weights_kernel(std::uint64_t seed, int replicat
   }
 }
 
+/// One sums thread's replicates [r0, r1) of its term; bootstrapped: the term is in replicates >= 1.
+struct sums_tile {
+  int r0, r1;
+  bool boot;
+  /// Whether replicate r0 + k is summed: replicate 0 sums every term, the others the bootstrapped ones.
+  __device__ bool has(int k) const { return r0 + k < r1 && (r0 + k == 0 || boot); }
+};
+
+/**
+ * @brief acc[k] = acc[k] + w t over n consecutive points: term[j] = t_b[j total],
+ *        weight of replicate r at w_b[(r - 1) analysis_unit + j]. Every load is
+ *        issued before the first add (n loads in flight, not one L2 latency per
+ *        point); the adds then go in ascending points, each rounded alone, as before.
+ */
+template <int n>
+__device__ inline void add_points(const sums_tile& s, const double* __restrict__ t_b, index_t total,
+                                  const unsigned char* __restrict__ w_b, double (&acc)[replicate_tile]) {
+  double term[n];
+  unsigned char wt[n][replicate_tile];
+  COOPGRID_UNROLL
+  for (int j = 0; j < n; ++j) term[j] = t_b[j * total];
+  COOPGRID_UNROLL
+  for (int j = 0; j < n; ++j) {
+    COOPGRID_UNROLL
+    for (int k = 0; k < replicate_tile; ++k) {
+      const int r = s.r0 + k;
+      wt[j][k] = s.has(k) && r > 0 ? w_b[static_cast<index_t>(r - 1) * analysis::analysis_unit + j] : 1;
+    }
+  }
+  COOPGRID_UNROLL
+  for (int j = 0; j < n; ++j) {
+    COOPGRID_UNROLL
+    for (int k = 0; k < replicate_tile; ++k) {
+      // Every weight multiplies, zeros too (replicate 0's is 1): the host's additions, one for one.
+      if (s.has(k)) acc[k] = __dadd_rn(acc[k], __dmul_rn(static_cast<double>(wt[j][k]), term[j]));
+    }
+  }
+}
+
 /**
  * @brief sums[u S + e]: unit u of the chunk, e = q for replicate 0 (every term)
  *        and total + (r - 1) boot + q for replicate r >= 1 (bootstrapped terms),
  *        S = unit_sums(R). Blocks are (unit, replicate tile, term tile); a
  *        thread owns term q for up to replicate_tile replicates.
  */
-static __global__ void unit_sums_kernel(analysis::term_layout t, int replicates, index_t first, index_t count,
-                                        int tiles_r, int tiles_q, const double* __restrict__ d_terms,
-                                        const unsigned char* __restrict__ d_weights, double* __restrict__ d_sums) {
+static __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+    unit_sums_kernel(analysis::term_layout t, int replicates, index_t first, index_t count, int tiles_r, int tiles_q,
+                     const double* __restrict__ d_terms, const unsigned char* __restrict__ d_weights,
+                     double* __restrict__ d_sums) {
   const index_t blocks_per_unit = static_cast<index_t>(tiles_r) * tiles_q;
   const index_t u0 = unit_of(first);
   const index_t units = unit_of(first + count - 1) - u0 + 1;
@@ -96,34 +170,26 @@ static __global__ void unit_sums_kernel(analysis::term_layout t, int replicates,
     const int tr = static_cast<int>(blk % blocks_per_unit) / tiles_q;
     const int q = static_cast<int>(blk % tiles_q) * static_cast<int>(blockDim.x) + static_cast<int>(threadIdx.x);
     const int r0 = tr * replicate_tile;
-    // Replicate 0 sums every term, the others the bootstrapped ones only.
     if (q >= t.total || (r0 > 0 && q >= t.boot)) continue;
-    const int r1 = min(replicates + 1, r0 + replicate_tile);
+    const sums_tile s{r0, min(replicates + 1, r0 + replicate_tile), q < t.boot};
     const index_t unit_lo = (u0 + u) * analysis::analysis_unit;
     const index_t lo = max(first, unit_lo);
     const index_t hi = min(first + count, unit_lo + analysis::analysis_unit);
     double acc[replicate_tile];
     COOPGRID_UNROLL
     for (int k = 0; k < replicate_tile; ++k) acc[k] = 0.0;
-    const bool boot = q < t.boot;
     const unsigned char* w = d_weights + u * replicates * analysis::analysis_unit;  // w[(r - 1) unit + b - unit_lo]
-    for (index_t b = lo; b < hi; ++b) {
-      const double term = d_terms[(b - first) * t.total + q];
-      COOPGRID_UNROLL
-      for (int k = 0; k < replicate_tile; ++k) {
-        const int r = r0 + k;
-        if (r >= r1 || (r > 0 && !boot)) continue;
-        // Every weight multiplies, zeros too: the host's additions, one for one.
-        const double wr = r == 0 ? 1.0 : static_cast<double>(w[static_cast<index_t>(r - 1) * analysis::analysis_unit + (b - unit_lo)]);
-        acc[k] = __dadd_rn(acc[k], __dmul_rn(wr, term));
-      }
+    const double* tq = d_terms + q;
+    index_t b = lo;
+    for (; b + sums_ahead <= hi; b += sums_ahead) {
+      add_points<sums_ahead>(s, tq + (b - first) * t.total, t.total, w + (b - unit_lo), acc);
     }
+    for (; b < hi; ++b) add_points<1>(s, tq + (b - first) * t.total, t.total, w + (b - unit_lo), acc);
     double* out = d_sums + u * stride_s;
     COOPGRID_UNROLL
     for (int k = 0; k < replicate_tile; ++k) {
       const int r = r0 + k;
-      if (r >= r1 || (r > 0 && !boot)) continue;
-      out[r == 0 ? q : t.total + static_cast<index_t>(r - 1) * t.boot + q] = acc[k];
+      if (s.has(k)) out[r == 0 ? q : t.total + static_cast<index_t>(r - 1) * t.boot + q] = acc[k];
     }
   }
 }

@@ -67,10 +67,10 @@ const analysis_case analysis_cases[] = {
 /// Points of every test design: two units and one point, so ranges cross both boundaries.
 constexpr index_t design_points = 2 * analysis::analysis_unit + 1;
 
-source analysis_source(const analysis_case& c) {
+source analysis_source(const analysis_case& c, index_t points = design_points) {
   design_options o;
   o.kind = analysis_design(c.kind);
-  o.n = design_points;
+  o.n = points;
   o.seed = 20261203;
   o.second_order = c.second_order;
   o.scramble = c.kind == analysis::analysis_kind::sobol;
@@ -183,6 +183,38 @@ TYPED_TEST(CudaSensitivity, ChunksGiveOneChunksBits) {
       expect_same_state<T>(a, make_cpu_backend<T>(src, {})->sensitivity(v, r.first, r.count, {}), what);
     }
   }
+}
+
+/// A chunk of more units than the former cap of 16 (19 units: [4095, 18 x 4096 + 1),
+/// from one point before a unit boundary, no multiple of 4096, to one point after
+/// one, so both end units hold a single point) and the same range in chunks of 7
+/// units (the first cut inside a unit, the rest at unit multiples): both the cpu
+/// backend's bits, and one progress call for the one chunk, three for the three.
+TEST(CudaSensitivityWideChunks, NineteenUnitsInOneChunkGiveTheCpuBits) {
+  SKIP_WITHOUT_DEVICE();
+  const index_t u = analysis::analysis_unit;
+  const analysis_case& ac = analysis_cases[0];
+  const source src = analysis_source(ac, 18 * u + 1);
+  const auto v = analysis_view<double>(src, ac, 2);
+  const index_t first = u - 1, count = 17 * u + 2;
+  auto run = [&](index_t chunk_units, int& calls) {
+    backend_options o;
+    o.chunk = chunk_units * u;
+    index_t rows = 0;
+    auto s = make_cuda_backend<double>(src, o)->sensitivity(v, first, count, [&](index_t done) {
+      rows += done;
+      ++calls;
+    });
+    EXPECT_EQ(rows, count * v.design.rows_per_point) << chunk_units << " units a chunk";
+    return s;
+  };
+  int one_calls = 0, seven_calls = 0;
+  const auto one = run(64, one_calls);
+  const auto seven = run(7, seven_calls);
+  EXPECT_EQ(one_calls, 1);
+  EXPECT_EQ(seven_calls, 3);
+  EXPECT_TRUE(one == seven);
+  expect_same_state<double>(one, make_cpu_backend<double>(src, {})->sensitivity(v, first, count, {}), "19 units");
 }
 
 /// --devices 0,1: each device sums whole units (absolute multiples of the unit, also
