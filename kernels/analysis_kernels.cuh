@@ -39,6 +39,8 @@
  * unless the adds overlap the next chunk (they do: two slots) and are spread
  * over host threads.
  */
+#include <cstring>
+
 #include "kernels/analysis/sensitivity.hpp"
 #include "kernels/device_launch.cuh"
 #include "kernels/metrics.hpp"
@@ -49,13 +51,18 @@ namespace coopgrid::kernels::detail {
 /// Replicates one thread of the sums kernel accumulates (its term loaded once for all).
 inline constexpr int replicate_tile = 8;
 /// Points whose terms and weights the sums kernel loads before their adds (4: four
-/// loads in flight per L2 latency instead of one; 4 x 8 weights + 4 terms + 8 sums
-/// stay well inside the register budget below).
+/// terms and a word of 4 weights per replicate in flight per L2 latency instead of
+/// one point's; 4 terms + 8 words + 8 sums stay well inside the register budget below).
 inline constexpr int sums_ahead = 4;
+static_assert(analysis::analysis_unit % sums_ahead == 0, "4-point steps stay 4-aligned in a unit");
 /// Threads of every analysis block, and blocks of them an SM must hold at once:
 /// __launch_bounds__(256, 2) caps a thread at 65536 / (2 x 256) = 128 registers.
 inline constexpr int analysis_threads = 256;
 inline constexpr int analysis_min_blocks = 2;
+/// The sums kernel, FP64-add-bound, keeps 4 blocks (1024 threads, as at 56 registers
+/// before): ptxas sm_90 fits it in 64 registers without spills, where (256, 2) let it
+/// take 115 and hold 2 blocks.
+inline constexpr int sums_min_blocks = 4;
 
 /// The absolute unit index of point b.
 __device__ inline index_t unit_of(index_t b) { return b / analysis::analysis_unit; }
@@ -120,33 +127,51 @@ struct sums_tile {
   __device__ bool has(int k) const { return r0 + k < r1 && (r0 + k == 0 || boot); }
 };
 
+/// The weights of replicate r for n points (n = 1 or 4) from p: a byte, or four in one
+/// 32-bit load (p 4-aligned; byte j of the word is point j's: little-endian, host and device).
+template <int n>
+__device__ inline unsigned int load_weights(const unsigned char* __restrict__ p) {
+  static_assert(n == 1 || n == 4, "a byte or a word");
+  if constexpr (n == 1) {
+    return p[0];
+  } else {
+#if defined(__CUDA_ARCH__)
+    return *reinterpret_cast<const unsigned int*>(p);
+#else
+    unsigned int w;  // the emulated device: no byte array read through a word pointer
+    std::memcpy(&w, p, sizeof w);
+    return w;
+#endif
+  }
+}
+
 /**
  * @brief acc[k] = acc[k] + w t over n consecutive points: term[j] = t_b[j total],
- *        weight of replicate r at w_b[(r - 1) analysis_unit + j]. Every load is
- *        issued before the first add (n loads in flight, not one L2 latency per
- *        point); the adds then go in ascending points, each rounded alone, as before.
+ *        weights of replicate r at w_b[(r - 1) analysis_unit + j] (4-aligned when
+ *        n = 4). Every load is issued before the first add (n terms and one word
+ *        of weights per replicate in flight, not one L2 latency per point); the
+ *        adds then go in ascending points, each rounded alone, as before.
  */
 template <int n>
 __device__ inline void add_points(const sums_tile& s, const double* __restrict__ t_b, index_t total,
                                   const unsigned char* __restrict__ w_b, double (&acc)[replicate_tile]) {
   double term[n];
-  unsigned char wt[n][replicate_tile];
+  unsigned int wt[replicate_tile];  // byte j: point j's weight; replicate 0's are all 1
   COOPGRID_UNROLL
   for (int j = 0; j < n; ++j) term[j] = t_b[j * total];
   COOPGRID_UNROLL
-  for (int j = 0; j < n; ++j) {
-    COOPGRID_UNROLL
-    for (int k = 0; k < replicate_tile; ++k) {
-      const int r = s.r0 + k;
-      wt[j][k] = s.has(k) && r > 0 ? w_b[static_cast<index_t>(r - 1) * analysis::analysis_unit + j] : 1;
-    }
+  for (int k = 0; k < replicate_tile; ++k) {
+    const int r = s.r0 + k;
+    wt[k] = s.has(k) && r > 0 ? load_weights<n>(w_b + static_cast<index_t>(r - 1) * analysis::analysis_unit)
+                              : 0x01010101u;
   }
   COOPGRID_UNROLL
   for (int j = 0; j < n; ++j) {
     COOPGRID_UNROLL
     for (int k = 0; k < replicate_tile; ++k) {
-      // Every weight multiplies, zeros too (replicate 0's is 1): the host's additions, one for one.
-      if (s.has(k)) acc[k] = __dadd_rn(acc[k], __dmul_rn(static_cast<double>(wt[j][k]), term[j]));
+      // Every weight multiplies, zeros too: the host's additions, one for one.
+      const double w = static_cast<double>((wt[k] >> (8 * j)) & 0xffu);
+      if (s.has(k)) acc[k] = __dadd_rn(acc[k], __dmul_rn(w, term[j]));
     }
   }
 }
@@ -157,7 +182,7 @@ __device__ inline void add_points(const sums_tile& s, const double* __restrict__
  *        S = unit_sums(R). Blocks are (unit, replicate tile, term tile); a
  *        thread owns term q for up to replicate_tile replicates.
  */
-static __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+static __global__ void __launch_bounds__(analysis_threads, sums_min_blocks)
     unit_sums_kernel(analysis::term_layout t, int replicates, index_t first, index_t count, int tiles_r, int tiles_q,
                      const double* __restrict__ d_terms, const unsigned char* __restrict__ d_weights,
                      double* __restrict__ d_sums) {
@@ -181,6 +206,11 @@ static __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
     const unsigned char* w = d_weights + u * replicates * analysis::analysis_unit;  // w[(r - 1) unit + b - unit_lo]
     const double* tq = d_terms + q;
     index_t b = lo;
+    // Single points up to a multiple of 4 in the unit (a chunk may start anywhere), so
+    // the 4-point steps read each replicate's 4 weights as one aligned word.
+    for (; b < hi && (b - unit_lo) % sums_ahead != 0; ++b) {
+      add_points<1>(s, tq + (b - first) * t.total, t.total, w + (b - unit_lo), acc);
+    }
     for (; b + sums_ahead <= hi; b += sums_ahead) {
       add_points<sums_ahead>(s, tq + (b - first) * t.total, t.total, w + (b - unit_lo), acc);
     }
