@@ -55,13 +55,17 @@ inline constexpr int replicate_tile = 8;
 /// one point's; 4 terms + 8 words + 8 sums stay well inside the register budget below).
 inline constexpr int sums_ahead = 4;
 static_assert(analysis::analysis_unit % sums_ahead == 0, "4-point steps stay 4-aligned in a unit");
-/// Threads of every analysis block, and blocks of them an SM must hold at once:
-/// __launch_bounds__(256, 2) caps a thread at 65536 / (2 x 256) = 128 registers.
+/// Threads of every analysis block, and the floor of blocks of them an SM holds (the
+/// weights kernel's bound): (256, 2) caps a thread at 65536 / (2 x 256) = 128 registers.
 inline constexpr int analysis_threads = 256;
 inline constexpr int analysis_min_blocks = 2;
-/// The sums kernel, FP64-add-bound, keeps 4 blocks (1024 threads, as at 56 registers
-/// before): ptxas sm_90 fits it in 64 registers without spills, where (256, 2) let it
-/// take 115 and hold 2 blocks.
+/// Tighter where ptxas sm_90 (nvcc 13.0) fits without spills, counted:
+///   rows: 3 blocks (<= 85 registers): 76 at f64, 68 at f32; at 4 (<= 64) f64 spills 108 bytes;
+///   terms: 4 blocks (<= 64): 64 registers, 224-byte stack (100 and 400 bytes under 2);
+///   sums: 4 blocks (<= 64), 1024 threads as at 56 registers before: 64 registers
+///         (115 and 2 blocks under 2; at 3, 80 with 12 bytes of spills).
+inline constexpr int rows_min_blocks = 3;
+inline constexpr int terms_min_blocks = 4;
 inline constexpr int sums_min_blocks = 4;
 
 /// The absolute unit index of point b.
@@ -71,7 +75,7 @@ __device__ inline index_t unit_of(index_t b) { return b / analysis::analysis_uni
 /// point's rows run side by side and no thread holds them (3.4 kB of local memory
 /// per thread at f64 and 24 rows before).
 template <class T>
-__global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+__global__ void __launch_bounds__(analysis_threads, rows_min_blocks)
     sensitivity_rows_kernel(design::design_view d, index_t first, index_t count, metric_row<T>* __restrict__ d_rows) {
   const index_t rpp = d.rows_per_point;
   const index_t n = count * rpp;
@@ -87,7 +91,7 @@ __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
  *        thread per point, so a chunk of 2^17 points fills the device.
  */
 template <class T>
-__global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
+__global__ void __launch_bounds__(analysis_threads, terms_min_blocks)
     sensitivity_terms_kernel(analysis::sensitivity_view v, analysis::term_layout t, index_t first, index_t count,
                              const metric_row<T>* __restrict__ d_rows, double* __restrict__ d_terms) {
   const int per_point = v.num_metrics > 0 ? v.num_metrics : 1;  // no metric: terms[0] only
@@ -107,7 +111,7 @@ __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
  */
 static __global__ void __launch_bounds__(analysis_threads, analysis_min_blocks)
     bootstrap_weights_kernel(std::uint64_t seed, int replicates, index_t first, index_t count,
-                                                unsigned char* __restrict__ d_weights) {
+                             unsigned char* __restrict__ d_weights) {
   const index_t n = count * replicates;
   const index_t u0 = unit_of(first);
   for (index_t k = global_thread_id(); k < n; k += grid_stride()) {
