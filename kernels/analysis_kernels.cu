@@ -7,14 +7,12 @@
 namespace coopgrid::kernels {
 namespace {
 
+using detail::analysis_threads;
 using detail::bootstrap_weights_kernel;
 using detail::replicate_tile;
+using detail::sensitivity_rows_kernel;
 using detail::sensitivity_terms_kernel;
 using detail::unit_sums_kernel;
-
-// 128: the terms kernel holds up to 66 rows per thread (local memory) and runs
-// the formula core; the sums kernel keeps replicate_tile accumulators.
-constexpr int analysis_threads = 128;
 
 int blocks_for(index_t work_items, int threads) {
   const index_t blocks = (work_items + threads - 1) / threads;
@@ -29,11 +27,22 @@ index_t analysis_units_in(index_t first, index_t count) {
 }
 
 template <class T>
-void launch_sensitivity_terms_async(const analysis::sensitivity_view& v, index_t first, index_t count,
-                                    double* d_terms, stream_view stream) {
+void launch_sensitivity_rows_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                   metric_row<T>* d_rows, stream_view stream) {
   if (count <= 0) return;
-  COOPGRID_LAUNCH(blocks_for(count, analysis_threads), analysis_threads, 0, stream.value(),
-                  sensitivity_terms_kernel<T>)(v, analysis::layout_of(v), first, count, d_terms);
+  const index_t rows = count * v.design.rows_per_point;
+  COOPGRID_LAUNCH(blocks_for(rows, analysis_threads), analysis_threads, 0, stream.value(),
+                  sensitivity_rows_kernel<T>)(v.design, first, count, d_rows);
+  COOPGRID_CHECK_LAUNCH();
+}
+
+template <class T>
+void launch_sensitivity_terms_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                    const metric_row<T>* d_rows, double* d_terms, stream_view stream) {
+  if (count <= 0) return;
+  const index_t threads = count * (v.num_metrics > 0 ? v.num_metrics : 1);  // a thread per (point, metric)
+  COOPGRID_LAUNCH(blocks_for(threads, analysis_threads), analysis_threads, 0, stream.value(),
+                  sensitivity_terms_kernel<T>)(v, analysis::layout_of(v), first, count, d_rows, d_terms);
   COOPGRID_CHECK_LAUNCH();
 }
 
@@ -58,9 +67,13 @@ void launch_unit_sums_async(const analysis::sensitivity_view& v, index_t first, 
   COOPGRID_CHECK_LAUNCH();
 }
 
-template void launch_sensitivity_terms_async<float>(const analysis::sensitivity_view&, index_t, index_t, double*,
-                                                    stream_view);
-template void launch_sensitivity_terms_async<double>(const analysis::sensitivity_view&, index_t, index_t, double*,
-                                                     stream_view);
+template void launch_sensitivity_rows_async<float>(const analysis::sensitivity_view&, index_t, index_t,
+                                                   metric_row<float>*, stream_view);
+template void launch_sensitivity_rows_async<double>(const analysis::sensitivity_view&, index_t, index_t,
+                                                    metric_row<double>*, stream_view);
+template void launch_sensitivity_terms_async<float>(const analysis::sensitivity_view&, index_t, index_t,
+                                                    const metric_row<float>*, double*, stream_view);
+template void launch_sensitivity_terms_async<double>(const analysis::sensitivity_view&, index_t, index_t,
+                                                     const metric_row<double>*, double*, stream_view);
 
 }  // namespace coopgrid::kernels

@@ -209,10 +209,15 @@ int design_reduce_blocks_per_device(const reduce_params& p, int device);
 /// Analysis units (absolute multiples of analysis_unit) that [first, first + count) touches.
 index_t analysis_units_in(index_t first, index_t count);
 
-/// d_terms[i * layout_of(v).total + q]: the terms of point first + i (its rows in precision T).
+/// d_rows[i * rows_per_point(v) + r]: row r of point first + i in precision T.
+template <class T>
+void launch_sensitivity_rows_async(const analysis::sensitivity_view& v, index_t first, index_t count,
+                                   metric_row<T>* d_rows, stream_view stream);
+
+/// d_terms[i * layout_of(v).total + q]: the terms of point first + i from its rows (d_rows, as above).
 template <class T>
 void launch_sensitivity_terms_async(const analysis::sensitivity_view& v, index_t first, index_t count,
-                                    double* d_terms, stream_view stream);
+                                    const metric_row<T>* d_rows, double* d_terms, stream_view stream);
 
 /// d_weights[(u R + r - 1) analysis_unit + b % analysis_unit]: the bootstrap weight of
 /// point b in replicate r (1..R), u its unit's index in the chunk ([units x R x analysis_unit] bytes).

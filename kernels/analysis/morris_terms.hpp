@@ -27,16 +27,16 @@ struct morris_terms {
     t.extra_per_metric = 2 * d;
   }
 
-  /// The terms of trajectory b from its rows (terms zeroed, terms[0] set).
+  /// The terms of metrics [m0, m1) of trajectory b from its rows (their terms zeroed).
   template <class T>
   COOPGRID_HOST_DEVICE static void point_terms(const sensitivity_view& v, const term_layout& t, index_t b,
-                                               const metric_row<T>* rows, double* terms) {
+                                               const metric_row<T>* rows, int m0, int m1, double* terms) {
     const int d = index_count(v);
     // Morris: coordinate j moves between steps step_of[j] and step_of[j] + 1; a step
     // down is read as the step up from the lower point (SALib's convention).
     const design::morris_trajectory traj = design::draw_morris_trajectory(v.design, b);
     const double delta = morris_delta(v.design.levels);
-    for (int m = 0; m < v.num_metrics; ++m) {
+    for (int m = m0; m < m1; ++m) {
       const int id = v.metrics[m];
       double ee[design::max_parameters];
       int bad = 0;

@@ -39,18 +39,34 @@ COOPGRID_HOST_DEVICE inline term_layout layout_of(const sensitivity_view& v) {
 COOPGRID_HOST_DEVICE inline int rows_per_point(const sensitivity_view& v) { return v.design.rows_per_point; }
 
 /**
+ * @brief The terms of metrics [m0, m1) of point b from its rows' metrics
+ *        (rows[0 .. rows_per_point)): each metric's block, counter and extras,
+ *        zeroed first, and terms[0] = 1 when m0 == 0. Metrics write disjoint
+ *        terms with the same arithmetic, so one call per metric (the device's
+ *        thread per point and metric) gives point_terms' bits.
+ */
+template <class T>
+COOPGRID_HOST_DEVICE inline void point_metric_terms(const sensitivity_view& v, const term_layout& t, index_t b,
+                                                    const metric_row<T>* rows, int m0, int m1, double* terms) {
+  if (m0 == 0) terms[0] = 1.0;
+  for (int m = m0; m < m1; ++m) {
+    for (int q = 0; q < t.per_metric; ++q) terms[t.metric_block(m) + q] = 0.0;
+    for (int q = 0; q <= t.extra_per_metric; ++q) terms[t.bad_rows(m) + q] = 0.0;
+  }
+  switch (v.kind) {
+    case analysis_kind::morris: morris_terms::point_terms(v, t, b, rows, m0, m1, terms); return;
+    case analysis_kind::sobol: sobol_terms::point_terms(v, t, b, rows, m0, m1, terms); return;
+  }
+}
+
+/**
  * @brief The terms of point b from its rows' metrics (rows[0 .. rows_per_point)),
  *        into terms[0 .. layout.total). Widened to double before anything else.
  */
 template <class T>
 COOPGRID_HOST_DEVICE inline void point_terms(const sensitivity_view& v, const term_layout& t, index_t b,
                                              const metric_row<T>* rows, double* terms) {
-  for (int q = 0; q < t.total; ++q) terms[q] = 0.0;
-  terms[0] = 1.0;
-  switch (v.kind) {
-    case analysis_kind::morris: morris_terms::point_terms(v, t, b, rows, terms); return;
-    case analysis_kind::sobol: sobol_terms::point_terms(v, t, b, rows, terms); return;
-  }
+  point_metric_terms(v, t, b, rows, 0, v.num_metrics, terms);
 }
 
 /// The rows of point b in precision T (rows[0 .. rows_per_point)).

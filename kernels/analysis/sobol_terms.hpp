@@ -28,14 +28,14 @@ struct sobol_terms {
     t.extra_per_metric = 0;
   }
 
-  /// The terms of a base point from its rows (terms zeroed, terms[0] set).
+  /// The terms of metrics [m0, m1) of a base point from its rows (their terms zeroed).
   template <class T>
   COOPGRID_HOST_DEVICE static void point_terms(const sensitivity_view& v, const term_layout& t, index_t /*b*/,
-                                               const metric_row<T>* rows, double* terms) {
+                                               const metric_row<T>* rows, int m0, int m1, double* terms) {
     const int d = index_count(v);
     const int rpp = v.design.rows_per_point;
     const bool so = v.design.second_order;
-    for (int m = 0; m < v.num_metrics; ++m) {
+    for (int m = m0; m < m1; ++m) {
       const int id = v.metrics[m];
       int bad = 0;
       for (int r = 0; r < rpp; ++r) bad += coopgrid::detail::cg_finite(static_cast<double>(rows[r].v[id])) ? 0 : 1;

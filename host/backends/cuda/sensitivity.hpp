@@ -14,8 +14,15 @@
 
 namespace coopgrid::cuda_impl {
 
-/// Units per chunk at most: enough to fill the device many times over (a unit is 4096 points).
-inline constexpr index_t max_chunk_units = 16;
+/**
+ * Units per chunk at most (a unit is 4096 points). The sums kernel has
+ * 13 x ceil(terms / 256) blocks of 256 threads a unit at R = 100: 26 at 391
+ * terms (RESULTS.md's count), so 16 units gave 416 blocks, 3.2 per SM of 132;
+ * 64 units give 1,664 (12.6 per SM) and the terms kernel 64 x 4096 x 15 / 256 =
+ * 15,360. Device memory: ~31 MB a unit at the timing run (second-order Sobol',
+ * 6 groups, f64), ~2 GB a slot at 64 units; sensitivity.cpp, slot_bytes_per_unit.
+ */
+inline constexpr index_t max_chunk_units = 64;
 
 /**
  * @brief Sums points [first, first + count) of `v` (its design's `choices` in

@@ -67,10 +67,10 @@ const analysis_case analysis_cases[] = {
 /// Points of every test design: two units and one point, so ranges cross both boundaries.
 constexpr index_t design_points = 2 * analysis::analysis_unit + 1;
 
-source analysis_source(const analysis_case& c) {
+source analysis_source(const analysis_case& c, index_t points = design_points) {
   design_options o;
   o.kind = analysis_design(c.kind);
-  o.n = design_points;
+  o.n = points;
   o.seed = 20261203;
   o.second_order = c.second_order;
   o.scramble = c.kind == analysis::analysis_kind::sobol;
@@ -183,6 +183,78 @@ TYPED_TEST(CudaSensitivity, ChunksGiveOneChunksBits) {
       expect_same_state<T>(a, make_cpu_backend<T>(src, {})->sensitivity(v, r.first, r.count, {}), what);
     }
   }
+}
+
+/// The wide-chunk range: [4095, 18 x 4096 + 1), 19 units, from one point before a
+/// unit boundary (no multiple of 4096) to one point after one: both end units hold one point.
+struct wide_range {
+  static constexpr index_t first = analysis::analysis_unit - 1;
+  static constexpr index_t count = 17 * analysis::analysis_unit + 2;
+};
+
+/// The sums of the wide range with chunks of at most `chunk_units` units; `calls`
+/// counts progress calls (one per chunk), which must add up to every row once.
+sensitivity_state wide_run(const source& src, const analysis::sensitivity_view& v, index_t chunk_units, int& calls) {
+  backend_options o;
+  o.chunk = chunk_units * analysis::analysis_unit;
+  index_t rows = 0;
+  auto s = make_cuda_backend<double>(src, o)->sensitivity(v, wide_range::first, wide_range::count, [&](index_t done) {
+    rows += done;
+    ++calls;
+  });
+  EXPECT_EQ(rows, wide_range::count * v.design.rows_per_point) << chunk_units << " units a chunk";
+  return s;
+}
+
+/// A chunk of more units than the former cap of 16 (the 19 units of wide_range) and
+/// the same range in chunks of 7 units (the first cut inside a unit, the rest at
+/// unit multiples): both the cpu backend's bits, and one progress call for the one
+/// chunk, three for the three.
+TEST(CudaSensitivityWideChunks, NineteenUnitsInOneChunkGiveTheCpuBits) {
+  SKIP_WITHOUT_DEVICE();
+  const analysis_case& ac = analysis_cases[0];
+  const source src = analysis_source(ac, 18 * analysis::analysis_unit + 1);
+  const auto v = analysis_view<double>(src, ac, 2);
+  int one_calls = 0, seven_calls = 0;
+  const auto one = wide_run(src, v, 64, one_calls);
+  const auto seven = wide_run(src, v, 7, seven_calls);
+  EXPECT_EQ(one_calls, 1);
+  EXPECT_EQ(seven_calls, 3);
+  EXPECT_TRUE(one == seven);
+  const auto cpu = make_cpu_backend<double>(src, {})->sensitivity(v, wide_range::first, wide_range::count, {});
+  expect_same_state<double>(one, cpu, "19 units");
+}
+
+#if defined(COOPGRID_EMULATED_DEVICE)
+/// The emulated device's memory for one test (the fake runtime reads it on every call).
+struct emulated_memory_mib {
+  explicit emulated_memory_mib(const char* mib) { setenv("COOPGRID_EMULATED_DEVICE_MIB", mib, 1); }
+  ~emulated_memory_mib() { unsetenv("COOPGRID_EMULATED_DEVICE_MIB"); }
+  emulated_memory_mib(const emulated_memory_mib&) = delete;
+  emulated_memory_mib& operator=(const emulated_memory_mib&) = delete;
+};
+#endif
+
+/// Two slots of 19 units (~21 MB a unit here: rows, terms, weights, sums) do not fit
+/// 256 MiB: the chunk halves (19, 9, 4 units) until they do, row buffer included,
+/// and the sums keep the cpu backend's bits. Emulated device only (a GPU's memory is its own).
+TEST(CudaSensitivityWideChunks, OutOfMemoryHalvesTheChunk) {
+#if defined(COOPGRID_EMULATED_DEVICE)
+  const analysis_case& ac = analysis_cases[0];
+  const source src = analysis_source(ac, 18 * analysis::analysis_unit + 1);
+  const auto v = analysis_view<double>(src, ac, 2);
+  int calls = 0;
+  sensitivity_state small;
+  {
+    const emulated_memory_mib cap("256");
+    small = wide_run(src, v, 64, calls);
+  }
+  EXPECT_GT(calls, 1);
+  const auto cpu = make_cpu_backend<double>(src, {})->sensitivity(v, wide_range::first, wide_range::count, {});
+  expect_same_state<double>(small, cpu, "19 units in 256 MiB");
+#else
+  GTEST_SKIP() << "the emulated device's memory only";
+#endif
 }
 
 /// --devices 0,1: each device sums whole units (absolute multiples of the unit, also
