@@ -229,7 +229,9 @@ row_columns rows(const source_ptr& s, const std::string& backend, const std::str
   const auto metrics = opt.selected_metrics();
   row_columns cols;
   if (const auto* b = std::get_if<batch>(&src.input)) {
-    cols.emplace_back("scenario", py::cast(b->ids));
+    py::list ids(b->ids.size());  // numbered ids are made here, as strings like the named ones
+    for (std::size_t k = 0; k < b->ids.size(); ++k) ids[k] = py::str(b->ids[k]);
+    cols.emplace_back("scenario", std::move(ids));
   } else {
     py::array_t<std::int64_t> index(n);
     auto* p = index.mutable_data();
