@@ -6,7 +6,7 @@
 
 Every plot of coopgrid.plot once: a heatmap and a line from a grid's marginals,
 a histogram from a report, Sobol' indices with their intervals, Morris mu_star
-against sigma, and a PRIM box's coverage-density trade-off.
+against sigma, a PRIM box's coverage-density trade-off and its rows in a scatter matrix.
 """
 import sys
 from pathlib import Path
@@ -50,3 +50,9 @@ if no_groups.exists():
 # Scenario discovery: PRIM over the main grid, counted block by block (no rows).
 box = coopgrid.prim(grid, ["standards_p_any >= 0.5", "shared_expected >= 1e6"])
 save(coopgrid.plot.prim_tradeoff(box), "prim_tradeoff.png")
+
+# The same on a design's rows: the box drawn over the rows of its restricted inputs.
+rows_box = coopgrid.prim(problem, "shared_expected >= 3000", design="lhs", n=10_000, seed=1)
+pairs = rows_box.show_pairs_scatter(max_points=4_000)
+pairs.savefig(out / "prim_pairs.png", dpi=90)
+print("wrote", out / "prim_pairs.png")

@@ -4,7 +4,9 @@
 marginals=["x,y"])``: exact, factorized on grids, no rows) or group the rows
 of :func:`coopgrid.run` with pandas (any input, or a DataFrame of rows).
 ``histogram`` draws a report's histogram; ``sobol`` draws indices as bars
-with their confidence intervals; ``morris`` mu_star against sigma.
+with their confidence intervals; ``morris`` mu_star against sigma;
+``prim_tradeoff`` a PRIM box's coverage against density and ``prim_pairs``
+its rows in a scatter matrix of the restricted inputs (a Figure).
 """
 from __future__ import annotations
 
@@ -207,3 +209,72 @@ def prim_tradeoff(box: Any, *, ax: Optional[Any] = None):
                  f"in {box.total_rows:,} scenarios")
     ax.legend(loc="lower left")
     return ax
+
+
+def _prim_step(box: Any, i: Any) -> int:
+    if i is None:
+        return box._cur_box
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+        raise TypeError(f"show_pairs_scatter: i must be an integer step (got {type(i).__name__})")
+    if not 0 <= i < len(box.box_lims):
+        raise ValueError(f"show_pairs_scatter: i must be in [0, {len(box.box_lims) - 1}] (got {i})")
+    return int(i)
+
+
+def _prim_pair_dims(box: Any, step: int, dims: Any) -> list:
+    if dims is None:
+        dims = list(box.qp[step])
+        if not dims:
+            raise ValueError(f"show_pairs_scatter: step {step} restricts no input; pass dims=[...]")
+        return dims
+    dims = [dims] if isinstance(dims, str) else list(dims)
+    unknown = [d for d in dims if d not in box.inputs]
+    if unknown or not dims:
+        raise ValueError(f"show_pairs_scatter: dims {unknown or dims} are not among the box's inputs {box.inputs}")
+    return dims
+
+
+def prim_pairs(box: Any, i: Optional[int] = None, *, dims: Any = None, max_points: int = 10_000):
+    """A PRIM box over its rows: a scatter matrix of step ``i``'s restricted
+    inputs (or ``dims``), cases of interest in colour over the others in grey,
+    the box's limits as a rectangle off the diagonal and as lines over the
+    diagonal's histograms. At most ``max_points`` rows (a fixed random subset).
+    Returns the Figure (one panel per pair: not a single Axes)."""
+    from matplotlib.patches import Rectangle
+    import matplotlib.pyplot as plt
+    from .prim import PrimBox
+    if not isinstance(box, PrimBox):
+        raise TypeError(f"prim_pairs: expected a coopgrid.prim() result, got {type(box).__name__}")
+    if box._rows is None:
+        raise ValueError("show_pairs_scatter: this box was counted on a grid without its rows; "
+                         "pass brute_force=True to coopgrid.prim for a grid small enough to draw")
+    step = _prim_step(box, i)
+    dims = _prim_pair_dims(box, step, dims)
+    x, y = box._rows
+    shown = np.arange(len(x))
+    if len(x) > max_points:  # the same subset every time: the picture does not change between calls
+        shown = np.sort(np.random.default_rng(0).choice(len(x), max_points, replace=False))
+    xs, ys = x.iloc[shown], y[shown]
+    lims, k = box.box_lims[step], len(dims)
+    fig, axes = plt.subplots(k, k, figsize=(2.6 * k + 1.2, 2.6 * k + 0.6), squeeze=False, layout="constrained")
+    for r, dr in enumerate(dims):
+        for c, dc in enumerate(dims):
+            ax = axes[r][c]
+            if r == c:
+                bins = np.histogram_bin_edges(x[dc].to_numpy(float), bins=30)
+                ax.hist(xs[dc][~ys], bins=bins, color="0.7", label="other")
+                ax.hist(xs[dc][ys], bins=bins, color="C0", histtype="step", lw=1.5, label="of interest")
+                for v in lims[dc]:
+                    ax.axvline(v, color="red", lw=1)
+            else:
+                ax.scatter(xs[dc][~ys], xs[dr][~ys], s=3, color="0.75", rasterized=True)
+                ax.scatter(xs[dc][ys], xs[dr][ys], s=3, color="C0", rasterized=True)
+                (x0, x1), (y0, y1) = lims[dc], lims[dr]
+                ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="red", lw=1.2))
+            ax.set_xlabel(dc)  # every panel named: its axes are not its row's and column's alone
+            ax.set_ylabel(dr if r != c else "rows")
+    axes[0][0].legend(fontsize="small")  # the first histogram names both colours
+    note = f"{len(shown):,} of {len(x):,} rows" if len(shown) < len(x) else f"{len(x):,} rows"
+    fig.suptitle(f"PRIM box {step}: coverage {box.peeling_trajectory.coverage[step]:.2f}, "
+                 f"density {box.peeling_trajectory.density[step]:.2f} ({note})")
+    return fig

@@ -3,7 +3,8 @@
 ``coopgrid.prim`` finds one box by EMA Workbench's PRIM (peeling, then
 pasting; the lenient1 objective; every input real-valued) and returns a
 :class:`PrimBox` shaped like EMA's: ``peeling_trajectory``, ``box_lims``,
-``qp``, ``inspect()``, ``select(i)``, ``show_tradeoff()``. The search runs in
+``qp``, ``inspect()``, ``select(i)``, ``show_tradeoff()``,
+``show_pairs_scatter()`` (boxes found on rows). The search runs in
 the compiled layer (host/prim/prim.cpp); its numbers are EMA's own on the
 same rows (python/tests/test_prim.py runs ema_workbench's ``prim.Prim``).
 
@@ -32,9 +33,10 @@ class PrimBox:
     the selected step's limits (the last step until :meth:`select`).
     """
 
-    def __init__(self, native: dict, inputs: Sequence[str], options: dict):
+    def __init__(self, native: dict, inputs: Sequence[str], options: dict, rows=None):
         import pandas as pd
         self.inputs = list(inputs)
+        self._rows = rows  # (inputs DataFrame, cases of interest) when the box was found on rows
         self.options = dict(options)
         self.threshold_met = bool(native["threshold_met"])
         self.peel_steps = int(native["peel_steps"])
@@ -94,6 +96,16 @@ class PrimBox:
         of restricted inputs; the selected box ringed. Returns the Axes."""
         from . import plot
         return plot.prim_tradeoff(self, ax=ax)
+
+    def show_pairs_scatter(self, i: Optional[int] = None, dims: Optional[Sequence[str]] = None, *,
+                           max_points: int = 10_000):
+        """The rows in a scatter matrix of step ``i``'s restricted inputs (or
+        ``dims``), cases of interest coloured, the box drawn in every panel and
+        its limits on the diagonal's histograms (EMA's ``show_pairs_scatter``).
+        For boxes found on rows (a DataFrame, a design, samples, ``brute_force``);
+        at most ``max_points`` rows are drawn (a fixed random subset). Returns the Figure."""
+        from . import plot
+        return plot.prim_pairs(self, i, dims=dims, max_points=max_points)
 
     def _repr_html_(self):
         head = (f"<p>PRIM box {self._cur_box} of {len(self.box_lims) - 1}: coverage {self.coverage:.3f}, "
@@ -175,7 +187,7 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
     native = _native.prim(arrays, np.ascontiguousarray(interest.astype(np.uint8)), peel_alpha, paste_alpha,
                           mass_min, threshold)
     return PrimBox(native, columns, dict(threshold=threshold, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
-                                         mass_min=mass_min))
+                                         mass_min=mass_min), rows=(frame[columns], interest.astype(bool)))
 
 
 def _is_toml_path(x) -> bool:

@@ -127,6 +127,32 @@ def test_select_inspect_and_tradeoff(tmp_path):
         box.select(1.0)
 
 
+def test_pairs_scatter_draws_the_restricted_inputs(tmp_path):
+    x, y = noisy_box(3_000, 5)
+    box = coopgrid.prim(x, y)
+    dims = list(box.qp[box._cur_box])
+    fig = box.show_pairs_scatter(max_points=1_000)
+    assert len(fig.axes) == len(dims) ** 2 and len(dims) >= 2
+    assert [a.get_xlabel() for a in fig.axes[-len(dims):]] == dims
+    assert "1,000 of 3,000 rows" in fig._suptitle.get_text()
+    corner = fig.axes[len(dims)]  # row 1, column 0: dims[0] across, dims[1] up, the box a rectangle
+    (rect,) = corner.patches
+    lims = box.box_lim
+    assert rect.get_x() == lims[dims[0]][0] and rect.get_y() == lims[dims[1]][0]
+    fig.savefig(tmp_path / "pairs.png")
+    assert (tmp_path / "pairs.png").stat().st_size > 1000
+    assert len(box.show_pairs_scatter(0, dims=["a"]).axes) == 1  # step 0 restricts nothing: dims given
+    with pytest.raises(ValueError, match="step 0 restricts no input"):
+        box.show_pairs_scatter(0)
+    with pytest.raises(ValueError, match=r"dims \['z'\] are not among"):
+        box.show_pairs_scatter(dims=["z"])
+    with pytest.raises(TypeError, match="i must be an integer"):
+        box.show_pairs_scatter(1.5)
+    grid_box = coopgrid.prim("data/grid_small.toml", "standards_p_any >= 0.5")
+    with pytest.raises(ValueError, match="counted on a grid without its rows"):
+        grid_box.show_pairs_scatter()
+
+
 def test_bad_arguments_name_the_argument():
     x, y = noisy_box(200, 1)
     with pytest.raises(ValueError, match=r"peel_alpha must be in \(0, 0.5\)"):
