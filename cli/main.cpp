@@ -244,16 +244,20 @@ CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
       "prim",
       "Scenario discovery: the box of inputs where the cases of interest (every --where holds) are "
       "concentrated, by PRIM as EMA Workbench runs it (peeling, then pasting). A grid is counted block by "
-      "block without its rows (exact at any size); a problem's design is evaluated into rows in memory. "
+      "block without its rows (exact at any size); a problem's design or a batch is evaluated into rows in "
+      "memory (a batch's inputs: each scenario's list sizes and exchange scalars, named as grid fields). "
       "Prints the peeling trajectory (coverage, density, mass, restricted inputs per step) and the last box's "
       "limits with their quasi-p-values: a table on a terminal, JSON in a file or pipe.");
-  declare_evaluation(cmd, o, "Backend evaluating the rows (designs, --brute-force); a grid is counted on the host");
+  declare_evaluation(cmd, o, "Backend evaluating the rows (designs, batches, --brute-force); a grid is counted on "
+                             "the host");
   declare_samples(cmd, o.design);
   cmd->add_option("--where", o.where,
                   "A case of interest: 'METRIC OP X' (OP >=, >, <=, <, ==, as run --reduce --where); repeatable, "
                   "ANDed; required");
   add_parsed(cmd, "--inputs", [&o](const std::string& t) { o.inputs = parse_name_list("--inputs", t); },
-             "Comma-separated inputs the box may restrict (grid axes or problem parameters; default: all)");
+             "Comma-separated inputs the box may restrict (grid axes, problem parameters, or a batch's "
+             "countries.count, standards.count, exchange.activities, exchange.countries_per_activity, "
+             "resources.count, ethics.count; default: all)");
   cmd->add_option("--peel-alpha", o.prim.peel_alpha, "Share of the box's rows peeled per step, per side, in (0, 0.5)")
       ->capture_default_str();
   cmd->add_option("--paste-alpha", o.prim.paste_alpha, "Share of the neighbouring rows pasted per step, in (0, 0.5)")

@@ -6,6 +6,7 @@
 
 #include "host/backends/make_backend.hpp"
 #include "host/io/output_file.hpp"
+#include "host/prim/batch_inputs.hpp"
 #include "host/prim/grid_prim.hpp"
 #include "host/prim/report.hpp"
 #include "host/reduce/table.hpp"
@@ -38,6 +39,23 @@ std::vector<std::size_t> selected_inputs(const std::vector<std::string>& all, co
   return out;
 }
 
+// The chosen input columns of every scenario: a batch's scalars and list sizes
+// (prim/batch_inputs.hpp), a grid's axes or a design's parameters.
+std::vector<std::vector<double>> input_columns(const source& src, const std::vector<std::size_t>& inputs) {
+  std::vector<std::vector<double>> columns;
+  if (const batch* b = std::get_if<batch>(&src.input)) {
+    for (std::size_t j : inputs) columns.push_back(prim::batch_input_column(*b, j));
+    return columns;
+  }
+  const index_t n = src.num_scenarios();
+  columns.assign(inputs.size(), std::vector<double>(static_cast<std::size_t>(n)));
+  for (index_t k = 0; k < n; ++k) {
+    const auto values = scenario_inputs(src, k);
+    for (std::size_t j = 0; j < inputs.size(); ++j) columns[j][k] = values[inputs[j]].second;
+  }
+  return columns;
+}
+
 // A source's rows evaluated into memory: the chosen input columns and, per
 // row, whether every condition holds (as run --reduce --where decides it).
 template <class T>
@@ -46,7 +64,7 @@ prim::prim_result search_rows(const source& src, const prim_command_options& opt
   const index_t n = src.num_scenarios();
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   backend_name = be->name();
-  std::vector<std::vector<double>> columns(inputs.size(), std::vector<double>(static_cast<std::size_t>(n)));
+  const auto columns = input_columns(src, inputs);
   std::vector<std::uint8_t> interest(static_cast<std::size_t>(n));
   reduce_spec spec;
   spec.where = where;
@@ -59,8 +77,6 @@ prim::prim_result search_rows(const source& src, const prim_command_options& opt
     for (index_t i = 0; i < count; ++i) {
       for (int m = 0; m < num_metrics; ++m) v[m] = static_cast<double>(rows[i].v[m]);
       interest[first + i] = spec.passes(v);
-      const auto values = scenario_inputs(src, first + i);
-      for (std::size_t j = 0; j < inputs.size(); ++j) columns[j][first + i] = values[inputs[j]].second;
     }
   }
   prim::prim_data_view view;
@@ -89,10 +105,8 @@ int prim_command(const prim_command_options& opt) {
   ctx.precision = opt.prec == precision::f32 ? "f32" : "f64";
   ctx.options = opt.prim;
   for (const filter& f : where) ctx.where.push_back(f.text());
-  if (std::holds_alternative<batch>(src.input))
-    throw usage_error(fmt::format("prim: {} is a batch, whose scenarios have no input columns to search; pass its "
-                                  "rows from Python: coopgrid.prim(x, y)", opt.input));
-  const std::vector<std::string> names = input_column_names(src);
+  const bool is_batch = std::holds_alternative<batch>(src.input);
+  const std::vector<std::string> names = is_batch ? prim::batch_input_names() : input_column_names(src);
   const std::vector<std::size_t> inputs = selected_inputs(names, opt.inputs, opt.input);
   for (std::size_t j : inputs) ctx.inputs.push_back(names[j]);
   prim::prim_result r;

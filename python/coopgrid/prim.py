@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from . import _native
-from .core import _python_errors, run
+from .core import _python_errors, run, source
 
 _TRAJECTORY_COLUMNS = ["coverage", "density", "id", "k", "mass", "mean", "n", "res_dim"]  # EMA's, sorted
 
@@ -140,8 +140,13 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
     ANDed, applied as ``run --reduce --where`` applies them. A grid file is
     searched block by block without its rows (exact: the trajectory its rows
     give, at any size); ``brute_force=True`` evaluates the rows instead.
-    Designs and samples are evaluated into rows in memory. ``inputs`` restricts the search to those columns
-    (default: every grid axis or design parameter, in the problem's order).
+    Designs, samples and batches are evaluated into rows in memory; a batch's
+    inputs are each scenario's list sizes and exchange scalars, named as the
+    grid fields they are (``countries.count``, ``standards.count``,
+    ``exchange.activities``, ``exchange.countries_per_activity``,
+    ``resources.count``, ``ethics.count``). ``inputs`` restricts the search to
+    those columns (default: every grid axis, design parameter or batch input, in
+    their order).
     ``threshold``, ``peel_alpha``, ``paste_alpha``, ``mass_min``: EMA's
     parameters and defaults. ``run_options`` go to :func:`coopgrid.run`.
     """
@@ -172,10 +177,16 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
                                                       paste_alpha=paste_alpha, mass_min=mass_min))
     else:
         where = [y] if isinstance(y, str) else list(y)
+        if not isinstance(x, _native.Source) and not _is_toml_path(x) and not {"design", "n", "samples"} & set(run_options):
+            x = source(x)  # loaded once: a batch's inputs below come from the same rows
         frame = run(x, **run_options)
+        batch_inputs = _native.batch_prim_inputs(x) if isinstance(x, _native.Source) else None
+        if batch_inputs:  # a batch: each scenario's list sizes and exchange scalars, named as grid fields
+            frame = frame.assign(**batch_inputs)
         metric_set = set(_native.metric_names)
-        columns = [c for c in frame.columns if c != "scenario" and c not in metric_set] if inputs is None \
-            else list(inputs)
+        own = list(batch_inputs) if batch_inputs else \
+            [c for c in frame.columns if c != "scenario" and c not in metric_set]
+        columns = own if inputs is None else list(inputs)
         metrics = {c: frame[c].to_numpy(np.float64) for c in frame.columns if c in metric_set}
         interest = _native.where_mask(where, metrics)
     missing = [c for c in columns if c not in frame.columns]

@@ -37,6 +37,7 @@
 #include "kernels/metrics.hpp"
 #include "python/src/call_scope.hpp"
 #include "python/src/prim_binding.hpp"
+#include "python/src/py_source.hpp"
 #include "python/src/py_integers.hpp"
 
 #ifndef COOPGRID_VERSION
@@ -88,11 +89,7 @@ run_options run_options_of(const std::string& backend, const std::string& prec,
 
 // ---- Sources ----
 
-/// A source and what keeps its in-memory columns alive.
-struct py_source {
-  source src;
-};
-using source_ptr = std::shared_ptr<py_source>;
+using source_ptr = std::shared_ptr<py_source>;  // python/src/py_source.hpp
 
 /// A problem given as TOML text (Python's dicts and Problems) is read as that text, named `path`.
 loaded_input load_input_or_text(const std::string& path, const std::string& fixed, const std::string& problem_text) {

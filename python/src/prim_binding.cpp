@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "host/prim/batch_inputs.hpp"
 #include "host/prim/grid_prim.hpp"
 #include "host/prim/prim.hpp"
 #include "host/source/source.hpp"
@@ -17,6 +18,7 @@
 #include "host/util/errors.hpp"
 #include "host/io/load_source.hpp"
 #include "kernels/metrics.hpp"
+#include "python/src/py_source.hpp"
 
 namespace py = pybind11;
 
@@ -139,9 +141,26 @@ u8_array where_mask(const std::vector<std::string>& where, const std::map<std::s
   return mask;
 }
 
+
+/// A batch's PRIM inputs (prim/batch_inputs.hpp) as {name: array}, in their order; None for other sources.
+py::object batch_prim_inputs(const py_source& s) {
+  const batch* b = std::get_if<batch>(&s.src.input);
+  if (b == nullptr) return py::none();
+  py::dict out;
+  const auto names = prim::batch_input_names();
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    const auto values = prim::batch_input_column(*b, j);
+    py::array_t<double> a(static_cast<py::ssize_t>(values.size()));
+    std::copy(values.begin(), values.end(), a.mutable_data());
+    out[py::str(names[j])] = std::move(a);
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_prim(py::module_& m) {
+  m.def("batch_prim_inputs", &batch_prim_inputs, py::arg("source"));
   m.def("where_mask", &where_mask, py::arg("where"), py::arg("metrics"));
   m.def("prim_grid", &run_prim_grid, py::arg("path"), py::arg("where"), py::arg("inputs"), py::arg("precision"),
         py::arg("peel_alpha"), py::arg("paste_alpha"), py::arg("mass_min"), py::arg("threshold"));

@@ -109,6 +109,33 @@ def test_a_designs_rows():
     assert_same_box(ours, ema_box(rows[params], y))
 
 
+def batch_inputs_by_hand(directory):
+    """A CSV batch's PRIM inputs from its files: list sizes per scenario and the exchange scalars."""
+    scen = pd.read_csv(f"{directory}/scenarios.csv", dtype={"scenario": str})
+    x = pd.DataFrame(index=scen["scenario"])
+    for block in ("countries", "standards"):
+        items = pd.read_csv(f"{directory}/{block}.csv", dtype={"scenario": str})
+        x[f"{block}.count"] = items.groupby("scenario").size().reindex(x.index, fill_value=0).to_numpy(float)
+    x["exchange.activities"] = scen["activities"].to_numpy(float)
+    x["exchange.countries_per_activity"] = scen["countries_per_activity"].to_numpy(float)
+    for block in ("resources", "ethics"):
+        items = pd.read_csv(f"{directory}/{block}.csv", dtype={"scenario": str})
+        x[f"{block}.count"] = items.groupby("scenario").size().reindex(x.index, fill_value=0).to_numpy(float)
+    return x.reset_index(drop=True)
+
+
+def test_a_batchs_list_sizes_and_scalars():
+    rows = coopgrid.run("data/varied")
+    y = rows["shared_expected"].to_numpy() >= 1000
+    ours = coopgrid.prim("data/varied", "shared_expected >= 1000")
+    x = batch_inputs_by_hand("data/varied")
+    assert ours.inputs == list(x.columns)
+    assert ours.total_rows == len(x) and ours.total_cases == int(y.sum())
+    assert_same_box(ours, ema_box(x, y))
+    some = coopgrid.prim("data/varied", "shared_expected >= 1000", inputs=["standards.count", "exchange.activities"])
+    assert_same_box(some, ema_box(x[["standards.count", "exchange.activities"]], y))
+
+
 def test_select_inspect_and_tradeoff(tmp_path):
     x, y = noisy_box(5_000, 11)
     box = coopgrid.prim(x, y)

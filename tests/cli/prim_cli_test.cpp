@@ -55,6 +55,29 @@ TEST(CliPrim, DesignRowsAndChosenInputs) {
   EXPECT_NE(r.out.find("\"kind\": \"design\""), std::string::npos);
 }
 
+// A batch: its inputs are each scenario's list sizes and exchange scalars; its
+// cases of interest are the scenarios run --reduce --where selects.
+TEST(CliPrim, BatchListSizesAndScalars) {
+  const std::string varied = "'" + data + "/varied' ";
+  const auto r = run_cli("prim " + varied + "--where 'shared_expected >= 1000' --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"inputs\": [\"countries.count\", \"standards.count\", \"exchange.activities\", "
+                       "\"exchange.countries_per_activity\", \"resources.count\", \"ethics.count\"]"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"kind\": \"batch\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"scenarios\": 300"), std::string::npos);
+  const auto sel = run_cli("run " + varied + "--reduce --where 'shared_expected >= 1000' --json --backend cpu");
+  ASSERT_EQ(sel.code, 0) << sel.err;
+  const auto at = sel.out.find("\"selected\": ");
+  ASSERT_NE(at, std::string::npos) << sel.out;
+  const std::string selected = sel.out.substr(at + 12, sel.out.find_first_of(",\n", at) - at - 12);
+  EXPECT_NE(r.out.find("\"cases\": " + selected + ","), std::string::npos) << selected << "\n" << r.out;
+  const auto two = run_cli("prim " + varied + "--where 'shared_expected >= 1000' --inputs ethics.count,countries.count "
+                           "--json");
+  ASSERT_EQ(two.code, 0) << two.err;
+  EXPECT_NE(two.out.find("\"inputs\": [\"ethics.count\", \"countries.count\"]"), std::string::npos) << two.out;
+}
+
 TEST(CliPrim, BadOptionsExit2NamingTheFlag) {
   struct bad {
     std::string args, message;
@@ -66,7 +89,7 @@ TEST(CliPrim, BadOptionsExit2NamingTheFlag) {
       {small + "--where 'shared_expected >= 1' --inputs nope", "--inputs: 'nope' is not an input of"},
       {small + "--where 'shared_expectd >= 1'", "unknown metric 'shared_expectd'"},
       {small + "--where 'shared_expected >= 1e300'", "no case of interest"},
-      {"'" + data + "/cases' --where 'shared_expected >= 1'", "is a batch"},
+      {"'" + data + "/cases' --where 'shared_expected >= 1' --inputs datasets", "--inputs: 'datasets' is not an input of"},
       {"'" + data + "/problem_sharing.toml' --design lhs --n 100 --where 'shared_expected >= 1' --max-rows 10",
        "more rows than --max-rows 10"},
   };
