@@ -19,7 +19,7 @@
 # GPU yet): probe <= 70 (~5) | gpu-tests 100 (~40: ~55 tests; the 2^25-row fault tests the
 # longest) + reruns 20 each, at most 6, only on failure | compares 6 x 10 + 4 x 25 (~30: the
 # reference is one thread, ~5 s a grid) | main-job-device 20 (~5) | sobol/morris cuda-vs-cpu
-# 4 x 15 (~12) | cli 75 (~40: ~60 tests in 4 shards) | memcheck 60, racecheck 40, synccheck 25,
+# 4 x 15 (~12) | prim-cuda-vs-cpu 15 (~3) | cli 75 (~40: ~60 tests in 4 shards) | memcheck 60, racecheck 40, synccheck 25,
 # initcheck 30 (~70 together: small sizes) | bench 25 (~12, scale 0.01) | sobol-timing 10 (~3) |
 # occupancy 40 (~20: 12 kernel launches replayed by ncu). Expected in all: ~240 s; at most 485 s.
 set -uo pipefail
@@ -136,6 +136,10 @@ for p in f64 f32; do
   run_step "morris-cuda-vs-cpu-$p" 15 device python3 tests/support/compare_analysis_backends.py --tol "$tol" "$bin" morris \
     tests/support/problem_sharing_ungrouped.toml --trajectories 20000 --levels 6 --seed 4 --precision "$p"
 done
+
+# PRIM's rows on the device give the cpu backend's report (a batch, a design).
+run_step prim-cuda-vs-cpu 15 device bash -c "tests/support/same_prim.sh '$bin' data/varied --where 'shared_expected >= 1000' \
+  && tests/support/same_prim.sh '$bin' data/problem_sharing.toml --design lhs --n 20000 --where 'shared_expected >= 3000'"
 
 # The CLI suites with the device present, where `auto` is cuda (tests that race a run pin
 # --backend cpu): 4 shards side by side, not more (each run sizes its chunks from the GPU's
