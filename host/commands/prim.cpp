@@ -12,6 +12,7 @@
 #include "host/reduce/table.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/parallel.hpp"
 #include "host/io/load_source.hpp"
 #include "host/io/source_text.hpp"
 
@@ -41,7 +42,8 @@ std::vector<std::size_t> selected_inputs(const std::vector<std::string>& all, co
 
 // The chosen input columns of every scenario: a batch's scalars and list sizes
 // (prim/batch_inputs.hpp), a grid's axes or a design's parameters.
-std::vector<std::vector<double>> input_columns(const source& src, const std::vector<std::size_t>& inputs) {
+std::vector<std::vector<double>> input_columns(const source& src, const std::vector<std::size_t>& inputs,
+                                               int threads) {
   std::vector<std::vector<double>> columns;
   if (const batch* b = std::get_if<batch>(&src.input)) {
     for (std::size_t j : inputs) columns.push_back(prim::batch_input_column(*b, j));
@@ -49,10 +51,21 @@ std::vector<std::vector<double>> input_columns(const source& src, const std::vec
   }
   const index_t n = src.num_scenarios();
   columns.assign(inputs.size(), std::vector<double>(static_cast<std::size_t>(n)));
-  for (index_t k = 0; k < n; ++k) {
-    const auto values = scenario_inputs(src, k);
-    for (std::size_t j = 0; j < inputs.size(); ++j) columns[j][k] = values[inputs[j]].second;
-  }
+  const design_source* d = std::get_if<design_source>(&src.input);
+  const design::design_view view = d != nullptr ? d->view() : design::design_view{};
+  constexpr index_t block = 4096;
+  parallel_for((n + block - 1) / block, threads > 0 ? threads : hardware_threads(), [&](index_t b) {
+    std::vector<double> values(d != nullptr ? d->prob.parameters.size() : 0);
+    for (index_t k = b * block; k < std::min(n, (b + 1) * block); ++k) {
+      if (d != nullptr) {
+        d->parameter_values(view, k, values.data());
+        for (std::size_t j = 0; j < inputs.size(); ++j) columns[j][k] = values[inputs[j]];
+      } else {
+        const auto named = scenario_inputs(src, k);  // a grid's axes (--brute-force)
+        for (std::size_t j = 0; j < inputs.size(); ++j) columns[j][k] = named[inputs[j]].second;
+      }
+    }
+  });
   return columns;
 }
 
@@ -64,7 +77,7 @@ prim::prim_result search_rows(const source& src, const prim_command_options& opt
   const index_t n = src.num_scenarios();
   auto be = make_backend<T>(opt.backend, src, opt.bopt);
   backend_name = be->name();
-  const auto columns = input_columns(src, inputs);
+  const auto columns = input_columns(src, inputs, opt.bopt.threads);
   std::vector<std::uint8_t> interest(static_cast<std::size_t>(n));
   reduce_spec spec;
   spec.where = where;

@@ -36,30 +36,24 @@ class rows_space {
       if (inside(b, dims, r)) ++c.rows, c.cases += data_.interest[r] != 0;
     return c;
   }
-  double quantile(std::int64_t j, double q) const {  // each column sorted once per box, for both sides
-    std::vector<double>& v = sorted_[static_cast<std::size_t>(j)];
-    if (v.empty()) {
-      v.resize(current_.size());
-      for (std::size_t i = 0; i < current_.size(); ++i) v[i] = data_.columns[j][current_[i]];
-      std::sort(v.begin(), v.end());
-    }
-    return ema_quantile(v, q);
+  double quantile(std::int64_t j, double q) const {
+    scratch_.resize(current_.size());
+    for (std::size_t i = 0; i < current_.size(); ++i) scratch_[i] = data_.columns[j][current_[i]];
+    return ema_quantile_unsorted(scratch_, q);
   }
   std::optional<double> slab_quantile(const box_limits& slab, const std::vector<std::int64_t>& dims, std::int64_t j,
                                       double q) const {
-    std::vector<double> v;
+    scratch_.clear();
     for (std::int64_t r : all_)
-      if (inside(slab, dims, r)) v.push_back(data_.columns[j][r]);
-    if (v.empty()) return std::nullopt;
-    std::sort(v.begin(), v.end());
-    return ema_quantile(v, q);
+      if (inside(slab, dims, r)) scratch_.push_back(data_.columns[j][r]);
+    if (scratch_.empty()) return std::nullopt;
+    return ema_quantile_unsorted(scratch_, q);
   }
   void enter(const box_limits& b) {
     std::vector<std::int64_t> dims = search_detail::restricted_dims(b, initial_);
     current_.clear();
     for (std::int64_t r : all_)
       if (inside(b, dims, r)) current_.push_back(r);
-    sorted_.assign(data_.columns.size(), {});
   }
 
  private:
@@ -73,7 +67,7 @@ class rows_space {
   const prim_data_view& data_;
   box_limits initial_;
   std::vector<std::int64_t> all_, current_;
-  mutable std::vector<std::vector<double>> sorted_;  // per column, of the current box; empty until asked
+  mutable std::vector<double> scratch_;  // a column's values in the box, reordered by selection
   std::int64_t total_cases_ = 0;
 };
 
@@ -102,6 +96,26 @@ double ema_quantile(const std::vector<double>& sorted, double q) {
     while (sorted[lo] == sorted[hi] && hi < last) ++hi;
   }
   return (sorted[lo] + sorted[hi]) / 2;
+}
+
+double ema_quantile_unsorted(std::vector<double>& v, double q) {
+  COOPGRID_EXPECTS(!v.empty() && q > 0 && q < 1, "ema_quantile: no data or q outside (0, 1)");
+  const double i = static_cast<double>(v.size() - 1) * q;
+  const auto lo = static_cast<std::ptrdiff_t>(std::floor(i)), hi = static_cast<std::ptrdiff_t>(std::ceil(i));
+  std::nth_element(v.begin(), v.begin() + lo, v.end());
+  double a = v[static_cast<std::size_t>(lo)];
+  double b = hi == lo ? a : *std::min_element(v.begin() + lo + 1, v.end());  // v[hi] of the sorted order
+  if (a != b) return (a + b) / 2;
+  // A tie: as ema_quantile's walk, the nearest different value below (upper side) or above.
+  bool found = false;
+  if (q > 0.5) {
+    for (auto it = v.begin(); it != v.begin() + lo; ++it)
+      if (*it < b && (!found || *it > a)) a = *it, found = true;
+  } else {
+    for (auto it = v.begin() + lo + 1; it != v.end(); ++it)
+      if (*it > a && (!found || *it < b)) b = *it, found = true;
+  }
+  return (a + b) / 2;
 }
 
 double binomial_upper_tail(std::int64_t cases, std::int64_t rows, double p) {

@@ -70,6 +70,10 @@ void check_options(const prim_options& options);
 // around (n - 1) q, widened past ties away from the median. `sorted` is sorted.
 double ema_quantile(const std::vector<double>& sorted, double q);
 
+// ema_quantile of `values` in any order, by selection (O(n), where sorting first is
+// O(n log n): 31% of a 2e5-row design's search was sorting); reorders `values`.
+double ema_quantile_unsorted(std::vector<double>& values, double q);
+
 // P(X >= cases) for X ~ Binomial(rows, p): scipy's binomtest(..., "greater").
 double binomial_upper_tail(std::int64_t cases, std::int64_t rows, double p);
 

@@ -150,12 +150,16 @@ design::design_view design_source::view() const {
 }
 
 std::vector<double> design_source::parameter_values(index_t i) const {
-  const design::field_values f = design::design_sample_field_values(view(), i);
-  std::vector<double> out;
-  for (const problem_parameter& p : prob.parameters) {
-    out.push_back(grid_field_is_integer(p.field) ? static_cast<double>(f.ints[p.field]) : f.reals[p.field]);
-  }
+  std::vector<double> out(prob.parameters.size());
+  parameter_values(view(), i, out.data());
   return out;
+}
+
+void design_source::parameter_values(const design::design_view& v, index_t i, double* out) const {
+  const design::field_values f = design::design_sample_field_values(v, i);
+  for (const problem_parameter& p : prob.parameters) {
+    *out++ = grid_field_is_integer(p.field) ? static_cast<double>(f.ints[p.field]) : f.reals[p.field];
+  }
 }
 
 }  // namespace coopgrid

@@ -60,6 +60,9 @@ struct design_source {
   design::design_view view() const;
   /// The values of sample i's parameters, in problem order (the output columns).
   std::vector<double> parameter_values(index_t i) const;
+  /// The same into out[0, num_parameters), with v = view() made once for many samples
+  /// (view() per sample was 10% of a design's PRIM inputs, with the allocations 25% more).
+  void parameter_values(const design::design_view& v, index_t i, double* out) const;
 };
 
 }  // namespace coopgrid

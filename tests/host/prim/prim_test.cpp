@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include <cmath>
 #include <vector>
 
@@ -38,6 +41,21 @@ TEST(PrimQuantile, RepeatedValuesWithoutBuildingThem) {  // the grid path's quan
       for (double q : {0.02, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.98})
         EXPECT_EQ(ema_quantile_repeated(sorted, repeat, q), ema_quantile(data, q))
             << "values " << sorted.size() << " repeat " << repeat << " q " << q;
+    }
+  }
+}
+
+TEST(PrimQuantile, SelectionIsTheSortedQuantile) {  // ties, runs, extremes, every side
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t n = 1 + rng() % 40;
+    std::vector<double> v(n);
+    for (double& x : v) x = static_cast<double>(rng() % (1 + trial % 6));  // few distinct values: many ties
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    for (double q : {0.02, 0.05, 0.3, 0.5, 0.7, 0.95, 0.98}) {
+      std::vector<double> work = v;
+      EXPECT_EQ(ema_quantile_unsorted(work, q), ema_quantile(sorted, q)) << "n " << n << " q " << q;
     }
   }
 }
