@@ -21,6 +21,30 @@ class factorized_grid;
 
 enum class backend_kind { automatic, reference, cpu, cuda };
 
+/// A backend's name: --backend's values, Python's backend=, a backend's name() in reports.
+struct backend_kind_entry {
+  backend_kind kind;
+  const char* name;
+};
+/// Every backend_kind, once: the one home of their names (auto resolves to cuda or cpu: resolve_backend).
+inline constexpr backend_kind_entry backend_kinds[] = {
+    {backend_kind::automatic, "auto"}, {backend_kind::reference, "reference"}, {backend_kind::cpu, "cpu"},
+    {backend_kind::cuda, "cuda"}};
+
+inline const char* backend_kind_name(backend_kind kind) {
+  for (const auto& e : backend_kinds) {
+    if (e.kind == kind) return e.name;
+  }
+  return "?";  // unreachable: every kind has its entry
+}
+
+/// The values --backend takes, in table order.
+inline std::vector<std::string> backend_kind_names() {
+  std::vector<std::string> out;
+  for (const auto& e : backend_kinds) out.emplace_back(e.name);
+  return out;
+}
+
 /// Called with the number of scenarios just finished; used for progress reports.
 using progress_fn = std::function<void(index_t)>;
 
