@@ -131,8 +131,8 @@ void declare_backend(CLI::App* app, Options& o, const backend_help& help) {
       ->check(CLI::IsMember(backend_kind_names()))
       ->default_str(backend_kind_name(backend_kind::automatic));
   add_parsed(app, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); }, help.precision)
-      ->check(CLI::IsMember({"f64", "f32"}))
-      ->default_str("f64");
+      ->check(CLI::IsMember(precision_names()))
+      ->default_str(precision_name(precision::f64));
   declare_threads(app, o.bopt.threads);
   add_integer_with_default(app, "--device", o.bopt.device, int_ranges::device, help.device);
   add_parsed(app, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },

@@ -98,9 +98,8 @@ backend_kind parse_backend_kind(const std::string& text) {
 }
 
 precision parse_precision(const std::string& text) {
-  if (text == "f64") return precision::f64;
-  if (text == "f32") return precision::f32;
-  throw usage_error(fmt::format("--precision '{}': expected f64 or f32", text));
+  if (const auto p = precision_of(text)) return *p;
+  throw usage_error(fmt::format("--precision '{}': expected {}", text, choice_list(precision_names())));
 }
 
 int parse_metric(const std::string& name) { return metric_by_name(name); }
