@@ -128,10 +128,10 @@ struct backend_help {
 template <class Options>
 void declare_backend(CLI::App* app, Options& o, const backend_help& help) {
   add_parsed(app, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); }, help.backend)
-      ->check(CLI::IsMember(backend_kind_names()))
+      ->check(CLI::IsMember(names_in(backend_kinds)))
       ->default_str(backend_kind_name(backend_kind::automatic));
   add_parsed(app, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); }, help.precision)
-      ->check(CLI::IsMember(precision_names()))
+      ->check(CLI::IsMember(names_in(precisions)))
       ->default_str(precision_name(precision::f64));
   declare_threads(app, o.bopt.threads);
   add_integer_with_default(app, "--device", o.bopt.device, int_ranges::device, help.device);

@@ -14,6 +14,7 @@
 #include "kernels/metrics.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
+#include "host/util/name_table.hpp"
 
 namespace coopgrid {
 
@@ -31,19 +32,7 @@ inline constexpr backend_kind_entry backend_kinds[] = {
     {backend_kind::automatic, "auto"}, {backend_kind::reference, "reference"}, {backend_kind::cpu, "cpu"},
     {backend_kind::cuda, "cuda"}};
 
-inline const char* backend_kind_name(backend_kind kind) {
-  for (const auto& e : backend_kinds) {
-    if (e.kind == kind) return e.name;
-  }
-  return "?";  // unreachable: every kind has its entry
-}
-
-/// The values --backend takes, in table order.
-inline std::vector<std::string> backend_kind_names() {
-  std::vector<std::string> out;
-  for (const auto& e : backend_kinds) out.emplace_back(e.name);
-  return out;
-}
+inline const char* backend_kind_name(backend_kind kind) { return name_in(backend_kinds, kind); }
 
 /// Called with the number of scenarios just finished; used for progress reports.
 using progress_fn = std::function<void(index_t)>;

@@ -91,15 +91,13 @@ std::uint64_t parse_unsigned(const std::string& name, const std::string& text, i
 }
 
 backend_kind parse_backend_kind(const std::string& text) {
-  for (const auto& e : backend_kinds) {
-    if (text == e.name) return e.kind;
-  }
-  throw usage_error(fmt::format("--backend '{}': expected {}", text, choice_list(backend_kind_names())));
+  if (const auto k = kind_in(backend_kinds, text)) return *k;
+  throw usage_error(fmt::format("--backend '{}': expected {}", text, choice_list(names_in(backend_kinds))));
 }
 
 precision parse_precision(const std::string& text) {
   if (const auto p = precision_of(text)) return *p;
-  throw usage_error(fmt::format("--precision '{}': expected {}", text, choice_list(precision_names())));
+  throw usage_error(fmt::format("--precision '{}': expected {}", text, choice_list(names_in(precisions))));
 }
 
 int parse_metric(const std::string& name) { return metric_by_name(name); }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "host/util/errors.hpp"
+#include "host/util/name_table.hpp"
 #include "host/util/text.hpp"
 
 namespace coopgrid {
@@ -16,19 +17,12 @@ design_kind design_kind_of(const std::string& name) {
   if (name == design_kind_name(design_kind::samples)) {
     throw usage_error("--design samples: give the matrix itself with --samples FILE (.txt, .npy or .csv)");
   }
-  for (const auto& e : design_kinds) {
-    if (e.kind != design_kind::samples && name == e.name) return e.kind;
-  }
+  if (const auto k = kind_in(design_kinds, name)) return *k;  // not samples: refused above
   throw usage_error(fmt::format("--design: unknown design '{}' (expected one of {})", name,
                                 choice_list(design_names(), ", ")));
 }
 
-const char* design_kind_name(design_kind kind) {
-  for (const auto& e : design_kinds) {
-    if (e.kind == kind) return e.name;
-  }
-  throw logic_error(fmt::format("design_kind {} has no name", static_cast<int>(kind)));
-}
+const char* design_kind_name(design_kind kind) { return name_in(design_kinds, kind); }
 
 std::vector<std::string> design_names() {
   std::vector<std::string> out;

@@ -17,6 +17,7 @@
 #include "host/source/batch.hpp"
 #include "host/source/design.hpp"
 #include "host/source/grid.hpp"
+#include "host/util/name_table.hpp"
 #include "host/util/overloaded.hpp"
 
 namespace coopgrid {
@@ -25,33 +26,15 @@ enum class precision { f64, f32 };
 
 /// A precision's name: --precision's values, Python's precision=, reports and states.
 struct precision_entry {
-  precision prec;
+  precision kind;
   const char* name;
 };
 /// Every precision, once: the one home of their names (f64 is the default).
 inline constexpr precision_entry precisions[] = {{precision::f64, "f64"}, {precision::f32, "f32"}};
 
-inline const char* precision_name(precision p) {
-  for (const auto& e : precisions) {
-    if (e.prec == p) return e.name;
-  }
-  return "?";  // unreachable: every precision has its entry
-}
-
+inline const char* precision_name(precision p) { return name_in(precisions, p); }
 /// The precision named `name`, or none.
-inline std::optional<precision> precision_of(const std::string& name) {
-  for (const auto& e : precisions) {
-    if (name == e.name) return e.prec;
-  }
-  return std::nullopt;
-}
-
-/// The values --precision takes, in table order.
-inline std::vector<std::string> precision_names() {
-  std::vector<std::string> out;
-  for (const auto& e : precisions) out.emplace_back(e.name);
-  return out;
-}
+inline std::optional<precision> precision_of(const std::string& name) { return kind_in(precisions, name); }
 
 struct source {
   std::string path;
