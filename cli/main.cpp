@@ -69,7 +69,7 @@ CLI::Option* add_integer_with_default(CLI::App* app, const std::string& name, T&
   return add_integer(app, name, value, r, help)->default_str(std::to_string(value));
 }
 
-constexpr const char* run_backend_help = "Backend: auto = cuda when a device is present, else cpu";
+constexpr const char* auto_backend_help = "Backend: auto = cuda when a device is present, else cpu";
 
 constexpr const char* input_help =
     "A batch directory (scenarios.csv plus optional countries.csv, standards.csv, resources.csv, "
@@ -204,7 +204,7 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
       "CSV columns: scenario (id, grid index or sample index), one column per grid axis or design "
       "parameter, then the metrics.\n"
       "A problem file takes --design D --n N, or --samples X (your own rows).");
-  declare_evaluation(run, o, run_backend_help);
+  declare_evaluation(run, o, auto_backend_help);
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
                                            "name and renamed when complete (a link's target; a device "
                                            "or FIFO directly)");
@@ -361,7 +361,7 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, const analy
   add_parsed(cmd, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
              std::string("Comma-separated metrics to analyse (default: all):") + metric_help());
   declare_backend(cmd, o,
-                  {run_backend_help, "Working precision of the rows (sums are in double)", "CUDA device ordinal",
+                  {auto_backend_help, "Working precision of the rows (sums are in double)", "CUDA device ordinal",
                    "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)"});
   cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
   cmd->add_flag("--json", o.json, "JSON (with merge_state) even to a terminal");

@@ -68,9 +68,9 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
     const auto i = first_failing(
         0, v.size(), threads, progress,
         [p, probability](std::size_t lo, std::size_t hi) {
-          return all_in_range(p, static_cast<index_t>(lo), static_cast<index_t>(hi), probability);
+          return batch_values_in_range(p, static_cast<index_t>(lo), static_cast<index_t>(hi), probability);
         },
-        [p, probability](std::size_t j) { return !in_range(p[j], probability); });
+        [p, probability](std::size_t j) { return !batch_value_in_range(p[j], probability); });
     if (i < v.size()) throw_bad_real(what, field, static_cast<index_t>(i), p[i]);
   };
   check_batch_shape(c, what);  // the sizes first (O(1)), as a binary batch's load checks them

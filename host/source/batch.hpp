@@ -200,8 +200,8 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
 void check_batch_shape(const batch_columns<double>& c, const std::string& what);
 
 /// p[lo, hi) all in [+0, 1] (probability) or [+0, DBL_MAX] (not NaN): branch-free, on the bits.
-bool all_in_range(const double* p, index_t lo, index_t hi, bool probability);
-inline bool in_range(double v, bool probability) {
+bool batch_values_in_range(const double* p, index_t lo, index_t hi, bool probability);
+inline bool batch_value_in_range(double v, bool probability) {
   return v >= 0 && v <= (probability ? 1.0 : std::numeric_limits<double>::max());
 }
 /// The one form of a bad value's message, "WHAT/FIELD.npy[I]: value V RULE"; validate_columns and

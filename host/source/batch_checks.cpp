@@ -51,9 +51,9 @@ index_t first_bad_in_list(const list_columns& l, index_t lo, index_t bad) {
   // Items of scenarios [lo, bad): one contiguous range, tested as a block.
   for (int k = 0; k < l.count; ++k) {
     const double* p = l.items[k].data();
-    if (all_in_range(p, o[lo], o[bad], l.probability[k])) continue;
+    if (batch_values_in_range(p, o[lo], o[bad], l.probability[k])) continue;
     index_t j = o[lo];
-    while (in_range(p[j], l.probability[k])) ++j;
+    while (batch_value_in_range(p[j], l.probability[k])) ++j;
     bad = std::min(bad, static_cast<index_t>(std::upper_bound(o + lo, o + bad + 1, j) - o) - 1);
   }
   return bad;
@@ -61,7 +61,7 @@ index_t first_bad_in_list(const list_columns& l, index_t lo, index_t bad) {
 
 }  // namespace
 
-bool all_in_range(const double* p, index_t lo, index_t hi, bool probability) {
+bool batch_values_in_range(const double* p, index_t lo, index_t hi, bool probability) {
   const double top = probability ? 1.0 : std::numeric_limits<double>::max();
   // On the bits: a double is in [+0, top] iff its bits are at most top's (NaN and the infinities
   // lie above DBL_MAX, negatives have the sign bit). Integer subtract/or vectorises on every x86
@@ -109,7 +109,7 @@ void check_batch_shape(const batch_columns<double>& c, const std::string& what) 
 index_t first_bad_scenario(const batch_columns<double>& c, index_t lo, index_t hi) {
   index_t bad = hi;
   for (index_t s = lo; s < hi; ++s) {
-    if (!in_range(c.activities[s], false) || c.countries_per_activity[s] < 0) {
+    if (!batch_value_in_range(c.activities[s], false) || c.countries_per_activity[s] < 0) {
       bad = s;
       break;
     }
@@ -120,20 +120,22 @@ index_t first_bad_scenario(const batch_columns<double>& c, index_t lo, index_t h
 
 void throw_bad_scenario(const batch_columns<double>& c, const std::string& what, index_t s) {
   // The columns in validate_columns's order; within a list its offsets, then its items.
-  if (!in_range(c.activities[s], false)) throw_bad_real(what, "activities", s, c.activities[s]);
+  if (!batch_value_in_range(c.activities[s], false)) throw_bad_real(what, "activities", s, c.activities[s]);
   const index_t g = c.countries_per_activity[s];
   if (g < 0) throw_bad_value(what, "countries_per_activity", s, static_cast<double>(g), "is negative (must be >= 0)");
   for (const auto& l : lists_of(c)) {
     const index_t* o = l.offsets.data();
     const auto items = static_cast<index_t>(l.items[0].size());
-    if (o[s + 1] < o[s]) throw_bad_value(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is below its predecessor");
+    if (o[s + 1] < o[s]) {
+      throw_bad_value(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is below its predecessor");
+    }
     if (o[s + 1] > items) {
       throw_bad_value(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is above the item count");
     }
     for (int k = 0; k < l.count; ++k) {
       for (index_t j = o[s]; j < o[s + 1]; ++j) {
         const double v = l.items[k][static_cast<std::size_t>(j)];
-        if (!in_range(v, l.probability[k])) throw_bad_real(what, l.names[k], j, v);
+        if (!batch_value_in_range(v, l.probability[k])) throw_bad_real(what, l.names[k], j, v);
       }
     }
   }
