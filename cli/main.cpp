@@ -69,24 +69,28 @@ CLI::Option* add_integer_with_default(CLI::App* app, const std::string& name, T&
   return add_integer(app, name, value, r, help)->default_str(std::to_string(value));
 }
 
+constexpr const char* auto_backend_help = "Backend: auto = cuda when a device is present, else cpu";
+
 constexpr const char* input_help =
     "A batch directory (scenarios.csv plus optional countries.csv, standards.csv, resources.csv, "
     "ethics.csv, or their .npy columns), a grid file (*.toml with axes), or a problem file (*.toml "
     "with distributions, or SALib's text format *.txt) sampled by --design";
 
+/// --base: saltelli's base points (design.hpp: saltelli_bases).
+void declare_base(CLI::App* app, std::string& base, const std::string& help) {
+  app->add_option("--base", base, help)->check(CLI::IsMember(saltelli_base_names()));
+}
+
 /// --design and the options that shape it (problem files; DESIGNS.md section 2).
 void declare_design(CLI::App* app, design_args& d) {
-  app->add_option("--design", d.design,
-                  "Sample a problem file: mc (Philox), lhs (Latin hypercube), sobol (Joe-Kuo, scipy's order), "
-                  "saltelli (2d+2 or d+2 rows per base point, SALib's order), morris (d+1 rows per trajectory)")
-      ->check(CLI::IsMember({"mc", "lhs", "sobol", "saltelli", "morris"}));
+  app->add_option("--design", d.design, "Sample a problem file: " + design_names_help())
+      ->check(CLI::IsMember(design_names()));
   add_integer(app, "--n", d.n, int_ranges::count,
               "Samples (mc, lhs, sobol), base points (saltelli) or trajectories (morris)");
   add_integer(app, "--seed", d.seed, int_ranges::seed, "Seed of the random designs and of --scramble (default 0)");
   app->add_flag("--scramble", d.scramble, "Owen-scramble the Sobol' points (sobol, saltelli)");
   app->add_flag("--second-order", d.second_order, "saltelli: add the BA_j rows (2d+2 per base point)");
-  app->add_option("--base", d.base, "saltelli: base points from sobol (default) or mc")
-      ->check(CLI::IsMember({"sobol", "mc"}));
+  declare_base(app, d.base, "saltelli: base points from sobol (default) or mc");
   add_integer(app, "--levels", d.levels, int_ranges::levels, "morris: levels p of the grid (even; default 4)");
   app->add_option("--fixed", d.fixed, "SALib text problems: a TOML of scalars for the fields the file does not vary");
 }
@@ -112,24 +116,39 @@ void declare_threads(CLI::App* app, int& threads) {
   add_integer_with_default(app, "--threads", threads, int_ranges::threads, "CPU threads (0: all hardware threads)");
 }
 
-/// INPUT and the backend options of run and compare.
+/// What --help says of the backend options in one command.
+struct backend_help {
+  const char* backend;
+  const char* precision;
+  const char* device;
+  const char* devices;
+};
+
+/// --backend, --precision, --threads, --device and --devices: every evaluating command's, declared once.
 template <class Options>
-void declare_evaluation(CLI::App* app, Options& o, const char* backend_help) {
+void declare_backend(CLI::App* app, Options& o, const backend_help& help) {
+  add_parsed(app, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); }, help.backend)
+      ->check(CLI::IsMember(names_in(backend_kinds)))
+      ->default_str(backend_kind_name(backend_kind::automatic));
+  add_parsed(app, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); }, help.precision)
+      ->check(CLI::IsMember(names_in(precisions)))
+      ->default_str(precision_name(precision::f64));
+  declare_threads(app, o.bopt.threads);
+  add_integer_with_default(app, "--device", o.bopt.device, int_ranges::device, help.device);
+  add_parsed(app, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
+             help.devices);
+}
+
+/// INPUT, the design and the backend options of run, compare and prim.
+template <class Options>
+void declare_evaluation(CLI::App* app, Options& o, const char* backend_help_text) {
   app->add_option("INPUT", o.input, input_help)->required();
   declare_design(app, o.design);
-  add_parsed(app, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); }, backend_help)
-      ->check(CLI::IsMember({"auto", "reference", "cpu", "cuda"}))
-      ->default_str("auto");
-  add_parsed(app, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); },
-             "Working precision of the cpu and cuda backends")
-      ->check(CLI::IsMember({"f64", "f32"}))
-      ->default_str("f64");
-  declare_threads(app, o.bopt.threads);
-  add_integer_with_default(app, "--device", o.bopt.device, int_ranges::device,
-                           "CUDA device ordinal (see 'coopgrid info')");
-  add_parsed(app, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
-             "Several CUDA devices: 'all' or ordinals like 0,1 (the work is split across them, "
-             "one host thread each; results equal a single device's)");
+  declare_backend(app, o,
+                  {backend_help_text, "Working precision of the cpu and cuda backends",
+                   "CUDA device ordinal (see 'coopgrid info')",
+                   "Several CUDA devices: 'all' or ordinals like 0,1 (the work is split across them, one host thread "
+                   "each; results equal a single device's)"});
 }
 
 /// --reduce and what it computes.
@@ -185,7 +204,7 @@ CLI::App* declare_run(CLI::App& app, run_options& o) {
       "CSV columns: scenario (id, grid index or sample index), one column per grid axis or design "
       "parameter, then the metrics.\n"
       "A problem file takes --design D --n N, or --samples X (your own rows).");
-  declare_evaluation(run, o, "Backend: auto = cuda when a device is present, else cpu");
+  declare_evaluation(run, o, auto_backend_help);
   run->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary "
                                            "name and renamed when complete (a link's target; a device "
                                            "or FIFO directly)");
@@ -322,7 +341,7 @@ void declare_design_flags(CLI::App* cmd, design_args& d, const analysis_method& 
     switch (f.field) {
       case design_field::n: add_integer(cmd, f.flag, d.n, int_ranges::count, f.help); break;
       case design_field::second_order: cmd->add_flag(f.flag, d.second_order, f.help); break;
-      case design_field::base: cmd->add_option(f.flag, d.base, f.help)->check(CLI::IsMember({"sobol", "mc"})); break;
+      case design_field::base: declare_base(cmd, d.base, f.help); break;
       case design_field::scramble: cmd->add_flag(f.flag, d.scramble, f.help); break;
       case design_field::levels: add_integer(cmd, f.flag, d.levels, int_ranges::levels, f.help); break;
     }
@@ -345,18 +364,9 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, const analy
   cmd->add_option("--conf", o.conf, "Confidence level of the half-widths")->capture_default_str();
   add_parsed(cmd, "--metrics", [&o](const std::string& m) { o.metrics = parse_metric_list(m); },
              std::string("Comma-separated metrics to analyse (default: all):") + metric_help());
-  add_parsed(cmd, "--backend", [&o](const std::string& t) { o.backend = parse_backend_kind(t); },
-             "Backend: auto = cuda when a device is present, else cpu")
-      ->check(CLI::IsMember({"auto", "reference", "cpu", "cuda"}))
-      ->default_str("auto");
-  add_parsed(cmd, "--precision", [&o](const std::string& t) { o.prec = parse_precision(t); },
-             "Working precision of the rows (sums are in double)")
-      ->check(CLI::IsMember({"f64", "f32"}))
-      ->default_str("f64");
-  declare_threads(cmd, o.bopt.threads);
-  add_integer(cmd, "--device", o.bopt.device, int_ranges::device, "CUDA device ordinal");
-  add_parsed(cmd, "--devices", [&o](const std::string& t) { o.bopt.devices = parse_device_list(t, cuda_device_count()); },
-             "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)");
+  declare_backend(cmd, o,
+                  {auto_backend_help, "Working precision of the rows (sums are in double)", "CUDA device ordinal",
+                   "Several CUDA devices: 'all' or ordinals like 0,1 (results equal a single device's)"});
   cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
   cmd->add_flag("--json", o.json, "JSON (with merge_state) even to a terminal");
   add_parsed(cmd, "--shard", [&o](const std::string& t) { o.shard = parse_shard(t); },

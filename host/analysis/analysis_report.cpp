@@ -64,7 +64,7 @@ std::uint64_t analysis_fingerprint(const design_source& d, const analysis_option
   f.str(design_options_text(o));
   f.str(fmt::format("{} {} {} {}", analysis_name(a.kind), a.replicates, hexf(a.conf), metric_list(a.metrics)));
   f.str(backend);
-  f.str(prec == precision::f32 ? "f32" : "f64");
+  f.str(precision_name(prec));
   return f.h;
 }
 
@@ -76,7 +76,7 @@ std::string analysis_table(const design_source& d, const analysis_report& r) {
   std::string out = fmt::format("{} of {}: {}\n  n = {}, {} evaluations, bootstrap {} (conf {}), {} {} in {:.2f} s\n",
                                 analysis_name(r.analysis.kind), r.input, r.design.describe(), grouped(r.design.n),
                                 grouped(r.state.points * rpp), r.analysis.replicates, r.analysis.conf, r.backend,
-                                r.prec == precision::f32 ? "f32" : "f64", r.seconds);
+                                precision_name(r.prec), r.seconds);
   if (r.shard.n > 1) out += fmt::format("shard {}/{}: design points [{}, {})\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi);
   for (const auto& mi : r.indices) {
     out += fmt::format("\n{}\n", metric_names[mi.metric]);
@@ -101,7 +101,7 @@ std::string analysis_json(const design_source& d, const analysis_report& r) {
   s += fmt::format("  \"evaluations\": {},\n", r.state.points * rpp);
   s += fmt::format("  \"bootstrap\": {},\n  \"conf\": {},\n", r.analysis.replicates, json_number(r.analysis.conf));
   s += fmt::format("  \"backend\": {},\n  \"precision\": {},\n", json_string(r.backend),
-                   json_string(r.prec == precision::f32 ? "f32" : "f64"));
+                   json_string(precision_name(r.prec)));
   if (r.shard.n > 1) {
     s += fmt::format("  \"shard\": {},\n  \"points\": [{}, {}],\n", json_string(fmt::format("{}/{}", r.shard.k, r.shard.n)),
                      r.range_lo, r.range_hi);
@@ -133,7 +133,7 @@ std::string analysis_state_text(const analysis_report& r) {
   t += fmt::format("input {}\n", json_string(r.input));
   t += fmt::format("fixed {}\n", json_string(r.fixed));
   t += fmt::format("design {}\n", design_options_text(r.design));
-  t += fmt::format("backend {}\nprecision {}\n", r.backend, r.prec == precision::f32 ? "f32" : "f64");
+  t += fmt::format("backend {}\nprecision {}\n", r.backend, precision_name(r.prec));
   t += fmt::format("shard {} {}\nrange {} {}\n", r.shard.k, r.shard.n, r.range_lo, r.range_hi);
   t += fmt::format("fingerprint {:016x} {:016x}\n", r.fingerprint, r.input_fingerprint);
   t += fmt::format("shift {}", r.shift.size());
@@ -187,9 +187,9 @@ analysis_report parse_analysis_state(const std::string& text, const std::string&
   r.fixed = unquote(line_of("fixed"), "fixed");
   r.design = parse_design_options_text(line_of("design"), what);
   r.backend = line_of("backend");
-  const auto prec = line_of("precision");
-  if (prec != "f32" && prec != "f64") throw damaged("precision");
-  r.prec = prec == "f32" ? precision::f32 : precision::f64;
+  const auto prec = precision_of(line_of("precision"));
+  if (!prec) throw damaged("precision");
+  r.prec = *prec;
   {
     std::istringstream f(line_of("shard"));
     f >> r.shard.k >> r.shard.n;

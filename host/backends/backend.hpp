@@ -14,12 +14,25 @@
 #include "kernels/metrics.hpp"
 #include "host/reduce/state.hpp"
 #include "host/source/source.hpp"
+#include "host/util/name_table.hpp"
 
 namespace coopgrid {
 
 class factorized_grid;
 
 enum class backend_kind { automatic, reference, cpu, cuda };
+
+/// A backend's name: --backend's values, Python's backend=, a backend's name() in reports.
+struct backend_kind_entry {
+  backend_kind kind;
+  const char* name;
+};
+/// Every backend_kind, once: the one home of their names (auto resolves to cuda or cpu: resolve_backend).
+inline constexpr backend_kind_entry backend_kinds[] = {
+    {backend_kind::automatic, "auto"}, {backend_kind::reference, "reference"}, {backend_kind::cpu, "cpu"},
+    {backend_kind::cuda, "cuda"}};
+
+inline const char* backend_kind_name(backend_kind kind) { return name_in(backend_kinds, kind); }
 
 /// Called with the number of scenarios just finished; used for progress reports.
 using progress_fn = std::function<void(index_t)>;

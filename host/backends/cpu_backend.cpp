@@ -137,7 +137,7 @@ class cpu_backend final : public backend<T> {
         [&](const design_source& d) { view_ = d.view(); });
   }
 
-  std::string name() const override { return "cpu"; }
+  std::string name() const override { return backend_kind_name(backend_kind::cpu); }
 
   void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
     const index_t blocks = (count + evaluate_block - 1) / evaluate_block;
@@ -292,7 +292,7 @@ class cpu_backend final : public backend<T> {
 class reference_backend final : public backend<double> {
  public:
   explicit reference_backend(const source& src) : src_(src) {}
-  std::string name() const override { return "reference"; }
+  std::string name() const override { return backend_kind_name(backend_kind::reference); }
 
   void evaluate(index_t first, index_t count, metric_row<double>* rows) override {
     for (index_t i = 0; i < count; ++i) {

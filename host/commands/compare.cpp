@@ -216,7 +216,7 @@ std::string format_compare(const source& src, const compare_options& opt, const 
   std::string out = fmt::format(
       "compare: {} {} against the reference on {} of {} scenarios of {}\n"
       "tolerance: |x - ref| <= {} + {} * |ref|\n\n",
-      r.backend, opt.prec == precision::f32 ? "f32" : "f64", r.compared, r.total, src.path,
+      r.backend, precision_name(opt.prec), r.compared, r.total, src.path,
       r.tol.atol, r.tol.rtol);
   out += fmt::format("{:<24}{:>14}{:>14}{:>10}{:>10}  {}\n", "metric", "max_abs_err", "max_rel_err",
                      "tol_used", "failures", "worst scenario");

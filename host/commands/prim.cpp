@@ -115,7 +115,7 @@ int prim_command(const prim_command_options& opt) {
   prim::report_context ctx;
   ctx.input = opt.input;
   ctx.kind = std::string(src.kind());
-  ctx.precision = opt.prec == precision::f32 ? "f32" : "f64";
+  ctx.precision = precision_name(opt.prec);
   ctx.options = opt.prim;
   for (const filter& f : where) ctx.where.push_back(f.text());
   const bool is_batch = std::holds_alternative<batch>(src.input);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "host/util/errors.hpp"
+#include "host/util/text.hpp"
 #include "host/io/load_source.hpp"
 
 namespace coopgrid {
@@ -90,17 +91,13 @@ std::uint64_t parse_unsigned(const std::string& name, const std::string& text, i
 }
 
 backend_kind parse_backend_kind(const std::string& text) {
-  if (text == "auto") return backend_kind::automatic;
-  if (text == "reference") return backend_kind::reference;
-  if (text == "cpu") return backend_kind::cpu;
-  if (text == "cuda") return backend_kind::cuda;
-  throw usage_error(fmt::format("--backend '{}': expected auto, reference, cpu or cuda", text));
+  if (const auto k = kind_in(backend_kinds, text)) return *k;
+  throw usage_error(fmt::format("--backend '{}': expected {}", text, choice_list(names_in(backend_kinds))));
 }
 
 precision parse_precision(const std::string& text) {
-  if (text == "f64") return precision::f64;
-  if (text == "f32") return precision::f32;
-  throw usage_error(fmt::format("--precision '{}': expected f64 or f32", text));
+  if (const auto p = precision_of(text)) return *p;
+  throw usage_error(fmt::format("--precision '{}': expected {}", text, choice_list(names_in(precisions))));
 }
 
 int parse_metric(const std::string& name) { return metric_by_name(name); }
@@ -234,7 +231,7 @@ source_options design_args::source() const {
   if (design.empty()) {
     if (n || seed || scramble || second_order || !base.empty() || levels) {
       throw usage_error("--n, --seed, --scramble, --second-order, --base and --levels shape a --design: give "
-                        "--design mc|lhs|sobol|saltelli|morris");
+                        "--design " + choice_list(design_names(), "|", "|"));
     }
     return s;
   }
@@ -245,10 +242,7 @@ source_options design_args::source() const {
   o.seed = seed;
   o.scramble = scramble;
   o.second_order = second_order;
-  if (!base.empty() && base != "sobol" && base != "mc") {
-    throw usage_error(fmt::format("--base {}: expected sobol or mc", base));
-  }
-  o.mc_base = base == "mc";
+  o.mc_base = saltelli_mc_base(base);
   if (!base.empty() && o.kind != design::design_kind::saltelli) {
     throw usage_error(fmt::format("--base applies to --design saltelli, not {}", design));
   }

@@ -53,7 +53,7 @@ long long parse_integer(const std::string& name, const std::string& text, int_ra
 /// parse_integer for the seeds' full unsigned 64-bit range.
 std::uint64_t parse_unsigned(const std::string& name, const std::string& text, int_range r, bool quoted = true);
 
-/// --backend: auto|reference|cpu|cuda.
+/// --backend: a name of backend_kinds (backend.hpp); usage_error listing them.
 backend_kind parse_backend_kind(const std::string& text);
 /// --precision: f64|f32.
 precision parse_precision(const std::string& text);

@@ -152,7 +152,7 @@ std::pair<std::uint64_t, std::uint64_t> run_and_input_fingerprints(const source&
   fnv1a run;
   run.str(checkpoint_magic);
   run.str(backend);
-  run.str(prec == precision::f32 ? "f32" : "f64");
+  run.str(precision_name(prec));
   fnv1a_n<2> both;  // [0]: the run's, [1]: input_fingerprint's
   both.h[0] = run.h[0];
   hash_input(both, src);

@@ -32,7 +32,7 @@ std::string spec_line(const reduce_report& r) {
 std::string merge_state_text(const reduce_report& r) {
   std::string t = fmt::format(
       "{}input {}\nkind {}\nbackend {}\nprecision {}\nfingerprint {:016x}\ninput_fingerprint {:016x}\n",
-      format_header(state_magic), r.input, r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64", r.fingerprint,
+      format_header(state_magic), r.input, r.kind, r.backend, precision_name(r.prec), r.fingerprint,
       r.input_fingerprint);
   // A design's options: merge rebuilds the source from them (a problem file alone has no size).
   if (r.kind == "design") t += fmt::format("design {}\nfixed {}\n", r.design, r.fixed);
@@ -65,7 +65,7 @@ reduce_report parse_merge_state(const std::string& text, const std::string& what
   r.input = field("input");
   r.kind = field("kind");
   r.backend = field("backend");
-  r.prec = field("precision") == "f32" ? precision::f32 : precision::f64;
+  r.prec = precision_of(field("precision")).value_or(precision::f64);
   r.fingerprint = std::stoull(field("fingerprint"), nullptr, 16);
   r.input_fingerprint = std::stoull(field("input_fingerprint"), nullptr, 16);
   if (r.kind == "design") {

@@ -17,7 +17,7 @@ std::string reduce_json(const source& src, const reduce_report& r) {
   const auto& spec = r.spec;
   std::string js = "{\n";
   js += fmt::format("  \"input\": {},\n  \"kind\": \"{}\",\n  \"backend\": \"{}\",\n  \"precision\": \"{}\",\n",
-                    json_string(r.input), r.kind, r.backend, r.prec == precision::f32 ? "f32" : "f64");
+                    json_string(r.input), r.kind, r.backend, precision_name(r.prec));
   if (r.shard.n > 1) {
     js += fmt::format("  \"shard\": \"{}/{}\",\n  \"range\": [{}, {}],\n", r.shard.k, r.shard.n, r.range_lo,
                       r.range_hi);

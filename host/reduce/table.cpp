@@ -131,7 +131,7 @@ std::string header_section(const reduce_report& r) {
   auto row = [](const char* key, const std::string& value) { return fmt::format("  {:<11}{}\n", key, value); };
   std::string out = "coopgrid --reduce summary\n";
   out += row("input", r.input) + row("kind", r.kind) + row("backend", r.backend) +
-         row("precision", r.prec == precision::f32 ? "f32" : "f64");
+         row("precision", precision_name(r.prec));
   if (r.shard.n > 1) {
     out += row("shard", r.range_hi > r.range_lo
                             ? fmt::format("{}/{}: scenarios {} to {}", r.shard.k, r.shard.n, grouped(r.range_lo),

@@ -1,12 +1,6 @@
 #include "host/source/batch.hpp"
 
-#include <fmt/format.h>
-
 #include <atomic>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <limits>
 
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
@@ -55,16 +49,7 @@ std::size_t first_failing(std::size_t first, std::size_t n, int threads, progres
 void validate_columns(const batch_columns<double>& c, const std::string& what, int threads,
                       progress_meter* progress) {
   if (threads <= 0) threads = hardware_threads();
-  const auto n = c.num_scenarios();
-  auto bad = [&](const char* field, std::size_t i, double v, const char* rule_text) {
-    throw input_error(fmt::format("{}/{}.npy[{}]: value {} {}", what, field, i, v, rule_text));
-  };
-  auto check_offsets = [&](const char* field, column<index_t> o, std::size_t items) {
-    if (o.size() != static_cast<std::size_t>(n) + 1 || o.front() != 0 ||
-        o.back() != static_cast<index_t>(items)) {
-      throw input_error(fmt::format("{}/{}.npy: offsets must have {} entries from 0 to {} (the item count)",
-                                    what, field, n + 1, items));
-    }
+  auto check_offsets = [&](const char* field, column<index_t> o) {
     const index_t* p = o.data();
     const auto i = first_failing(
         1, o.size(), threads, progress,
@@ -74,36 +59,21 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
           return ok;
         },
         [p](std::size_t j) { return p[j] < p[j - 1]; });
-    if (i < o.size()) bad(field, i, static_cast<double>(p[i]), "is below its predecessor");
+    if (i < o.size()) {
+      throw_bad_value(what, field, static_cast<index_t>(i), static_cast<double>(p[i]), "is below its predecessor");
+    }
   };
   auto check_reals = [&](const char* field, column<double> v, bool probability) {
     const double* p = v.data();
-    const double top = probability ? 1.0 : std::numeric_limits<double>::max();
-    // On the bits: a double is in [+0, top] iff its bits are at most top's (NaN and the infinities
-    // lie above DBL_MAX, negatives have the sign bit). Integer subtract/or vectorises on every x86
-    // (comparisons of doubles do not, unless traps are off); -0.0 is flagged here and passes the rescan.
-    std::uint64_t top_bits = 0;
-    std::memcpy(&top_bits, &top, sizeof top);
     const auto i = first_failing(
         0, v.size(), threads, progress,
-        [p, top_bits](std::size_t lo, std::size_t hi) {
-          std::uint64_t acc = 0;
-          for (std::size_t j = lo; j < hi; ++j) {
-            std::uint64_t b;
-            std::memcpy(&b, p + j, sizeof b);
-            acc |= (top_bits - b) | b;  // top bit set iff b > top_bits or b is negative
-          }
-          return (acc >> 63) == 0;
+        [p, probability](std::size_t lo, std::size_t hi) {
+          return batch_values_in_range(p, static_cast<index_t>(lo), static_cast<index_t>(hi), probability);
         },
-        [p, top](std::size_t j) { return !(p[j] >= 0 && p[j] <= top); });
-    if (i == v.size()) return;
-    if (!std::isfinite(p[i])) bad(field, i, p[i], "is not finite");
-    if (p[i] < 0) bad(field, i, p[i], "is negative (must be >= 0)");
-    bad(field, i, p[i], "is not a probability in [0, 1]");
+        [p, probability](std::size_t j) { return !batch_value_in_range(p[j], probability); });
+    if (i < v.size()) throw_bad_real(what, field, static_cast<index_t>(i), p[i]);
   };
-  if (c.countries_per_activity.size() != static_cast<std::size_t>(n)) {
-    throw input_error(fmt::format("{}/countries_per_activity.npy: expected {} values as in activities.npy", what, n));
-  }
+  check_batch_shape(c, what);  // the sizes first (O(1)), as a binary batch's load checks them
   check_reals("activities", c.activities, false);
   {
     const index_t* p = c.countries_per_activity.data();
@@ -116,21 +86,18 @@ void validate_columns(const batch_columns<double>& c, const std::string& what, i
         },
         [p](std::size_t j) { return p[j] < 0; });
     if (i < c.countries_per_activity.size()) {
-      bad("countries_per_activity", i, static_cast<double>(p[i]), "is negative (must be >= 0)");
+      throw_bad_value(what, "countries_per_activity", static_cast<index_t>(i), static_cast<double>(p[i]),
+                      "is negative (must be >= 0)");
     }
   }
-  check_offsets("country_offsets", c.country_offsets, c.datasets.size());
-  if (c.country_share_prob.size() != c.datasets.size()) {
-    throw input_error(fmt::format("{}/country_share_prob.npy: expected {} values as in datasets.npy", what,
-                                  c.datasets.size()));
-  }
+  check_offsets("country_offsets", c.country_offsets);
   check_reals("datasets", c.datasets, false);
   check_reals("country_share_prob", c.country_share_prob, true);
-  check_offsets("standard_offsets", c.standard_offsets, c.standard_difficulty.size());
+  check_offsets("standard_offsets", c.standard_offsets);
   check_reals("standard_difficulty", c.standard_difficulty, false);
-  check_offsets("resource_offsets", c.resource_offsets, c.resource_share_prob.size());
+  check_offsets("resource_offsets", c.resource_offsets);
   check_reals("resource_share_prob", c.resource_share_prob, true);
-  check_offsets("ethics_offsets", c.ethics_offsets, c.ethics_difficulty.size());
+  check_offsets("ethics_offsets", c.ethics_offsets);
   check_reals("ethics_difficulty", c.ethics_difficulty, false);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -194,8 +195,20 @@ struct batch {
 void validate_columns(const batch_columns<double>& c, const std::string& what, int threads = 0,
                       progress_meter* progress = nullptr);
 
-/// validate_columns's size checks alone (column lengths, offsets' count and ends): O(1).
+/// validate_columns's size checks alone (column lengths, offsets' count and ends): O(1); validate_columns
+/// runs them first, as a binary batch's load does before checking in the evaluation pass.
 void check_batch_shape(const batch_columns<double>& c, const std::string& what);
+
+/// p[lo, hi) all in [+0, 1] (probability) or [+0, DBL_MAX] (not NaN): branch-free, on the bits.
+bool batch_values_in_range(const double* p, index_t lo, index_t hi, bool probability);
+inline bool batch_value_in_range(double v, bool probability) {
+  return v >= 0 && v <= (probability ? 1.0 : std::numeric_limits<double>::max());
+}
+/// The one form of a bad value's message, "WHAT/FIELD.npy[I]: value V RULE"; validate_columns and
+/// throw_bad_scenario both throw it.
+[[noreturn]] void throw_bad_value(const std::string& what, const char* field, index_t i, double v, const char* rule);
+/// throw_bad_value for a real column's value v outside its range: the rule it breaks first.
+[[noreturn]] void throw_bad_real(const std::string& what, const char* field, index_t i, double v);
 
 /**
  * @brief The lowest scenario of [lo, hi) with a value that validate_columns

@@ -16,24 +16,6 @@
 namespace coopgrid {
 namespace {
 
-/// v in [+0, top] (not NaN): on the bits, branch-free, as validate_columns's chunk test.
-bool all_in_range(const double* p, index_t lo, index_t hi, bool probability) {
-  const double top = probability ? 1.0 : std::numeric_limits<double>::max();
-  std::uint64_t top_bits = 0;
-  std::memcpy(&top_bits, &top, sizeof top);
-  std::uint64_t acc = 0;
-  for (index_t j = lo; j < hi; ++j) {
-    std::uint64_t b;
-    std::memcpy(&b, p + j, sizeof b);
-    acc |= (top_bits - b) | b;
-  }
-  return (acc >> 63) == 0;
-}
-
-bool in_range(double v, bool probability) {
-  return v >= 0 && v <= (probability ? 1.0 : std::numeric_limits<double>::max());
-}
-
 /// A list's offsets and item columns (one or two) with the rule of each.
 struct list_columns {
   const char* offsets_name;
@@ -69,25 +51,41 @@ index_t first_bad_in_list(const list_columns& l, index_t lo, index_t bad) {
   // Items of scenarios [lo, bad): one contiguous range, tested as a block.
   for (int k = 0; k < l.count; ++k) {
     const double* p = l.items[k].data();
-    if (all_in_range(p, o[lo], o[bad], l.probability[k])) continue;
+    if (batch_values_in_range(p, o[lo], o[bad], l.probability[k])) continue;
     index_t j = o[lo];
-    while (in_range(p[j], l.probability[k])) ++j;
+    while (batch_value_in_range(p[j], l.probability[k])) ++j;
     bad = std::min(bad, static_cast<index_t>(std::upper_bound(o + lo, o + bad + 1, j) - o) - 1);
   }
   return bad;
 }
 
-[[noreturn]] void fail(const std::string& what, const char* field, index_t i, double v, const char* rule) {
+}  // namespace
+
+bool batch_values_in_range(const double* p, index_t lo, index_t hi, bool probability) {
+  const double top = probability ? 1.0 : std::numeric_limits<double>::max();
+  // On the bits: a double is in [+0, top] iff its bits are at most top's (NaN and the infinities
+  // lie above DBL_MAX, negatives have the sign bit). Integer subtract/or vectorises on every x86
+  // (comparisons of doubles do not, unless traps are off); -0.0 is flagged here and passes the rescan.
+  std::uint64_t top_bits = 0;
+  std::memcpy(&top_bits, &top, sizeof top);
+  std::uint64_t acc = 0;
+  for (index_t j = lo; j < hi; ++j) {
+    std::uint64_t b;
+    std::memcpy(&b, p + j, sizeof b);
+    acc |= (top_bits - b) | b;  // top bit set iff b > top_bits or b is negative
+  }
+  return (acc >> 63) == 0;
+}
+
+void throw_bad_value(const std::string& what, const char* field, index_t i, double v, const char* rule) {
   throw input_error(fmt::format("{}/{}.npy[{}]: value {} {}", what, field, i, v, rule));
 }
 
-[[noreturn]] void fail_real(const std::string& what, const char* field, index_t i, double v) {
-  if (!std::isfinite(v)) fail(what, field, i, v, "is not finite");
-  if (v < 0) fail(what, field, i, v, "is negative (must be >= 0)");
-  fail(what, field, i, v, "is not a probability in [0, 1]");
+void throw_bad_real(const std::string& what, const char* field, index_t i, double v) {
+  if (!std::isfinite(v)) throw_bad_value(what, field, i, v, "is not finite");
+  if (v < 0) throw_bad_value(what, field, i, v, "is negative (must be >= 0)");
+  throw_bad_value(what, field, i, v, "is not a probability in [0, 1]");
 }
-
-}  // namespace
 
 void check_batch_shape(const batch_columns<double>& c, const std::string& what) {
   const auto n = c.num_scenarios();
@@ -111,7 +109,7 @@ void check_batch_shape(const batch_columns<double>& c, const std::string& what) 
 index_t first_bad_scenario(const batch_columns<double>& c, index_t lo, index_t hi) {
   index_t bad = hi;
   for (index_t s = lo; s < hi; ++s) {
-    if (!in_range(c.activities[s], false) || c.countries_per_activity[s] < 0) {
+    if (!batch_value_in_range(c.activities[s], false) || c.countries_per_activity[s] < 0) {
       bad = s;
       break;
     }
@@ -122,20 +120,22 @@ index_t first_bad_scenario(const batch_columns<double>& c, index_t lo, index_t h
 
 void throw_bad_scenario(const batch_columns<double>& c, const std::string& what, index_t s) {
   // The columns in validate_columns's order; within a list its offsets, then its items.
-  if (!in_range(c.activities[s], false)) fail_real(what, "activities", s, c.activities[s]);
+  if (!batch_value_in_range(c.activities[s], false)) throw_bad_real(what, "activities", s, c.activities[s]);
   const index_t g = c.countries_per_activity[s];
-  if (g < 0) fail(what, "countries_per_activity", s, static_cast<double>(g), "is negative (must be >= 0)");
+  if (g < 0) throw_bad_value(what, "countries_per_activity", s, static_cast<double>(g), "is negative (must be >= 0)");
   for (const auto& l : lists_of(c)) {
     const index_t* o = l.offsets.data();
     const auto items = static_cast<index_t>(l.items[0].size());
-    if (o[s + 1] < o[s]) fail(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is below its predecessor");
+    if (o[s + 1] < o[s]) {
+      throw_bad_value(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is below its predecessor");
+    }
     if (o[s + 1] > items) {
-      fail(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is above the item count");
+      throw_bad_value(what, l.offsets_name, s + 1, static_cast<double>(o[s + 1]), "is above the item count");
     }
     for (int k = 0; k < l.count; ++k) {
       for (index_t j = o[s]; j < o[s + 1]; ++j) {
         const double v = l.items[k][static_cast<std::size_t>(j)];
-        if (!in_range(v, l.probability[k])) fail_real(what, l.names[k], j, v);
+        if (!batch_value_in_range(v, l.probability[k])) throw_bad_real(what, l.names[k], j, v);
       }
     }
   }

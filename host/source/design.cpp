@@ -2,28 +2,57 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "host/util/errors.hpp"
+#include "host/util/name_table.hpp"
+#include "host/util/text.hpp"
 
 namespace coopgrid {
 
 using design::design_kind;
 
 design_kind design_kind_of(const std::string& name) {
-  std::string names;
   if (name == design_kind_name(design_kind::samples)) {
     throw usage_error("--design samples: give the matrix itself with --samples FILE (.txt, .npy or .csv)");
   }
-  for (int k = 0; k < design::num_design_kinds; ++k) {
-    if (k == static_cast<int>(design_kind::samples)) continue;  // not a --design: --samples
-    if (name == design::design_kind_names[k]) return static_cast<design_kind>(k);
-    names += fmt::format("{}{}", k ? ", " : "", design::design_kind_names[k]);
-  }
-  throw usage_error(fmt::format("--design: unknown design '{}' (expected one of {})", name, names));
+  if (const auto k = kind_in(design_kinds, name)) return *k;  // not samples: refused above
+  throw usage_error(fmt::format("--design: unknown design '{}' (expected one of {})", name,
+                                choice_list(design_names(), ", ")));
 }
 
-const char* design_kind_name(design_kind kind) { return design::design_kind_names[static_cast<int>(kind)]; }
+const char* design_kind_name(design_kind kind) { return name_in(design_kinds, kind); }
+
+std::vector<std::string> design_names() {
+  std::vector<std::string> out;
+  for (const auto& e : design_kinds) {
+    if (e.kind != design_kind::samples) out.emplace_back(e.name);
+  }
+  return out;
+}
+
+std::string design_names_help() {
+  std::vector<std::string> out;
+  for (const auto& e : design_kinds) {
+    if (e.kind != design_kind::samples) out.push_back(fmt::format("{} ({})", e.name, e.help));
+  }
+  return choice_list(out, ", ");
+}
+
+std::vector<std::string> saltelli_base_names() {
+  std::vector<std::string> out;
+  for (const auto k : saltelli_bases) out.emplace_back(design_kind_name(k));
+  return out;
+}
+
+bool saltelli_mc_base(const std::string& base) {
+  const auto names = saltelli_base_names();
+  if (!base.empty() && std::find(names.begin(), names.end(), base) == names.end()) {
+    throw usage_error(fmt::format("--base {}: expected {}", base, choice_list(names)));
+  }
+  return base == design_kind_name(design_kind::mc);
+}
 
 void design_options::validate(int num_parameters, int num_groups) const {
   const char* name = design_kind_name(kind);

@@ -6,6 +6,7 @@
  *        decodes sample i on host or device.
  */
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,35 @@ struct design_options {
   std::string describe() const;
 };
 
+/// A design's name (--design, reports' design lines) and what --help says of it.
+struct design_kind_entry {
+  design::design_kind kind;
+  const char* name;
+  const char* help;
+};
+/// Every design_kind, once: the one home of their names. samples is no --design (run --samples gives it).
+inline constexpr design_kind_entry design_kinds[] = {
+    {design::design_kind::mc, "mc", "Philox"},
+    {design::design_kind::lhs, "lhs", "Latin hypercube"},
+    {design::design_kind::sobol, "sobol", "Joe-Kuo, scipy's order"},
+    {design::design_kind::saltelli, "saltelli", "2d+2 or d+2 rows per base point, SALib's order"},
+    {design::design_kind::morris, "morris", "d+1 rows per trajectory"},
+    {design::design_kind::samples, "samples", ""}};
+static_assert(std::size(design_kinds) == design::num_design_kinds, "a design_kind without its entry");
+
 /// design_kind of a --design value; throws usage_error listing the names.
 design::design_kind design_kind_of(const std::string& name);
 const char* design_kind_name(design::design_kind kind);
+/// The values --design takes, in table order (not samples).
+std::vector<std::string> design_names();
+/// "mc (Philox), lhs (Latin hypercube), ...": the --design values with their help.
+std::string design_names_help();
+
+/// --base: where saltelli's base points come from, named as the design that draws them; sobol is the default.
+inline constexpr design::design_kind saltelli_bases[] = {design::design_kind::sobol, design::design_kind::mc};
+std::vector<std::string> saltelli_base_names();
+/// design_options::mc_base of a --base value ("": the default); throws usage_error listing the names.
+bool saltelli_mc_base(const std::string& base);
 
 /// The options as one line ("sobol n 1024 seed 0 scramble 1 second_order 0 mc_base 0 levels 4"): merge states.
 std::string design_options_text(const design_options& o);

@@ -17,14 +17,24 @@
 #include "host/source/batch.hpp"
 #include "host/source/design.hpp"
 #include "host/source/grid.hpp"
+#include "host/util/name_table.hpp"
 #include "host/util/overloaded.hpp"
 
 namespace coopgrid {
 
 enum class precision { f64, f32 };
 
-/// "f64" or "f32".
-inline const char* precision_name(precision p) { return p == precision::f32 ? "f32" : "f64"; }
+/// A precision's name: --precision's values, Python's precision=, reports and states.
+struct precision_entry {
+  precision kind;
+  const char* name;
+};
+/// Every precision, once: the one home of their names (f64 is the default).
+inline constexpr precision_entry precisions[] = {{precision::f64, "f64"}, {precision::f32, "f32"}};
+
+inline const char* precision_name(precision p) { return name_in(precisions, p); }
+/// The precision named `name`, or none.
+inline std::optional<precision> precision_of(const std::string& name) { return kind_in(precisions, name); }
 
 struct source {
   std::string path;

@@ -2,8 +2,8 @@
 /**
  * @file text.hpp
  * @brief What the terminal shows: counts grouped by thousands (one form in
- *        tables, summaries and progress) and the terminal's width; and the
- *        one trim of the readers' fields.
+ *        tables, summaries and progress) and the terminal's width; the one
+ *        trim of the readers' fields; and the one way a message lists choices.
  */
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kernels/config.hpp"
 
@@ -21,6 +22,18 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+/// "a, b, c or d" of {a, b, c, d} (`last` between the last two, `sep` between the others): the choices a
+/// message lists, from the table that defines them.
+inline std::string choice_list(const std::vector<std::string>& names, const char* last = " or ",
+                               const char* sep = ", ") {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? last : sep;
+    out += names[i];
+  }
+  return out;
 }
 
 /// 86400000 as 86,400,000.

@@ -20,10 +20,7 @@ namespace coopgrid::design {
 
 /// `samples` is the user's own matrix (run --samples): its rows are the values, not unit points.
 enum class design_kind : int { mc, lhs, sobol, saltelli, morris, samples };
-inline constexpr int num_design_kinds = 6;
-/// The names of --design (and of reports' design lines), in design_kind order.
-inline constexpr const char* design_kind_names[num_design_kinds] = {"mc", "lhs", "sobol", "saltelli", "morris",
-                                                                    "samples"};
+inline constexpr int num_design_kinds = 6;  ///< their names: host/source/design.hpp (design_kinds)
 
 /// A problem varies at most every field once.
 inline constexpr int max_parameters = num_grid_fields;

@@ -36,8 +36,8 @@ _BLOCKS = {
     offsets[: -len("_offsets")]: (offsets, tuple(n for n, _, f in _native.batch_columns if f == file and n != offsets))
     for offsets, _, file in _native.batch_columns if offsets.endswith("_offsets")
 }
-# A CSV batch's files (README.md, "Batch directories"), for long-format DataFrames.
-_TABLES = ("scenarios", "countries", "standards", "resources", "ethics")
+# A CSV batch's files (README.md, "Batch directories"), for long-format DataFrames: the table's, in its order.
+_TABLES = tuple(dict.fromkeys(file for _, _, file in _native.batch_columns))
 
 
 # The CLI's flags in the engine's messages, as the Python arguments that set them: a message from
@@ -94,7 +94,7 @@ def _arrays_source(scenarios: Mapping[str, Any]) -> Source:
     if unknown:
         raise ValueError(f"in-memory batch: unknown column(s) {sorted(unknown)}; expected "
                          f"{sorted(_BATCH_COLUMNS)} and optional 'ids'")
-    for name in ("activities", "countries_per_activity"):
+    for name in (n for n, _, file in _native.batch_columns if file == "scenarios"):  # one value per scenario
         if name not in scenarios:
             raise ValueError(f"in-memory batch: column '{name}' is missing")
     n = len(scenarios["activities"])

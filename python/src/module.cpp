@@ -441,8 +441,6 @@ PYBIND11_MODULE(_native, m) {
   m.def("sample_values", &sample_values, py::arg("source"));
   m.def("problem_info", &problem_info, py::arg("path"), py::arg("fixed"), py::arg("problem_text") = "");
   bind_prim(m);
-  m.def("resolve_backend", [](const std::string& b) {
-    const auto k = resolve_backend(parse_backend_kind(b));
-    return std::string(k == backend_kind::cuda ? "cuda" : k == backend_kind::reference ? "reference" : "cpu");
-  });
+  m.def("resolve_backend",
+        [](const std::string& b) { return std::string(backend_kind_name(resolve_backend(parse_backend_kind(b)))); });
 }

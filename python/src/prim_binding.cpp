@@ -109,7 +109,8 @@ py::dict run_prim_grid(const std::string& path, const std::vector<std::string>& 
   prim::prim_result r;
   {
     py::gil_scoped_release unlocked;
-    r = prim::find_box_grid(*g, fields, filters, {peel_alpha, paste_alpha, mass_min, threshold}, precision == "f32");
+    r = prim::find_box_grid(*g, fields, filters, {peel_alpha, paste_alpha, mass_min, threshold},
+                            precision_of(precision) == coopgrid::precision::f32);
   }
   py::dict out = result_dict(r);
   out["inputs"] = names;

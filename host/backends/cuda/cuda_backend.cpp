@@ -62,7 +62,7 @@ class cuda_backend final : public backend<T> {
         chunk_(opt.chunk),
         input_(in_stage("upload", [&] { return make_input<T>(src, opt, pipes_.streams[0].view()); })) {}
 
-  std::string name() const override { return "cuda"; }
+  std::string name() const override { return backend_kind_name(backend_kind::cuda); }
 
   void evaluate(index_t first, index_t count, metric_row<T>* rows) override {
     // Each host thread selects the device: a multi-device run calls from several.

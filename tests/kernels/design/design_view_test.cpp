@@ -378,7 +378,7 @@ TEST(DesignDecode, SampleAloneEqualsSweep) {
       design_unit_point(v, i, &parallel[static_cast<std::size_t>(i) * d]);
     });
     EXPECT_EQ(std::memcmp(sweep.data(), parallel.data(), sweep.size() * sizeof(double)), 0)
-        << design_kind_names[static_cast<int>(v.kind)];
+        << design_kind_name(v.kind);
     for (const index_t i : {index_t{0}, index_t{1}, v.num_samples / 2, v.num_samples - 1}) {
       const auto u = unit_point(v, i);
       EXPECT_EQ(std::memcmp(u.data(), &sweep[static_cast<std::size_t>(i) * d], d * sizeof(double)), 0);
@@ -405,7 +405,7 @@ TEST(DesignDecode, FarIndicesAreFiniteAndRepeatable) {
         EXPECT_TRUE(std::isfinite(x));
         EXPECT_GE(x, 0.0);
         EXPECT_LE(x, v.kind == design_kind::morris ? 1.0 : std::nextafter(1.0, 0.0))
-            << design_kind_names[static_cast<int>(v.kind)] << " sample " << i;
+            << design_kind_name(v.kind) << " sample " << i;
       }
     }
   }
