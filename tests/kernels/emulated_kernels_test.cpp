@@ -194,10 +194,13 @@ reduce_state fused_reduce(const Eval& ev, index_t first, index_t count, index_t 
   std::vector<kernels::unit_sums> h_tiles(static_cast<std::size_t>(kernels::reduce_tiles_in(count)));
   std::vector<kernels::unit_sums> h_units(static_cast<std::size_t>((count + reduce_unit - 1) / reduce_unit));
   std::vector<unsigned long long> h_hist(static_cast<std::size_t>(p.hist_metric >= 0 ? p.hist_bins + 2 : 1), 0);
-  // Poison what the kernel must overwrite.
-  std::memset(static_cast<void*>(h_blocks.data()), 0xab, h_blocks.size() * sizeof(h_blocks[0]));
-  std::memset(static_cast<void*>(h_tiles.data()), 0xab, h_tiles.size() * sizeof(h_tiles[0]));
-  std::memset(static_cast<void*>(h_units.data()), 0xab, h_units.size() * sizeof(h_units[0]));
+  // Poison what the kernel must overwrite (empty for 0 scenarios: memset takes no null pointer).
+  auto poison = [](auto& v) {
+    if (!v.empty()) std::memset(static_cast<void*>(v.data()), 0xab, v.size() * sizeof(v[0]));
+  };
+  poison(h_blocks);
+  poison(h_tiles);
+  poison(h_units);
   const kernels::reduce_outputs out{h_blocks.data(), h_top.data(), h_tiles.data(), h_units.data(), h_hist.data()};
   simt::launch(static_cast<unsigned>(blocks), kd::block_threads, kd::layout_for<T>(p).total,
                kd::fused_reduce_kernel<T, Eval>, ev, first, count, index_offset, p, out);
