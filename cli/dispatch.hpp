@@ -1,6 +1,7 @@
 #pragma once
-// The commands that MPI spreads over ranks (run, the sensitivity methods): on one process, or
+// The commands that MPI spreads over ranks (run, the sensitivity methods, prim): on one process, or
 // with COOPGRID_HAVE_MPI and several ranks on all of them; one rank is a plain process.
+#include "host/commands/prim.hpp"
 #include "host/commands/run.hpp"
 #include "host/commands/sensitivity.hpp"
 #if defined(COOPGRID_HAVE_MPI)
@@ -17,6 +18,7 @@ class dispatch {
   int analyse(const sensitivity_options& o) const {
     return ranks() ? mpi::sensitivity_command(o, mpi_) : sensitivity_command(o);
   }
+  int prim(const prim_command_options& o) const { return ranks() ? mpi::prim_command(o, mpi_) : prim_command(o); }
   /// Under MPI an error on one rank must end them all, with its exit code.
   int fail(int code) const {
     if (ranks()) mpi::abort(code);
@@ -33,6 +35,7 @@ class dispatch {
   dispatch(int*, char***) {}
   int run(const run_options& o) const { return run_command(o); }
   int analyse(const sensitivity_options& o) const { return sensitivity_command(o); }
+  int prim(const prim_command_options& o) const { return prim_command(o); }
   int fail(int code) const { return code; }
 };
 #endif

@@ -264,7 +264,9 @@ CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
       "Scenario discovery: the box of inputs where the cases of interest (every --where holds) are "
       "concentrated, by PRIM as EMA Workbench runs it (peeling, then pasting). A grid is counted block by "
       "block without its rows (exact at any size); a problem's design or a batch is evaluated into rows in "
-      "memory (a batch's inputs: each scenario's list sizes and exchange scalars, named as grid fields). "
+      "memory and searched with EMA's quantiles, or, past --max-rows (or with --streamed), streamed: one pass "
+      "over the rows a step, cuts between --bins bins an input, every statistic exact for the box found "
+      "(a batch's inputs: each scenario's list sizes and exchange scalars, named as grid fields). "
       "Prints the peeling trajectory (coverage, density, mass, restricted inputs per step) and the last box's "
       "limits with their quasi-p-values: a table on a terminal, JSON in a file or pipe.");
   declare_evaluation(cmd, o, "Backend evaluating the rows (designs, batches, --brute-force); a grid is counted on "
@@ -288,9 +290,14 @@ CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
       ->capture_default_str();
   cmd->add_flag("--brute-force", o.brute_force, "A grid's rows evaluated and searched (a cross-check of the grid path)");
   add_integer_with_default(cmd, "--max-rows", o.max_rows, int_ranges::count,
-                           "Most rows held in memory (designs, --brute-force)");
+                           "Most rows held in memory (8 bytes an input and row); more are streamed");
+  cmd->add_flag("--streamed", o.streamed, "Stream the rows even when they fit in memory (one pass a step)");
+  cmd->add_flag("--exact", o.exact, "EMA's exact quantiles over rows in memory: refuse more than --max-rows");
+  add_integer_with_default(cmd, "--bins", o.bins, int_ranges::prim_bins,
+                           "Streamed: bins an input at most, placed by 65,536 evenly spaced rows");
   cmd->add_option("-o,--output", o.output, "Output file (default: stdout); written to a temporary name and renamed");
   cmd->add_flag("--json", o.json, "JSON even on a terminal");
+  declare_progress(cmd, o.progress, "streamed: each pass over the rows, rate and ETA");
   return cmd;
 }
 
@@ -416,7 +423,7 @@ int main(int argc, char** argv) {
       {declare_validate(app, validate_opt), [&] { return validate_command(validate_opt); }},
       {declare_convert(app, convert_opt), [&] { return convert_command(convert_opt); }},
       {declare_sample(app, sample_opt), [&] { return sample_command(sample_opt); }},
-      {declare_prim(app, prim_opt), [&] { return prim_command(prim_opt); }},
+      {declare_prim(app, prim_opt), [&] { return ranks.prim(prim_opt); }},
   };
   for (const auto* m : analysis_methods()) {  // the sensitivity methods' commands, from their one list
     auto& o = method_opts.emplace_back();

@@ -62,6 +62,18 @@ for np in 2 3; do
     -o "$out/morris.mpi$np.json"
   same_analysis "morris, -np $np" "$out/morris.single.json" "$out/morris.mpi$np.json"
 done
+# prim: every rank streams its shard of the rows, each pass's histograms summed over the ranks:
+# the single process's streamed report (all but its "seconds"); a grid is counted on every rank.
+prim=(prim data/problem_sharing.toml --design lhs --n 200000 --seed 1 --where 'shared_expected >= 3000' --streamed
+      --backend cpu --no-progress)
+"$bin" "${prim[@]}" -o "$out/prim.single.json"
+"$bin" prim data/grid_small.toml --where 'standards_p_any >= 0.5' -o "$out/prim_grid.single.json"
+for np in 2 3; do
+  mpirun_ "$np" "$bin" "${prim[@]}" -o "$out/prim.mpi$np.json"
+  same_analysis "prim streamed, -np $np" "$out/prim.single.json" "$out/prim.mpi$np.json"
+done
+mpirun_ 2 "$bin" prim data/grid_small.toml --where 'standards_p_any >= 0.5' -o "$out/prim_grid.mpi2.json"
+same_analysis "prim grid, -np 2" "$out/prim_grid.single.json" "$out/prim_grid.mpi2.json"
 # An error on one rank ends the run with its exit code and no output.
 set +e
 mpirun_ 2 "$bin" run data/grid_small.toml --backend cpu --reduce --top 3 -o "$out/bad.json" 2>/dev/null

@@ -2,12 +2,14 @@
 """Scenario discovery at scale (issue #26 item 6): `coopgrid prim` against EMA Workbench's PRIM.
 
     PYTHONPATH=python:build/python PYTHON_WITH_EMA=<python with ema_workbench> \\
-        python3 bench/peers/prim_peers.py build/coopgrid [--sizes 1e5,1e6,1e7] [--ema-sizes 1e5,1e6]
+        python3 bench/peers/prim_peers.py build/coopgrid [--sizes 1e5,1e6,1e7] [--ema-sizes 1e5,1e6] \\
+        [--streamed-sizes 1e6,1e7,1e8]
 
 Each case runs in its own process, timed (wall) with its peak resident memory (GNU time's %M).
 coopgrid: the grids data/grid_main.toml (8.64e7) and data/grid_big.toml (1.01e10) counted
 block by block, and a Latin hypercube of data/problem_sharing.toml at each size, evaluated into
-rows and searched. EMA: `prim.Prim(x, y, threshold=0.8)` with the default alphas on the same
+rows and searched (--exact: EMA's quantiles, rows in memory), and at each streamed size searched
+--streamed (one pass a step through per-input histograms, cuts between 1,024 bins an input). EMA: `prim.Prim(x, y, threshold=0.8)` with the default alphas on the same
 design's rows (made by coopgrid, outside the clock), the same cases of interest; its trajectory's
 length and last box are checked against coopgrid's before the figures are printed.
 """
@@ -65,6 +67,7 @@ def main():
     ap.add_argument("coopgrid")
     ap.add_argument("--sizes", default="1e5,1e6,1e7")
     ap.add_argument("--ema-sizes", default="1e5,1e6")
+    ap.add_argument("--streamed-sizes", default="1e6,1e7,1e8")
     a = ap.parse_args()
     results = [coopgrid_case(a.coopgrid, "grid_main (grid, counted)", ["data/grid_main.toml"]),
                coopgrid_case(a.coopgrid, "grid_big (grid, counted)", ["data/grid_big.toml"])]
@@ -72,7 +75,12 @@ def main():
         n = int(float(s))
         results.append(coopgrid_case(a.coopgrid, f"lhs {n:.0e} (rows)",
                                      ["data/problem_sharing.toml", "--design", "lhs", "--n", str(n), "--seed", "1",
-                                      "--max-rows", str(max(n, 10**7))]))
+                                      "--exact", "--max-rows", str(max(n, 10**7))]))
+    for s in filter(None, a.streamed_sizes.split(",")):
+        n = int(float(s))
+        results.append(coopgrid_case(a.coopgrid, f"lhs {n:.0e} (streamed)",
+                                     ["data/problem_sharing.toml", "--design", "lhs", "--n", str(n), "--seed", "1",
+                                      "--streamed"]))
     py = os.environ.get("PYTHON_WITH_EMA", sys.executable)
     for s in a.ema_sizes.split(","):
         n = int(float(s))

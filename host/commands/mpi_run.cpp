@@ -119,6 +119,26 @@ int sensitivity_command(sensitivity_options opt, const session& s) {
   return 0;
 }
 
+int prim_command(prim_command_options opt, const session& s) {
+  opt.rank = s.rank(), opt.ranks = s.size();
+  opt.progress = opt.progress && s.rank() == 0;
+  opt.group.sum = [](std::int64_t* v, std::size_t n) {
+    MPI_Allreduce(MPI_IN_PLACE, v, static_cast<int>(n), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  };
+  opt.group.extremes = [](double* lo, double* hi, std::size_t n) {
+    MPI_Allreduce(MPI_IN_PLACE, lo, static_cast<int>(n), MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, hi, static_cast<int>(n), MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  };
+  opt.validate();
+  const prim_found found = find_prim_box(opt);  // the same box on every rank
+  if (s.rank() == 0) {
+    output_file out(opt.output);
+    out.write(prim_report_text(found, opt));
+    out.commit();
+  }
+  return 0;
+}
+
 void abort(int code) {
   MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);

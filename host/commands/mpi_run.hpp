@@ -6,6 +6,7 @@
  *        run's output byte for byte. Synchronous; collective over MPI_COMM_WORLD.
  */
 #include "host/engine/analysis_driver.hpp"
+#include "host/engine/prim_driver.hpp"
 #include "host/engine/run_options.hpp"
 #include "host/source/source.hpp"
 
@@ -39,6 +40,9 @@ void run_reduce(const source& src, run_options opt, const session& s);
 /// `coopgrid sobol` / `coopgrid morris` with more than one rank: every rank sums its shard of the
 /// design points, rank 0 merges the exact states and writes the report.
 int sensitivity_command(sensitivity_options opt, const session& s);
+/// `coopgrid prim` with more than one rank: every rank streams its shard of the rows, each
+/// pass's histograms summed over the ranks (host/prim/streamed.hpp); rank 0 writes the report.
+int prim_command(prim_command_options opt, const session& s);
 /// Ends every rank with `code` (after an error on one of them).
 [[noreturn]] void abort(int code);
 

@@ -19,6 +19,7 @@
 #include "host/reduce/report.hpp"
 #include "host/source/source.hpp"
 #include "host/io/load_source.hpp"
+#include "host/prim/streamed.hpp"
 
 namespace coopgrid {
 
@@ -40,6 +41,7 @@ inline constexpr int_range threads{0, int_max};
 inline constexpr int_range device{0, int_max};
 inline constexpr int_range top{0, 1'000'000};
 inline constexpr int_range digits{1, 17};
+inline constexpr int_range prim_bins{2, prim::max_stream_bins};  ///< prim --bins
 }  // namespace int_ranges
 
 /**

@@ -74,9 +74,9 @@ class grid_space {
     for (int blk = 0; blk < num_grid_blocks; ++blk) c.cases *= block_cases(blk, in, n);
     return c;
   }
-  double quantile(std::int64_t j, double q) const { return values_quantile(current_, j, q).value(); }
+  double quantile(std::int64_t j, double q, bool) const { return values_quantile(current_, j, q).value(); }
   std::optional<double> slab_quantile(const box_limits& slab, const std::vector<std::int64_t>&, std::int64_t j,
-                                      double q) const {
+                                      double q, bool) const {
     return values_quantile(slab, j, q);
   }
   void enter(const box_limits& b) { current_ = b; }

@@ -36,13 +36,13 @@ class rows_space {
       if (inside(b, dims, r)) ++c.rows, c.cases += data_.interest[r] != 0;
     return c;
   }
-  double quantile(std::int64_t j, double q) const {
+  double quantile(std::int64_t j, double q, bool) const {
     scratch_.resize(current_.size());
     for (std::size_t i = 0; i < current_.size(); ++i) scratch_[i] = data_.columns[j][current_[i]];
     return ema_quantile_unsorted(scratch_, q);
   }
   std::optional<double> slab_quantile(const box_limits& slab, const std::vector<std::int64_t>& dims, std::int64_t j,
-                                      double q) const {
+                                      double q, bool) const {
     scratch_.clear();
     for (std::int64_t r : all_)
       if (inside(slab, dims, r)) scratch_.push_back(data_.columns[j][r]);

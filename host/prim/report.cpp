@@ -47,6 +47,9 @@ std::string json_report(const prim_result& r, const report_context& c) {
       json_number(c.options.paste_alpha), json_number(c.options.mass_min), json_number(c.options.threshold),
       r.total_rows, r.total_cases, json_number(c.seconds), json_numbers(r.initial.lower),
       json_numbers(r.initial.upper), r.peel_steps, r.threshold_met ? "true" : "false");
+  if (c.method == "streamed")
+    out += fmt::format("  \"passes\": {},\n  \"bins\": {},\n  \"bins_kept\": {},\n", c.passes, c.bins,
+                       c.cached ? "true" : "false");
   out += "  \"trajectory\": [";
   for (std::size_t i = 0; i < r.trajectory.size(); ++i) {
     const box_entry& e = r.trajectory[i];
@@ -65,8 +68,11 @@ std::string table_report(const prim_result& r, const report_context& c, std::siz
   std::string out = fmt::format("prim of {}: {} scenarios, {} of interest\n", c.input, grouped(r.total_rows),
                                 grouped(r.total_cases));
   out += fmt::format("  where {}\n", where);
-  out += fmt::format("  {} ({} {}) in {:.2f} s\n", c.method == "grid" ? "grid counted block by block" : "rows in memory",
-                     c.backend, c.precision, c.seconds);
+  const std::string how = c.method == "grid"       ? "grid counted block by block"
+                          : c.method == "streamed" ? fmt::format("rows streamed, {} passes, {} bins{}", c.passes,
+                                                                 c.bins, c.cached ? " kept" : "")
+                                                   : "rows in memory";
+  out += fmt::format("  {} ({} {}) in {:.2f} s\n", how, c.backend, c.precision, c.seconds);
   out += fmt::format("  peel alpha {}, paste alpha {}, mass min {}, threshold {}\n", c.options.peel_alpha,
                      c.options.paste_alpha, c.options.mass_min, c.options.threshold);
   const std::size_t steps = r.trajectory.size() - 1;

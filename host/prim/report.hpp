@@ -10,7 +10,9 @@ namespace coopgrid::prim {
 struct report_context {
   std::string input;
   std::string kind;    ///< grid | design | samples
-  std::string method;  ///< "grid": counted block by block; "rows": rows in memory
+  std::string method;  ///< "grid": counted block by block; "rows": rows in memory; "streamed"
+  std::int64_t passes = 0, bins = 0;  ///< streamed: passes over the rows, bins an input at most
+  bool cached = false;                ///< streamed: the rows' bins were kept after the first pass
   std::string backend, precision;  ///< what evaluated the rows or the block tables
   std::vector<std::string> where;  ///< the conditions, in their stored form (>= or <=)
   std::vector<std::string> inputs;

@@ -1,15 +1,17 @@
 #pragma once
 // PRIM's search, once, over any space that can count and take quantiles:
-// rows in memory (prim.cpp) or a grid counted block by block (grid_prim.cpp).
+// rows in memory (prim.cpp), a grid counted block by block (grid_prim.cpp) or
+// rows streamed through per-input histograms (streamed.cpp).
 // A Space provides:
 //   std::int64_t columns() const;   box_limits initial() const;
 //   std::int64_t total_rows() const; std::int64_t total_cases() const;
 //   counts count(const box_limits& b, const std::vector<std::int64_t>& dims, bool within_box) const;
 //       rows and cases inside b, checking the inputs `dims` (the others span
 //       everything); within_box: b lies inside the current box (a peel)
-//   double quantile(std::int64_t j, double q) const;   EMA's quantile of input j over the current box
+//   double quantile(std::int64_t j, double q, bool upper) const;   EMA's quantile of input j over the current box
 //   std::optional<double> slab_quantile(const box_limits& slab, const std::vector<std::int64_t>& dims,
-//                                       std::int64_t j, double q) const;  over all rows in the slab
+//                                       std::int64_t j, double q, bool upper) const;  over all rows in the slab
+//       upper: the cut becomes an upper limit (a space whose cuts fall between bins keeps a bin whole)
 //   void enter(const box_limits& b);   b becomes the current box
 #include <optional>
 #include <vector>
@@ -95,7 +97,7 @@ std::vector<candidate> peels(const Space& s, const box_limits& limits, const pri
   for (std::int64_t j = 0; j < s.columns(); ++j) {
     for (bool upper : {true, false}) {
       candidate c{limits, {}, 0, 0};
-      (upper ? c.limits.upper : c.limits.lower)[j] = s.quantile(j, upper ? 1 - o.peel_alpha : o.peel_alpha);
+      (upper ? c.limits.upper : c.limits.lower)[j] = s.quantile(j, upper ? 1 - o.peel_alpha : o.peel_alpha, upper);
       std::vector<std::int64_t> check = dims;
       check.push_back(j);
       c.inside = s.count(c.limits, check, true);
@@ -117,7 +119,7 @@ std::vector<candidate> pastes(const Space& s, const box_limits& limits, const pr
       box_limits slab = limits;
       if (upper) slab.lower[u] = limits.upper[u], slab.upper[u] = init.upper[u];
       else slab.lower[u] = init.lower[u], slab.upper[u] = limits.lower[u];
-      const std::optional<double> q = s.slab_quantile(slab, dims, u, upper ? o.paste_alpha : 1 - o.paste_alpha);
+      const std::optional<double> q = s.slab_quantile(slab, dims, u, upper ? o.paste_alpha : 1 - o.paste_alpha, upper);
       candidate c{limits, {}, 0, 0};
       (upper ? c.limits.upper : c.limits.lower)[u] = q ? *q : (upper ? init.upper[u] : init.lower[u]);
       c.inside = s.count(c.limits, dims, false);

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "kernels/config.hpp"
 
 namespace coopgrid {
@@ -18,6 +20,12 @@ namespace coopgrid {
 /// Hardware threads, at least 1.
 inline int hardware_threads() {
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// The machine's memory in bytes; 0 where the system does not say.
+inline std::size_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) : 0;
 }
 
 /**

@@ -31,6 +31,9 @@ class PrimBox:
     two rows (lower, upper) by input; ``qp``: per step, per restricted input,
     ``[qp_lower, qp_upper]`` (-1 where that limit is not set). ``box_lim`` is
     the selected step's limits (the last step until :meth:`select`).
+    ``method``: how it was found ("grid": counted block by block; "rows": EMA's
+    search over rows in memory; "streamed": through histograms, with ``bins``
+    bins an input at most and ``passes`` passes over the rows).
     """
 
     def __init__(self, native: dict, inputs: Sequence[str], options: dict, rows=None):
@@ -42,6 +45,8 @@ class PrimBox:
         self.peel_steps = int(native["peel_steps"])
         self.total_rows = int(native["total_rows"])
         self.total_cases = int(native["total_cases"])
+        self.method = native.get("method", "grid")
+        self.bins, self.passes = native.get("bins"), native.get("passes")
         steps = native["trajectory"]
         rows = [{"coverage": s["coverage"], "density": s["density"], "id": i, "k": s["k"], "mass": s["mass"],
                  "mean": s["density"], "n": s["n"], "res_dim": s["res_dim"]} for i, s in enumerate(steps)]
@@ -130,7 +135,7 @@ def _check_alpha(name, value, lo, hi, closed=False):
 @_python_errors
 def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence[str]] = None,
          threshold: float = 0.8, peel_alpha: float = 0.05, paste_alpha: float = 0.05, mass_min: float = 0.05,
-         brute_force: bool = False, **run_options) -> PrimBox:
+         brute_force: bool = False, bins: Optional[int] = None, **run_options) -> PrimBox:
     """Finds one PRIM box.
 
     Either ``x`` is a DataFrame of inputs and ``y`` a boolean array (a case of
@@ -149,6 +154,14 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
     their order).
     ``threshold``, ``peel_alpha``, ``paste_alpha``, ``mass_min``: EMA's
     parameters and defaults. ``run_options`` go to :func:`coopgrid.run`.
+
+    ``bins=B`` streams the search (``coopgrid prim --streamed --bins B``): one
+    pass over the rows a step through per-input histograms of at most B bins,
+    every cut between two bins, every statistic exact for the box found. A
+    problem's design or a batch is then never held as rows (a design of 10^8
+    and more: one bit a row, plus each row's bins where they fit in a quarter
+    of the memory); rows you pass (a DataFrame) are searched in place. Where an
+    input has at most B values the bins are its values and the search is EMA's.
     """
     import pandas as pd
     for name, value, lo, hi, closed in (("threshold", threshold, 0, 1, True), ("peel_alpha", peel_alpha, 0, 0.5, False),
@@ -162,6 +175,9 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
         if interest.ndim != 1 or len(interest) != len(frame):
             raise ValueError(f"prim: y must be one value per row of x ({len(frame)}), got shape {interest.shape}")
         columns = list(frame.columns) if inputs is None else list(inputs)
+    elif bins is not None and not isinstance(x, pd.DataFrame):
+        return _streamed_prim(x, y, inputs, bins, dict(threshold=threshold, peel_alpha=peel_alpha,
+                                                        paste_alpha=paste_alpha, mass_min=mass_min), run_options)
     elif _is_toml_path(x) and not brute_force and not (set(run_options) - {"precision"}):
         # A grid: counted block by block, without its rows (host/prim/grid_prim.hpp).
         where = [y] if isinstance(y, str) else list(y)
@@ -196,9 +212,24 @@ def prim(x: Any, y: Union[str, Sequence[str], Any], *, inputs: Optional[Sequence
         raise ValueError("prim: inputs is empty")
     arrays = [np.ascontiguousarray(frame[c].to_numpy(np.float64)) for c in columns]
     native = _native.prim(arrays, np.ascontiguousarray(interest.astype(np.uint8)), peel_alpha, paste_alpha,
-                          mass_min, threshold)
+                          mass_min, threshold, bins)
     return PrimBox(native, columns, dict(threshold=threshold, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
                                          mass_min=mass_min), rows=(frame[columns], interest.astype(bool)))
+
+
+def _streamed_prim(x: Any, y: Any, inputs: Optional[Sequence[str]], bins: Any, options: dict,
+                   run_options: dict) -> PrimBox:
+    """A source's rows streamed by the engine (host/engine/prim_rows.hpp), never held as a DataFrame."""
+    from .core import _source_or_samples
+    where = [y] if isinstance(y, str) else list(y)
+    opts = dict(run_options)
+    backend, precision = opts.pop("backend", "auto"), opts.pop("precision", "f64")
+    threads, samples = opts.pop("threads", 0), opts.pop("samples", None)
+    src = x if isinstance(x, _native.Source) else _source_or_samples(x, samples, **opts)
+    native = _native.prim_rows(src, where, None if inputs is None else list(inputs), backend, precision, threads,
+                               bins, options["peel_alpha"], options["paste_alpha"], options["mass_min"],
+                               options["threshold"])
+    return PrimBox(native, native["inputs"], options)
 
 
 def _is_toml_path(x) -> bool:

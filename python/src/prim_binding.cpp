@@ -5,19 +5,26 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "host/engine/option_values.hpp"
+#include "host/engine/prim_rows.hpp"
 #include "host/prim/batch_inputs.hpp"
 #include "host/prim/grid_prim.hpp"
 #include "host/prim/prim.hpp"
+#include "host/prim/streamed.hpp"
 #include "host/source/source.hpp"
 #include "host/reduce/spec.hpp"
 #include "host/util/errors.hpp"
+#include "host/util/parallel.hpp"
 #include "host/io/load_source.hpp"
 #include "kernels/metrics.hpp"
+#include "python/src/py_integers.hpp"
 #include "python/src/py_source.hpp"
 
 namespace py = pybind11;
@@ -47,9 +54,18 @@ py::dict entry_dict(const prim::box_entry& e) {
 
 py::dict result_dict(const prim::prim_result& r);
 
-// columns: a list of 1-d float arrays of one length; interest: 0/1 per row.
+void add_stream_facts(py::dict& out, const prim::stream_stats& stats) {
+  std::int64_t bins = 0;
+  for (std::int64_t b : stats.bins) bins = std::max(bins, b);
+  out["method"] = "streamed";
+  out["passes"] = stats.passes;
+  out["bins"] = bins;
+}
+
+// columns: a list of 1-d float arrays of one length; interest: 0/1 per row;
+// bins: None for EMA's search, else streamed through that many bins an input.
 py::dict run_prim(const std::vector<f64_array>& columns, const u8_array& interest, double peel_alpha,
-                  double paste_alpha, double mass_min, double threshold) {
+                  double paste_alpha, double mass_min, double threshold, py::handle bins) {
   prim::prim_data_view view;
   view.rows = interest.size();
   view.interest = interest.data();
@@ -61,11 +77,54 @@ py::dict run_prim(const std::vector<f64_array>& columns, const u8_array& interes
   }
   prim::prim_options options{peel_alpha, paste_alpha, mass_min, threshold};
   prim::prim_result r;
+  prim::stream_stats stats;
+  prim::stream_options so;
+  if (!bins.is_none()) so.bins = int_arg<std::int64_t>("bins", bins, int_ranges::prim_bins);
+  so.cache_bytes = std::numeric_limits<std::int64_t>::max();  // the rows are in memory already
   {
     py::gil_scoped_release unlocked;
-    r = prim::find_box(view, options);
+    if (bins.is_none()) {
+      r = prim::find_box(view, options);
+    } else {
+      prim::memory_stream stream(view);
+      r = prim::find_box_streamed(stream, options, so, &stats);
+    }
   }
-  return result_dict(r);
+  py::dict out = result_dict(r);
+  out["method"] = "rows";
+  if (!bins.is_none()) add_stream_facts(out, stats);
+  return out;
+}
+
+// A source's rows streamed (host/engine/prim_rows.hpp): never all in memory.
+py::dict run_prim_rows(const py_source& s, const std::vector<std::string>& where,
+                       const std::optional<std::vector<std::string>>& inputs, const std::string& backend,
+                       const std::string& precision, py::handle threads, py::handle bins, double peel_alpha,
+                       double paste_alpha, double mass_min, double threshold) {
+  prim_rows_options o;
+  o.backend = parse_backend_kind(backend);
+  o.prec = parse_precision(precision);
+  o.bopt.threads = int_arg<int>("threads", threads, int_ranges::threads);
+  o.stream.bins = int_arg<std::int64_t>("bins", bins, int_ranges::prim_bins);
+  o.stream.cache_bytes = static_cast<std::int64_t>(physical_memory_bytes() / 4);
+  o.streamed = true;
+  o.prim = {peel_alpha, paste_alpha, mass_min, threshold};
+  for (const auto& text : where)
+    for (const auto& f : parse_filters(text)) o.where.push_back(f);
+  const std::vector<std::string> names = prim_input_names(s.src);
+  o.inputs = prim_input_indices(names, inputs.value_or(std::vector<std::string>{}), s.src.path);
+  prim_rows_result r;
+  {
+    py::gil_scoped_release unlocked;
+    r = prim_rows(s.src, o);
+  }
+  py::dict out = result_dict(r.result);
+  std::vector<std::string> chosen;
+  for (std::size_t j : o.inputs) chosen.push_back(names[j]);
+  out["inputs"] = chosen;
+  out["backend"] = r.backend;
+  add_stream_facts(out, r.stats);
+  return out;
 }
 
 py::dict result_dict(const prim::prim_result& r) {
@@ -166,6 +225,9 @@ void bind_prim(py::module_& m) {
   m.def("prim_grid", &run_prim_grid, py::arg("path"), py::arg("where"), py::arg("inputs"), py::arg("precision"),
         py::arg("peel_alpha"), py::arg("paste_alpha"), py::arg("mass_min"), py::arg("threshold"));
   m.def("prim", &run_prim, py::arg("columns"), py::arg("interest"), py::arg("peel_alpha"), py::arg("paste_alpha"),
+        py::arg("mass_min"), py::arg("threshold"), py::arg("bins") = py::none());
+  m.def("prim_rows", &run_prim_rows, py::arg("source"), py::arg("where"), py::arg("inputs"), py::arg("backend"),
+        py::arg("precision"), py::arg("threads"), py::arg("bins"), py::arg("peel_alpha"), py::arg("paste_alpha"),
         py::arg("mass_min"), py::arg("threshold"));
 }
 

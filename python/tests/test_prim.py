@@ -66,6 +66,38 @@ def test_ties_and_duplicates_take_emas_quantiles():
     assert_same_box(coopgrid.prim(x, y), ema_box(x, y))
 
 
+def test_streamed_over_few_values_is_emas_search():
+    """bins= streams the search through histograms; where each input has at most
+    that many values, the bins are the values and EMA's own search results."""
+    rng = np.random.default_rng(8)
+    n = 5_000
+    x = pd.DataFrame({"a": rng.integers(0, 40, n) / 4, "b": rng.integers(0, 7, n).astype(float),
+                      "c": rng.integers(-50, 50, n).astype(float)})
+    y = ((x.a >= 4) & (x.b <= 4)) != (rng.random(n) < 0.05)
+    ours = coopgrid.prim(x, y, bins=128)
+    assert ours.method == "streamed" and ours.bins == 100 and ours.passes == len(ours.peeling_trajectory)
+    assert_same_box(ours, ema_box(x, y))
+
+
+def test_streamed_design_is_never_rows_and_counts_exactly():
+    """A design streamed by the engine: the cases are run --reduce --where's, and
+    every step's n and k are the design's rows inside the box, counted here."""
+    kwargs = dict(design="lhs", n=6_000, seed=2)
+    where = "shared_expected >= 3000"
+    ours = coopgrid.prim("data/problem_sharing.toml", where, bins=64, backend="cpu", **kwargs)
+    assert ours.method == "streamed" and ours.bins == 64
+    rows = coopgrid.run("data/problem_sharing.toml", **kwargs)
+    y = rows["shared_expected"].to_numpy() >= 3000
+    assert ours.total_rows == 6_000 and ours.total_cases == int(y.sum())
+    x = rows[ours.inputs].to_numpy(float)
+    for i, lims in enumerate(ours.box_lims):
+        inside = np.all((x >= lims.iloc[0].to_numpy()) & (x <= lims.iloc[1].to_numpy()), axis=1)
+        step = ours.peeling_trajectory.iloc[i]
+        assert (step.n, step.k) == (inside.sum(), (inside & y).sum()), i
+    exact = coopgrid.prim("data/problem_sharing.toml", where, **kwargs)
+    assert abs(ours.density - exact.density) < 0.02 and abs(ours.coverage - exact.coverage) < 0.05
+
+
 def test_a_grids_rows_where_conditions_as_reduce_applies_them():
     where = "standards_p_any >= 0.5"
     rows = coopgrid.run("data/grid_small.toml")
@@ -194,3 +226,7 @@ def test_bad_arguments_name_the_argument():
         coopgrid.prim(x, np.zeros(len(x), bool))
     with pytest.raises(ValueError, match="unknown metric"):
         coopgrid.prim("data/grid_small.toml", "shared_expectd >= 1")
+    with pytest.raises(ValueError, match="bins must be at least 2"):
+        coopgrid.prim(x, y, bins=1)
+    with pytest.raises(ValueError, match="bins must be at least 2"):
+        coopgrid.prim("data/problem_sharing.toml", "shared_expected >= 1", design="lhs", n=10, bins=1)

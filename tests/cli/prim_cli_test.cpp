@@ -24,9 +24,9 @@ std::string without_method(const std::string& json) {
   std::istringstream in(json);
   std::string line, out;
   while (std::getline(in, line)) {
-    if (line.find("\"method\"") != std::string::npos || line.find("\"backend\"") != std::string::npos ||
-        line.find("\"seconds\"") != std::string::npos)
-      continue;
+    for (const char* key : {"\"method\"", "\"backend\"", "\"seconds\"", "\"passes\"", "\"bins\"", "\"bins_kept\""})
+      if (line.find(key) != std::string::npos) line.clear();
+    if (line.empty()) continue;
     out += line + "\n";
   }
   return out;
@@ -44,6 +44,38 @@ TEST(CliPrim, GridCountedBlockByBlockEqualsItsRowsSearched) {
     EXPECT_EQ(without_method(grid.out), without_method(rows.out));
     EXPECT_NE(grid.out.find("\"threshold_met\": true"), std::string::npos) << grid.out;
   }
+}
+
+// A grid's axes have few values: streamed, its bins are the values and every
+// row places them, so the search is EMA's exactly (host/prim/streamed.hpp).
+TEST(CliPrim, GridRowsStreamedEqualTheGridPath) {
+  const std::string where = "--where 'shared_expected>=1000' --where 'exchange_total_log10 > 3'";
+  const auto grid = run_cli("prim " + small + where);
+  const auto streamed = run_cli("prim " + small + where + " --brute-force --streamed --backend cpu");
+  ASSERT_EQ(grid.code, 0) << grid.err;
+  ASSERT_EQ(streamed.code, 0) << streamed.err;
+  EXPECT_NE(streamed.out.find("\"method\": \"streamed\""), std::string::npos) << streamed.out;
+  EXPECT_EQ(without_method(grid.out), without_method(streamed.out));
+}
+
+// Past --max-rows a design is streamed (not refused); --streamed asks for it at any size.
+TEST(CliPrim, DesignPastMaxRowsIsStreamed) {
+  const std::string design = "prim '" + data + "/problem_sharing.toml' --design lhs --n 3000 --seed 1 "
+                             "--where 'shared_expected >= 3000' --json";
+  const auto past = run_cli(design + " --max-rows 1000");
+  const auto asked = run_cli(design + " --streamed");
+  const auto coarse = run_cli(design + " --streamed --bins 16");
+  const auto exact = run_cli(design);
+  for (const auto* r : {&past, &asked, &coarse, &exact}) ASSERT_EQ(r->code, 0) << r->err;
+  EXPECT_NE(past.out.find("\"method\": \"streamed\""), std::string::npos) << past.out;
+  EXPECT_NE(past.out.find("\"bins\": 1000"), std::string::npos) << past.out;  // 3 rows a bin: 3000 > 1024 values
+  EXPECT_NE(coarse.out.find("\"bins\": 16"), std::string::npos) << coarse.out;
+  EXPECT_NE(exact.out.find("\"method\": \"rows\""), std::string::npos) << exact.out;
+  EXPECT_EQ(without_method(past.out), without_method(asked.out));
+  EXPECT_NE(without_method(coarse.out), without_method(asked.out));  // coarser cuts: another trajectory
+  EXPECT_NE(past.out.find("\"scenarios\": 3000"), std::string::npos);
+  const auto cases = exact.out.substr(exact.out.find("\"cases\": "), 20);
+  EXPECT_NE(past.out.find(cases), std::string::npos) << cases;  // the same rows of interest
 }
 
 TEST(CliPrim, DesignRowsAndChosenInputs) {
@@ -76,6 +108,9 @@ TEST(CliPrim, BatchListSizesAndScalars) {
                            "--json");
   ASSERT_EQ(two.code, 0) << two.err;
   EXPECT_NE(two.out.find("\"inputs\": [\"ethics.count\", \"countries.count\"]"), std::string::npos) << two.out;
+  const auto streamed = run_cli("prim " + varied + "--where 'shared_expected >= 1000' --json --streamed");
+  ASSERT_EQ(streamed.code, 0) << streamed.err;
+  EXPECT_EQ(without_method(streamed.out), without_method(r.out));  // 300 rows: bins of single values
 }
 
 TEST(CliPrim, BadOptionsExit2NamingTheFlag) {
@@ -90,8 +125,12 @@ TEST(CliPrim, BadOptionsExit2NamingTheFlag) {
       {small + "--where 'shared_expectd >= 1'", "unknown metric 'shared_expectd'"},
       {small + "--where 'shared_expected >= 1e300'", "no case of interest"},
       {"'" + data + "/cases' --where 'shared_expected >= 1' --inputs datasets", "--inputs: 'datasets' is not an input of"},
-      {"'" + data + "/problem_sharing.toml' --design lhs --n 100 --where 'shared_expected >= 1' --max-rows 10",
+      {"'" + data + "/problem_sharing.toml' --design lhs --n 100 --where 'shared_expected >= 1' --max-rows 10 "
+       "--exact",
        "more rows than --max-rows 10"},
+      {small + "--where 'shared_expected >= 1' --brute-force --max-rows 10", "more rows than --max-rows 10"},
+      {small + "--where 'shared_expected >= 1' --brute-force --streamed --exact", "--streamed and --exact"},
+      {small + "--where 'shared_expected >= 1' --brute-force --streamed --bins 1", "--bins must be at least 2"},
   };
   for (const auto& c : cases) {
     const auto r = run_cli("prim " + c.args);

@@ -2,6 +2,8 @@
 // staging of streamed chunks.
 #include "host/backends/cuda/inputs.hpp"
 
+#include "host/util/parallel.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -249,9 +251,8 @@ streamed_batch<T>::streamed_batch(host_batch<T> h, std::size_t budget, bool pin_
  */
 template <class T>
 void streamed_batch<T>::pin_host_columns() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return;
-  if (host_.bytes() > static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2) return;
+  const std::size_t memory = physical_memory_bytes();
+  if (memory == 0 || host_.bytes() > memory / 2) return;
   constexpr std::size_t worth_it = std::size_t{64} << 10;  // smaller columns stage as fast as they pin
   auto pin = [&](const auto& v) {
     const std::size_t b = v.size() * sizeof(v[0]);
