@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "host/util/errors.hpp"
+#include "tests/support/prim_rows.hpp"
 
 using namespace coopgrid;
 using namespace coopgrid::prim;
@@ -69,17 +70,7 @@ TEST(PrimBinomial, UpperTailIsTheOneSidedTest) {
 }
 
 namespace {
-struct data {
-  std::vector<std::vector<double>> columns;
-  std::vector<std::uint8_t> interest;
-  prim_data_view view() const {
-    prim_data_view v;
-    for (const auto& c : columns) v.columns.push_back(c.data());
-    v.interest = interest.data();
-    v.rows = static_cast<std::int64_t>(interest.size());
-    return v;
-  }
-};
+using data = test::prim_rows;
 
 // x0 evenly spread over [0, 1), x1 a distractor; interest exactly where x0 >= 0.7.
 data threshold_data(int n) {

@@ -14,23 +14,14 @@
 #include <vector>
 
 #include "host/util/errors.hpp"
+#include "tests/support/prim_rows.hpp"
 
 using namespace coopgrid;
 using namespace coopgrid::prim;
 
 namespace {
 
-struct rows {
-  std::vector<std::vector<double>> columns;
-  std::vector<std::uint8_t> interest;
-  prim_data_view view() const {
-    prim_data_view v;
-    for (const auto& c : columns) v.columns.push_back(c.data());
-    v.interest = interest.data();
-    v.rows = static_cast<std::int64_t>(interest.size());
-    return v;
-  }
-};
+using rows = test::prim_rows;
 
 // Interest mostly where x0 and x1 are high, with noise; `levels` values an
 // input (0: continuous), so that ties are many or none.
