@@ -49,6 +49,8 @@ _FLAG_ARGUMENTS = {
     "--metrics": "metrics", "--threads": "threads", "--max-rows": "max_rows", "--where": "where", "--top": "top",
     "--by": "by", "--ascending": "ascending", "--histogram": "histogram", "--marginal": "marginals",
     "--brute-force": "brute_force", "--bootstrap": "bootstrap", "--conf": "conf", "--trajectories": "trajectories",
+    "--inputs": "inputs", "--bins": "bins", "--peel-alpha": "peel_alpha", "--paste-alpha": "paste_alpha",
+    "--mass-min": "mass_min", "--threshold": "threshold",
 }
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 

@@ -228,5 +228,7 @@ def test_bad_arguments_name_the_argument():
         coopgrid.prim("data/grid_small.toml", "shared_expectd >= 1")
     with pytest.raises(ValueError, match="bins must be at least 2"):
         coopgrid.prim(x, y, bins=1)
+    with pytest.raises(ValueError, match="^inputs: 'nope' is not an input of data/grid_small.toml"):
+        coopgrid.prim("data/grid_small.toml", "standards_p_any >= 0.5", bins=64, inputs=["nope"])
     with pytest.raises(ValueError, match="bins must be at least 2"):
         coopgrid.prim("data/problem_sharing.toml", "shared_expected >= 1", design="lhs", n=10, bins=1)
