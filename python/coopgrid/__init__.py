@@ -28,8 +28,8 @@ except ImportError as _e:  # pragma: no cover - a build without the module
         "coopgrid: the compiled module coopgrid._native was not found; build it with "
         "./scripts/build.sh (needs pybind11-dev and python3-dev)") from _e
 
-from .core import (Report, evaluate, metric_names, reduce, run, sample,
-                   source)
+from .core import evaluate, metric_names, run, sample, source
+from .report import Report, reduce
 from .sensitivity import Analysis, ResultDict, morris, sobol
 from .prim import PrimBox, prim
 from . import ema, plot, salib

@@ -14,7 +14,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .core import Report, run
+from .core import run
+from .report import Report
 
 
 def _axes(ax):
