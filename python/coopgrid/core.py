@@ -1,6 +1,6 @@
-"""run, evaluate, reduce and sample: the CLI's commands as functions.
+"""run, evaluate and sample: the CLI's commands as functions.
 
-reduce and its Report live in :mod:`coopgrid.report` (re-exported here).
+reduce and its Report live in :mod:`coopgrid.report`.
 Every function takes ``input``: a path (a batch directory, a grid ``*.toml``,
 a problem ``*.toml`` or SALib ``*.txt`` with ``design=``), an in-memory batch
 (see :func:`evaluate`), or a :func:`source` already loaded.
@@ -370,7 +370,3 @@ def sample(problem: ProblemInput, design: str, n: int, seed: int = 0, *,
     names, x = _native.sample_values(src)
     pd = _pandas()
     return pd.DataFrame(x, columns=names, index=pd.RangeIndex(len(x), name="sample"))
-
-
-# reduce() and Report: report.py (it imports this module's helpers, so it comes last).
-from .report import Report, reduce  # noqa: E402,F401  (coopgrid.core.reduce as before)
