@@ -261,16 +261,15 @@ CLI::App* declare_validate(CLI::App& app, validate_options& o) {
 CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
   auto* cmd = app.add_subcommand(
       "prim",
-      "Scenario discovery: the box of inputs where the cases of interest (every --where holds) are "
-      "concentrated, by PRIM as EMA Workbench runs it (peeling, then pasting). A grid is counted block by "
-      "block without its rows (exact at any size); a problem's design or a batch is evaluated into rows in "
-      "memory and searched with EMA's quantiles, or, past --max-rows (or with --streamed), streamed: one pass "
-      "over the rows a step, cuts between --bins bins an input, every statistic exact for the box found "
-      "(a batch's inputs: each scenario's list sizes and exchange scalars, named as grid fields). "
-      "Prints the peeling trajectory (coverage, density, mass, restricted inputs per step) and the last box's "
-      "limits with their quasi-p-values: a table on a terminal, JSON in a file or pipe.");
-  declare_evaluation(cmd, o, "Backend evaluating the rows (designs, batches, --brute-force); a grid is counted on "
-                             "the host");
+      "Scenario discovery: the box of inputs where the cases of interest (every --where holds) are concentrated, "
+      "by PRIM as EMA Workbench runs it (peeling, then pasting). A grid is counted block by block without its rows "
+      "(exact at any size); a problem's design or a batch is evaluated into rows in memory and searched with EMA's "
+      "quantiles, or, past --max-rows (or with --streamed), streamed: one pass over the rows a step, cuts between "
+      "--bins bins an input, every statistic exact for the box found (a batch's inputs: each scenario's list "
+      "sizes and exchange scalars, named as grid fields). Prints the peeling trajectory (coverage, density, mass, "
+      "restricted inputs per step) and the last box's limits with their quasi-p-values: a table on a terminal, "
+      "JSON in a file or pipe.");
+  declare_evaluation(cmd, o, "Backend evaluating rows (designs, batches, --brute-force); grids: counted on the host");
   declare_samples(cmd, o.design);
   cmd->add_option("--where", o.where,
                   "A case of interest: 'METRIC OP X' (OP >=, >, <=, <, ==, as run --reduce --where); repeatable, "
@@ -279,15 +278,13 @@ CLI::App* declare_prim(CLI::App& app, prim_command_options& o) {
              "Comma-separated inputs the box may restrict (grid axes, problem parameters, or a batch's "
              "countries.count, standards.count, exchange.activities, exchange.countries_per_activity, "
              "resources.count, ethics.count; default: all)");
-  cmd->add_option("--peel-alpha", o.prim.peel_alpha, "Share of the box's rows peeled per step, per side, in (0, 0.5)")
-      ->capture_default_str();
-  cmd->add_option("--paste-alpha", o.prim.paste_alpha, "Share of the neighbouring rows pasted per step, in (0, 0.5)")
-      ->capture_default_str();
-  cmd->add_option("--mass-min", o.prim.mass_min, "Smallest box, as a share of all scenarios, in [0, 1]")
-      ->capture_default_str();
-  cmd->add_option("--threshold", o.prim.threshold,
-                  "Density a box must reach (EMA's threshold; the report says whether the last box does)")
-      ->capture_default_str();
+  auto number = [cmd](const char* flag, double& value, const char* help) {
+    cmd->add_option(flag, value, help)->capture_default_str();
+  };
+  number("--peel-alpha", o.prim.peel_alpha, "Share of the box's rows peeled per step, per side, in (0, 0.5)");
+  number("--paste-alpha", o.prim.paste_alpha, "Share of the neighbouring rows pasted per step, in (0, 0.5)");
+  number("--mass-min", o.prim.mass_min, "Smallest box, as a share of all scenarios, in [0, 1]");
+  number("--threshold", o.prim.threshold, "Density a box must reach (EMA's threshold; the report says if it does)");
   cmd->add_flag("--brute-force", o.brute_force, "A grid's rows evaluated and searched (a cross-check of the grid path)");
   add_integer_with_default(cmd, "--max-rows", o.max_rows, int_ranges::count,
                            "Most rows held in memory (8 bytes an input and row); more are streamed");
@@ -393,11 +390,6 @@ CLI::App* declare_sensitivity(CLI::App& app, sensitivity_options& o, const analy
   return cmd;
 }
 
-int print_error(const std::exception& e, int code) {
-  fmt::print(stderr, "coopgrid: error: {}\n", e.what());
-  return code;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -445,11 +437,11 @@ int main(int argc, char** argv) {
       if (sub->parsed()) return command();
     }
   } catch (const input_error& e) {
-    return ranks.fail(print_error(e, 2));
+    return ranks.fail(cli::print_error(e, 2));
   } catch (const usage_error& e) {
-    return ranks.fail(print_error(e, 2));
+    return ranks.fail(cli::print_error(e, 2));
   } catch (const std::exception& e) {
-    return ranks.fail(print_error(e, 1));
+    return ranks.fail(cli::print_error(e, 1));
   }
   return 0;
 }

@@ -12,6 +12,12 @@
 
 namespace coopgrid::cli {
 
+/// One line on stderr, `coopgrid: error: ` and the message; returns `code`, the exit code.
+inline int print_error(const std::exception& e, int code) {
+  fmt::print(stderr, "coopgrid: error: {}\n", e.what());
+  return code;
+}
+
 /// The long flags of `app` ("--reduce", ...), for suggestions.
 inline std::vector<std::string> long_flags(const CLI::App& app) {
   std::vector<std::string> out;
