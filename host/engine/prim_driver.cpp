@@ -11,7 +11,6 @@
 #include "host/reduce/table.hpp"
 #include "host/source/source.hpp"
 #include "host/util/errors.hpp"
-#include "host/util/parallel.hpp"
 
 namespace coopgrid {
 
@@ -62,7 +61,6 @@ prim_found find_prim_box(const prim_command_options& opt) {
     }
     ro.stream.bins = opt.bins;
     ro.stream.progress = opt.progress;
-    ro.stream.cache_bytes = static_cast<std::int64_t>(physical_memory_bytes() / 4);
     prim_rows_result rr = prim_rows(src, ro);
     r = std::move(rr.result);
     ctx.method = ro.streamed ? "streamed" : "rows";

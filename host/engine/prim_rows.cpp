@@ -116,6 +116,7 @@ prim_rows_result prim_rows_as(const source& src, const prim_rows_options& opt) {
   if (opt.streamed) {
     prim::stream_options so = opt.stream;
     so.threads = opt.bopt.threads;
+    so.cache_bytes = static_cast<std::int64_t>(physical_memory_bytes() / 4);  // the rows' bins, where they fit
     out.result = prim::find_box_streamed(stream, opt.prim, so, &out.stats);
   } else {
     out.result = search_in_memory(stream, opt.prim, opt.bopt.threads);

@@ -23,7 +23,8 @@ struct prim_rows_options {
   std::vector<std::size_t> inputs;   ///< the source's input columns searched, in order
   prim::prim_options prim;
   bool streamed = false;             ///< histograms, one pass a step; else rows in memory
-  prim::stream_options stream;
+  prim::stream_options stream;      ///< bins, progress, group; threads from bopt, and the rows'
+                                     ///< bins kept where they fit in a quarter of the memory
 };
 
 struct prim_rows_result {

@@ -21,7 +21,6 @@
 #include "host/source/source.hpp"
 #include "host/reduce/spec.hpp"
 #include "host/util/errors.hpp"
-#include "host/util/parallel.hpp"
 #include "host/io/load_source.hpp"
 #include "kernels/metrics.hpp"
 #include "python/src/py_integers.hpp"
@@ -106,11 +105,9 @@ py::dict run_prim_rows(const py_source& s, const std::vector<std::string>& where
   o.prec = parse_precision(precision);
   o.bopt.threads = int_arg<int>("threads", threads, int_ranges::threads);
   o.stream.bins = int_arg<std::int64_t>("bins", bins, int_ranges::prim_bins);
-  o.stream.cache_bytes = static_cast<std::int64_t>(physical_memory_bytes() / 4);
   o.streamed = true;
   o.prim = {peel_alpha, paste_alpha, mass_min, threshold};
-  for (const auto& text : where)
-    for (const auto& f : parse_filters(text)) o.where.push_back(f);
+  o.where = parse_where(where);
   const std::vector<std::string> names = prim_input_names(s.src);
   o.inputs = prim_input_indices(names, inputs.value_or(std::vector<std::string>{}), s.src.path);
   prim_rows_result r;
@@ -146,9 +143,7 @@ py::dict result_dict(const prim::prim_result& r) {
 py::dict run_prim_grid(const std::string& path, const std::vector<std::string>& where,
                        const std::optional<std::vector<std::string>>& inputs, const std::string& precision,
                        double peel_alpha, double paste_alpha, double mass_min, double threshold) {
-  std::vector<filter> filters;
-  for (const auto& text : where)
-    for (const auto& f : parse_filters(text)) filters.push_back(f);
+  const std::vector<filter> filters = parse_where(where);
   const source src = load_source(path);
   const grid* g = std::get_if<grid>(&src.input);
   if (g == nullptr) throw input_error("prim: " + path + " is not a grid (the grid path needs a grid file)");
@@ -180,8 +175,7 @@ py::dict run_prim_grid(const std::string& path, const std::vector<std::string>& 
 // CLI's own filter rules (host/reduce/spec.hpp). metrics: name -> column.
 u8_array where_mask(const std::vector<std::string>& where, const std::map<std::string, f64_array>& metrics) {
   reduce_spec spec;
-  for (const auto& text : where)
-    for (const auto& f : parse_filters(text)) spec.where.push_back(f);
+  spec.where = parse_where(where);
   std::vector<const double*> column(num_metrics, nullptr);
   py::ssize_t rows = -1;
   for (const auto& [name, values] : metrics) {
