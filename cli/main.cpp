@@ -30,6 +30,7 @@
 #include "host/commands/validate.hpp"
 #include "host/io/format.hpp"
 #include "host/io/output_file.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/util/progress.hpp"
 #include "host/util/errors.hpp"
 
@@ -154,7 +155,7 @@ void declare_evaluation(CLI::App* app, Options& o, const char* backend_help_text
 /// --reduce and what it computes.
 void declare_reduce(CLI::App* run, run_options& o) {
   run->add_flag("--reduce", o.reduce,
-                "Write a JSON summary instead of rows: per metric count, min, argmin, max, argmax, mean");
+                "Write a JSON summary instead of rows: per metric count, min, argmin, max, argmax, " + statistic_names());
   run->add_flag("--json", o.json,
                 "With --reduce: write JSON (with merge_state) even to a terminal, where a readable table is the default");
   run->add_option_function<std::vector<std::string>>(
@@ -174,13 +175,13 @@ void declare_reduce(CLI::App* run, run_options& o) {
         o.marginals.clear();
         for (const auto& m : ms) o.marginals.push_back(parse_marginal(m));
       },
-      "With --reduce: per value of a grid AXIS (or pair AXIS,AXIS), count, min, max and mean of every "
-      "metric over the rest of the grid (partial dependence; repeatable). Batches (scenarios.csv columns) "
+      "With --reduce: per value of a grid AXIS (or pair AXIS,AXIS), count, min, max, " + statistic_names() +
+      " of every metric over the rest of the grid (partial dependence; repeatable). Batches (scenarios.csv columns) "
       "take NAME:BINS equal-width bins over the input's observed range, designs (parameters) over the range "
       "the problem file declares (normal, lognormal: the observed range)");
   run->add_option("--marginal-csv", o.marginal_csv,
                   "With --marginal: also write the marginals to FILE in long format (marginal, axis columns, "
-                  "metric, count, min, max, mean; a bin is named by its midpoint)");
+                  "metric, count, min, max, " + statistic_names() + "; a bin is named by its midpoint)");
   run->add_flag("--brute-force", o.bopt.brute_force,
                 "With --reduce on a grid: evaluate and fold every scenario on the backend (the cpu and cuda "
                 "backends otherwise reduce a grid exactly on the host from its blocks' sub-grids; for "
@@ -243,7 +244,7 @@ CLI::App* declare_compare(CLI::App& app, compare_options& o) {
         for (const auto& m : ms) o.marginals.push_back(parse_marginal(m));
       },
       "Also compare this marginal (as run --reduce --marginal) of the compared scenarios with the "
-      "reference's: counts equal, min, max and mean within the tolerance (repeatable)");
+      "reference's: counts equal, min, max, " + statistic_names() + " within the tolerance (repeatable)");
   return cmp;
 }
 

@@ -14,14 +14,17 @@ namespace coopgrid::kernels::detail {
 /**
  * @brief Warp w folds metrics w and w + block_warps of each tile into lane-local state
  *        (lane l owns threads l, l + 32, ...): extrema for the block's life (lowest index
- *        on ties), Neumaier sums per unit. Lanes merge in a fixed tree once per unit
+ *        on ties), Neumaier power sums per unit (kernels/statistics.hpp). Lanes merge in a fixed tree once per unit
  *        (sums) and once per block (extrema).
  */
 class warp_metrics {
  public:
   __device__ void begin_unit() {
-    usum_[0] = compensated_sum<double>{};
-    usum_[1] = compensated_sum<double>{};
+COOPGRID_UNROLL
+    for (int q = 0; q < 2; ++q) {
+COOPGRID_UNROLL
+      for (int j = 0; j < num_moments; ++j) usum_[q][j] = compensated_sum<double>{};
+    }
   }
 
   /// The tile's selected values of this warp's metrics; scenario t's index is base + t run_length + r.
@@ -38,18 +41,18 @@ COOPGRID_UNROLL
         const double x = static_cast<double>(vals[m * block_threads + t]);
         const index_t idx = base + static_cast<index_t>(t) * run_length + r;
         metric_extrema& e = ext_[q];
-        if (e.argmin < 0 || x < e.min || (x == e.min && idx < e.argmin)) {
+        if (takes_min(x, idx, e.min, e.argmin)) {
           e.min = x;
           e.argmin = idx;
         }
-        if (e.argmax < 0 || x > e.max || (x == e.max && idx < e.argmax)) {
+        if (takes_max(x, idx, e.max, e.argmax)) {
           e.max = x;
           e.argmax = idx;
         }
         if (isinf(x)) {
           (x > 0 ? e.has_pos_inf : e.has_neg_inf) = 1;
         } else {
-          usum_[q].add(x);
+          for_each_moment_term(x, [&](int j, double t) { usum_[q][j].add(t); });
         }
       }
     }
@@ -62,13 +65,16 @@ COOPGRID_UNROLL
       const int m = warp + q * block_warps;
       if (m >= num_metrics) continue;
 COOPGRID_UNROLL
-      for (int d = 16; d > 0; d >>= 1) {
-        const compensated_sum<double> os = shfl_down(usum_[q], d, 32);
-        usum_[q].merge(os);
-      }
-      if (lane == 0) {
-        u.sum[m] = usum_[q].sum;
-        u.comp[m] = usum_[q].comp;
+      for (int j = 0; j < num_moments; ++j) {
+COOPGRID_UNROLL
+        for (int d = 16; d > 0; d >>= 1) {
+          const compensated_sum<double> os = shfl_down(usum_[q][j], d, 32);
+          usum_[q][j].merge(os);
+        }
+        if (lane == 0) {
+          u.sum[m][j] = usum_[q][j].sum;
+          u.comp[m][j] = usum_[q][j].comp;
+        }
       }
     }
   }
@@ -94,7 +100,7 @@ COOPGRID_UNROLL
 
  private:
   metric_extrema ext_[2] = {empty_extrema(), empty_extrema()};
-  compensated_sum<double> usum_[2];
+  compensated_sum<double> usum_[2][num_moments];  ///< per owned metric, its power sums
 };
 
 /**

@@ -15,6 +15,7 @@
 #include "kernels/design/design_view.hpp"
 #include "kernels/grid_view.hpp"
 #include "kernels/metrics.hpp"
+#include "kernels/statistics.hpp"
 #include "kernels/stream_view.hpp"
 
 namespace coopgrid::kernels {
@@ -128,8 +129,8 @@ struct block_result {
 /// unit's pair is added exactly on the host, so the mean does not depend on the
 /// grid size, the chunking or the device.
 struct unit_sums {
-  double sum[num_metrics];
-  double comp[num_metrics];
+  double sum[num_metrics][num_moments];   ///< each metric's power sums (kernels/statistics.hpp)
+  double comp[num_metrics][num_moments];
 };
 
 struct top_entry_dev {

@@ -60,6 +60,10 @@ inline constexpr int num_metrics = 0
     COOPGRID_METRIC_TABLE(COOPGRID_METRIC_COUNT)
 #undef COOPGRID_METRIC_COUNT
     ;
+/// The most metrics the folds carry: the plain fold's SIMD lanes (host/reduce/plain_fold.hpp)
+/// and the fused kernel's two per warp (kernels/reduce_kernel.cuh) are sized by it.
+inline constexpr int max_metrics = 16;
+static_assert(num_metrics <= max_metrics, "a 17th metric: widen max_metrics (plain fold lanes, kernel warps)");
 
 /// Column names, indexed by metric.
 inline constexpr const char* metric_names[num_metrics] = {

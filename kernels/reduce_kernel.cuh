@@ -31,7 +31,7 @@ constexpr int block_threads = reduce_threads;  // 8 warps
 constexpr int run_length = static_cast<int>(reduce_tile / block_threads);  // consecutive scenarios per thread per tile
 constexpr int block_warps = block_threads / 32;
 constexpr index_t tiles_per_unit = reduce_unit / reduce_tile;
-static_assert(num_metrics <= 2 * block_warps, "each warp owns at most two metrics");
+static_assert(max_metrics <= 2 * block_warps, "each warp owns at most two metrics");
 
 /// A grid as a scenario source: an odometer over the block indices, decoded
 /// once per run; a scenario is table lookups (kernels/block_tables.hpp).
@@ -88,7 +88,7 @@ template <class T>
 __device__ inline bool passes(const reduce_params& p, const T* vals, int tid) {
   for (int f = 0; f < p.num_filters; ++f) {
     const double x = static_cast<double>(vals[p.filter_metric[f] * block_threads + tid]);
-    if (p.filter_at_least[f] ? !(x >= p.filter_threshold[f]) : !(x <= p.filter_threshold[f])) return false;
+    if (!passes_filter(x, p.filter_at_least[f] != 0, p.filter_threshold[f])) return false;
   }
   return true;
 }
@@ -97,16 +97,15 @@ __device__ inline bool passes(const reduce_params& p, const T* vals, int tid) {
 __device__ inline bool better(double va, index_t ia, double vb, index_t ib, bool ascending) {
   if (ia < 0) return false;
   if (ib < 0) return true;
-  if (va != vb) return ascending ? va < vb : va > vb;
-  return ia < ib;
+  return ranks_before(va, ia, vb, ib, ascending);
 }
 
 __device__ inline void merge_extrema(metric_extrema& a, const metric_extrema& b) {
-  if (b.argmin >= 0 && (a.argmin < 0 || b.min < a.min || (b.min == a.min && b.argmin < a.argmin))) {
+  if (b.argmin >= 0 && takes_min(b.min, b.argmin, a.min, a.argmin)) {
     a.min = b.min;
     a.argmin = b.argmin;
   }
-  if (b.argmax >= 0 && (a.argmax < 0 || b.max > a.max || (b.max == a.max && b.argmax < a.argmax))) {
+  if (b.argmax >= 0 && takes_max(b.max, b.argmax, a.max, a.argmax)) {
     a.max = b.max;
     a.argmax = b.argmax;
   }
@@ -269,18 +268,21 @@ COOPGRID_UNROLL
   hist.flush(p, out.d_hist, tid);
 }
 
-/// d_units[u] = the Neumaier merge of unit u's tile pairs in tile order (a thread per unit and metric).
+/// d_units[u] = the Neumaier merge of unit u's tile pairs in tile order (a thread per unit, metric and power sum).
 static __global__ void combine_tile_sums_kernel(const unit_sums* __restrict__ d_tiles, index_t tiles,
                                          unit_sums* __restrict__ d_units) {
   const index_t units = (tiles + tiles_per_unit - 1) / tiles_per_unit;
-  for (index_t i = global_thread_id(); i < units * num_metrics; i += grid_stride()) {
-    const index_t u = i / num_metrics;
-    const int m = static_cast<int>(i % num_metrics);
+  constexpr int per_unit = num_metrics * num_moments;
+  for (index_t i = global_thread_id(); i < units * per_unit; i += grid_stride()) {
+    const index_t u = i / per_unit;
+    const int m = static_cast<int>(i % per_unit) / num_moments, j = static_cast<int>(i % per_unit) % num_moments;
     compensated_sum<double> s;
     const index_t hi = min(tiles, (u + 1) * tiles_per_unit);
-    for (index_t t = u * tiles_per_unit; t < hi; ++t) s.merge(compensated_sum<double>{d_tiles[t].sum[m], d_tiles[t].comp[m]});
-    d_units[u].sum[m] = s.sum;
-    d_units[u].comp[m] = s.comp;
+    for (index_t t = u * tiles_per_unit; t < hi; ++t) {
+      s.merge(compensated_sum<double>{d_tiles[t].sum[m][j], d_tiles[t].comp[m][j]});
+    }
+    d_units[u].sum[m][j] = s.sum;
+    d_units[u].comp[m][j] = s.comp;
   }
 }
 

@@ -25,7 +25,7 @@ void launch_fused(const Eval& ev, index_t first, index_t count, index_t index_of
   COOPGRID_LAUNCH(num_blocks, block_threads, bytes, stream.value(), kernel)(ev, first, count, index_offset, p, out);
   COOPGRID_CHECK_LAUNCH();
   const index_t tiles = reduce_tiles_in(count);
-  const index_t threads = (tiles + detail::tiles_per_unit - 1) / detail::tiles_per_unit * num_metrics;
+  const index_t threads = (tiles + detail::tiles_per_unit - 1) / detail::tiles_per_unit * num_metrics * num_moments;
   if (threads == 0) return;
   COOPGRID_LAUNCH(static_cast<int>((threads + block_threads - 1) / block_threads), block_threads, 0, stream.value(),
                   combine_tile_sums_kernel)(out.d_tiles, tiles, out.d_units);

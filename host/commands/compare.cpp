@@ -14,6 +14,7 @@
 #include "host/backends/make_backend.hpp"
 #include "host/backends/reference.hpp"
 #include "host/reduce/factorized.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/util/errors.hpp"
 #include "host/util/parallel.hpp"
 #include "host/io/load_source.hpp"
@@ -168,10 +169,12 @@ marginal_agreement compare_marginal(const tolerance& tol, const marginal& got, c
       bool ok = x.count == y.count;
       if (ok && y.count > 0) {
         const double scale = std::max(std::fabs(y.min), std::fabs(y.max));
-        const double mx = x.mean(), my = y.mean();
-        const bool mean_ok = std::isfinite(my) ? std::isfinite(mx) && std::fabs(mx - my) <= tol.atol + tol.rtol * scale
-                                               : tol.agrees(mx, my) || (std::isnan(mx) && std::isnan(my));
-        ok = tol.agrees(x.min, y.min) && tol.agrees(x.max, y.max) && mean_ok;
+        ok = tol.agrees(x.min, y.min) && tol.agrees(x.max, y.max);
+        for (const auto& stat : metric_statistics) {  // to the metric's scale, as its values
+          const double sx = stat.of(x), sy = stat.of(y);
+          ok = ok && (std::isfinite(sy) ? std::isfinite(sx) && std::fabs(sx - sy) <= tol.atol + tol.rtol * scale
+                                        : tol.agrees(sx, sy) || (std::isnan(sx) && std::isnan(sy)));
+        }
       }
       if (!ok) {
         if (a.failures == 0) a.first_failure = fmt::format("cell {} {}", c, metric_names[got.metrics[s]]);

@@ -17,13 +17,14 @@
 namespace coopgrid {
 
 // Checkpoint format version 3: the metric count after the magic (shared_quota made it 15); 4: the
-// marginals after the state (checkpoint_magic, checkpoint.hpp).
+// marginals after the state; 5: a metric's power sums as their count and each (metric_summary::
+// moments_text), so a build keeping more of them names the difference (checkpoint_magic, checkpoint.hpp).
 
 std::string state_text(const reduce_state& state) {
   std::string t = fmt::format("scenarios {}\nselected {}\n", state.scenarios, state.selected);
   for (const auto& m : state.metrics) {
     t += fmt::format("m {} {} {} {} {} {} {} {}\n", m.count, hexf(m.min), m.argmin, hexf(m.max),
-                     m.argmax, m.sum.to_hex(), int(m.has_pos_inf), int(m.has_neg_inf));
+                     m.argmax, m.moments_text(), int(m.has_pos_inf), int(m.has_neg_inf));
   }
   t += fmt::format("top {}\n", state.top.size());
   for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
@@ -43,10 +44,12 @@ void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& s
   in >> word >> state.selected;
   if (word != "selected") throw damaged("selected");
   for (auto& m : state.metrics) {
-    std::string mn, mx, s;
+    std::string mn, mx;
     int pinf = 0, ninf = 0;
-    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax >> s >> pinf >> ninf;
-    if (word != "m" || !in || !m.sum.from_hex(s)) throw damaged("metric");
+    in >> word >> m.count >> mn >> m.argmin >> mx >> m.argmax;
+    if (word != "m" || !in || !m.parse_moments(in, what)) throw damaged("metric");
+    in >> pinf >> ninf;
+    if (!in) throw damaged("metric");
     m.min = parse_hexf(mn, what);
     m.max = parse_hexf(mx, what);
     m.has_pos_inf = pinf != 0;

@@ -23,7 +23,7 @@ inline constexpr index_t reduce_segment = index_t{1} << 24;
 
 /// The checkpoint format's name and version (its first line; 3: the metric count after it, 4: the
 /// marginals after the state); the run fingerprint starts with it (fingerprint.cpp).
-inline constexpr const char* checkpoint_magic = "coopgrid-checkpoint 4";
+inline constexpr const char* checkpoint_magic = "coopgrid-checkpoint 5";
 
 /// The reduction state as exact text (hex floats, exact sums): checkpoints and merge_state.
 std::string state_text(const reduce_state& state);

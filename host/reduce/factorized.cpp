@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "host/reduce/metric_statistics.hpp"
 #include "host/util/errors.hpp"
 #include "kernels/histogram.hpp"
 
@@ -63,8 +64,7 @@ block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, co
     const double* v = values[b].data() + static_cast<std::size_t>(p) * w;
     bool pass = true;
     for (const filter* f : filters) {
-      const double x = v[slot_of[f->metric]];
-      if (f->at_least ? !(x >= f->threshold) : !(x <= f->threshold)) {
+      if (!f->keeps(v[slot_of[f->metric]])) {
         pass = false;
         break;
       }
@@ -74,18 +74,18 @@ block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, co
     for (std::size_t i = 0; i < w; ++i) {
       auto& m = s.metrics[i];
       const double x = v[i];
-      // Strict comparisons in point order: the lowest point wins ties, as
-      // the lowest index does in the element-wise fold.
-      if (m.argmin < 0 || x < m.min) {
+      // In point order: the lowest point wins ties, as the lowest index
+      // does in the element-wise fold.
+      if (takes_min(x, p, m.min, m.argmin)) {
         m.min = x;
         m.argmin = p;
       }
-      if (m.argmax < 0 || x > m.max) {
+      if (takes_max(x, p, m.max, m.argmax)) {
         m.max = x;
         m.argmax = p;
       }
       if (std::isfinite(x)) {
-        m.sum.add(x);
+        for_each_moment_term(x, [&](int j, double t) { m.moments[static_cast<std::size_t>(j)].add(t); });
       } else {
         (x > 0 ? m.pos_inf : m.neg_inf) = true;
       }
@@ -143,8 +143,8 @@ reduce_state factorized_grid::impl::reduce_box(const box& x, const reduce_spec& 
       out.max = part.max;
       out.argmin = others + stride[b] * part.argmin;
       out.argmax = others + stride[b] * part.argmax;
-      out.sum = part.sum;
-      out.sum.multiply(mult);
+      out.moments = part.moments;
+      out.multiply_sums(mult);
       out.has_pos_inf = part.pos_inf;
       out.has_neg_inf = part.neg_inf;
     }
@@ -316,14 +316,16 @@ bool factorized_agrees(const reduce_state& f, const reduce_state& b) {
         !bits(x.max, y.max) || x.has_pos_inf != y.has_pos_inf || x.has_neg_inf != y.has_neg_inf) {
       return false;
     }
-    const double mx = x.mean(), my = y.mean();
-    if (std::isnan(my) || std::isinf(my)) {
-      if (!(bits(mx, my) || (std::isnan(mx) && std::isnan(my)))) return false;
-      continue;
+    for (const auto& stat : metric_statistics) {
+      const double sx = stat.of(x), sy = stat.of(y);
+      if (std::isnan(sy) || std::isinf(sy)) {
+        if (!(bits(sx, sy) || (std::isnan(sx) && std::isnan(sy)))) return false;
+        continue;
+      }
+      const double scale = std::max({std::abs(sy), std::isfinite(y.min) ? std::abs(y.min) : 0.0,
+                                     std::isfinite(y.max) ? std::abs(y.max) : 0.0});
+      if (!(std::abs(sx - sy) <= 1e-12 * scale)) return false;
     }
-    const double scale = std::max({std::abs(my), std::isfinite(y.min) ? std::abs(y.min) : 0.0,
-                                   std::isfinite(y.max) ? std::abs(y.max) : 0.0});
-    if (!(std::abs(mx - my) <= 1e-12 * scale)) return false;
   }
   return true;
 }

@@ -18,7 +18,7 @@ namespace factorized_detail {
 struct metric_part {
   double min = 0, max = 0;
   index_t argmin = -1, argmax = -1;  ///< block points
-  exact_sum sum;                     ///< finite values, each once
+  std::array<exact_sum, num_moments> moments;  ///< power sums of the finite values, each once
   bool pos_inf = false, neg_inf = false;
 };
 

@@ -57,8 +57,7 @@ block_groups factorized_grid::impl::group(int b, index_t lo, index_t hi, const r
     bool pass = true;
     for (const auto& f : spec.where) {
       if (metric_block(f.metric) != b) continue;
-      const double x = v[slot_of[f.metric]];
-      if (f.at_least ? !(x >= f.threshold) : !(x <= f.threshold)) {
+      if (!f.keeps(v[slot_of[f.metric]])) {
         pass = false;
         break;
       }
@@ -113,7 +112,7 @@ void factorized_grid::impl::marginal_box(const box& x, const reduce_spec& spec, 
       const index_t n_b = g[b]->count[static_cast<std::size_t>(key[b])];
       metric_summary part = g[b]->metrics[static_cast<std::size_t>(key[b]) * metrics_of[b].size() + i];
       part.count = count;
-      part.sum.multiply(static_cast<std::uint64_t>(count / n_b));  // scenarios per point of the group
+      part.multiply_sums(static_cast<std::uint64_t>(count / n_b));  // scenarios per point of the group
       m.at(c, s).merge(part);
     }
   }

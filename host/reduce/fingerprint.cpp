@@ -150,7 +150,10 @@ std::pair<std::uint64_t, std::uint64_t> run_and_input_fingerprints(const source&
                                                                    precision prec, const reduce_spec& spec,
                                                                    const std::vector<marginal>& marginals) {
   fnv1a run;
-  run.str(checkpoint_magic);
+  // The fingerprints' own version: checkpoint format 4's first line, hashed since then so that
+  // reports of earlier versions keep their numbers. A file's format is its header's to check
+  // (read_format_header), not the fingerprint's.
+  run.str("coopgrid-checkpoint 4");
   run.str(backend);
   run.str(precision_name(prec));
   fnv1a_n<2> both;  // [0]: the run's, [1]: input_fingerprint's

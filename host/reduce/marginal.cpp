@@ -8,6 +8,7 @@
 
 #include "host/io/format.hpp"
 #include "host/reduce/checkpoint.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/source/problem.hpp"
 #include "host/util/errors.hpp"
 #include "host/io/state_format.hpp"
@@ -242,7 +243,7 @@ std::string marginals_text(const std::vector<marginal>& ms) {
         t += "0\n";
         continue;
       }
-      t += fmt::format("{} {} {} {} {} {}\n", c.count, hexf(c.min), hexf(c.max), c.sum.to_hex(), int(c.has_pos_inf),
+      t += fmt::format("{} {} {} {} {} {}\n", c.count, hexf(c.min), hexf(c.max), c.moments_text(), int(c.has_pos_inf),
                        int(c.has_neg_inf));
     }
   }
@@ -292,10 +293,12 @@ std::vector<marginal> parse_marginals_text(std::istream& in, const std::string& 
       in >> c.count;
       if (!in || c.count < 0) throw damaged("cell");
       if (c.count == 0) continue;
-      std::string mn, mx, s;
+      std::string mn, mx;
       int pinf = 0, ninf = 0;
-      in >> mn >> mx >> s >> pinf >> ninf;
-      if (!in || !c.sum.from_hex(s)) throw damaged("cell");
+      in >> mn >> mx;
+      if (!in || !c.parse_moments(in, what)) throw damaged("cell");
+      in >> pinf >> ninf;
+      if (!in) throw damaged("cell");
       c.min = parse_hexf(mn, what);
       c.max = parse_hexf(mx, what);
       c.argmin = c.argmax = 0;
@@ -329,10 +332,9 @@ std::string marginals_json(const std::vector<marginal>& ms) {
       for (std::size_t s = 0; s < m.metrics.size(); ++s) {
         const auto& x = m.at(c, s);
         const bool any = x.count > 0;
-        metrics += fmt::format("{}{}: {{\"min\": {}, \"max\": {}, \"mean\": {}{}}}", s ? ", " : "",
+        metrics += fmt::format("{}{}: {{\"min\": {}, \"max\": {}, {}{}}}", s ? ", " : "",
                                json_string(metric_names[m.metrics[s]]), json_or_null(any, x.min),
-                               json_or_null(any, x.max), json_or_null(any, x.mean()),
-                               any ? json_not_finite({{"min", x.min}, {"max", x.max}, {"mean", x.mean()}}) : "");
+                               json_or_null(any, x.max), statistics_json(x), summary_not_finite_json(x));
       }
       const index_t count = m.metrics.empty() ? 0 : m.at(c, 0).count;
       js += fmt::format("{}\n      {{\"at\": [{}], \"count\": {}, \"metrics\": {{{}}}}}", c ? "," : "", at, count,
@@ -354,7 +356,9 @@ std::string marginals_csv(const std::vector<marginal>& ms) {
   auto text = [&](std::string_view s) { out.append(s.data(), s.data() + s.size()); };
   text("marginal");
   for (const auto& c : columns) text("," + csv_field(c));
-  text(",metric,count,min,max,mean\n");
+  text(",metric,count,min,max");
+  for (const auto& st : metric_statistics) text(fmt::format(",{}", st.name));
+  text("\n");
   for (const auto& m : ms) {
     const std::string name = csv_field(m.name());
     for (index_t c = 0; c < m.num_cells(); ++c) {
@@ -370,17 +374,14 @@ std::string marginals_csv(const std::vector<marginal>& ms) {
       for (std::size_t s = 0; s < m.metrics.size(); ++s) {
         const auto& x = m.at(c, s);
         text(fmt::format("{},{},{}", prefix, metric_names[m.metrics[s]], x.count));
-        if (x.count > 0) {
+        const auto cell = [&](double v) {
           text(",");
-          format_number(out, x.min);
-          text(",");
-          format_number(out, x.max);
-          text(",");
-          format_number(out, x.mean());
-          text("\n");
-        } else {
-          text(",,,\n");
-        }
+          if (x.count > 0) format_number(out, v);
+        };
+        cell(x.min);
+        cell(x.max);
+        for (const auto& st : metric_statistics) cell(st.of(x));
+        text("\n");
       }
     }
   }

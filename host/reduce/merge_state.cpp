@@ -13,8 +13,9 @@
 namespace coopgrid {
 namespace {
 
-// Version 3: the metric count after the magic (shared_quota made it 15); 4: the marginals after the state.
-constexpr const char* state_magic = "coopgrid-merge-state 4";
+// Version 3: the metric count after the magic (shared_quota made it 15); 4: the marginals after the state;
+// 5: power sums as their count and each (checkpoint.cpp).
+constexpr const char* state_magic = "coopgrid-merge-state 5";
 
 /// The reduction and metric selection as one canonical line (shards must agree on it).
 std::string spec_line(const reduce_report& r) {

@@ -33,14 +33,16 @@ __attribute__((always_inline)) inline void fold_pass(const double* rows, index_t
   constexpr bool masked[per_pass] = {masked0, masked1};
   const v4d vinf = v4d{} + std::numeric_limits<double>::infinity();
   const v4l magnitude = v4l{} + std::numeric_limits<std::int64_t>::max();  // & clears the sign: std::fabs
-  v4d mn[per_pass], mx[per_pass], s[per_pass], c[per_pass];
+  v4d mn[per_pass], mx[per_pass], s[per_pass][num_moments], c[per_pass][num_moments];
   v4l finite_rows[per_pass];
   for (int g = 0; g < per_pass; ++g) {
     const int o = (p * per_pass + g) * group;
     std::memcpy(&mn[g], l->min + o, sizeof(v4d));
     std::memcpy(&mx[g], l->max + o, sizeof(v4d));
-    std::memcpy(&s[g], l->sum + o, sizeof(v4d));
-    std::memcpy(&c[g], l->comp + o, sizeof(v4d));
+    for (int j = 0; j < num_moments; ++j) {
+      std::memcpy(&s[g][j], l->sum[j] + o, sizeof(v4d));
+      std::memcpy(&c[g][j], l->comp[j] + o, sizeof(v4d));
+    }
     std::memcpy(&finite_rows[g], l->finite + o, sizeof(v4l));
   }
   for (index_t i = 0; i < count; ++i) {
@@ -62,19 +64,23 @@ __attribute__((always_inline)) inline void fold_pass(const double* rows, index_t
       // the same bits; a zero error is +0 in both. Only an overflowed unit
       // (s = inf) differs, in its compensation (NaN, not -inf), and exact_sum
       // adds neither.
-      const v4d t = s[g] + xf;
-      const v4d bp = t - s[g];
-      const v4d ap = t - bp;
-      c[g] += (s[g] - ap) + (xf - bp);
-      s[g] = t;
+      for_each_moment_term(xf, [&](int j, v4d term) {
+        const v4d t = s[g][j] + term;
+        const v4d bp = t - s[g][j];
+        const v4d ap = t - bp;
+        c[g][j] += (s[g][j] - ap) + (term - bp);
+        s[g][j] = t;
+      });
     }
   }
   for (int g = 0; g < per_pass; ++g) {
     const int o = (p * per_pass + g) * group;
     std::memcpy(l->min + o, &mn[g], sizeof(v4d));
     std::memcpy(l->max + o, &mx[g], sizeof(v4d));
-    std::memcpy(l->sum + o, &s[g], sizeof(v4d));
-    std::memcpy(l->comp + o, &c[g], sizeof(v4d));
+    for (int j = 0; j < num_moments; ++j) {
+      std::memcpy(l->sum[j] + o, &s[g][j], sizeof(v4d));
+      std::memcpy(l->comp[j] + o, &c[g][j], sizeof(v4d));
+    }
     std::memcpy(l->finite + o, &finite_rows[g], sizeof(v4l));
   }
 }
@@ -192,12 +198,14 @@ void plain_unit_fold::finish() {
     s.argmax = argmax_[m];
     s.has_pos_inf = s.has_pos_inf || pos_inf_[m];
     s.has_neg_inf = s.has_neg_inf || neg_inf_[m];
-    // add_rows' unit sum: (sum, compensation) added exactly, both of them, always.
-    s.sum.add(l_.sum[m]);
-    s.sum.add(l_.comp[m]);
+    // add_rows' unit sums: (sum, compensation) added exactly, both of them, always.
+    for (int j = 0; j < num_moments; ++j) s.add_unit_sum(j, l_.sum[j][m], l_.comp[j][m]);
     pos_inf_[m] = neg_inf_[m] = false;
   }
-  for (int m = 0; m < plain_lanes; ++m) l_.sum[m] = l_.comp[m] = 0;  // the next unit starts afresh
+  for (int j = 0; j < num_moments; ++j) {  // the next unit starts afresh
+    std::fill(std::begin(l_.sum[j]), std::end(l_.sum[j]), 0.0);
+    std::fill(std::begin(l_.comp[j]), std::end(l_.comp[j]), 0.0);
+  }
   first_ = next_;
   selected_ = 0;
 }

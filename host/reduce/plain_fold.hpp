@@ -12,8 +12,7 @@
 namespace coopgrid {
 
 /// Doubles per row of a plain fold: the metrics, padded to whole 8-lane vectors (the pad lane is ignored).
-inline constexpr int plain_lanes = 16;
-static_assert(num_metrics <= plain_lanes, "one lane per metric");
+inline constexpr int plain_lanes = max_metrics;
 
 /// True when spec asks for counts, extrema and sums only: reduce_state::add_rows may take the plain fold.
 inline bool is_plain(const reduce_spec& spec) {
@@ -52,7 +51,8 @@ class plain_unit_fold {
   /// What the SIMD kernel carries from row to row, one lane per metric; the
   /// indices of the extrema and the infinities are found per batch afterwards.
   struct lanes {
-    alignas(64) double min[plain_lanes], max[plain_lanes], sum[plain_lanes], comp[plain_lanes];
+    alignas(64) double min[plain_lanes], max[plain_lanes];
+    alignas(64) double sum[num_moments][plain_lanes], comp[num_moments][plain_lanes];  ///< power sums (Neumaier)
     alignas(64) std::int64_t finite[plain_lanes];  ///< the batch's finite values: fewer than its rows, a NaN or infinity
   };
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "host/reduce/merge_state.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/util/errors.hpp"
 #include "host/io/format.hpp"
 #include "host/io/source_text.hpp"
@@ -31,12 +32,10 @@ std::string reduce_json(const source& src, const reduce_report& r) {
     const bool any = s.count > 0;
     js += fmt::format(
         "    {}: {{\"count\": {}, \"min\": {}, \"argmin\": {{{}}}, \"max\": {}, \"argmax\": {{{}}}, "
-        "\"mean\": {}{}}}{}\n",
+        "{}{}}}{}\n",
         json_string(metric_names[r.metrics[j]]), s.count, any ? json_number(s.min) : "null",
         scenario_json_members(src, s.argmin), any ? json_number(s.max) : "null", scenario_json_members(src, s.argmax),
-        any ? json_number(s.mean()) : "null",
-        any ? json_not_finite({{"min", s.min}, {"max", s.max}, {"mean", s.mean()}}) : "",
-        j + 1 < r.metrics.size() ? "," : "");
+        statistics_json(s), summary_not_finite_json(s), j + 1 < r.metrics.size() ? "," : "");
   }
   js += "  }";
   if (spec.top_k > 0) {

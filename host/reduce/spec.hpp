@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/metrics.hpp"
+#include "kernels/statistics.hpp"
 
 namespace coopgrid {
 
@@ -17,6 +18,7 @@ struct filter {
   bool at_least = true;  ///< true: >=, false: <=
   double threshold = 0;
   std::string text() const;
+  bool keeps(double x) const { return passes_filter(x, at_least, threshold); }
 };
 
 /// Parses the stored form "shared_expected>=100" (also <=); throws usage_error naming the text and the rule.
@@ -42,8 +44,7 @@ struct reduce_spec {
 
   bool passes(const double* v) const {
     for (const auto& f : where) {
-      const double x = v[f.metric];
-      if (f.at_least ? !(x >= f.threshold) : !(x <= f.threshold)) return false;
+      if (!f.keeps(v[f.metric])) return false;
     }
     return true;
   }

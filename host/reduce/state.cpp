@@ -49,7 +49,7 @@ void reduce_state::add_rows(const reduce_spec& spec, const metric_row<T>* rows, 
 template <class T>
 void reduce_state::add_rows_generic(const reduce_spec& spec, const metric_row<T>* rows, index_t first,
                                     index_t count) {
-  std::array<compensated_sum<double>, num_metrics> unit;
+  std::array<std::array<compensated_sum<double>, num_moments>, num_metrics> unit;
   double v[num_metrics];
   for (index_t i = 0; i < count; ++i) {
     ++scenarios;
@@ -58,13 +58,12 @@ void reduce_state::add_rows_generic(const reduce_spec& spec, const metric_row<T>
     ++selected;
     for (int m = 0; m < num_metrics; ++m) {
       metrics[m].add_extrema(v[m], first + i);
-      if (std::isfinite(v[m])) unit[m].add(v[m]);
+      if (std::isfinite(v[m])) for_each_moment_term(v[m], [&](int j, double t) { unit[m][j].add(t); });
     }
     add_selected(spec, v, first + i);
   }
   for (int m = 0; m < num_metrics; ++m) {
-    metrics[m].sum.add(unit[m].sum);
-    metrics[m].sum.add(unit[m].comp);
+    for (int j = 0; j < num_moments; ++j) metrics[m].add_unit_sum(j, unit[m][j].sum, unit[m][j].comp);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "host/reduce/metric_statistics.hpp"
 #include "host/util/text.hpp"
 #include "host/io/source_text.hpp"
 
@@ -193,16 +194,17 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
     for (int m : r.metrics) {
       const auto& s = st.metrics[m];
       if (s.count == 0) {
-        rows.push_back({metric_names[m], "0", "-", "-", "-", "-", "-"});
+        rows.push_back({metric_names[m], "0", "-", "-", "-", "-"});
       } else {
         rows.push_back({metric_names[m], grouped(s.count), num(s.min), at_cell(s.argmin, axes_inline), num(s.max),
-                        at_cell(s.argmax, axes_inline), num(s.mean())});
+                        at_cell(s.argmax, axes_inline)});
       }
+      for (const auto& stat : metric_statistics) rows.back().push_back(s.count == 0 ? "-" : num(stat.of(s)));
     }
     return rows;
   };
-  std::vector<table_column> cols{{"metric", false}, {"count"},          {"min"}, {"min at", false},
-                           {"max"},           {"max at", false}, {"mean"}};
+  std::vector<table_column> cols{{"metric", false}, {"count"}, {"min"}, {"min at", false}, {"max"}, {"max at", false}};
+  for (const auto& stat : metric_statistics) cols.push_back({stat.name});
   // Every metric counted over every selected scenario (no NaN): the heading says the count once.
   bool one_count = true;
   for (int m : r.metrics) one_count = one_count && st.metrics[m].count == st.selected;
@@ -342,7 +344,9 @@ std::string marginals_section(const reduce_report& r) {
                        metric_names[m.metrics[slot]]);
     std::vector<table_column> cols;
     for (const auto& a : m.axes) cols.push_back({a.bins > 0 ? a.name + " (bin mid)" : a.name});
-    for (const char* h : {"count", "mean", "min", "max"}) cols.push_back({h});
+    cols.push_back({"count"});
+    for (const auto& stat : metric_statistics) cols.push_back({stat.name});
+    for (const char* h : {"min", "max"}) cols.push_back({h});
     table_rows rows;
     const index_t n1 = m.axes.size() == 2 ? m.axes[1].cells() : 1;
     const index_t shown = std::min(m.num_cells(), max_marginal_rows);
@@ -352,7 +356,8 @@ std::string marginals_section(const reduce_report& r) {
       const auto& x = m.at(c, slot);
       const bool any = x.count > 0;
       row.push_back(grouped(x.count));
-      for (double v : {x.mean(), x.min, x.max}) row.push_back(any ? num(v) : "-");
+      for (const auto& stat : metric_statistics) row.push_back(any ? num(stat.of(x)) : "-");
+      for (double v : {x.min, x.max}) row.push_back(any ? num(v) : "-");
       rows.push_back(std::move(row));
     }
     for (const auto& line : render(cols, rows, column_widths(cols, rows))) out += line + "\n";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels/config.hpp"
+#include "kernels/statistics.hpp"
 
 namespace coopgrid {
 
@@ -17,8 +18,7 @@ using top_entry = std::pair<double, index_t>;
 
 /// True when a is a better top entry than b (ties: the lower scenario index wins).
 inline bool top_better(const top_entry& a, const top_entry& b, bool ascending) {
-  if (a.first != b.first) return ascending ? a.first < b.first : a.first > b.first;
-  return a.second < b.second;
+  return ranks_before(a.first, a.second, b.first, b.second, ascending);
 }
 
 /// Sorts `top` best first and keeps its best k.

@@ -131,7 +131,7 @@ class Report:
 
     def marginal_frame(self, which: Union[int, str] = 0) -> "pandas.DataFrame":
         """Marginal ``which`` (its index, or its axes "a" / "a,b") in long format: one row per cell
-        and metric, with the axis values (bin midpoints for bins), count, min, max and mean; as the
+        and metric, with the axis values (bin midpoints for bins), count, min, max and the statistics (mean, ...); as the
         CLI's ``--marginal-csv`` writes them."""
         pd = _pandas()
         ms = self.json.get("marginals") or []
@@ -156,9 +156,9 @@ class Report:
             at = cell["at"]
             base = {a["name"]: label(a, i) for a, i in zip(axes, at)}
             for metric, v in (cell.get("metrics") or {}).items():
-                v = _finite_or_noted(v or {})
-                rows.append({**base, "metric": metric, "count": cell["count"], "min": v.get("min"),
-                             "max": v.get("max"), "mean": v.get("mean")})
+                v = _finite_or_noted(v or {})  # min, max and every statistic the build reports
+                stats = {k: x for k, x in v.items() if not isinstance(x, (dict, list))}
+                rows.append({**base, "metric": metric, "count": cell["count"], **stats})
         return pd.DataFrame(rows)
 
     def histogram_frame(self) -> "pandas.DataFrame":

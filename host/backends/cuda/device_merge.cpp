@@ -65,10 +65,9 @@ void merge_device_launch(const reduce_spec& spec, const kernels::block_result* b
   const index_t num_units = (count + kernels::reduce_unit - 1) / kernels::reduce_unit;
   for (int m = 0; m < num_metrics; ++m) {
     ms[m].count = part.selected;
-    ms[m].sum = exact_sum{};
-    for (index_t u = 0; u < num_units; ++u) {  // each unit's Neumaier pair, added exactly
-      ms[m].sum.add(units[u].sum[m]);
-      ms[m].sum.add(units[u].comp[m]);
+    ms[m].moments = {};
+    for (index_t u = 0; u < num_units; ++u) {  // each unit's Neumaier pairs, added exactly
+      for (int j = 0; j < num_moments; ++j) ms[m].add_unit_sum(j, units[u].sum[m][j], units[u].comp[m][j]);
     }
     part.metrics[m] = ms[m];
   }

@@ -271,7 +271,7 @@ TEST(FactorizedAgrees, RefusesEveryKindOfDifference) {
       [](reduce_state& s) { ++s.selected; },
       [&](reduce_state& s) { s.metrics[m].argmin += 1; },
       [&](reduce_state& s) { s.metrics[m].max = std::nextafter(s.metrics[m].max, 0.0); },
-      [&](reduce_state& s) { s.metrics[m].sum.add(s.metrics[m].sum.value() * 1e-11); },
+      [&](reduce_state& s) { s.metrics[m].moments[0].add(s.metrics[m].moments[0].value() * 1e-11); },
       [](reduce_state& s) { s.top[1].second += 1; },
       [&](reduce_state& s) { s.metrics[m].has_neg_inf = true; },
   };
@@ -281,7 +281,7 @@ TEST(FactorizedAgrees, RefusesEveryKindOfDifference) {
     EXPECT_FALSE(factorized_agrees(g, b)) << i;
   }
   auto g = f;  // a mean 1e-14 off still agrees
-  g.metrics[m].sum.add(g.metrics[m].sum.value() * 1e-14);
+  g.metrics[m].moments[0].add(g.metrics[m].moments[0].value() * 1e-14);
   EXPECT_TRUE(factorized_agrees(g, b));
 }
 

@@ -51,7 +51,7 @@ TEST(FormatVersion, CheckpointOfAnotherVersionIsRefused) {
   state.scenarios = 7;
   write_checkpoint(path, 0x1234, 7, state);
   const std::string text = test::read_file(path);
-  ASSERT_EQ(text.find("coopgrid-checkpoint 4\n" + metrics_line), 0u) << text;
+  ASSERT_EQ(text.find("coopgrid-checkpoint 5\n" + metrics_line), 0u) << text;
   reduce_state back;
   EXPECT_EQ(read_checkpoint(path, 0x1234, spec, back), 7);
   EXPECT_EQ(back.scenarios, 7);
@@ -61,13 +61,20 @@ TEST(FormatVersion, CheckpointOfAnotherVersionIsRefused) {
     return [&] { read_checkpoint(path, 0x1234, spec, back); };
   };
   // An older format version (checkpoint 2 had no metrics line), or another metric count.
-  const auto old_version = read(edit(text, "coopgrid-checkpoint 4\nmetrics [0-9]+\n", "coopgrid-checkpoint 2\n"));
+  const auto old_version = read(edit(text, "coopgrid-checkpoint 5\nmetrics [0-9]+\n", "coopgrid-checkpoint 2\n"));
   EXPECT_NE(message_of<usage_error>(old_version).find(other_version), std::string::npos)
       << message_of<usage_error>(old_version);
   const auto other_count = read(edit(text, metrics_line, fewer_metrics));
   const auto m = message_of<usage_error>(other_count);
   EXPECT_NE(m.find(other_version), std::string::npos) << m;
   EXPECT_NE(m.find(std::to_string(num_metrics - 1) + " metrics"), std::string::npos) << m;
+  // A build keeping another number of power sums per metric (kernels/statistics.hpp's num_moments).
+  const std::string moments = " " + std::to_string(num_moments) + " 0";  // after argmax: the count, then sum 0
+  ASSERT_NE(text.find(moments), std::string::npos) << text;
+  const auto more = read(edit(text, moments, " " + std::to_string(num_moments + 1) + " 0 0"));
+  const auto mm = message_of<usage_error>(more);
+  EXPECT_NE(mm.find(other_version), std::string::npos) << mm;
+  EXPECT_NE(mm.find(std::to_string(num_moments + 1) + " power sums"), std::string::npos) << mm;
   // Not a checkpoint at all, and a damaged one, stay input errors.
   EXPECT_NE(message_of<input_error>(read("hello\n")).find("not a coopgrid checkpoint"), std::string::npos);
   EXPECT_NE(message_of<input_error>(read(edit(text, metrics_line, "metrix\n"))).find("damaged"), std::string::npos);
@@ -85,11 +92,11 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
       << test::read_file(d / "err.txt");
   const std::string json = test::read_file(a);
   const std::string state = extract_merge_state(json, "a.json");
-  ASSERT_EQ(state.find("coopgrid-merge-state 4\n" + metrics_line), 0u) << state;
+  ASSERT_EQ(state.find("coopgrid-merge-state 5\n" + metrics_line), 0u) << state;
   EXPECT_NO_THROW(parse_merge_state(state, "a.json"));
 
   auto parse = [&](const std::string& t) { return [t] { parse_merge_state(t, "a.json"); }; };
-  for (const auto& bad : {edit(state, "coopgrid-merge-state 4\nmetrics [0-9]+\n", "coopgrid-merge-state 1\n"),
+  for (const auto& bad : {edit(state, "coopgrid-merge-state 5\nmetrics [0-9]+\n", "coopgrid-merge-state 1\n"),
                           edit(state, metrics_line, fewer_metrics)}) {
     const auto m = message_of<usage_error>(parse(bad));
     EXPECT_NE(m.find(other_version), std::string::npos) << m;
@@ -99,7 +106,7 @@ TEST(FormatVersion, MergeStateOfAnotherVersionIsRefused) {
 
   // Through the binary: `coopgrid merge` exits 2 with the one-line message.
   const auto old = d / "old.json";
-  test::write_file(old, edit(json, "coopgrid-merge-state 4\\\\nmetrics [0-9]+\\\\n", "coopgrid-merge-state 1\\n"));
+  test::write_file(old, edit(json, "coopgrid-merge-state 5\\\\nmetrics [0-9]+\\\\n", "coopgrid-merge-state 1\\n"));
   EXPECT_EQ(coopgrid("merge '" + old.string() + "' -o '" + (d / "merged.json").string() + "'"), 2);
   const auto msg = test::read_file(d / "err.txt");
   EXPECT_NE(msg.find("old.json: " + std::string(other_version)), std::string::npos) << msg;

@@ -1,0 +1,57 @@
+#pragma once
+/**
+ * @file statistics.hpp
+ * @brief The rules every --reduce fold shares (the host's plain, SIMD and
+ *        factorized folds, the fused kernel and its merge): which power sums
+ *        a metric keeps and the terms a value adds to them, the --where
+ *        filter, the --top order and the extrema's tie rule (lowest index). What is reported from them is host/reduce/metric_statistics.hpp's.
+ *
+ * Each power sum is kept as the mean's sum always was: Neumaier over one
+ * reduction unit in a fixed order, the unit's (sum, compensation) pair added
+ * exactly (host/reduce/exact_sum.hpp), so shards, checkpoints, threads and
+ * devices merge to the same bits. A power's terms are exact (a square is its
+ * rounded value and its rounding error), so only the unit's rounding remains.
+ */
+#include <cmath>
+
+#include "kernels/config.hpp"
+
+namespace coopgrid {
+
+/// Power sums kept per metric: sum x, sum x^2, ... The one bound: a statistic of a higher power raises it.
+inline constexpr int num_moments = 1;
+/// Their names, in docs and in the text of saved states (which give their count on every line).
+inline constexpr const char* moment_names[num_moments] = {"sum"};
+
+/**
+ * @brief Calls add(j, term) for every term a finite x adds to power sum j
+ *        (j = 0: x itself). V is double, or a GCC vector of doubles
+ *        (host/reduce/plain_fold.cpp, whose zeroed NaN lanes add zeros).
+ */
+template <class V, class Add>
+COOPGRID_HOST_DEVICE inline void for_each_moment_term(V x, Add&& add) {
+  add(0, x);
+}
+
+/// Whether x passes a --where filter: x >= threshold (at_least) or x <= threshold; NaN passes none.
+COOPGRID_HOST_DEVICE inline bool passes_filter(double x, bool at_least, double threshold) {
+  return at_least ? x >= threshold : x <= threshold;
+}
+
+/// Whether (va, ia) ranks before (vb, ib) in a --top list: the better value (smaller when
+/// ascending), then the lower index.
+COOPGRID_HOST_DEVICE inline bool ranks_before(double va, index_t ia, double vb, index_t ib, bool ascending) {
+  if (va != vb) return ascending ? va < vb : va > vb;
+  return ia < ib;
+}
+
+/// Whether (x, i) becomes the minimum (min, argmin): smaller, or equal at a lower index; an empty one (argmin < 0) takes anything.
+COOPGRID_HOST_DEVICE inline bool takes_min(double x, index_t i, double min, index_t argmin) {
+  return argmin < 0 || x < min || (x == min && i < argmin);
+}
+/// Whether (x, i) becomes the maximum: larger, or equal at a lower index; an empty one takes anything.
+COOPGRID_HOST_DEVICE inline bool takes_max(double x, index_t i, double max, index_t argmax) {
+  return argmax < 0 || x > max || (x == max && i < argmax);
+}
+
+}  // namespace coopgrid
