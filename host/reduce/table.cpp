@@ -113,6 +113,22 @@ std::vector<std::string> render(const std::vector<table_column>& cols, const tab
   return out;
 }
 
+/// render() of the columns `keep` only, in that order, as text.
+std::string render_columns(const std::vector<table_column>& cols, const table_rows& rows,
+                           const std::vector<std::size_t>& w, const std::vector<std::size_t>& keep) {
+  std::vector<table_column> c;
+  std::vector<std::size_t> cw;
+  table_rows r(rows.size());
+  for (std::size_t j : keep) {
+    c.push_back(cols[j]);
+    cw.push_back(w[j]);
+    for (std::size_t i = 0; i < rows.size(); ++i) r[i].push_back(rows[i][j]);
+  }
+  std::string out;
+  for (const auto& line : render(c, r, cw)) out += line + "\n";
+  return out;
+}
+
 std::string trim_lines(const std::string& text) {
   std::string out, line;
   for (char c : text) {
@@ -171,6 +187,36 @@ std::string at_list(const source& src, const std::map<index_t, table_label>& see
   return out;
 }
 
+/**
+ * The metric table as it fits `width`: whole; else with the statistics (mean, ...) in a second
+ * table under the extrema's; columns still too wide (long batch ids) cut to fit, never a number.
+ */
+std::string render_metric_table(const std::vector<table_column>& cols, table_rows rows, std::vector<std::size_t> w,
+                                std::size_t min_at, std::size_t max_at, std::size_t width) {
+  std::vector<std::size_t> extrema(max_at + 1), stats{0};
+  for (std::size_t j = 0; j < extrema.size(); ++j) extrema[j] = j;
+  for (std::size_t j = max_at + 1; j < cols.size(); ++j) stats.push_back(j);
+  const bool split = table_width(w) > width;
+  const auto first_width = [&] {
+    return split ? table_width(std::vector<std::size_t>(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(max_at + 1)))
+                 : table_width(w);
+  };
+  if (first_width() > width) {
+    const std::size_t over = first_width() - width;
+    for (std::size_t j : {min_at, max_at}) {
+      const std::size_t cap = std::max(min_scenario_cell, w[j] > (over + 1) / 2 ? w[j] - (over + 1) / 2 : 0);
+      for (auto& row : rows) row[j] = fit(row[j], cap);
+      w[j] = std::min(w[j], cap);
+    }
+  }
+  if (!split) {
+    std::vector<std::size_t> all(cols.size());
+    for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
+    return render_columns(cols, rows, w, all);
+  }
+  return render_columns(cols, rows, w, extrema) + "\n" + render_columns(cols, rows, w, stats);
+}
+
 std::string metrics_section(const source& src, const reduce_report& r, std::size_t width) {
   const auto& st = r.state;
   std::string out =
@@ -227,16 +273,7 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
       w = column_widths(cols, rows);
     }
   }
-  if (table_width(w) > width) {
-    // Still too wide (long batch ids): cut the two scenario columns, never a number.
-    const std::size_t over = table_width(w) - width;
-    for (std::size_t j : {min_at, max_at}) {
-      const std::size_t cap = std::max(min_scenario_cell, w[j] > (over + 1) / 2 ? w[j] - (over + 1) / 2 : 0);
-      for (auto& row : rows) row[j] = fit(row[j], cap);
-      w[j] = std::min(w[j], cap);
-    }
-  }
-  for (const auto& line : render(cols, rows, w)) out += line + "\n";
+  out += render_metric_table(cols, rows, w, min_at, max_at, width);
   if (tagged) out += at_list(src, seen, width);
   return out;
 }
