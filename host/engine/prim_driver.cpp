@@ -67,7 +67,7 @@ prim_found find_prim_box(const prim_command_options& opt) {
     ctx.backend = rr.backend;
     ctx.passes = rr.stats.passes;
     ctx.cached = rr.stats.cached;
-    for (std::int64_t b : rr.stats.bins) ctx.bins = std::max(ctx.bins, b);
+    ctx.bins = rr.stats.most_bins();
   }
   ctx.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return {std::move(r), std::move(ctx)};

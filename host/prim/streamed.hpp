@@ -65,6 +65,12 @@ struct stream_stats {
   std::int64_t passes = 0;          // over the inputs (the model is evaluated in one more)
   std::vector<std::int64_t> bins;   // per input, those in use
   bool cached = false;              // the rows' bins were kept: one pass read the inputs
+  // The most bins any input has (reports say "B bins kept").
+  std::int64_t most_bins() const {
+    std::int64_t most = 0;
+    for (std::int64_t b : bins) most = b > most ? b : most;
+    return most;
+  }
 };
 
 // Throws input_error as find_box does, and for bins outside 2 .. 65536.

@@ -54,11 +54,9 @@ py::dict entry_dict(const prim::box_entry& e) {
 py::dict result_dict(const prim::prim_result& r);
 
 void add_stream_facts(py::dict& out, const prim::stream_stats& stats) {
-  std::int64_t bins = 0;
-  for (std::int64_t b : stats.bins) bins = std::max(bins, b);
   out["method"] = "streamed";
   out["passes"] = stats.passes;
-  out["bins"] = bins;
+  out["bins"] = stats.most_bins();
 }
 
 // columns: a list of 1-d float arrays of one length; interest: 0/1 per row;
