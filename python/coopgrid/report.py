@@ -109,7 +109,7 @@ class Report:
         return "".join(parts)
 
     def to_frame(self) -> "pandas.DataFrame":
-        """The per-metric summary: one row per metric (count, min, max, mean and where min and max are)."""
+        """The per-metric summary: one row per metric (count, min, max, where min and max are, and each statistic the report has: mean, ...)."""
         pd = _pandas()
         rows = {}
         for name, m in self.json["metrics"].items():
