@@ -13,15 +13,16 @@
  * rounded value and its rounding error), so only the unit's rounding remains.
  */
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/config.hpp"
 
 namespace coopgrid {
 
 /// Power sums kept per metric: sum x, sum x^2, ... The one bound: a statistic of a higher power raises it.
-inline constexpr int num_moments = 1;
+inline constexpr int num_moments = 2;
 /// Their names, in docs and in the text of saved states (which give their count on every line).
-inline constexpr const char* moment_names[num_moments] = {"sum"};
+inline constexpr const char* moment_names[num_moments] = {"sum", "sum of squares"};
 
 /**
  * @brief Calls add(j, term) for every term a finite x adds to power sum j
@@ -29,8 +30,27 @@ inline constexpr const char* moment_names[num_moments] = {"sum"};
  *        (host/reduce/plain_fold.cpp, whose zeroed NaN lanes add zeros).
  */
 template <class V, class Add>
-COOPGRID_HOST_DEVICE inline void for_each_moment_term(V x, Add&& add) {
+COOPGRID_HOST_DEVICE inline void for_each_moment_term(const V& x, Add&& add) {
   add(0, x);
+  if constexpr (std::is_same_v<V, double>) {  // x^2 as p and its rounding error: the square exactly
+#ifdef __CUDA_ARCH__
+    const double p = __dmul_rn(x, x);  // never fused into the sum it enters (nvcc contracts a * b + c)
+#else
+    const double p = x * x;
+#endif
+    add(1, p);
+    add(1, ::fma(x, x, -p));  // host and device alike
+  } else {
+    const V p = x * x;
+    // GCC vectors have no fma: Veltkamp's split and Dekker's product, exact where x * x
+    // neither overflows nor underflows (as the fma); the file must not contract products
+    // into sums (plain_fold.cpp: -ffp-contract=off).
+    const V c = x * 134217729.0;  // 2^27 + 1
+    const V hi = c - (c - x);
+    const V lo = x - hi;
+    add(1, p);
+    add(1, ((hi * hi - p) + 2.0 * hi * lo) + lo * lo);
+  }
 }
 
 /// Whether x passes a --where filter: x >= threshold (at_least) or x <= threshold; NaN passes none.

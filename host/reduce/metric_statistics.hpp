@@ -24,8 +24,14 @@ struct metric_statistic {
 /// The mean of the values: the exact sum over the count; +-inf with infinities of one sign, NaN with both or none.
 double mean_of(const metric_summary& s);
 
+/// The population standard deviation, sqrt(sum (x - mean)^2 / n), from the exact sums of x and
+/// x^2: 0 when every value is the same; NaN with an infinity, or a |value| whose square the sums
+/// cannot hold (above sqrt(DBL_MAX / n)).
+double sd_of(const metric_summary& s);
+
 inline constexpr metric_statistic metric_statistics[] = {
     {"mean", mean_of},
+    {"sd", sd_of},
 };
 
 /// `"mean": X, ...` for s (null where it counts nothing), in table order.

@@ -183,6 +183,31 @@ def test_reduce_marginals_equal_cli(cli, tmp_path):
         r.marginal_frame("exchange.activities")
 
 
+def test_reduce_sd_is_numpys_population_std(cli, tmp_path):
+    # The report's sd (exact power sums) against NumPy's two-pass std (ddof=0) of the same rows,
+    # per metric and per marginal cell; the frames and the CLI's --marginal-csv carry it alike.
+    rows = coopgrid.run("data/grid_small.toml", backend="cpu")
+    r = coopgrid.reduce("data/grid_small.toml", backend="cpu", marginals=["countries.count"])
+    frame = r.to_frame()
+    checked = 0
+    for m in coopgrid.metric_names:
+        x = rows[m].to_numpy()
+        if not np.isfinite(x).all():
+            assert np.isnan(frame.loc[m, "sd"])  # no sd with an infinity
+            continue
+        assert frame.loc[m, "sd"] == pytest.approx(np.std(x), rel=1e-14, abs=1e-300), m
+        assert r.json["metrics"][m]["sd"] == frame.loc[m, "sd"]
+        checked += 1
+    assert checked >= 10
+    cells = r.marginal_frame("countries.count")
+    want = rows.groupby("countries.count")["shared_expected"].std(ddof=0)
+    got = cells[cells["metric"] == "shared_expected"].set_index("countries.count")["sd"]
+    assert np.allclose(got.loc[want.index].to_numpy(), want.to_numpy(), rtol=1e-13, atol=0)
+    csv = tmp_path / "m.csv"
+    cli("run", "data/grid_small.toml", "--reduce", "--marginal", "countries.count", "--marginal-csv", csv)
+    assert list(pd.read_csv(csv, float_precision="round_trip")["sd"]) == list(cells["sd"])
+
+
 def test_reduce_bad_marginal_raises_value_error(cli):
     p = cli("run", "data/grid_small.toml", "--reduce", "--marginal", "no.such_axis", check=False)
     assert p.returncode == 2

@@ -500,7 +500,7 @@ TEST(CliMarginal, CsvParsesBack) {
   std::istringstream in(test::read_file(csv));
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "marginal,activities,countries_per_activity,metric,count,min,max,mean");
+  EXPECT_EQ(line, "marginal,activities,countries_per_activity,metric,count,min,max,mean,sd");
   int rows = 0;
   long long total_one_axis = 0;
   while (std::getline(in, line)) {
@@ -511,17 +511,19 @@ TEST(CliMarginal, CsvParsesBack) {
     if (line.back() == ',') f.push_back("");
     ASSERT_GE(f.size(), 5u) << line;
     if (line.rfind("\"activities:2,countries_per_activity:3\",", 0) == 0) {
-      ASSERT_EQ(f.size(), 9u) << line;  // the name is quoted: it holds a comma
+      ASSERT_EQ(f.size(), 10u) << line;  // the name is quoted: it holds a comma
       continue;
     }
     ASSERT_EQ(f[0], "activities:4") << line;
-    ASSERT_EQ(f.size(), 8u) << line;
+    ASSERT_EQ(f.size(), 9u) << line;
     EXPECT_EQ(f[2], "");  // not an axis of this marginal
     const long long count = std::stoll(f[4]);
     if (f[3] == "shared_expected") total_one_axis += count;
     if (count > 0) {
       EXPECT_LE(std::stod(f[5]), std::stod(f[7])) << line;
       EXPECT_LE(std::stod(f[7]), std::stod(f[6])) << line;
+      EXPECT_GE(std::stod(f[8]), 0) << line;  // sd
+      EXPECT_LE(std::stod(f[8]), std::stod(f[6]) - std::stod(f[5])) << line;
     }
   }
   EXPECT_EQ(rows, 4 * 2 + 6 * 2);

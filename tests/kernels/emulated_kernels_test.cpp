@@ -6,6 +6,7 @@
 #include "tests/support/simt_emulator.hpp"  // first: it defines the CUDA vocabulary
 
 #include "host/backends/cpu_backend.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/backends/cuda/device_merge.hpp"
 #include "host/commands/run.hpp"
 #include "host/source/grid_block_tables.hpp"
@@ -230,6 +231,10 @@ void expect_same_summary(const reduce_state& got, const reduce_state& want, inde
     // Sums: the same units, a different order inside each (lanes, then a tree).
     EXPECT_TRUE(gm == wm || std::fabs(gm - wm) <= 1e-12 * std::fabs(wm) || (std::isnan(gm) && std::isnan(wm)))
         << what << " " << metric_names[m] << ": " << gm << " vs " << wm;
+    const double gs = sd_of(g), ws = sd_of(w);  // its error scales with the mean's (cancellation)
+    EXPECT_TRUE(gs == ws || std::fabs(gs - ws) <= 1e-12 * std::max(std::fabs(ws), std::fabs(wm)) ||
+                (std::isnan(gs) && std::isnan(ws)))
+        << what << " " << metric_names[m] << ": sd " << gs << " vs " << ws;
   }
   ASSERT_EQ(got.top.size(), want.top.size()) << what;
   for (std::size_t i = 0; i < got.top.size(); ++i) {

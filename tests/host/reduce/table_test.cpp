@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "host/commands/run_reduce.hpp"
+#include "host/io/load_source.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "tests/support/test_util.hpp"
 
 namespace coopgrid {
@@ -80,6 +82,21 @@ int find_line(const std::vector<std::string>& lines, const std::string& prefix, 
 std::string metric_line(const std::vector<std::string>& lines, int m) {
   const int i = find_line(lines, std::string("  ") + metric_names[m] + " ");
   return i < 0 ? std::string() : lines[i];
+}
+
+/// Metric m's cells, "NAME [count] min at max at mean sd": its row, and where the table is split to
+/// fit (the statistics in a second table under the extrema) that table's cells after the name.
+std::vector<std::string> metric_cells(const std::vector<std::string>& lines, int m) {
+  const std::string prefix = std::string("  ") + metric_names[m] + " ";
+  const int i = find_line(lines, prefix);
+  if (i < 0) return {};
+  auto w = words_of(lines[i]);
+  const int j = find_line(lines, prefix, i + 1);
+  if (j >= 0) {
+    const auto stats = words_of(lines[j]);
+    w.insert(w.end(), stats.begin() + 1, stats.end());
+  }
+  return w;
 }
 
 /// Axis values of grid scenario k as the table spells them.
@@ -186,7 +203,7 @@ void expect_histogram_consistent(const reduce_report& r, const histogram_view& h
   }
 }
 
-/// Every selected metric's row: count, min, max, mean (%.6g), in r.metrics order.
+/// Every selected metric's row: count, min, max, mean and sd (%.6g), in r.metrics order.
 void expect_metric_rows(const reduce_report& r, const std::vector<std::string>& lines) {
   int last = -1;
   for (int m : r.metrics) {
@@ -195,8 +212,8 @@ void expect_metric_rows(const reduce_report& r, const std::vector<std::string>& 
     EXPECT_GT(at, last) << metric_names[m] << " out of order";
     last = at;
     const auto& s = r.state.metrics[m];
-    const auto w = words_of(lines[at]);
-    ASSERT_GE(w.size(), 5u) << lines[at];
+    const auto w = metric_cells(lines, m);
+    ASSERT_GE(w.size(), 7u) << lines[at];
     // The count column stands only where some metric's count differs from the selection's.
     bool one_count = true;
     for (int k : r.metrics) one_count = one_count && r.state.metrics[k].count == r.state.selected;
@@ -204,7 +221,8 @@ void expect_metric_rows(const reduce_report& r, const std::vector<std::string>& 
     if (s.count == 0) continue;
     EXPECT_EQ(w[one_count ? 1 : 2], g6(s.min)) << lines[at];
     EXPECT_NE(lines[at].find("  " + g6(s.max) + "  "), std::string::npos) << lines[at];
-    EXPECT_EQ(w.back(), g6(s.mean())) << lines[at];
+    EXPECT_EQ(w[w.size() - 2], g6(s.mean())) << lines[at];
+    EXPECT_EQ(w.back(), g6(sd_of(s))) << lines[at];
   }
 }
 
@@ -309,8 +327,8 @@ TEST(ReduceTable, GridWithWhereTopAndHistogram) {
   ASSERT_GE(legend, 0) << text;
   for (int m : r.metrics) {
     const auto& s = r.state.metrics[m];
-    const auto w = words_of(metric_line(lines, m));
-    ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // every count is the selection's: no count column
+    const auto w = metric_cells(lines, m);
+    ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);  // every count is the selection's: no count column
     EXPECT_EQ(w[2], tag(s.argmin)) << metric_names[m];
     EXPECT_EQ(w[4], tag(s.argmax)) << metric_names[m];
     for (index_t k : {s.argmin, s.argmax}) {
@@ -321,9 +339,10 @@ TEST(ReduceTable, GridWithWhereTopAndHistogram) {
     }
   }
   // T = 0 with G > 0: the exchange logs are -inf, and print so.
-  const auto ex = words_of(metric_line(lines, static_cast<int>(metric::exchange_effect_log10)));
-  EXPECT_EQ(ex.at(1), "-inf");  // metric min "min at" max "max at" mean: no count column
+  const auto ex = metric_cells(lines, static_cast<int>(metric::exchange_effect_log10));
+  EXPECT_EQ(ex.at(1), "-inf");  // metric min "min at" max "max at" mean sd: no count column
   EXPECT_EQ(ex.at(5), "-inf");
+  EXPECT_EQ(ex.at(6), "nan");  // no sd with an infinity
 
   expect_top_rows(src, r, lines);
   expect_histogram_consistent(r, read_histogram(lines));
@@ -379,8 +398,8 @@ TEST(ReduceTable, BatchWithWhereTopHistogramBelowAndAbove) {
   const auto& ids = test::batch_of(src).ids;
   for (int m : r.metrics) {
     const auto& s = r.state.metrics[m];
-    const auto w = words_of(metric_line(lines, m));
-    ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // every count is the selection's: no count column
+    const auto w = metric_cells(lines, m);
+    ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);  // every count is the selection's: no count column
     EXPECT_EQ(w[2], ids[static_cast<std::size_t>(s.argmin)]) << metric_names[m];
     EXPECT_EQ(w[4], ids[static_cast<std::size_t>(s.argmax)]) << metric_names[m];
   }
@@ -414,8 +433,8 @@ TEST(ReduceTable, EmptySelection) {
   EXPECT_NE(lines.at(find_line(lines, "  selected ")).find("no scenario passes"), std::string::npos);
   EXPECT_GE(find_line(lines, "metrics: no scenario selected"), 0) << text;
   for (int m : r.metrics) {
-    EXPECT_EQ(words_of(metric_line(lines, m)),
-              (std::vector<std::string>{metric_names[m], "-", "-", "-", "-", "-"}));
+    EXPECT_EQ(metric_cells(lines, m),
+              (std::vector<std::string>{metric_names[m], "-", "-", "-", "-", "-", "-"}));
   }
   const int top = find_line(lines, "top 3 by shared_expected");
   ASSERT_GE(top, 0);
@@ -433,14 +452,35 @@ TEST(ReduceTable, InfinitiesAndNaN) {
   s.min = -INFINITY;
   s.max = INFINITY;
   s.has_neg_inf = s.has_pos_inf = true;  // the mean of +inf and -inf is undefined
-  const auto w = words_of(metric_line(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance")));
-  ASSERT_EQ(w.size(), 6u);  // every count is the selection's: no count column
+  const auto w = metric_cells(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance"));
+  ASSERT_EQ(w.size(), 7u);  // every count is the selection's: no count column
   EXPECT_EQ(w[1], "-inf");
   EXPECT_EQ(w[3], "inf");
   EXPECT_EQ(w[5], "nan");
+  EXPECT_EQ(w[6], "nan");
   s.has_neg_inf = false;
-  EXPECT_EQ(words_of(metric_line(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance"))).at(5),
-            "inf");
+  EXPECT_EQ(metric_cells(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance")).at(5), "inf");
+  EXPECT_EQ(metric_cells(lines_of(reduce_table(src, r, 100)), metric_by_name("shared_variance")).at(6), "nan");
+}
+
+// 80 columns cannot hold the extrema and the statistics side by side: the statistics go to a
+// second table under the first, and nothing is cut.
+TEST(ReduceTable, StatisticsUnderTheExtremaWhereOneTableIsTooWide) {
+  const auto src = load_source(test::data_dir() + "/grid_small.toml");  // min 1.59926e-20: 81 columns
+  const auto r = compute_reduce(src, reduce_options({}, 0, ""));
+  for (int width : {80, 100}) {
+    const auto lines = lines_of(reduce_table(src, r, width));
+    expect_fits(lines, static_cast<std::size_t>(width));
+    expect_metric_rows(r, lines);
+    const std::string first = std::string("  ") + metric_names[r.metrics.front()] + " ";
+    const int split = find_line(lines, first, find_line(lines, first) + 1);
+    EXPECT_EQ(split >= 0, width == 80) << width;
+    if (split >= 0) EXPECT_EQ(words_of(lines.at(split - 1)), (std::vector<std::string>{"metric", "mean", "sd"}));
+    for (int m : r.metrics) {
+      EXPECT_EQ(metric_cells(lines, m).size(), 7u) << metric_names[m] << " at " << width;
+      EXPECT_EQ(metric_cells(lines, m).at(2).find("..."), std::string::npos) << "no cell cut";
+    }
+  }
 }
 
 TEST(ReduceTable, SelectedShareNeverRoundsToAll) {
@@ -468,8 +508,8 @@ TEST(ReduceTable, LongIdsAreCutToTheWidth) {
     const auto lines = lines_of(reduce_table(src, r, width));
     expect_fits(lines, static_cast<std::size_t>(width));
     for (int m : r.metrics) {
-      const auto w = words_of(metric_line(lines, m));
-      ASSERT_EQ(w.size(), 6u) << metric_line(lines, m);  // no count column
+      const auto w = metric_cells(lines, m);
+      ASSERT_EQ(w.size(), 7u) << metric_line(lines, m);  // no count column
       const auto& id = test::batch_of(src).ids[static_cast<std::size_t>(r.state.metrics[m].argmin)];
       ASSERT_GE(w[2].size(), 4u);
       EXPECT_EQ(w[2].substr(w[2].size() - 3), "...") << w[2];

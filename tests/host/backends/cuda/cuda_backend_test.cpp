@@ -2,6 +2,7 @@
 // device). Sizes cover warp, block and chunk boundaries; item lists cover
 // empty and very long; grids cross 2^32; tiny chunks must not change results.
 #include "host/backends/cpu_backend.hpp"
+#include "host/reduce/metric_statistics.hpp"
 #include "host/backends/cuda/cuda_backend.hpp"
 #include "host/backends/make_backend.hpp"
 #include "host/commands/compare.hpp"
@@ -28,6 +29,12 @@ constexpr int cudaSuccess = 0;
 
 namespace coopgrid {
 namespace {
+
+/// x and y agree to the precision's tolerance, or are both NaN (an empty mean).
+bool agrees_or_both_nan(const tolerance& tol, double x, double y) {
+  return (std::isnan(x) && std::isnan(y)) || tol.agrees(x, y);
+}
+
 
 using test::emulated;
 #if defined(COOPGRID_EMULATED_DEVICE)
@@ -180,6 +187,7 @@ countries_per_activity = 5
     EXPECT_TRUE(tol.agrees(g.metrics[m].min, c.metrics[m].min)) << metric_names[m];
     EXPECT_TRUE(tol.agrees(g.metrics[m].max, c.metrics[m].max)) << metric_names[m];
     EXPECT_TRUE(tol.agrees(g.metrics[m].mean(), c.metrics[m].mean())) << metric_names[m];
+    EXPECT_TRUE(agrees_or_both_nan(tol, sd_of(g.metrics[m]), sd_of(c.metrics[m]))) << metric_names[m];
   }
   ASSERT_EQ(g.top.size(), c.top.size());
   for (std::size_t i = 0; i < g.top.size(); ++i) {
@@ -554,6 +562,7 @@ difficulty = { values = [0, 0.5, 3] }
     for (std::size_t i = 0; i < gpu.top.size(); ++i) EXPECT_TRUE(tol.agrees(gpu.top[i].first, cpu.top[i].first)) << i;
     for (int m = 0; m < num_metrics; ++m) {
       EXPECT_TRUE(tol.agrees(gpu.metrics[m].mean(), cpu.metrics[m].mean())) << metric_names[m];
+      EXPECT_TRUE(agrees_or_both_nan(tol, sd_of(gpu.metrics[m]), sd_of(cpu.metrics[m]))) << metric_names[m];
       EXPECT_TRUE(tol.agrees(gpu.metrics[m].max, cpu.metrics[m].max)) << metric_names[m];
     }
   }
@@ -642,11 +651,6 @@ void scribble_choices(source& s) {
   for (auto& p : std::get<design_source>(s.input).prob.parameters) {
     for (double& c : p.choices) c = grid_field_is_integer(p.field) ? 7 : 0.77;
   }
-}
-
-/// x and y agree to the precision's tolerance, or are both NaN (an empty mean).
-bool agrees_or_both_nan(const tolerance& tol, double x, double y) {
-  return (std::isnan(x) && std::isnan(y)) || tol.agrees(x, y);
 }
 
 /// Design rows: ranges of 0, 1, 31, 32 and 33 samples at both ends of every
@@ -748,6 +752,7 @@ void expect_same_reduction(const reduce_state& g, const reduce_state& c, const s
     EXPECT_TRUE(tol.agrees(gm.min, cm.min)) << at << ": min " << gm.min << " vs " << cm.min;
     EXPECT_TRUE(tol.agrees(gm.max, cm.max)) << at << ": max " << gm.max << " vs " << cm.max;
     EXPECT_TRUE(agrees_or_both_nan(tol, gm.mean(), cm.mean())) << at << ": mean " << gm.mean() << " vs " << cm.mean();
+    EXPECT_TRUE(agrees_or_both_nan(tol, sd_of(gm), sd_of(cm))) << at << ": sd " << sd_of(gm) << " vs " << sd_of(cm);
     EXPECT_EQ(gm.argmin < 0, cm.argmin < 0) << at;
     if (gm.argmin >= 0 && cm.argmin >= 0 && gm.argmin != cm.argmin) {
       EXPECT_TRUE(tol.agrees(value(gm.argmin, m), cm.min)) << at << ": argmin " << gm.argmin << " vs " << cm.argmin;
