@@ -52,7 +52,8 @@ COOPGRID_UNROLL
         if (isinf(x)) {
           (x > 0 ? e.has_pos_inf : e.has_neg_inf) = 1;
         } else {
-          for_each_moment_term(x, [&](int j, double t) { usum_[q][j].add(t); });
+          for_each_moment_term(
+              x, [&](int j, double t) { usum_[q][j].add(t); }, [&](int j, double e) { usum_[q][j].comp += e; });
         }
       }
     }
@@ -158,9 +159,9 @@ struct block_top_k {
       }
     }
     __syncthreads();
-    for (int i = p.top_k + tid; i < width; i += block_threads) list[i] = top_entry_dev{0.0, -1};
+    for (int i = static_cast<int>(p.top_k) + tid; i < width; i += block_threads) list[i] = top_entry_dev{0.0, -1};
     if (tid == 0) {
-      ctl[0] = min(n_total, p.top_k);
+      ctl[0] = min(n_total, static_cast<int>(p.top_k));
       ctl[1] = 0;
     }
     __syncthreads();

@@ -99,17 +99,13 @@ inline constexpr int max_device_top_k = 1024;
 /// Histogram bins kept in shared memory; more go straight to global atomics.
 inline constexpr index_t max_shared_hist_bins = 2048;
 
-struct reduce_params {
+/// The host's reduce_spec as the fused kernel reads it: its filters in arrays, the histogram only
+/// with a range (host/backends/cuda/device_merge.cpp, device_reduce_params).
+struct reduce_params : top_and_histogram {
   int num_filters = 0;
   int filter_metric[max_device_filters] = {};
   int filter_at_least[max_device_filters] = {};
   double filter_threshold[max_device_filters] = {};
-  int top_k = 0;
-  int top_by = 0;
-  int top_ascending = 0;
-  int hist_metric = -1;
-  index_t hist_bins = 0;
-  double hist_lo = 0, hist_hi = 0;
 };
 
 /// Extrema of one metric over a block's selected scenarios (order-independent to merge).

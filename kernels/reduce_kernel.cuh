@@ -152,7 +152,7 @@ __host__ __device__ inline smem_layout layout_for(const reduce_params& p) {
   smem_layout l{};
   std::size_t o = 0;
   l.top_offset = o;
-  if (p.top_k > 0) o += static_cast<std::size_t>(top_width(p.top_k)) * sizeof(top_entry_dev);
+  if (p.top_k > 0) o += static_cast<std::size_t>(top_width(static_cast<int>(p.top_k))) * sizeof(top_entry_dev);
   l.hist_offset = o;
   if (p.hist_metric >= 0 && p.hist_bins <= max_shared_hist_bins) {
     o += static_cast<std::size_t>(p.hist_bins + 2) * sizeof(unsigned long long);
@@ -211,7 +211,7 @@ __global__ void __launch_bounds__(block_threads, 2)
   COOPGRID_DYNAMIC_SMEM(smem);
   const block_smem<T> sm = carve<T>(smem, layout_for<T>(p));
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  block_top_k top{sm.top, sm.ctl, p.top_k > 0 ? top_width(p.top_k) : 0};
+  block_top_k top{sm.top, sm.ctl, p.top_k > 0 ? top_width(static_cast<int>(p.top_k)) : 0};
   block_histogram hist{sm.hist, p.hist_metric >= 0 && p.hist_bins <= max_shared_hist_bins};
   warp_metrics folds;
   top.init(tid);

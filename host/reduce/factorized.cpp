@@ -32,9 +32,7 @@ bool same_spec(const reduce_spec& a, const reduce_spec& b) {
     const auto &x = a.where[i], &y = b.where[i];
     if (x.metric != y.metric || x.at_least != y.at_least || x.threshold != y.threshold) return false;
   }
-  return a.top_k == b.top_k && a.top_by == b.top_by && a.top_ascending == b.top_ascending &&
-         a.hist_metric == b.hist_metric && a.hist_bins == b.hist_bins && a.hist_lo == b.hist_lo &&
-         a.hist_hi == b.hist_hi && a.hist_range_given == b.hist_range_given;
+  return a.same_as(b) && a.hist_range_given == b.hist_range_given;
 }
 
 }  // namespace factorized_detail

@@ -32,14 +32,9 @@ int metric_by_name(const std::string& name);
 /// indented line each, in column order (the --metrics help).
 std::string metric_help();
 
-struct reduce_spec {
+/// The --where filters, --top and --histogram (top_and_histogram: the fields the device reads too).
+struct reduce_spec : top_and_histogram {
   std::vector<filter> where;
-  index_t top_k = 0;
-  int top_by = 0;
-  bool top_ascending = false;  ///< false: the K largest values
-  int hist_metric = -1;        ///< -1: no histogram
-  index_t hist_bins = 0;
-  double hist_lo = 0, hist_hi = 0;
   bool hist_range_given = false;
 
   bool passes(const double* v) const {

@@ -58,7 +58,9 @@ void reduce_state::add_rows_generic(const reduce_spec& spec, const metric_row<T>
     ++selected;
     for (int m = 0; m < num_metrics; ++m) {
       metrics[m].add_extrema(v[m], first + i);
-      if (std::isfinite(v[m])) for_each_moment_term(v[m], [&](int j, double t) { unit[m][j].add(t); });
+      if (!std::isfinite(v[m])) continue;
+      for_each_moment_term(
+          v[m], [&](int j, double t) { unit[m][j].add(t); }, [&](int j, double e) { unit[m][j].comp += e; });
     }
     add_selected(spec, v, first + i);
   }

@@ -191,7 +191,7 @@ reduce_state fused_reduce(const Eval& ev, index_t first, index_t count, index_t 
                           const reduce_spec& spec, int blocks) {
   const auto p = device_reduce_params(spec);
   std::vector<kernels::block_result> h_blocks(static_cast<std::size_t>(blocks));
-  std::vector<kernels::top_entry_dev> h_top(static_cast<std::size_t>(blocks) * std::max(p.top_k, 1));
+  std::vector<kernels::top_entry_dev> h_top(static_cast<std::size_t>(blocks) * std::max<index_t>(p.top_k, 1));
   std::vector<kernels::unit_sums> h_tiles(static_cast<std::size_t>(kernels::reduce_tiles_in(count)));
   std::vector<kernels::unit_sums> h_units(static_cast<std::size_t>((count + reduce_unit - 1) / reduce_unit));
   std::vector<unsigned long long> h_hist(static_cast<std::size_t>(p.hist_metric >= 0 ? p.hist_bins + 2 : 1), 0);

@@ -17,25 +17,22 @@ kernels::reduce_params device_reduce_params(const reduce_spec& spec) {
         spec.top_k, kernels::max_device_top_k));
   }
   kernels::reduce_params p;
+  static_cast<top_and_histogram&>(p) = spec;
+  if (!(spec.hist_metric >= 0 && spec.hist_range_given)) {  // a histogram's range comes from a first pass
+    p.hist_metric = -1;
+    p.hist_bins = 0;
+  }
   p.num_filters = static_cast<int>(spec.where.size());
   for (std::size_t f = 0; f < spec.where.size(); ++f) {
     p.filter_metric[f] = spec.where[f].metric;
     p.filter_at_least[f] = spec.where[f].at_least ? 1 : 0;
     p.filter_threshold[f] = spec.where[f].threshold;
   }
-  p.top_k = static_cast<int>(spec.top_k);
-  p.top_by = spec.top_by;
-  p.top_ascending = spec.top_ascending ? 1 : 0;
-  const bool hist = spec.hist_metric >= 0 && spec.hist_range_given;
-  p.hist_metric = hist ? spec.hist_metric : -1;
-  p.hist_bins = hist ? spec.hist_bins : 0;
-  p.hist_lo = spec.hist_lo;
-  p.hist_hi = spec.hist_hi;
   return p;
 }
 
 void merge_device_launch(const reduce_spec& spec, const kernels::block_result* blocks, int num_blocks,
-                         const kernels::top_entry_dev* top, int top_k, const kernels::unit_sums* units,
+                         const kernels::top_entry_dev* top, index_t top_k, const kernels::unit_sums* units,
                          index_t count, reduce_state& total) {
   reduce_state part(spec);
   part.hist.clear();
@@ -57,8 +54,8 @@ void merge_device_launch(const reduce_spec& spec, const kernels::block_result* b
       one.has_neg_inf = e.has_neg_inf != 0;
       ms[m].merge(one);
     }
-    for (int i = 0; i < top_k; ++i) {
-      const auto& t = top[static_cast<std::size_t>(b) * static_cast<std::size_t>(top_k) + i];
+    for (index_t i = 0; i < top_k; ++i) {
+      const auto& t = top[static_cast<std::size_t>(b * top_k + i)];
       if (t.index >= 0) part.top.emplace_back(t.value, t.index);
     }
   }

@@ -25,7 +25,7 @@ kernels::reduce_params device_reduce_params(const reduce_spec& spec);
  *        sums added exactly in unit order. Call once per launch, in order.
  */
 void merge_device_launch(const reduce_spec& spec, const kernels::block_result* blocks, int num_blocks,
-                         const kernels::top_entry_dev* top, int top_k, const kernels::unit_sums* units,
+                         const kernels::top_entry_dev* top, index_t top_k, const kernels::unit_sums* units,
                          index_t count, reduce_state& total);
 
 /// Moves the kernel's histogram (bins, then below, then above) into `total`.

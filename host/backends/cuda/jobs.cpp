@@ -80,7 +80,7 @@ reduce_job<T>::reduce_job(const reduce_spec& spec, const kernels::reduce_params&
 template <class T>
 void reduce_job<T>::reserve(const std::vector<chunk>& chunks) {
   const auto blocks = static_cast<std::size_t>(blocks_);
-  const auto top = blocks * static_cast<std::size_t>(std::max(p_.top_k, 1));
+  const auto top = blocks * static_cast<std::size_t>(std::max<index_t>(p_.top_k, 1));
   const auto units = static_cast<std::size_t>(units_in(largest(chunks)));
   const auto tiles = static_cast<std::size_t>(kernels::reduce_tiles_in(largest(chunks)));
   refill_slots(slots_, [&] {
