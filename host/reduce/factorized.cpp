@@ -90,14 +90,8 @@ block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, co
     }
     if (by_slot >= 0) s.ranked.emplace_back(v[by_slot], p);
     if (hist_slot >= 0) {
-      const index_t bin = histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins);
-      if (bin == spec.hist_bins) {
-        ++s.below;
-      } else if (bin == spec.hist_bins + 1) {
-        ++s.above;
-      } else {
-        ++s.hist[static_cast<std::size_t>(bin)];
-      }
+      count_in_histogram(histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins), s.hist, s.below,
+                         s.above);
     }
   }
   if (by_slot >= 0) {

@@ -17,6 +17,18 @@
 
 namespace coopgrid {
 
+/// Counts one value in histogram_bin's `bin` of `hist`: a bin, or (hist.size(), +1) below and above.
+inline void count_in_histogram(index_t bin, std::vector<index_t>& hist, index_t& below, index_t& above) {
+  const auto bins = static_cast<index_t>(hist.size());
+  if (bin == bins) {
+    ++below;
+  } else if (bin == bins + 1) {
+    ++above;
+  } else {
+    ++hist[static_cast<std::size_t>(bin)];
+  }
+}
+
 struct reduce_state {
   index_t scenarios = 0;  ///< evaluated
   index_t selected = 0;   ///< passing every filter
@@ -49,14 +61,7 @@ struct reduce_state {
 
   /// Counts a selected row's value x of the histogram metric in its bin (hist not empty).
   void add_to_histogram(const reduce_spec& spec, double x) {
-    const index_t bin = histogram_bin(x, spec.hist_lo, spec.hist_hi, spec.hist_bins);
-    if (bin == spec.hist_bins) {
-      ++hist_below;
-    } else if (bin == spec.hist_bins + 1) {
-      ++hist_above;
-    } else {
-      ++hist[static_cast<std::size_t>(bin)];
-    }
+    count_in_histogram(histogram_bin(x, spec.hist_lo, spec.hist_hi, spec.hist_bins), hist, hist_below, hist_above);
   }
 
  private:
