@@ -4,7 +4,9 @@
  * @brief The rules every --reduce fold shares (the host's plain, SIMD and
  *        factorized folds, the fused kernel and its merge): which power sums
  *        a metric keeps and the terms a value adds to them, the --where
- *        filter, the --top order and the extrema's tie rule (lowest index). What is reported from them is host/reduce/metric_statistics.hpp's.
+ *        filter, the --top order, the extrema's tie rule (lowest index) and
+ *        the fields of --top and --histogram. What is reported from them is
+ *        host/reduce/metric_statistics.hpp's.
  *
  * Each power sum is kept as the mean's sum always was: Neumaier over one
  * reduction unit in a fixed order, the unit's (sum, compensation) pair added
@@ -19,10 +21,9 @@
 
 namespace coopgrid {
 
-/// Power sums kept per metric: sum x, sum x^2, ... The one bound: a statistic of a higher power raises it.
+/// Power sums kept per metric: sum x (the mean), sum x^2 (sd). The one bound: a statistic of a
+/// higher power raises it, and saved states (which give the count on every line) follow.
 inline constexpr int num_moments = 2;
-/// Their names, in docs and in the text of saved states (which give their count on every line).
-inline constexpr const char* moment_names[num_moments] = {"sum", "sum of squares"};
 
 /// The rounding error e of p = x * x for GCC vectors, which have no fma: Veltkamp's split and
 /// Dekker's product, exact where x * x neither overflows nor underflows (as an fma). The file
