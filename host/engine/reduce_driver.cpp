@@ -122,8 +122,6 @@ void histogram_pass(backend<T>& be, reduce_report& r, progress_meter& meter) {
   hist_only.top_k = 0;
   const auto h = be.reduce(hist_only, r.range_lo, r.range_hi - r.range_lo, [&](index_t done) { meter.add(done); });
   r.state.hist = h.hist;
-  r.state.hist_below = h.hist_below;
-  r.state.hist_above = h.hist_above;
 }
 
 /// Every metric of the top scenarios (the report lists them all).

@@ -28,8 +28,7 @@ std::string state_text(const reduce_state& state) {
   }
   t += fmt::format("top {}\n", state.top.size());
   for (const auto& [v, k] : state.top) t += fmt::format("{} {}\n", hexf(v), k);
-  t += fmt::format("hist {} {} {}\n", state.hist.size(), state.hist_below, state.hist_above);
-  for (auto c : state.hist) t += fmt::format("{}\n", c);
+  t += state.hist.text();
   return t + "end\n";
 }
 
@@ -64,10 +63,7 @@ void parse_state_text(std::istream& in, const reduce_spec& spec, reduce_state& s
     in >> vs >> k;
     v = parse_hexf(vs, what);
   }
-  in >> word >> n >> state.hist_below >> state.hist_above;
-  if (word != "hist" || !in || n > (std::size_t{1} << 32)) throw damaged("histogram");
-  state.hist.assign(n, 0);
-  for (auto& c : state.hist) in >> c;
+  if (!state.hist.parse(in)) throw damaged("histogram");
   in >> word;
   if (word != "end" || !in) throw damaged("truncated");
 }

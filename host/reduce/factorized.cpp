@@ -55,7 +55,7 @@ block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, co
     if (spec.top_k > 0 && ms[i] == spec.top_by) by_slot = static_cast<int>(i);
     if (has_hist(spec) && ms[i] == spec.hist_metric) hist_slot = static_cast<int>(i);
   }
-  if (hist_slot >= 0) s.hist.assign(static_cast<std::size_t>(spec.hist_bins), 0);
+  if (hist_slot >= 0) s.hist.bins.assign(static_cast<std::size_t>(spec.hist_bins), 0);
   std::vector<int> slot_of(num_metrics, -1);
   for (std::size_t i = 0; i < w; ++i) slot_of[ms[i]] = static_cast<int>(i);
   for (index_t p = lo; p < hi; ++p) {
@@ -90,8 +90,7 @@ block_summary factorized_grid::impl::summarize(int b, index_t lo, index_t hi, co
     }
     if (by_slot >= 0) s.ranked.emplace_back(v[by_slot], p);
     if (hist_slot >= 0) {
-      count_in_histogram(histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins), s.hist, s.below,
-                         s.above);
+      s.hist.add(histogram_bin(v[hist_slot], spec.hist_lo, spec.hist_hi, spec.hist_bins));
     }
   }
   if (by_slot >= 0) {
@@ -140,10 +139,9 @@ reduce_state factorized_grid::impl::reduce_box(const box& x, const reduce_spec& 
       out.has_pos_inf = part.pos_inf;
       out.has_neg_inf = part.neg_inf;
     }
-    if (!s[b]->hist.empty()) {
-      for (std::size_t k = 0; k < r.hist.size(); ++k) r.hist[k] = s[b]->hist[k] * static_cast<index_t>(mult);
-      r.hist_below = s[b]->below * static_cast<index_t>(mult);
-      r.hist_above = s[b]->above * static_cast<index_t>(mult);
+    if (!s[b]->hist.bins.empty()) {
+      r.hist = s[b]->hist;
+      r.hist.multiply(static_cast<index_t>(mult));
     }
   }
   if (spec.top_k > 0) add_top(s, spec, r);
@@ -298,8 +296,7 @@ reduce_state factorized_grid::reduce(const reduce_spec& spec, index_t first, ind
 
 bool factorized_agrees(const reduce_state& f, const reduce_state& b) {
   auto bits = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
-  if (f.scenarios != b.scenarios || f.selected != b.selected || f.top != b.top || f.hist != b.hist ||
-      f.hist_below != b.hist_below || f.hist_above != b.hist_above) {
+  if (f.scenarios != b.scenarios || f.selected != b.selected || f.top != b.top || f.hist != b.hist) {
     return false;
   }
   for (int m = 0; m < num_metrics; ++m) {

@@ -27,8 +27,7 @@ struct block_summary {
   std::vector<index_t> sel;          ///< selected points, ascending
   std::vector<metric_part> metrics;  ///< per metric of the block (impl::metrics_of order)
   std::vector<top_entry> ranked;     ///< (value, point) of --by's block, best first
-  std::vector<index_t> hist;         ///< point counts per bin of --histogram's block
-  index_t below = 0, above = 0;
+  histogram_counts hist;             ///< point counts of --histogram's block
 };
 
 /// A block's selected points grouped by the marginal fields in it (key: the cell's digits those fields fix).

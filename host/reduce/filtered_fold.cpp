@@ -80,7 +80,7 @@ void filtered_unit_fold::add_batch(const double* rows, index_t count, const bool
 
 void filtered_unit_fold::add_picked(const double* rows, const index_t* offset, index_t count) {
   if (spec_.top_k > 0) add_top(rows, offset, count);
-  if (!st_.hist.empty()) {
+  if (!st_.hist.bins.empty()) {
     const int h = spec_.hist_metric;
     for (index_t i = 0; i < count; ++i) st_.add_to_histogram(spec_, rows[i * plain_lanes + h]);
   }

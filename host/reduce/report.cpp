@@ -58,12 +58,12 @@ std::string reduce_json(const source& src, const reduce_report& r) {
   }
   if (spec.hist_metric >= 0) {
     std::string counts;
-    for (auto c : st.hist) counts += fmt::format("{}{}", counts.empty() ? "" : ", ", c);
+    for (auto c : st.hist.bins) counts += fmt::format("{}{}", counts.empty() ? "" : ", ", c);
     js += fmt::format(
         ",\n  \"histogram\": {{\"metric\": {}, \"bins\": {}, \"lo\": {}, \"hi\": {}, \"counts\": [{}], "
         "\"below\": {}, \"above\": {}}}",
         json_string(metric_names[spec.hist_metric]), spec.hist_bins, json_number(spec.hist_lo),
-        json_number(spec.hist_hi), counts, st.hist_below, st.hist_above);
+        json_number(spec.hist_hi), counts, st.hist.below, st.hist.above);
   }
   if (!r.marginals.empty()) js += ",\n  \"marginals\": " + marginals_json(r.marginals);
   js += fmt::format(",\n  \"merge_state\": {}\n}}\n", json_string(merge_state_text(r)));

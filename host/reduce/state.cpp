@@ -9,7 +9,7 @@ namespace coopgrid {
 
 reduce_state::reduce_state(const reduce_spec& spec) {
   if (spec.hist_metric >= 0 && spec.hist_range_given) {
-    hist.assign(static_cast<std::size_t>(spec.hist_bins), 0);
+    hist.bins.assign(static_cast<std::size_t>(spec.hist_bins), 0);
   }
 }
 
@@ -26,7 +26,7 @@ void reduce_state::add_selected(const reduce_spec& spec, const double* v, index_
     top.emplace_back(v[spec.top_by], k);
     if (top_needs_trim(top, spec.top_k)) finish(spec);
   }
-  if (!hist.empty()) add_to_histogram(spec, v[spec.hist_metric]);
+  if (!hist.bins.empty()) add_to_histogram(spec, v[spec.hist_metric]);
 }
 
 template <class T>
@@ -86,11 +86,7 @@ void reduce_state::merge(const reduce_spec& spec, const reduce_state& o) {
     top.insert(top.end(), o.top.begin(), o.top.end());
     if (top_needs_trim(top, spec.top_k)) finish(spec);
   }
-  if (hist.size() == o.hist.size()) {
-    for (std::size_t b = 0; b < hist.size(); ++b) hist[b] += o.hist[b];
-  }
-  hist_below += o.hist_below;
-  hist_above += o.hist_above;
+  hist.merge(o.hist);
 }
 
 void reduce_state::finish(const reduce_spec& spec) { trim_top(top, spec.top_k, spec.top_ascending); }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/reduce/extrema.hpp"
+#include "host/reduce/histogram_counts.hpp"
 #include "host/reduce/spec.hpp"
 #include "host/reduce/top_k.hpp"
 #include "kernels/formulas.hpp"
@@ -17,25 +18,12 @@
 
 namespace coopgrid {
 
-/// Counts one value in histogram_bin's `bin` of `hist`: a bin, or (hist.size(), +1) below and above.
-inline void count_in_histogram(index_t bin, std::vector<index_t>& hist, index_t& below, index_t& above) {
-  const auto bins = static_cast<index_t>(hist.size());
-  if (bin == bins) {
-    ++below;
-  } else if (bin == bins + 1) {
-    ++above;
-  } else {
-    ++hist[static_cast<std::size_t>(bin)];
-  }
-}
-
 struct reduce_state {
   index_t scenarios = 0;  ///< evaluated
   index_t selected = 0;   ///< passing every filter
   std::array<metric_summary, num_metrics> metrics;
   std::vector<top_entry> top;  ///< best first after finish(); may hold extra candidates before
-  std::vector<index_t> hist;
-  index_t hist_below = 0, hist_above = 0;
+  histogram_counts hist;
 
   /// Sets up the histogram bins of `spec`.
   explicit reduce_state(const reduce_spec& spec = {});
@@ -61,7 +49,7 @@ struct reduce_state {
 
   /// Counts a selected row's value x of the histogram metric in its bin (hist not empty).
   void add_to_histogram(const reduce_spec& spec, double x) {
-    count_in_histogram(histogram_bin(x, spec.hist_lo, spec.hist_hi, spec.hist_bins), hist, hist_below, hist_above);
+    hist.add(histogram_bin(x, spec.hist_lo, spec.hist_hi, spec.hist_bins));
   }
 
  private:

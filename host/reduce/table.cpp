@@ -329,21 +329,21 @@ std::string top_section(const source& src, const reduce_report& r, std::size_t w
 std::string histogram_section(const reduce_report& r, std::size_t width) {
   const auto& spec = r.spec;
   const auto& st = r.state;
-  const auto bins = st.hist.size();
+  const auto bins = st.hist.bins.size();
   std::string out = fmt::format("\nhistogram of {}: {} bins over [{}, {}]\n", metric_names[spec.hist_metric], bins,
                                 num(spec.hist_lo), num(spec.hist_hi));
   auto edge = [&](std::size_t i) {
     return i == bins ? spec.hist_hi
                      : spec.hist_lo + (spec.hist_hi - spec.hist_lo) * static_cast<double>(i) / static_cast<double>(bins);
   };
-  table_rows rows{{"below " + num(spec.hist_lo), grouped(st.hist_below)}};
+  table_rows rows{{"below " + num(spec.hist_lo), grouped(st.hist.below)}};
   index_t most = 0;
   for (std::size_t b = 0; b < bins; ++b) {
     rows.push_back({fmt::format("[{}, {}{}", num(edge(b)), num(edge(b + 1)), b + 1 == bins ? "]" : ")"),
-                    grouped(st.hist[b])});
-    most = std::max(most, st.hist[b]);
+                    grouped(st.hist.bins[b])});
+    most = std::max(most, st.hist.bins[b]);
   }
-  rows.push_back({"above " + num(spec.hist_hi), grouped(st.hist_above)});
+  rows.push_back({"above " + num(spec.hist_hi), grouped(st.hist.above)});
   const std::vector<table_column> cols{{"bin", false}, {"count"}};
   const auto w = column_widths(cols, rows);
   const std::size_t used = table_width(w) + 2;
@@ -353,7 +353,7 @@ std::string histogram_section(const reduce_report& r, std::size_t width) {
   for (std::size_t i = 1; i < lines.size(); ++i) {
     out += lines[i];
     const bool is_bin = i >= 2 && i < lines.size() - 1;  // below and above get no bar
-    const index_t c = is_bin ? st.hist[i - 2] : 0;
+    const index_t c = is_bin ? st.hist.bins[i - 2] : 0;
     if (c > 0) {
       // Rounded, and at least one mark: a non-empty bin never looks empty.
       const auto len = std::max<std::size_t>(

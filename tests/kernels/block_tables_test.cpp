@@ -111,9 +111,9 @@ void expect_same_tables_state(const reduce_state& a, const reduce_state& b, cons
     EXPECT_EQ(std::memcmp(&a.top[i].first, &b.top[i].first, sizeof(double)), 0) << what << " top " << i;
     EXPECT_EQ(a.top[i].second, b.top[i].second) << what << " top " << i;
   }
-  EXPECT_EQ(a.hist, b.hist) << what;
-  EXPECT_EQ(a.hist_below, b.hist_below) << what;
-  EXPECT_EQ(a.hist_above, b.hist_above) << what;
+  EXPECT_EQ(a.hist.bins, b.hist.bins) << what;
+  EXPECT_EQ(a.hist.below, b.hist.below) << what;
+  EXPECT_EQ(a.hist.above, b.hist.above) << what;
 }
 
 reduce_spec busy_spec() {

@@ -241,9 +241,9 @@ void expect_same_summary(const reduce_state& got, const reduce_state& want, inde
     EXPECT_EQ(got.top[i].first, want.top[i].first) << what << " top " << i;
     EXPECT_EQ(got.top[i].second, want.top[i].second + index_shift) << what << " top " << i;
   }
-  EXPECT_EQ(got.hist, want.hist) << what;
-  EXPECT_EQ(got.hist_below, want.hist_below) << what;
-  EXPECT_EQ(got.hist_above, want.hist_above) << what;
+  EXPECT_EQ(got.hist.bins, want.hist.bins) << what;
+  EXPECT_EQ(got.hist.below, want.hist.below) << what;
+  EXPECT_EQ(got.hist.above, want.hist.above) << what;
 }
 
 std::vector<std::pair<std::string, reduce_spec>> reduce_specs() {

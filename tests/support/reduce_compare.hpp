@@ -41,9 +41,9 @@ inline void expect_identical(const reduce_state& a, const reduce_state& b, const
     EXPECT_TRUE(same_bits(a.top[i].first, b.top[i].first)) << what << " top " << i;
     EXPECT_EQ(a.top[i].second, b.top[i].second) << what << " top " << i;
   }
-  EXPECT_EQ(a.hist, b.hist) << what;
-  EXPECT_EQ(a.hist_below, b.hist_below) << what;
-  EXPECT_EQ(a.hist_above, b.hist_above) << what;
+  EXPECT_EQ(a.hist.bins, b.hist.bins) << what;
+  EXPECT_EQ(a.hist.below, b.hist.below) << what;
+  EXPECT_EQ(a.hist.above, b.hist.above) << what;
 }
 
 /// Rows of small multiples of 0.5 (ties everywhere), with edge values sprinkled in (NaN unless no_nan).

@@ -35,7 +35,7 @@ void merge_device_launch(const reduce_spec& spec, const kernels::block_result* b
                          const kernels::top_entry_dev* top, index_t top_k, const kernels::unit_sums* units,
                          index_t count, reduce_state& total) {
   reduce_state part(spec);
-  part.hist.clear();
+  part.hist.bins.clear();
   part.scenarios = count;
   std::array<metric_summary, num_metrics> ms;
   for (int b = 0; b < num_blocks; ++b) {
@@ -73,9 +73,9 @@ void merge_device_launch(const reduce_spec& spec, const kernels::block_result* b
 
 void apply_device_histogram(const std::vector<unsigned long long>& hist, reduce_state& total) {
   if (hist.size() < 2) return;
-  total.hist.assign(hist.begin(), hist.end() - 2);
-  total.hist_below = static_cast<index_t>(hist[hist.size() - 2]);
-  total.hist_above = static_cast<index_t>(hist[hist.size() - 1]);
+  total.hist.bins.assign(hist.begin(), hist.end() - 2);
+  total.hist.below = static_cast<index_t>(hist[hist.size() - 2]);
+  total.hist.above = static_cast<index_t>(hist[hist.size() - 1]);
 }
 
 }  // namespace coopgrid

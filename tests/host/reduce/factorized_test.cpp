@@ -62,9 +62,9 @@ void expect_same(const reduce_state& f, const reduce_state& b, const std::string
     }
   }
   EXPECT_EQ(f.top, b.top);
-  EXPECT_EQ(f.hist, b.hist);
-  EXPECT_EQ(f.hist_below, b.hist_below);
-  EXPECT_EQ(f.hist_above, b.hist_above);
+  EXPECT_EQ(f.hist.bins, b.hist.bins);
+  EXPECT_EQ(f.hist.below, b.hist.below);
+  EXPECT_EQ(f.hist.above, b.hist.above);
 }
 
 /// A small random grid over every block's edges: empty blocks, T = 0 (-inf

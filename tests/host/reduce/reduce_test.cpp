@@ -73,9 +73,9 @@ TEST(Reduce, SummaryFiltersTopAndHistogramMatchBruteForce) {
     else if (x > 8) ++above;
     else ++hist[std::min<std::size_t>(6, static_cast<std::size_t>((x - 1) / 7 * 7))];
   }
-  EXPECT_EQ(st.hist, hist);
-  EXPECT_EQ(st.hist_below, below);
-  EXPECT_EQ(st.hist_above, above);
+  EXPECT_EQ(st.hist.bins, hist);
+  EXPECT_EQ(st.hist.below, below);
+  EXPECT_EQ(st.hist.above, above);
 }
 
 TEST(Reduce, MergeOfAnySplitEqualsOnePass) {

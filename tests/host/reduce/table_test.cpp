@@ -174,11 +174,11 @@ histogram_view read_histogram(const std::vector<std::string>& lines) {
 /// The histogram's counts sum to the selected scenarios, and its bars follow the counts.
 void expect_histogram_consistent(const reduce_report& r, const histogram_view& h) {
   ASSERT_EQ(h.counts.size(), static_cast<std::size_t>(r.spec.hist_bins));
-  EXPECT_EQ(h.below, r.state.hist_below);
-  EXPECT_EQ(h.above, r.state.hist_above);
+  EXPECT_EQ(h.below, r.state.hist.below);
+  EXPECT_EQ(h.above, r.state.hist.above);
   index_t sum = 0;
   for (std::size_t b = 0; b < h.counts.size(); ++b) {
-    EXPECT_EQ(h.counts[b], r.state.hist[b]) << "bin " << b;
+    EXPECT_EQ(h.counts[b], r.state.hist.bins[b]) << "bin " << b;
     sum += h.counts[b];
   }
   EXPECT_EQ(sum, r.state.selected - h.below - h.above);
@@ -388,8 +388,8 @@ TEST(ReduceTable, BatchWithWhereTopHistogramBelowAndAbove) {
   const auto r = compute_reduce(src, opt);
   ASSERT_GT(r.state.selected, 0);
   ASSERT_LT(r.state.selected, 300);
-  ASSERT_GT(r.state.hist_below, 0) << "the case needs values below the range";
-  ASSERT_GT(r.state.hist_above, 0) << "the case needs values above the range";
+  ASSERT_GT(r.state.hist.below, 0) << "the case needs values below the range";
+  ASSERT_GT(r.state.hist.above, 0) << "the case needs values above the range";
 
   const auto lines = lines_of(reduce_table(src, r, 100));
   EXPECT_EQ(words_of(lines.at(find_line(lines, "  kind "))).at(1), "batch");

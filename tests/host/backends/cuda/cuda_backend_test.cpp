@@ -194,8 +194,8 @@ countries_per_activity = 5
     EXPECT_TRUE(tol.agrees(g.top[i].first, c.top[i].first)) << i;
   }
   index_t gh = 0, ch = 0;
-  for (auto x : g.hist) gh += x;
-  for (auto x : c.hist) ch += x;
+  for (auto x : g.hist.bins) gh += x;
+  for (auto x : c.hist.bins) ch += x;
   EXPECT_EQ(gh, ch);
 }
 
@@ -556,7 +556,7 @@ difficulty = { values = [0, 0.5, 3] }
     const auto gpu = make_cuda_backend<T>(*src, {})->reduce(spec, 0, n, {});
     const auto cpu = make_cpu_backend<T>(*src, {})->reduce(spec, 0, n, {});
     EXPECT_EQ(gpu.selected, cpu.selected);
-    EXPECT_EQ(gpu.hist, cpu.hist);
+    EXPECT_EQ(gpu.hist.bins, cpu.hist.bins);
     ASSERT_EQ(gpu.top.size(), cpu.top.size());
     const auto tol = tolerance_for(test::precision_of<T>());
     for (std::size_t i = 0; i < gpu.top.size(); ++i) EXPECT_TRUE(tol.agrees(gpu.top[i].first, cpu.top[i].first)) << i;
@@ -741,9 +741,9 @@ void expect_same_reduction(const reduce_state& g, const reduce_state& c, const s
   auto value = [&](index_t k, int m) { return static_cast<double>(rows[static_cast<std::size_t>(k)].v[m]); };
   EXPECT_EQ(g.scenarios, c.scenarios) << what;
   EXPECT_EQ(g.selected, c.selected) << what;
-  EXPECT_EQ(g.hist, c.hist) << what;
-  EXPECT_EQ(g.hist_below, c.hist_below) << what;
-  EXPECT_EQ(g.hist_above, c.hist_above) << what;
+  EXPECT_EQ(g.hist.bins, c.hist.bins) << what;
+  EXPECT_EQ(g.hist.below, c.hist.below) << what;
+  EXPECT_EQ(g.hist.above, c.hist.above) << what;
   for (int m = 0; m < num_metrics; ++m) {
     const auto& gm = g.metrics[m];
     const auto& cm = c.metrics[m];
@@ -852,7 +852,7 @@ TYPED_TEST(CudaBackend, DesignReduceAcrossLaunchesMatchesTheCpuBackend) {
       EXPECT_EQ(g.metrics[m].argmin, whole.metrics[m].argmin) << what << " " << metric_names[m];
     }
     EXPECT_EQ(g.top, whole.top) << what;
-    EXPECT_EQ(g.hist, whole.hist) << what;
+    EXPECT_EQ(g.hist.bins, whole.hist.bins) << what;
   }
 }
 
@@ -879,7 +879,7 @@ TEST(CudaDevices, SeveralDevicesGiveOneDevicesDesignResults) {
   const auto a = one_gpu->reduce(spec, 0, n, {});
   const auto b = two_gpus->reduce(spec, 0, n, {});
   EXPECT_EQ(a.selected, b.selected);
-  EXPECT_EQ(a.hist, b.hist);
+  EXPECT_EQ(a.hist.bins, b.hist.bins);
   for (int m = 0; m < num_metrics; ++m) {
     EXPECT_TRUE(a.metrics[m].moments == b.metrics[m].moments) << metric_names[m];
     EXPECT_EQ(a.metrics[m].argmax, b.metrics[m].argmax) << metric_names[m];
@@ -908,9 +908,9 @@ void expect_same_device_state(const reduce_state& a, const reduce_state& b, cons
     EXPECT_EQ(x.has_neg_inf, y.has_neg_inf) << metric_names[m];
   }
   EXPECT_EQ(a.top, b.top);
-  EXPECT_EQ(a.hist, b.hist);
-  EXPECT_EQ(a.hist_below, b.hist_below);
-  EXPECT_EQ(a.hist_above, b.hist_above);
+  EXPECT_EQ(a.hist.bins, b.hist.bins);
+  EXPECT_EQ(a.hist.below, b.hist.below);
+  EXPECT_EQ(a.hist.above, b.hist.above);
 }
 
 // Grid reductions on the cuda backend (one device or several) are factorized on
@@ -974,7 +974,7 @@ activities = { range = [0, 3] }
   // The device's own reduction, as make_cuda_backend gives it.
   expect_same_device_state(device, make_cuda_backend<T>(g, {})->reduce(spec, first, count, {}), "brute force");
   EXPECT_EQ(device.selected, cpu.selected);
-  EXPECT_EQ(device.hist, cpu.hist);
+  EXPECT_EQ(device.hist.bins, cpu.hist.bins);
   // The reference backend stays brute force.
   if constexpr (std::is_same_v<T, double>) {
     EXPECT_EQ(make_backend<double>(backend_kind::reference, g, {})->factorized(), nullptr);
