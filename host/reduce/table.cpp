@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "host/reduce/metric_statistics.hpp"
@@ -188,14 +189,22 @@ std::string at_list(const source& src, const std::map<index_t, table_label>& see
 }
 
 /**
- * The metric table as it fits `width`: whole; else with the statistics (mean, ...) in a second
- * table under the extrema's; columns still too wide (long batch ids) cut to fit, never a number.
+ * The metric table as it fits `width`: whole (first, second empty); else the extrema's (first)
+ * and the statistics (mean, ...) in a second table (second); columns still too wide (long batch
+ * ids) cut to fit, never a number.
  */
-std::string render_metric_table(const std::vector<table_column>& cols, table_rows rows, std::vector<std::size_t> w,
-                                std::size_t min_at, std::size_t max_at, std::size_t width) {
-  std::vector<std::size_t> extrema(max_at + 1), stats{0};
-  for (std::size_t j = 0; j < extrema.size(); ++j) extrema[j] = j;
-  for (std::size_t j = max_at + 1; j < cols.size(); ++j) stats.push_back(j);
+std::pair<std::string, std::string> render_metric_table(const std::vector<table_column>& cols, table_rows rows,
+                                                        std::vector<std::size_t> w, std::size_t min_at,
+                                                        std::size_t max_at, std::size_t width) {
+  std::vector<std::size_t> extrema(max_at + 1), stats{0}, all(cols.size());
+  for (std::size_t j = 0; j < all.size(); ++j) {
+    all[j] = j;
+    if (j <= max_at) {
+      extrema[j] = j;
+    } else {
+      stats.push_back(j);
+    }
+  }
   const bool split = table_width(w) > width;
   const auto first_width = [&] {
     return split ? table_width(std::vector<std::size_t>(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(max_at + 1)))
@@ -209,12 +218,8 @@ std::string render_metric_table(const std::vector<table_column>& cols, table_row
       w[j] = std::min(w[j], cap);
     }
   }
-  if (!split) {
-    std::vector<std::size_t> all(cols.size());
-    for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
-    return render_columns(cols, rows, w, all);
-  }
-  return render_columns(cols, rows, w, extrema) + "\n" + render_columns(cols, rows, w, stats);
+  if (!split) return {render_columns(cols, rows, w, all), ""};
+  return {render_columns(cols, rows, w, extrema), render_columns(cols, rows, w, stats)};
 }
 
 std::string metrics_section(const source& src, const reduce_report& r, std::size_t width) {
@@ -273,8 +278,10 @@ std::string metrics_section(const source& src, const reduce_report& r, std::size
       w = column_widths(cols, rows);
     }
   }
-  out += render_metric_table(cols, rows, w, min_at, max_at, width);
-  if (tagged) out += at_list(src, seen, width);
+  const auto [first, second] = render_metric_table(cols, rows, w, min_at, max_at, width);
+  out += first;
+  if (tagged) out += at_list(src, seen, width);  // under the table whose cells name them
+  if (!second.empty()) out += "\n" + second;
   return out;
 }
 
